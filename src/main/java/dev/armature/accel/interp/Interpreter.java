@@ -1,0 +1,80 @@
+package dev.armature.accel.interp;
+
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.Esr;
+import dev.armature.arch.aarch64.Exceptions;
+import dev.armature.arch.aarch64.Insn;
+import dev.armature.arch.aarch64.SyncException;
+
+/**
+ * The reference executor: fetch, decode (through the shared decode cache), execute, one instruction at a time.
+ * Interrupts are taken at instruction boundaries when the CPU's exit request says one may be deliverable.
+ */
+public final class Interpreter {
+    private final DecodeCache decodeCache;
+    private long instructions;
+
+    public Interpreter(DecodeCache decodeCache) {
+        this.decodeCache = decodeCache;
+    }
+
+    /** Guest instructions executed (completed or faulted) so far. */
+    public long instructions() {
+        return instructions;
+    }
+
+    /**
+     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or {@code budget} instructions have run.
+     *
+     * @return true if stopped by request, false if the budget ran out
+     */
+    public boolean run(Cpu cpu, long budget) {
+        long n = 0;
+        try {
+            while (n < budget) {
+                if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
+                    return true;
+                }
+                step(cpu);
+                n++;
+            }
+            return false;
+        } finally {
+            instructions += n;
+        }
+    }
+
+    /** Executes one instruction (or takes the exception it raises). */
+    public void step(Cpu cpu) {
+        long pc = cpu.pc;
+        try {
+            if ((pc & 3) != 0) {
+                throw new SyncException(Esr.EC_PC_ALIGN, 0, pc, true, pc);
+            }
+            Insn insn = decodeCache.get(cpu.memory.fetch(pc));
+            cpu.nextPc = pc + 4;
+            insn.exec(cpu);
+            cpu.pc = cpu.nextPc;
+        } catch (SyncException e) {
+            Exceptions.takeSync(cpu, e);
+        }
+    }
+
+    /** @return true if the loop must return to its caller */
+    private static boolean serviceExitRequest(Cpu cpu) {
+        int why = cpu.takeExitRequest();
+        if ((why & Cpu.EXIT_INTERRUPT) != 0) {
+            if (cpu.fiqLine && (cpu.daif & 0x40) == 0) {
+                Exceptions.takeAsync(cpu, Exceptions.VECTOR_FIQ, cpu.pc);
+            } else if (cpu.irqLine && (cpu.daif & 0x80) == 0) {
+                Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, cpu.pc);
+            }
+        }
+        if ((why & Cpu.EXIT_STOP) != 0) {
+            cpu.requestExit(Cpu.EXIT_STOP); // keep it visible to the vCPU thread's owner
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.armature.arch.aarch64;
+
+/**
+ * The architectural state of one vCPU and the entry points its instructions use.
+ *
+ * <p>Register file layout: {@code r[0..30]} are X0..X30; {@code r[31]} always reads as zero (XZR);
+ * {@code r[32]} is a write sink for XZR destinations; {@code r[33]} is the current stack pointer (the SP
+ * selected by PSTATE.EL/SPSel — the other banked SPs live in {@link #spBank}). Decoders resolve register 31
+ * to {@link #XZR}/{@link #SINK} or {@link #SP} once, so semantics never test for it.
+ *
+ * <p>Threading: a Cpu is owned by its vCPU thread. Other threads only touch {@link #exitRequest} (and the
+ * interrupt lines, through the GIC), which are volatile.
+ */
+public final class Cpu {
+    public static final int XZR = 31;
+    public static final int SINK = 32;
+    public static final int SP = 33;
+
+    /** Exit-request bits: why the execution loop must return to its caller. */
+    public static final int EXIT_STOP = 1;
+    public static final int EXIT_INTERRUPT = 2;
+
+    public final long[] r = new long[34];
+    public long pc;
+    public long nextPc;
+    /** NZCV in bits 31..28, as the NZCV system register holds it. */
+    public int nzcv;
+
+    // PSTATE beyond NZCV.
+    public int el = 1;
+    public boolean spSel = true;
+    /** D, A, I, F in bits 9..6, as DAIF/SPSR hold them. */
+    public int daif = 0x3c0;
+    public boolean ss;
+    public boolean il;
+
+    /** SP_EL0..SP_EL3 while not selected. */
+    public final long[] spBank = new long[4];
+
+    /** V0..V31: low 64 bits at v[2n], high 64 bits at v[2n+1]. */
+    public final long[] v = new long[64];
+    public int fpcr;
+    public int fpsr;
+
+    /** Local exclusive monitor: address and size of the open exclusive access, or -1 when closed. */
+    public long exclusiveAddress = -1;
+    public int exclusiveSize;
+    public long exclusiveValue;
+    public long exclusiveValueHigh;
+
+    /** Set by other threads to make the run loop return; cleared by the loop's owner. */
+    public volatile int exitRequest;
+
+    /** Interrupt lines from the interrupt controller (level: true while asserted). */
+    public volatile boolean irqLine;
+    public volatile boolean fiqLine;
+
+    public final int index;
+    public final CpuModel model;
+    public final CpuMemory memory;
+    public final SysRegs sys;
+    /** Handles exceptions instead of the architectural vector when set (PSCI firmware, Linux user mode). */
+    public ExceptionHook exceptionHook;
+
+    public Cpu(int index, CpuModel model, CpuMemory memory) {
+        this.index = index;
+        this.model = model;
+        this.memory = memory;
+        this.sys = new SysRegs(this);
+        memory.attach(this);
+    }
+
+    /** Requests the run loop to return at the next instruction boundary. Any thread. */
+    public void requestExit(int why) {
+        synchronized (this) {
+            exitRequest |= why;
+            notifyAll();
+        }
+    }
+
+    /** Sets the IRQ/FIQ inputs (interrupt controller, any thread) and wakes the vCPU if one became deliverable. */
+    public void setInterruptLines(boolean irq, boolean fiq) {
+        irqLine = irq;
+        fiqLine = fiq;
+        synchronized (this) {
+            notifyAll(); // wake WFI even when masked: WFI wakes on any pending interrupt
+        }
+        updateInterrupts();
+    }
+
+    /**
+     * Re-evaluates whether an interrupt is deliverable; called when lines change and whenever PSTATE.DAIF is
+     * unmasked (MSR DAIF*, ERET), so an interrupt is taken at the next instruction boundary.
+     */
+    public void updateInterrupts() {
+        if ((irqLine && (daif & 0x80) == 0) || (fiqLine && (daif & 0x40) == 0)) {
+            requestExit(EXIT_INTERRUPT);
+        }
+    }
+
+    /**
+     * WFI: parks this vCPU thread until an interrupt is pending (masked or not), an exit is requested, or
+     * {@code timeoutNanos} passes (the generic timer's next deadline; 0 waits without limit).
+     */
+    public void waitForInterrupt(long timeoutNanos) {
+        synchronized (this) {
+            if (irqLine || fiqLine || exitRequest != 0) {
+                return;
+            }
+            try {
+                if (timeoutNanos > 0) {
+                    wait(timeoutNanos / 1_000_000, (int) (timeoutNanos % 1_000_000));
+                } else {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exitRequest |= EXIT_STOP;
+            }
+        }
+    }
+
+    public synchronized int takeExitRequest() {
+        int e = exitRequest;
+        exitRequest = 0;
+        return e;
+    }
+
+    // ---- register helpers used by semantics ----
+
+    public long x(int n) {
+        return r[n];
+    }
+
+    public void setX(int n, long value) {
+        r[n] = value;
+    }
+
+    public void setW(int n, long value) {
+        r[n] = value & 0xffff_ffffL;
+    }
+
+    public void setNzcv(boolean n, boolean z, boolean c, boolean v) {
+        nzcv = (n ? 0x8000_0000 : 0) | (z ? 0x4000_0000 : 0) | (c ? 0x2000_0000 : 0) | (v ? 0x1000_0000 : 0);
+    }
+
+    public boolean flagN() {
+        return nzcv < 0;
+    }
+
+    public boolean flagZ() {
+        return (nzcv & 0x4000_0000) != 0;
+    }
+
+    public boolean flagC() {
+        return (nzcv & 0x2000_0000) != 0;
+    }
+
+    public boolean flagV() {
+        return (nzcv & 0x1000_0000) != 0;
+    }
+
+    /** ConditionHolds() from the Arm ARM for a 4-bit condition code. */
+    public boolean condition(int cond) {
+        boolean result = switch (cond >>> 1) {
+            case 0 -> flagZ();
+            case 1 -> flagC();
+            case 2 -> flagN();
+            case 3 -> flagV();
+            case 4 -> flagC() && !flagZ();
+            case 5 -> flagN() == flagV();
+            case 6 -> flagN() == flagV() && !flagZ();
+            default -> true;
+        };
+        return ((cond & 1) != 0 && cond != 0xf) != result;
+    }
+
+    // ---- PSTATE ----
+
+    /** PSTATE in SPSR format (AArch64: M[4]=0). */
+    public long pstate() {
+        return (nzcv & 0xf000_0000L) | (ss ? 1L << 21 : 0) | (il ? 1L << 20 : 0) | daif
+                | ((long) el << 2) | (spSel ? 1 : 0);
+    }
+
+    /** Sets the exception level and SP selection, banking the stack pointer. */
+    public void setMode(int newEl, boolean newSpSel) {
+        spBank[spSel ? el : 0] = r[SP];
+        el = newEl;
+        spSel = newSpSel;
+        r[SP] = spBank[spSel ? el : 0];
+        memory.modeChanged();
+    }
+
+    /** Restores all of PSTATE from an SPSR-format value (ERET, state load). */
+    public void setPstate(long spsr) {
+        nzcv = (int) (spsr & 0xf000_0000L);
+        ss = (spsr & (1L << 21)) != 0;
+        il = (spsr & (1L << 20)) != 0;
+        daif = (int) (spsr & 0x3c0);
+        setMode((int) (spsr >>> 2) & 3, (spsr & 1) != 0);
+    }
+
+    /** The SP of a given EL regardless of the current selection (SP_EL0, SP_EL1 system registers). */
+    public long spOf(int level) {
+        return (spSel ? el : 0) == level ? r[SP] : spBank[level];
+    }
+
+    public void setSpOf(int level, long value) {
+        if ((spSel ? el : 0) == level) {
+            r[SP] = value;
+        } else {
+            spBank[level] = value;
+        }
+    }
+
+    // ---- memory, for semantics ----
+
+    public long read(long va, int size) {
+        return memory.read(va, size);
+    }
+
+    public void write(long va, int size, long value) {
+        memory.write(va, size, value);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.armature.arch.aarch64;
+
+/**
+ * Intercepts synchronous exceptions before the architectural exception entry: the board's PSCI firmware
+ * (HVC/SMC conduit) and the Linux user-mode runner (SVC as system calls) use it.
+ */
+@FunctionalInterface
+public interface ExceptionHook {
+    /**
+     * @return true if handled; execution then continues at {@code cpu.pc} (which the hook may change; it is
+     * preset to the exception's preferred return address)
+     */
+    boolean handle(Cpu cpu, SyncException e);
+}

@@ -1,0 +1,144 @@
+package dev.armature.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The guest physical address space: RAM regions backed by off-heap memory and MMIO regions dispatched to
+ * device callbacks. All guest data is little-endian.
+ *
+ * <p>Locking: the region list is copy-on-write (a volatile array); mapping changes are rare and made by the
+ * board or the VM API, reads come from every vCPU thread without a lock.
+ */
+public final class PhysicalMemory implements AutoCloseable {
+    public static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
+    public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Arena arena = Arena.ofShared();
+    private volatile Region[] regions = new Region[0];
+
+    /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
+    public synchronized MemorySegment addRam(String name, long base, long size) {
+        MemorySegment seg = arena.allocate(size, 4096);
+        add(new Region(name, base, size, seg, null));
+        return seg;
+    }
+
+    public synchronized void addMmio(String name, long base, long size, MmioHandler handler) {
+        add(new Region(name, base, size, null, handler));
+    }
+
+    public synchronized void remove(String name) {
+        List<Region> list = new ArrayList<>(List.of(regions));
+        if (!list.removeIf(r -> r.name().equals(name))) {
+            throw new IllegalArgumentException("no region named " + name);
+        }
+        regions = list.toArray(Region[]::new);
+    }
+
+    private void add(Region r) {
+        if (r.size() <= 0) {
+            throw new IllegalArgumentException("region " + r.name() + " has no size");
+        }
+        for (Region o : regions) {
+            if (Long.compareUnsigned(r.base(), o.end()) < 0 && Long.compareUnsigned(o.base(), r.end()) < 0) {
+                throw new IllegalArgumentException(String.format("region %s [0x%x..0x%x) overlaps %s [0x%x..0x%x)",
+                        r.name(), r.base(), r.end(), o.name(), o.base(), o.end()));
+            }
+        }
+        List<Region> list = new ArrayList<>(List.of(regions));
+        list.add(r);
+        list.sort(Comparator.comparingLong(Region::base));
+        regions = list.toArray(Region[]::new);
+    }
+
+    public List<Region> regions() {
+        return List.of(regions);
+    }
+
+    /** The region holding {@code pa}, or null. */
+    public Region find(long pa) {
+        for (Region r : regions) {
+            if (r.contains(pa)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Reads {@code size} (1, 2, 4, 8) bytes, zero-extended. Throws {@link BusError} if nothing is mapped. */
+    public long read(long pa, int size) {
+        Region r = find(pa);
+        if (r == null || !r.contains(pa + size - 1)) {
+            throw new BusError(pa, "read of unmapped memory");
+        }
+        long off = pa - r.base();
+        if (r.isRam()) {
+            return load(r.ram(), off, size);
+        }
+        return r.mmio().read(off, size);
+    }
+
+    public void write(long pa, int size, long value) {
+        Region r = find(pa);
+        if (r == null || !r.contains(pa + size - 1)) {
+            throw new BusError(pa, "write to unmapped memory");
+        }
+        long off = pa - r.base();
+        if (r.isRam()) {
+            store(r.ram(), off, size, value);
+        } else {
+            r.mmio().write(off, size, value);
+        }
+    }
+
+    public static long load(MemorySegment seg, long off, int size) {
+        return switch (size) {
+            case 1 -> seg.get(U8, off) & 0xffL;
+            case 2 -> seg.get(U16, off) & 0xffffL;
+            case 4 -> seg.get(U32, off) & 0xffff_ffffL;
+            case 8 -> seg.get(U64, off);
+            default -> throw new IllegalArgumentException("access size " + size);
+        };
+    }
+
+    public static void store(MemorySegment seg, long off, int size, long value) {
+        switch (size) {
+            case 1 -> seg.set(U8, off, (byte) value);
+            case 2 -> seg.set(U16, off, (short) value);
+            case 4 -> seg.set(U32, off, (int) value);
+            case 8 -> seg.set(U64, off, value);
+            default -> throw new IllegalArgumentException("access size " + size);
+        }
+    }
+
+    /** Copies host bytes into RAM (loaders, DMA). The whole range must be RAM of one region. */
+    public void writeBytes(long pa, byte[] data) {
+        ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
+    }
+
+    public byte[] readBytes(long pa, int length) {
+        return ramSlice(pa, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** A view of {@code length} bytes of RAM at {@code pa}; throws BusError if not all RAM in one region. */
+    public MemorySegment ramSlice(long pa, long length) {
+        Region r = find(pa);
+        if (r == null || !r.isRam() || (length > 0 && !r.contains(pa + length - 1))) {
+            throw new BusError(pa, "range of 0x" + Long.toHexString(length) + " bytes is not RAM");
+        }
+        return r.ram().asSlice(pa - r.base(), length);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
