@@ -169,6 +169,30 @@ public final class SysRegs {
         return 0x8000_0000L | cpu.index;
     }
 
+    /**
+     * SYS instructions (op0 = 1): cache and TLB maintenance, AT, DC ZVA. {@code key} encodes op1/CRn/CRm/op2
+     * as for registers (op0 = 1); {@code value} is Xt.
+     */
+    public void sysOp(int key, long value) {
+        int crn = (key >>> 7) & 0xf;
+        if (crn == 8) { // TLBI: the software TLB holds everything; drop it all
+            requireEl1(key);
+            cpu.memory.flushTlb();
+            return;
+        }
+        if (key == key(1, 3, 7, 4, 1)) { // DC ZVA: zero a 64-byte block
+            long base = value & ~63L;
+            for (int i = 0; i < 64; i += 8) {
+                cpu.memory.write(base + i, 8, 0);
+            }
+            return;
+        }
+        if (crn == 7) { // IC/DC maintenance: caches are not modelled, so these complete at once
+            return;
+        }
+        throw SyncException.undefined(cpu.pc);
+    }
+
     private void requireEl1(int key) {
         if (cpu.el == 0) {
             throw SyncException.undefined(cpu.pc);
