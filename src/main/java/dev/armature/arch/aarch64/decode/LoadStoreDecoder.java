@@ -90,6 +90,16 @@ public final class LoadStoreDecoder {
         } + n;
     }
 
+    /** The prefetch operation of PRFM/PRFUM: PLD/PLI/PST, target cache level, KEEP/STRM, or the raw number. */
+    private static String prefetchOperation(int rt) {
+        int type = rt >>> 3;
+        int target = (rt >>> 1) & 3;
+        if (type == 3 || target == 3) {
+            return String.format("#0x%02x", rt);
+        }
+        return new String[] {"pld", "pli", "pst"}[type] + "l" + (target + 1) + ((rt & 1) == 0 ? "keep" : "strm");
+    }
+
     private static String offsetText(int rn, long offset) {
         return offset == 0 ? "[" + baseName(rn) + "]" : "[" + baseName(rn) + ", #" + offset + "]";
     }
@@ -164,7 +174,7 @@ public final class LoadStoreDecoder {
         }
         long offset = imm12 << size;
         if (size == 3 && opc == 2) {
-            return new Prefetch("prfm #" + rt + ", " + offsetText(rn, offset));
+            return new Prefetch("prfm " + prefetchOperation(rt) + ", " + offsetText(rn, offset));
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -230,7 +240,9 @@ public final class LoadStoreDecoder {
             return simdFpImmediate(opc, rt, rn, mode == 3 ? offset : 0, offset, true, 1 << scale, mode);
         }
         if (size == 3 && opc == 2) {
-            return mode == 0 ? new Prefetch("prfum #" + rt + ", " + offsetText(rn, offset)) : new Undefined(word);
+            return mode == 0
+                    ? new Prefetch("prfum " + prefetchOperation(rt) + ", " + offsetText(rn, offset))
+                    : new Undefined(word);
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -296,7 +308,7 @@ public final class LoadStoreDecoder {
                             extendMask, shift, bytes);
         }
         if (size == 3 && opc == 2) {
-            return new Prefetch("prfm #" + rt + ", " + address);
+            return new Prefetch("prfm " + prefetchOperation(rt) + ", " + address);
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -329,7 +341,7 @@ public final class LoadStoreDecoder {
             case 0 -> new LoadRegisterLiteral.General("ldr " + gprName(rt, false) + target, dst(rt), offset, 4, 0);
             case 1 -> new LoadRegisterLiteral.General("ldr " + gprName(rt, true) + target, dst(rt), offset, 8, 0);
             case 2 -> new LoadRegisterLiteral.General("ldrsw " + gprName(rt, true) + target, dst(rt), offset, 4, 32);
-            default -> new Prefetch("prfm #" + rt + target);
+            default -> new Prefetch("prfm " + prefetchOperation(rt) + target);
         };
     }
 
