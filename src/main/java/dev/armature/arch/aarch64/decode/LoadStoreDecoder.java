@@ -21,7 +21,8 @@ import dev.armature.arch.aarch64.insn.Prefetch;
 
 /**
  * Decodes loads and stores (op0 = x1x0; Arm ARM C4.1.88 "Loads and Stores"): every ARMv8.0-A form, the ARMv8.1
- * LSE atomics and ARMv8.3 LDAPR, gated on the model's features. Everything else in the group (memory tagging,
+ * LSE atomics and ARMv8.3 LDAPR, gated on the model's features, and the AdvSIMD structure loads/stores
+ * ({@link AdvSimdLoadStoreDecoder}). Everything else in the group (memory tagging,
  * LORegions' LDLAR/STLLR, RCpc2 LDAPUR, pointer-authenticated LDRAA, ...) is UNDEFINED. Register 31 is resolved
  * here to SP, XZR or the write sink, so the semantics never test for it.
  */
@@ -55,8 +56,9 @@ public final class LoadStoreDecoder {
             }
             return new Undefined(word); // LDRAA/LDRAB (pointer authentication)
         }
-        // AdvSIMD load/store multiple and single structures (LD1..LD4, ST1..ST4, LD1R..LD4R) are not
-        // implemented yet: they execute as UNDEFINED.
+        if ((word & 0xbe00_0000) == 0x0c00_0000) {
+            return AdvSimdLoadStoreDecoder.decode(word, model);
+        }
         return new Undefined(word);
     }
 
