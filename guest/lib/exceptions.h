@@ -68,6 +68,9 @@ const char *ec_name(unsigned int ec);
 /* Prints the report for an unexpected exception (used by the runtime; handy in handlers). */
 void show_exception(const struct ex_regs *regs, enum vector v);
 
+/* The vector table (vectors.S), installed in VBAR_EL1 at boot on every CPU. */
+extern char vectors[];
+
 /* Called from vectors.S. */
 void handle_exception(struct ex_regs *regs, unsigned long vector);
 
