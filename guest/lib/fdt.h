@@ -14,7 +14,10 @@ int dt_init(const void *blob);
 const void *dt_blob(void);          /* NULL without a valid DTB */
 uint32_t dt_totalsize(void);
 
-/* Next node in document order after node (-1: the root); *depth (optional) gets its depth, root = 0. */
+/*
+ * Next node in document order after node (-1: the root). depth (optional) is
+ * in/out: on entry the depth of node, on return that of the node found (root = 0).
+ */
 int dt_next_node(int node, int *depth);
 /* Node for an absolute path like "/chosen" or "/cpus/cpu@1"; a component without "@unit" matches any unit. */
 int dt_path_offset(const char *path);

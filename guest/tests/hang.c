@@ -7,6 +7,6 @@ int main(int argc, char **argv)
 	(void)argv;
 	report_prefix_push("hang");
 	report(true, "started; now spinning forever");
-	for (volatile unsigned long n = 0;; n++)
+	for (;;)
 		cpu_relax();
 }
