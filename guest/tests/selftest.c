@@ -89,7 +89,20 @@ static void check_boot(void)
 	report(current_el() == 1, "running at EL1 (entered at EL%u)", boot_el);
 	report((uintptr_t)_start == 0x40200000, "image loaded at 0x40200000");
 	report(console_base() == PL011_DEFAULT_BASE, "console PL011 found at 0x%lx", (unsigned long)console_base());
+	/* QEMU virt's PL011 node: reg <0 0x9000000 0 0x1000>, interrupts <GIC_SPI 1 IRQ_TYPE_LEVEL_HIGH>. */
+	int uart = dt_find_compatible(-1, "arm,pl011");
+	uint64_t base = 0, size = 0;
+	uint32_t irq[4] = { 0 };
+	int cells = dt_get_interrupts(uart, irq, 4);
+	report(dt_get_reg(uart, 0, &base, &size) == 0 && base == 0x09000000 && size == 0x1000,
+	       "DTB pl011 reg is 0x%lx+0x%lx", (unsigned long)base, (unsigned long)size);
+	report(cells == 3 && irq[0] == 0 && irq[1] == 1 && irq[2] == 4,
+	       "DTB pl011 interrupts are <%u %u %u> (SPI 1, level-high)", irq[0], irq[1], irq[2]);
+	int transports = 0;
+	for (int n = dt_find_compatible(-1, "virtio,mmio"); n >= 0; n = dt_find_compatible(n, "virtio,mmio"))
+		transports++;
 	const char *model = dt_getprop(dt_path_offset("/"), "model", NULL);
+	report_info("%d virtio,mmio transports in the DTB", transports);
 	report_info("board \"%s\", %lu MiB RAM, %d CPUs", model ? model : "?",
 		    (unsigned long)(dt_memory_size(NULL) / MiB), nr_cpus);
 }
