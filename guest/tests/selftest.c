@@ -9,6 +9,8 @@
  *   argc=N      argc (including argv[0]) is N
  *   unexpected  finish by executing an undefined instruction with no handler
  *               installed: the runtime must report it and exit with 63
+ *   reset       finish with PSCI SYSTEM_RESET instead of exiting (run QEMU with
+ *               -no-reboot: it then exits with status 0 and no EXIT: line)
  * Any other argument is only listed.
  */
 #include "libguest.h"
@@ -445,6 +447,12 @@ int main(int argc, char **argv)
 			report_info("executing an undefined instruction with no handler installed");
 			__asm__ volatile(".inst 0x00000000");
 			report_fail("returned from an unhandled exception");
+		}
+		if (strcmp(argv[i], "reset") == 0) {
+			report_summary();
+			report_info("calling PSCI SYSTEM_RESET");
+			psci_system_reset();
+			report_fail("SYSTEM_RESET returned");
 		}
 	}
 
