@@ -559,21 +559,212 @@ public final class FpCore {
         if (zeroP) {
             return a;
         }
-        BigInteger p = BigInteger.valueOf(mant(b, fmt)).multiply(BigInteger.valueOf(mant(c, fmt)));
-        int ep = expo(b, fmt) + expo(c, fmt);
+        return roundFused(cpu, a, b, c, fmt, rmode, 0);
+    }
+
+    /**
+     * Rounds (a + b * c) * 2^scale for finite a, b, c that are not all of a zero addend and a zero product.
+     */
+    private static long roundFused(Cpu cpu, long a, long b, long c, int fmt, int rmode, int scale) {
+        boolean signA = negative(a, fmt);
+        boolean signP = negative(b, fmt) != negative(c, fmt);
+        boolean zeroP = isZero(b, fmt) || isZero(c, fmt);
+        BigInteger p = zeroP ? BigInteger.ZERO
+                : BigInteger.valueOf(mant(b, fmt)).multiply(BigInteger.valueOf(mant(c, fmt)));
+        int ep = zeroP ? Integer.MAX_VALUE : expo(b, fmt) + expo(c, fmt);
         if (isZero(a, fmt)) {
-            return round(cpu, signP, p, ep, fmt, rmode);
+            return round(cpu, signP, p, ep + scale, fmt, rmode);
         }
         BigInteger ma = BigInteger.valueOf(mant(a, fmt));
         int ea = expo(a, fmt);
         int e = Math.min(ea, ep);
         BigInteger x = ma.shiftLeft(ea - e);
-        BigInteger y = p.shiftLeft(ep - e);
+        BigInteger y = zeroP ? BigInteger.ZERO : p.shiftLeft(ep - e);
         BigInteger sum = (signA ? x.negate() : x).add(signP ? y.negate() : y);
         if (sum.signum() == 0) {
             return exactZero(rmode, fmt);
         }
-        return round(cpu, sum.signum() < 0, sum.abs(), e, fmt, rmode);
+        return round(cpu, sum.signum() < 0, sum.abs(), e + scale, fmt, rmode);
+    }
+
+    /** FPMulX: FPMul except that infinity times zero is 2.0 with the product's sign. */
+    public static long mulX(Cpu cpu, long a, long b, int fmt) {
+        long fa = flush(cpu, a, fmt);
+        long fb = flush(cpu, b, fmt);
+        if (!isNaN(fa, fmt) && !isNaN(fb, fmt)
+                && (isInf(fa, fmt) && isZero(fb, fmt) || isZero(fa, fmt) && isInf(fb, fmt))) {
+            return two(negative(fa, fmt) != negative(fb, fmt), fmt);
+        }
+        return mul(cpu, fa, fb, fmt);
+    }
+
+    private static long two(boolean sign, int fmt) {
+        return (sign ? signBit(fmt) : 0) | (long) (1 << (EBITS[fmt] - 1)) << FBITS[fmt];
+    }
+
+    /** FPRecipStepFused (FRECPS): 2 - a * b, fused; infinity times zero gives 2.0. */
+    public static long recipStep(Cpu cpu, long a, long b, int fmt) {
+        return step(cpu, a, b, fmt, false);
+    }
+
+    /** FPRSqrtStepFused (FRSQRTS): (3 - a * b) / 2, fused; infinity times zero gives 1.5. */
+    public static long rsqrtStep(Cpu cpu, long a, long b, int fmt) {
+        return step(cpu, a, b, fmt, true);
+    }
+
+    private static long step(Cpu cpu, long a, long b, int fmt, boolean rsqrt) {
+        a = flush(cpu, a ^ signBit(fmt), fmt);
+        b = flush(cpu, b, fmt);
+        if (isNaN(a, fmt) || isNaN(b, fmt)) {
+            return processNaNs(cpu, a, b, fmt);
+        }
+        boolean infA = isInf(a, fmt);
+        boolean infB = isInf(b, fmt);
+        long constant = rsqrt ? two(false, fmt) | 1L << (FBITS[fmt] - 1) : two(false, fmt); // 3.0 or 2.0
+        if (infA && isZero(b, fmt) || isZero(a, fmt) && infB) {
+            return rsqrt ? constant - (1L << FBITS[fmt]) : constant; // 1.5 = 3.0 with the exponent lowered
+        }
+        if (infA || infB) {
+            return inf(negative(a, fmt) != negative(b, fmt), fmt);
+        }
+        return roundFused(cpu, constant, a, b, fmt, rmode(cpu), rsqrt ? -1 : 0);
+    }
+
+    /** RecipEstimate: a in 256..511 (0.5 &lt;= x &lt; 1 in 1/512 steps) to 256..511 (1 &lt;= 1/x &lt; 2). */
+    static int recipEstimate(int a) {
+        a = a * 2 + 1;
+        int b = (1 << 19) / a;
+        return (b + 1) / 2;
+    }
+
+    /** RecipSqrtEstimate: a in 128..511 to 256..511. */
+    static int rsqrtEstimate(int a) {
+        if (a < 256) {
+            a = a * 2 + 1;
+        } else {
+            a = (a >>> 1) << 1;
+            a = (a + 1) * 2;
+        }
+        long b = 512;
+        while (a * (b + 1) * (b + 1) < 1L << 28) {
+            b++;
+        }
+        return (int) ((b + 1) / 2);
+    }
+
+    /** FPRecipEstimate (FRECPE), single or double precision. */
+    public static long recipEstimate(Cpu cpu, long x, int fmt) {
+        long a = flush(cpu, x, fmt);
+        boolean sign = negative(a, fmt);
+        if (isNaN(a, fmt)) {
+            return processNaN(cpu, a, fmt);
+        }
+        if (isInf(a, fmt)) {
+            return zero(sign, fmt);
+        }
+        if (isZero(a, fmt)) {
+            cpu.fpsr |= DZC;
+            return inf(sign, fmt);
+        }
+        int exp = expField(a, fmt);
+        int f = FBITS[fmt];
+        // Below 2^-128 (single) or 2^-1024 (double) the reciprocal overflows.
+        if (exp == 0 && (fracField(a, fmt) >>> (f - 2)) == 0) {
+            boolean toInf = switch (rmode(cpu)) {
+                case RN -> true;
+                case RP -> !sign;
+                case RM -> sign;
+                default -> false;
+            };
+            cpu.fpsr |= OFC | IXC;
+            return toInf ? inf(sign, fmt) : maxNormal(sign, fmt);
+        }
+        int bias = (1 << (EBITS[fmt] - 1)) - 1;
+        if ((cpu.fpcr & FZ) != 0 && exp >= 2 * bias - 1) {
+            cpu.fpsr |= UFC;
+            return zero(sign, fmt);
+        }
+        long fraction = fracField(a, fmt) << (52 - f);
+        if (exp == 0) {
+            if ((fraction >>> 51 & 1) == 0) {
+                exp = -1;
+                fraction = (fraction << 2) & ((1L << 52) - 1);
+            } else {
+                fraction = (fraction << 1) & ((1L << 52) - 1);
+            }
+        }
+        int scaled = (int) (256 | fraction >>> 44);
+        int resultExp = 2 * bias - 1 - exp;
+        long estimate = recipEstimate(scaled);
+        fraction = (estimate & 0xff) << 44;
+        if (resultExp == 0) {
+            fraction = 1L << 51 | fraction >>> 1;
+        } else if (resultExp == -1) {
+            fraction = 1L << 50 | fraction >>> 2;
+            resultExp = 0;
+        }
+        return (sign ? signBit(fmt) : 0) | (long) resultExp << f | fraction >>> (52 - f);
+    }
+
+    /** FPRSqrtEstimate (FRSQRTE), single or double precision. */
+    public static long rsqrtEstimate(Cpu cpu, long x, int fmt) {
+        long a = flush(cpu, x, fmt);
+        if (isNaN(a, fmt)) {
+            return processNaN(cpu, a, fmt);
+        }
+        if (isZero(a, fmt)) {
+            cpu.fpsr |= DZC;
+            return inf(negative(a, fmt), fmt);
+        }
+        if (negative(a, fmt)) {
+            return invalid(cpu, fmt);
+        }
+        if (isInf(a, fmt)) {
+            return 0;
+        }
+        int f = FBITS[fmt];
+        int exp = expField(a, fmt);
+        long fraction = fracField(a, fmt) << (52 - f);
+        if (exp == 0) {
+            while ((fraction >>> 51 & 1) == 0) {
+                fraction <<= 1;
+                exp--;
+            }
+            fraction = (fraction << 1) & ((1L << 52) - 1);
+        }
+        int scaled = (exp & 1) == 0 ? (int) (256 | fraction >>> 44) : (int) (128 | fraction >>> 45);
+        int bias = (1 << (EBITS[fmt] - 1)) - 1;
+        int resultExp = Math.floorDiv(3 * bias - 1 - exp, 2);
+        long estimate = rsqrtEstimate(scaled);
+        return (long) resultExp << f | (estimate & 0xff) << (f - 8);
+    }
+
+    /** FPRecpX (FRECPX): sign and inverted exponent, zero fraction. */
+    public static long recpX(Cpu cpu, long x, int fmt) {
+        long a = flush(cpu, x, fmt);
+        if (isNaN(a, fmt)) {
+            return processNaN(cpu, a, fmt);
+        }
+        int exp = expField(a, fmt);
+        long sign = a & signBit(fmt);
+        int max = maxExp(fmt);
+        return sign | (long) (exp == 0 ? max - 1 : ~exp & max) << FBITS[fmt];
+    }
+
+    /** UnsignedRecipEstimate (URECPE). */
+    public static long unsignedRecipEstimate(long x) {
+        if ((x & 0x8000_0000L) == 0) {
+            return 0xffff_ffffL;
+        }
+        return (long) (recipEstimate((int) (x >>> 23) & 0x1ff) & 0x1ff) << 23;
+    }
+
+    /** UnsignedRSqrtEstimate (URSQRTE). */
+    public static long unsignedRsqrtEstimate(long x) {
+        if ((x & 0xc000_0000L) == 0) {
+            return 0xffff_ffffL;
+        }
+        return (long) (rsqrtEstimate((int) (x >>> 23) & 0x1ff) & 0x1ff) << 23;
     }
 
     /** FPMax/FPMin, and FPMaxNum/FPMinNum with {@code numeric} (a single quiet NaN loses). */
@@ -722,6 +913,11 @@ public final class FpCore {
 
     /** FPConvert between H, S and D (FCVT), with AHP for half precision. */
     public static long convert(Cpu cpu, long a, int from, int to) {
+        return convert(cpu, a, from, to, rmode(cpu));
+    }
+
+    /** FPConvert with an explicit rounding mode (round-to-odd for FCVTXN). */
+    public static long convert(Cpu cpu, long a, int from, int to, int rmode) {
         boolean ahp = (cpu.fpcr & AHP) != 0;
         a = flush(cpu, a, from);
         boolean sign = negative(a, from);
@@ -753,6 +949,6 @@ public final class FpCore {
         if (isZero(a, from)) {
             return zero(sign, to);
         }
-        return round(cpu, sign, mant(a, from), expo(a, from), to, rmode(cpu));
+        return round(cpu, sign, mant(a, from), expo(a, from), to, rmode);
     }
 }
