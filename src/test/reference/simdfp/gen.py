@@ -30,6 +30,10 @@ GROUPS = {
     'f2': (0xffa00c00, 0x1e200800),
     'fcsel': (0xffa00c00, 0x1e200c00),
     'f3': (0xffa00000, 0x1f000000),
+    'aes': (0xffffcc00, 0x4e284800),
+    'sha2': (0xfffecc00, 0x5e280800),
+    'sha3': (0xffe08c00, 0x5e000000),
+    'pmull': (0xbfe0fc00, 0x0ee0e000),
 }
 
 count = int(sys.argv[1])

@@ -624,6 +624,7 @@ final class AdvSimdDecoder {
         return new AdvSimdThreeDifferent(text, op, u == 0, round, d, n, m, 8 << size, q, -1);
     }
 
+    /** SQDMLAL, SQDMLSL, SQDMULL (scalar). */
     private static Insn scalarThreeDifferent(int word) {
         int u = (word >>> 29) & 1;
         int size = (word >>> 22) & 3;
@@ -631,7 +632,13 @@ final class AdvSimdDecoder {
         if (u == 1 || (size != 1 && size != 2) || (opcode != 9 && opcode != 11 && opcode != 13)) {
             return new Undefined(word);
         }
-        return new Undefined(word); // SQDMLAL/SQDMLSL/SQDMULL scalar: not implemented yet
+        int d = word & 31;
+        int n = (word >>> 5) & 31;
+        int m = (word >>> 16) & 31;
+        AdvSimdThreeDifferent.Op op = opcode == 9 ? AdvSimdThreeDifferent.Op.SQDMLAL
+                : opcode == 11 ? AdvSimdThreeDifferent.Op.SQDMLSL : AdvSimdThreeDifferent.Op.SQDMULL;
+        return new AdvSimdThreeDifferent(op.name().toLowerCase() + " " + sreg(d, size + 1) + ", " + sreg(n, size) + ", "
+                + sreg(m, size), op, true, false, d, n, m, 8 << size, false, -1, 1);
     }
 
     /** Vector by element: integer MUL, MLA, MLS, long multiplies, SQDMULH, SQRDMULH; null for FP opcodes. */
@@ -686,7 +693,7 @@ final class AdvSimdDecoder {
                 u == 0, false, d, n, m, esize, q, index);
     }
 
-    /** Scalar by element: SQDMULH, SQRDMULH; null for FP opcodes. */
+    /** Scalar by element: SQDMULH, SQRDMULH, SQDMULL, SQDMLAL, SQDMLSL; null for FP opcodes. */
     private static Insn scalarIndexed(int word) {
         int u = (word >>> 29) & 1;
         int size = (word >>> 22) & 3;
@@ -694,7 +701,9 @@ final class AdvSimdDecoder {
         if (opcode == 1 || opcode == 5 || opcode == 9) {
             return null;
         }
-        if (u == 1 || (size != 1 && size != 2) || (opcode != 12 && opcode != 13)) {
+        boolean high = opcode == 12 || opcode == 13;
+        boolean wide = opcode == 3 || opcode == 7 || opcode == 11;
+        if (u == 1 || (size != 1 && size != 2) || !high && !wide) {
             return new Undefined(word);
         }
         int d = word & 31;
@@ -704,10 +713,17 @@ final class AdvSimdDecoder {
         int mbit = (word >>> 20) & 1;
         int m = size == 1 ? (word >>> 16) & 15 : (word >>> 16) & 31;
         int index = size == 1 ? h << 2 | l << 1 | mbit : h << 1 | l;
-        Op op = opcode == 12 ? Op.SQDMULH : Op.SQRDMULH;
         int esize = 8 << size;
-        return new AdvSimdThreeSame(op.name().toLowerCase() + " " + sreg(d, size) + ", " + sreg(n, size) + ", v" + m
-                + "." + SCALAR[size] + "[" + index + "]", op, d, n, m, esize, esize, false, index);
+        String el = ", v" + m + "." + SCALAR[size] + "[" + index + "]";
+        if (wide) {
+            AdvSimdThreeDifferent.Op op = opcode == 3 ? AdvSimdThreeDifferent.Op.SQDMLAL
+                    : opcode == 7 ? AdvSimdThreeDifferent.Op.SQDMLSL : AdvSimdThreeDifferent.Op.SQDMULL;
+            return new AdvSimdThreeDifferent(op.name().toLowerCase() + " " + sreg(d, size + 1) + ", " + sreg(n, size)
+                    + el, op, true, false, d, n, m, esize, false, index, 1);
+        }
+        Op op = opcode == 12 ? Op.SQDMULH : Op.SQRDMULH;
+        return new AdvSimdThreeSame(op.name().toLowerCase() + " " + sreg(d, size) + ", " + sreg(n, size) + el, op, d,
+                n, m, esize, esize, false, index);
     }
 
     private static Insn permute(int word) {

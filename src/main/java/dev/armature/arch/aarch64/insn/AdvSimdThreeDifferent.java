@@ -23,6 +23,7 @@ public final class AdvSimdThreeDifferent extends SimdFpInsn {
     private final int esize;
     private final boolean upper;
     private final int index;
+    private final int elements;
 
     /**
      * @param round the R forms of ADDHN/SUBHN
@@ -30,6 +31,12 @@ public final class AdvSimdThreeDifferent extends SimdFpInsn {
      */
     public AdvSimdThreeDifferent(String text, Op op, boolean signed, boolean round, int d, int n, int m,
             int esize, boolean upper, int index) {
+        this(text, op, signed, round, d, n, m, esize, upper, index, 64 / esize);
+    }
+
+    /** The scalar forms (SQDMULL, SQDMLAL, SQDMLSL Vd, Vn, Vm or Vm[index]) have one element. */
+    public AdvSimdThreeDifferent(String text, Op op, boolean signed, boolean round, int d, int n, int m,
+            int esize, boolean upper, int index, int elements) {
         super(text);
         this.op = op;
         this.signed = signed;
@@ -40,6 +47,7 @@ public final class AdvSimdThreeDifferent extends SimdFpInsn {
         this.esize = esize;
         this.upper = upper;
         this.index = index;
+        this.elements = elements;
     }
 
     @Override
@@ -47,7 +55,6 @@ public final class AdvSimdThreeDifferent extends SimdFpInsn {
         FpAccess.check(cpu);
         long[] v = cpu.v;
         int wide = 2 * esize;
-        int elements = 64 / esize;
         if (op == Op.ADDHN || op == Op.SUBHN) {
             long r = 0;
             for (int i = 0; i < elements; i++) {
