@@ -40,6 +40,7 @@ int main(void) {
     uint64_t r = sm(c << 8 | 200);
     g_ctl[0] = (r & 3) << 22 | ((r >> 2) & 1) << 24 | ((r >> 3) & 1) << 25 | ((r >> 4) & 1) << 26;
     g_ctl[1] = ((r >> 8) & 15) << 28;
+    g_ctl[2] = ((r >> 12) & 1) << 4 | ((r >> 13) & 1) << 27;
     patch = word;
     __builtin___clear_cache((char *)&patch, (char *)&patch + 4);
     printf("%s;", line);

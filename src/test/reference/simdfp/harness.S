@@ -23,8 +23,9 @@ run_case:
   add x30, x30, :lo12:g_ctl
   ldp x0, x1, [x30]
   msr fpcr, x0
-  msr fpsr, xzr
   msr nzcv, x1
+  ldr x0, [x30, #16]
+  msr fpsr, x0
   adrp x30, g_in
   add x30, x30, :lo12:g_in
   add x29, x30, #256

@@ -63,7 +63,7 @@ class SimdFpQemuDifferentialTest {
         System.arraycopy(x, 0, t.cpu.r, 0, 31);
         System.arraycopy(v, 0, t.cpu.v, 0, 64);
         t.cpu.fpcr = fpcr;
-        t.cpu.fpsr = 0;
+        t.cpu.fpsr = (int) (((r >>> 12) & 1) << 4 | ((r >>> 13) & 1) << 27);
         t.cpu.nzcv = nzcv;
         boolean undefined = Decoder.decode(word, CpuModel.MAX) instanceof Undefined;
         t.run(word);
