@@ -88,6 +88,11 @@ public final class LinuxSyscalls {
         return unknownCounts;
     }
 
+    /** The name of a system call number ("syscall_N" if unknown). */
+    public static String syscallName(long nr) {
+        return SyscallNumbers.name(nr);
+    }
+
     /** Runs the system call the CPU's registers describe (after SVC #0) and writes its result to X0. */
     public void handle(Cpu cpu) {
         long nr = cpu.x(8);

@@ -131,11 +131,21 @@ public final class UserProcess implements AutoCloseable {
         cpu.exceptionHook = (c, e) -> {
             if (e.ec == Esr.EC_SVC64) {
                 syscalls.handle(c);
+            } else if ((e.ec == Esr.EC_UNKNOWN || e.ec == Esr.EC_SYSREG) && emulateIdRead(c)) {
+                return true;
             } else {
                 terminate(fault(e));
             }
             return true;
         };
+    }
+
+    private static boolean emulateIdRead(Cpu c) {
+        try {
+            return IdRegisterEmulation.emulate(c, c.memory.fetch(c.pc));
+        } catch (SyncException fetchFault) {
+            return false;
+        }
     }
 
     /** The signal the kernel sends for a synchronous exception from EL0, with a one-line reason. */
