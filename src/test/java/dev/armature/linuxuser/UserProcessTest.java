@@ -178,7 +178,7 @@ class UserProcessTest {
     void handAssembledWriteAndExitRunEndToEnd() throws Exception {
         assumeIsa(movz(0, 1, 0), SVC0);
         byte[] code = words(
-                movz(0, 1, 0), movz(1, (int) DATA, 0), movk(1, (int) (DATA >>> 16), 16), movz(2, 6, 0),
+                movz(0, 1, 0), movz(1, (int) DATA & 0xffff, 0), movk(1, (int) (DATA >>> 16), 16), movz(2, 6, 0),
                 movz(8, 64, 0), SVC0, // write(1, DATA, 6)
                 movz(0, 42, 0), movz(8, 93, 0), SVC0); // exit(42)
         try (UserProcess p = g.load(elf(code, "hello\n".getBytes(), 0x1000), List.of("p"), List.of())) {
