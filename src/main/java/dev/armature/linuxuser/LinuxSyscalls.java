@@ -39,6 +39,8 @@ public final class LinuxSyscalls {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final long RLIM_INFINITY = -1L;
     private static final int IO_CHUNK = 1 << 20;
+    /** Largest single mapping: each is backed by host memory at once, so bigger requests get ENOMEM. */
+    private static final long MAX_MAPPING = 4L << 30;
 
     private final AddressSpace as;
     private final FileTable files;
@@ -104,21 +106,39 @@ public final class LinuxSyscalls {
             result = -Errno.EFAULT;
         } catch (IOException e) {
             result = -FileTable.errnoOf(e);
+        } catch (java.nio.file.InvalidPathException e) {
+            result = -Errno.ENOENT;
+        } catch (OutOfMemoryError e) {
+            result = -Errno.ENOMEM; // the host could not back a mapping
         }
         if (strace != null) {
-            strace.printf("%d %s(%s) = %s%n", PID, SyscallNumbers.name(nr), formatArgs(a), formatResult(result));
+            strace.printf("%d %s(%s) = %s%n", PID, SyscallNumbers.name(nr), formatArgs(nr, a),
+                    formatResult(result));
         }
         cpu.setX(0, result);
     }
 
-    private static String formatArgs(long[] a) {
+    /** Arguments as numbers, except a path argument, shown as the string it points to. */
+    private String formatArgs(long nr, long[] a) {
+        int pathArg = switch ((int) nr) {
+            case OPENAT, NEWFSTATAT, READLINKAT, FACCESSAT, FACCESSAT2 -> 1;
+            default -> -1;
+        };
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             if (i > 0) {
                 sb.append(',');
             }
             long v = a[i];
-            sb.append(v >= -4096 && v < 4096 ? Long.toString(v) : "0x" + Long.toHexString(v));
+            String path = null;
+            if (i == pathArg) {
+                try {
+                    path = '"' + as.readCString(v, 4096) + '"';
+                } catch (AddressSpace.Fault e) {
+                    // shown as a number
+                }
+            }
+            sb.append(path != null ? path : v >= -4096 && v < 4096 ? Long.toString(v) : "0x" + Long.toHexString(v));
         }
         return sb.toString();
     }
@@ -399,7 +419,7 @@ public final class LinuxSyscalls {
         long oldTop = AddressSpace.pageUp(brk);
         long newTop = AddressSpace.pageUp(addr);
         if (newTop > oldTop) {
-            if (!as.isFree(oldTop, newTop - oldTop)) {
+            if (newTop - oldTop > MAX_MAPPING || !as.isFree(oldTop, newTop - oldTop)) {
                 return brk;
             }
             as.map(oldTop, newTop - oldTop, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "[heap]");
@@ -412,8 +432,11 @@ public final class LinuxSyscalls {
 
     private long mmap(long addr, long length, int prot, int flags, int fd, long offset)
             throws AddressSpace.Fault, IOException {
-        if (length <= 0 || (offset & (AddressSpace.PAGE - 1)) != 0) {
+        if (length == 0 || (offset & (AddressSpace.PAGE - 1)) != 0) {
             return -Errno.EINVAL;
+        }
+        if (Long.compareUnsigned(length, MAX_MAPPING) > 0) {
+            return -Errno.ENOMEM;
         }
         long len = AddressSpace.pageUp(length);
         FileTable.OpenFile file = null;
@@ -478,6 +501,9 @@ public final class LinuxSyscalls {
             throws AddressSpace.Fault {
         if ((old & (AddressSpace.PAGE - 1)) != 0 || newSize <= 0 || (flags & MREMAP_FIXED) != 0) {
             return -Errno.EINVAL;
+        }
+        if (Long.compareUnsigned(newSize, MAX_MAPPING) > 0) {
+            return -Errno.ENOMEM;
         }
         long oldLen = AddressSpace.pageUp(oldSize);
         long newLen = AddressSpace.pageUp(newSize);

@@ -115,6 +115,8 @@ class LinuxSyscallsTest {
         assertEquals(a + 0x1000, svc(222, a + 0x1000, 0x1000, 3, 0x32, -1, 0));
         assertEquals(-Errno.EEXIST, svc(222, a, 0x1000, 3, 0x100022, -1, 0));
         assertEquals(-Errno.EINVAL, svc(222, 0, 0, 3, 0x22, -1, 0));
+        assertEquals(-Errno.ENOMEM, svc(222, 0, 1L << 40, 0, 0x22, -1, 0)); // too big to back
+        assertEquals(-Errno.ENOMEM, svc(222, 0, -4096, 0, 0x22, -1, 0));
         assertEquals(-Errno.EINVAL, svc(215, a + 1, 0x1000));
         // mremap with MREMAP_MAYMOVE keeps the data.
         as.writeLong(b, 0x1234);
@@ -239,7 +241,9 @@ class LinuxSyscallsTest {
         as.write(DATA, "x".getBytes());
         svc(64, 1, DATA, 1);
         svc(57, 55);
+        svc(56, -100, string(DATA + 0x100, "/no/such"), 0, 0);
         assertEquals(LinuxSyscalls.PID + " write(1,0x410000,1,0,0,0) = 1\n"
-                + LinuxSyscalls.PID + " close(55,0x410000,1,0,0,0) = -1 errno=9\n", log.toString());
+                + LinuxSyscalls.PID + " close(55,0x410000,1,0,0,0) = -1 errno=9\n"
+                + LinuxSyscalls.PID + " openat(-100,\"/no/such\",0,0,0,0) = -1 errno=2\n", log.toString());
     }
 }
