@@ -183,6 +183,30 @@ public final class AddressSpace {
         }
     }
 
+    /** Zeroes [va, va + len). */
+    public void zero(long va, long len) throws Fault {
+        while (len > 0) {
+            Mapping m = at(va);
+            long n = Math.min(len, m.end() - va);
+            m.mem().asSlice(va - m.start(), n).fill((byte) 0);
+            va += n;
+            len -= n;
+        }
+    }
+
+    /** Copies {@code len} bytes from {@code src} to {@code dst} (non-overlapping ranges). */
+    public void copy(long src, long dst, long len) throws Fault {
+        while (len > 0) {
+            Mapping from = at(src);
+            Mapping to = at(dst);
+            long n = Math.min(len, Math.min(from.end() - src, to.end() - dst));
+            MemorySegment.copy(from.mem(), src - from.start(), to.mem(), dst - to.start(), n);
+            src += n;
+            dst += n;
+            len -= n;
+        }
+    }
+
     public void write(long va, byte[] src) throws Fault {
         write(va, src, 0, src.length);
     }

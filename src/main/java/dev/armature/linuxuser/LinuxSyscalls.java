@@ -179,8 +179,9 @@ public final class LinuxSyscalls {
             case BRK -> brk(a[0]);
             case MMAP -> mmap(a[0], a[1], (int) a[2], (int) a[3], (int) a[4], a[5]);
             case MUNMAP -> munmap(a[0], a[1]);
-            case MREMAP -> mremap(a[0], a[1], a[2], (int) a[3], a[4]);
-            case MPROTECT -> (a[0] & (AddressSpace.PAGE - 1)) != 0 ? -Errno.EINVAL
+            case MREMAP -> mremap(a[0], a[1], a[2], (int) a[3]);
+            case MPROTECT -> (a[0] & (AddressSpace.PAGE - 1)) != 0 || a[1] < 0 || a[1] > UserProcess.STACK_TOP
+                    ? -Errno.EINVAL
                     : a[1] == 0 ? 0
                     : as.protect(a[0], AddressSpace.pageUp(a[1]), (int) a[2]) ? 0 : -Errno.ENOMEM;
             case MADVISE -> madvise(a[0], a[1], (int) a[2]);
@@ -413,7 +414,7 @@ public final class LinuxSyscalls {
     // ---- memory ----
 
     private long brk(long addr) {
-        if (addr < brkStart) {
+        if (addr < brkStart || addr > mmapTop) {
             return brk;
         }
         long oldTop = AddressSpace.pageUp(brk);
@@ -490,16 +491,19 @@ public final class LinuxSyscalls {
     }
 
     private long munmap(long addr, long length) {
-        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length <= 0) {
+        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length <= 0 || length > UserProcess.STACK_TOP) {
             return -Errno.EINVAL;
         }
         as.unmap(addr, AddressSpace.pageUp(length));
         return 0;
     }
 
-    private long mremap(long old, long oldSize, long newSize, int flags, long newAddr)
-            throws AddressSpace.Fault {
+    /** mremap without MREMAP_FIXED (so the fifth argument, the new address, is never used). */
+    private long mremap(long old, long oldSize, long newSize, int flags) throws AddressSpace.Fault {
         if ((old & (AddressSpace.PAGE - 1)) != 0 || newSize <= 0 || (flags & MREMAP_FIXED) != 0) {
+            return -Errno.EINVAL;
+        }
+        if (Long.compareUnsigned(oldSize, UserProcess.STACK_TOP) > 0) {
             return -Errno.EINVAL;
         }
         if (Long.compareUnsigned(newSize, MAX_MAPPING) > 0) {
@@ -528,13 +532,13 @@ public final class LinuxSyscalls {
             return -Errno.ENOMEM;
         }
         as.map(at, newLen, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "anon");
-        as.write(at, as.read(old, (int) oldLen));
+        as.copy(old, at, oldLen);
         as.unmap(old, oldLen);
         return at;
     }
 
     private long madvise(long addr, long length, int advice) throws AddressSpace.Fault {
-        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length < 0) {
+        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length < 0 || length > UserProcess.STACK_TOP) {
             return -Errno.EINVAL;
         }
         long len = AddressSpace.pageUp(length);
@@ -542,7 +546,7 @@ public final class LinuxSyscalls {
             return -Errno.ENOMEM;
         }
         if (advice == 4) { // MADV_DONTNEED: private anonymous pages read back as zero afterwards
-            as.write(addr, new byte[(int) len]);
+            as.zero(addr, len);
         }
         return 0; // every other advice is a hint
     }

@@ -93,6 +93,8 @@ class LinuxSyscallsTest {
         assertEquals(start + 0x5010, svc(214, start + 0x5010));
         as.writeLong(start + 0x5008, 77); // mapped up to the page end
         as.writeLong(start + 0x5ff8, 78);
+        assertEquals(start + 0x5010, svc(214, 0x7fff_ffff_ffff_f001L)); // absurd: refused, heap unchanged
+        assertEquals(77, as.readLong(start + 0x5008));
         assertEquals(start + 0x100, svc(214, start + 0x100));
         assertThrows(AddressSpace.Fault.class, () -> as.readLong(start + 0x1000));
         assertEquals(start + 0x3000, svc(214, start + 0x3000));
