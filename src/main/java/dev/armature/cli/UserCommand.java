@@ -78,6 +78,10 @@ public final class UserCommand implements Callable<Integer> {
         ElfFile elf;
         try {
             elf = ElfFile.read(program);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return fail(program + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            return fail(program + ": permission denied");
         } catch (IOException e) {
             return fail("cannot read " + program + ": " + e.getMessage());
         } catch (ElfFile.ElfException e) {
