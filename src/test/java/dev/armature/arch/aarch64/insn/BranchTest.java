@@ -1,8 +1,12 @@
 package dev.armature.arch.aarch64.insn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.CpuTestSupport;
+import dev.armature.arch.aarch64.Decoder;
 import org.junit.jupiter.api.Test;
 
 /** Branch targets, conditions and links. Encodings from GNU as. */
@@ -73,5 +77,18 @@ class BranchTest {
         assertEquals(0, t.exception.ec);
         t.run(0xd71f0841); // braa x2, x1
         assertEquals(0, t.exception.ec);
+    }
+
+    @Test
+    void blockEnds() {
+        int[] enders = {0x14000040, 0x94000002, 0x54000200, 0xb4000061, 0xb6f80081, 0xd61f0040, 0xd63f03c0,
+            0xd65f03c0, 0xd69f03e0, 0xd4024681, 0xd4207d00, 0xd5033fdf, 0xd503207f, 0xd50342ff, 0xd51b4221};
+        for (int word : enders) {
+            assertTrue(Decoder.decode(word, CpuModel.MAX).endsBlock(), Integer.toHexString(word));
+        }
+        int[] straight = {0xab020020, 0x92401c20, 0xd503201f, 0xd5033bbf, 0xd53b4200, 0x9ac20820};
+        for (int word : straight) {
+            assertFalse(Decoder.decode(word, CpuModel.MAX).endsBlock(), Integer.toHexString(word));
+        }
     }
 }
