@@ -58,9 +58,10 @@ public final class VirtBoard implements AutoCloseable {
         psci = firmware[0];
 
         List<VirtioDevice> devices = new ArrayList<>();
-        if (config.testdev()) {
-            TestDev testdev = new TestDev(machine::exit);
-            devices.add(new VirtioConsole(mem, testdev::write));
+        switch (config.virtioSerial()) {
+            case TESTDEV -> devices.add(new VirtioConsole(mem, new TestDev(machine::exit)::write));
+            case UNCONNECTED -> devices.add(new VirtioConsole(mem, data -> { }));
+            case NONE -> { }
         }
         for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
             int fromTop = VIRTIO_COUNT - 1 - slot;

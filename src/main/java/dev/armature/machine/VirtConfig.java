@@ -10,10 +10,20 @@ import dev.armature.arch.aarch64.CpuModel;
  * @param cpuModel           the {@code -cpu} model
  * @param gicVersion         2 or 3: the interrupt controller version the device tree describes
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
- * @param testdev            whether a virtio console with the chr-testdev backend is attached
+ * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, int virtioMmioVersion,
-                         boolean testdev) {
+                         VirtioSerial virtioSerial) {
+    /** Whether a virtio console is present, and what its port is connected to. */
+    public enum VirtioSerial {
+        /** No virtio-serial device. */
+        NONE,
+        /** A virtio-serial device whose console port has no backend: output is discarded. */
+        UNCONNECTED,
+        /** kvm-unit-tests' exit channel: a virtconsole on a {@code testdev} chardev. */
+        TESTDEV
+    }
+
     /** CPUs a GICv2 can address (its target lists are 8 bits wide). */
     public static final int MAX_CPUS_GICV2 = 8;
     /** CPUs QEMU 7.2's virt fits in its first GICv3 redistributor region. */
@@ -31,12 +41,15 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
             throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
                     + " supports 1 to " + max + " CPUs");
         }
+        if (virtioSerial == null) {
+            throw new IllegalArgumentException("virtioSerial must not be null");
+        }
         if (virtioMmioVersion != 1 && virtioMmioVersion != 2) {
             throw new IllegalArgumentException("virtio-mmio version must be 1 or 2");
         }
     }
 
     public static VirtConfig defaults() {
-        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, 1, false);
+        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, 1, VirtioSerial.NONE);
     }
 }
