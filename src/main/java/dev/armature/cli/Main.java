@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
  * dash, value as the next argument), plus subcommands. Options QEMU has but Armature does not implement yet are
  * refused by name, never ignored.
  */
-@Command(name = "armature", mixinStandardHelpOptions = false, subcommands = {UserCommand.class},
+@Command(name = "armature", mixinStandardHelpOptions = false, subcommands = {UserCommand.class, TestCommand.class},
         description = "An AArch64 virtual platform: QEMU-compatible 'virt' board system emulation.",
         sortOptions = false, separator = " ")
 public final class Main implements Callable<Integer> {
