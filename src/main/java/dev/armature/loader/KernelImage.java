@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -21,7 +22,11 @@ import java.util.zip.GZIPInputStream;
  */
 public sealed interface KernelImage {
     /** An ELF64 AArch64 executable: segments load at their physical addresses; entered directly at e_entry. */
-    record Elf(ElfFile elf, byte[] data) implements KernelImage {
+    record Elf(ElfFile elf) implements KernelImage {
+        /** The PT_LOAD segments, in file order. */
+        public List<ElfFile.ProgramHeader> loadSegments() {
+            return elf.programHeaders().stream().filter(ElfFile.ProgramHeader::isLoad).toList();
+        }
     }
 
     /**
@@ -54,16 +59,9 @@ public sealed interface KernelImage {
             }
             return inner;
         }
-        if (ElfFile.hasMagic(data)) {
-            ElfFile elf = ElfFile.parse(data);
-            if (elf.machine() != ElfFile.EM_AARCH64) {
-                throw new ImageFormatException("ELF file for " + ElfFile.machineName(elf.machine())
-                        + ", not AArch64");
-            }
-            if (elf.loadSegments().isEmpty()) {
-                throw new ImageFormatException("ELF file has no loadable (PT_LOAD) segments");
-            }
-            return new Elf(elf, data);
+        int magic = data.length >= 4 ? ByteBuffer.wrap(data).getInt(0) : 0; // big-endian: bytes in file order
+        if (magic == 0x7f454c46) { // "\x7fELF"
+            return elf(data);
         }
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         boolean mz = data.length >= 2 && data[0] == 'M' && data[1] == 'Z';
@@ -78,13 +76,46 @@ public sealed interface KernelImage {
         if (data.length >= 0x206 && b.getInt(0x202) == 0x53726448) { // "HdrS"
             throw new ImageFormatException("x86 Linux bzImage, not an AArch64 kernel");
         }
-        if (data.length >= 4 && b.order(ByteOrder.BIG_ENDIAN).getInt(0) == 0x27051956) {
+        if (magic == 0x27051956) {
             throw new ImageFormatException("U-Boot uImage, which Armature does not load (use the Image or ELF)");
         }
         if (looksLikeText(data)) {
             throw new ImageFormatException("looks like a text file, not a kernel image");
         }
         return new Raw(data);
+    }
+
+    private static Elf elf(byte[] data) throws ImageFormatException {
+        // e_machine sits at the same offset in ELF32 and ELF64; name a foreign machine before anything else.
+        if (data.length >= 20 && (data[5] == 1 || data[5] == 2)) {
+            ByteOrder order = data[5] == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+            int machine = Short.toUnsignedInt(ByteBuffer.wrap(data).order(order).getShort(18));
+            if (machine != ElfFile.EM_AARCH64) {
+                throw new ImageFormatException("ELF file for " + machineName(machine) + ", not AArch64");
+            }
+        }
+        try {
+            Elf elf = new Elf(ElfFile.parse(data));
+            if (elf.loadSegments().isEmpty()) {
+                throw new ImageFormatException("ELF file has no loadable (PT_LOAD) segments");
+            }
+            return elf;
+        } catch (ElfFile.ElfException e) {
+            throw new ImageFormatException(e.getMessage());
+        }
+    }
+
+    private static String machineName(int machine) {
+        return switch (machine) {
+            case 3 -> "x86 (EM_386)";
+            case 8 -> "MIPS (EM_MIPS)";
+            case 20 -> "PowerPC (EM_PPC)";
+            case 21 -> "PowerPC64 (EM_PPC64)";
+            case 40 -> "32-bit Arm (EM_ARM)";
+            case 62 -> "x86-64 (EM_X86_64)";
+            case 243 -> "RISC-V (EM_RISCV)";
+            default -> "e_machine " + machine;
+        };
     }
 
     private static ArmLinux armLinux(byte[] data, ByteBuffer b) throws ImageFormatException {

@@ -60,10 +60,8 @@ public record BootPlan(List<Blob> blobs, long entryPc, long dtbAddress, VirtDevi
                         + "an ELF kernel is entered directly and gets no initrd");
             }
             long low = Long.MAX_VALUE;
-            for (ElfFile.ProgramHeader ph : elf.elf().loadSegments()) {
-                byte[] data = new byte[(int) ph.filesz()];
-                System.arraycopy(elf.data(), (int) ph.offset(), data, 0, data.length);
-                Blob b = new Blob("ELF segment", ph.paddr(), data, ph.memsz());
+            for (ElfFile.ProgramHeader ph : elf.loadSegments()) {
+                Blob b = new Blob("ELF segment", ph.paddr(), elf.elf().contents(ph), ph.memsz());
                 checkInRam(b, ramBase, ramEnd);
                 blobs.add(b);
                 low = Math.min(low, ph.paddr());

@@ -3,11 +3,11 @@ package dev.armature.machine;
 import dev.armature.loader.ElfFile;
 import dev.armature.loader.KernelImage;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.testutil.ElfBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -117,8 +117,6 @@ class BootPlanTest {
     }
 
     private static KernelImage elf(long paddr) throws Exception {
-        ElfFile.ProgramHeader ph = new ElfFile.ProgramHeader(ElfFile.PT_LOAD, 5, 0, paddr, paddr, 4, 0x100, 0x1000);
-        byte[] data = {0, 0, 0, 0x14};
-        return new KernelImage.Elf(new ElfFile(ElfFile.ET_EXEC, ElfFile.EM_AARCH64, paddr, List.of(ph)), data);
+        return KernelImage.identify(ElfBuilder.elf(ElfFile.EM_AARCH64, paddr, paddr, new byte[] {0, 0, 0, 0x14}, 0x100));
     }
 }
