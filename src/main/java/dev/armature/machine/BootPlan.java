@@ -23,6 +23,7 @@ import java.util.function.Function;
  * <li>ELF: PT_LOAD segments at their physical addresses, entered directly at e_entry with X0 = 0; the DTB goes
  * to the start of RAM only if it fits below the lowest segment, and an initrd is not loaded (QEMU ignores it;
  * Armature refuses it).</li>
+ * <li>The generated DTB is 1 MiB, as QEMU's (mostly free space), so it lands in the same places.</li>
  * </ul>
  *
  * @param blobs       what to copy into RAM (ELF segments are zero-extended to their memory size)

@@ -31,6 +31,9 @@ public final class VirtBoard implements AutoCloseable {
     public record Boot(KernelImage kernel, byte[] initrd, String bootargs, byte[] dtb) {
     }
 
+    /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
+    public static final int DTB_SIZE = 1 << 20;
+
     private final VirtConfig config;
     private final PhysicalMemory mem = new PhysicalMemory();
     private final Pl011 uart;
@@ -116,7 +119,7 @@ public final class VirtBoard implements AutoCloseable {
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {
         if (given == null) {
             FdtNode root = VirtDeviceTree.build(config, psci.conduit().dtMethod, chosen, new SecureRandom());
-            return Fdt.encode(root);
+            return Fdt.encode(root, List.of(), 0, DTB_SIZE);
         }
         // Like QEMU with -dtb: keep the user's tree, but make memory and /chosen describe this boot.
         Fdt.Blob blob = Fdt.decode(given);

@@ -94,6 +94,14 @@ class BootPlanTest {
     }
 
     @Test
+    void elfDtbRuleUsesQemusOneMiBBlob() throws Exception {
+        // QEMU: an ELF whose segment starts at 0x400f0000 gets no DTB; one at 0x40400000 gets it at 0x40000000.
+        java.util.function.Function<VirtDeviceTree.Chosen, byte[]> dtb = c -> new byte[VirtBoard.DTB_SIZE];
+        assertEquals(-1, BootPlan.plan(elf(0x400f_0000L), null, null, RAM, 128 * MIB, dtb).dtbAddress());
+        assertEquals(RAM, BootPlan.plan(elf(0x4040_0000L), null, null, RAM, 128 * MIB, dtb).dtbAddress());
+    }
+
+    @Test
     void imagesThatDoNotFitAreRefused() {
         String m = assertThrows(BootException.class, () -> plan(image(0, 0x1000_0000), null, 128 * MIB)).getMessage();
         assertEquals("the kernel (0x10000000 bytes at 0x40200000) does not fit in RAM [0x40000000..0x48000000); "

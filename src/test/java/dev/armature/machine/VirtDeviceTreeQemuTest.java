@@ -66,6 +66,7 @@ class VirtDeviceTreeQemuTest {
             ours = board.deviceTreeBlob();
         }
 
+        assertEquals(Files.size(qemuDtb), ours.length, "blob size (QEMU pads to 1 MiB)");
         List<String> differences = compare(Fdt.decode(ours).root(), Fdt.decode(Files.readAllBytes(qemuDtb)).root());
         assertTrue(differences.isEmpty(), "differences from QEMU:\n  " + String.join("\n  ", differences));
     }

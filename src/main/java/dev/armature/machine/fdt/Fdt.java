@@ -43,6 +43,14 @@ public final class Fdt {
     }
 
     public static byte[] encode(FdtNode root, List<Reservation> reservations, int bootCpu) {
+        return encode(root, reservations, bootCpu, 0);
+    }
+
+    /**
+     * Encodes with the blob's totalsize at least {@code minTotalSize}: the free space after the strings block
+     * lets a guest (or boot loader) edit the tree in place, as in QEMU's 1 MiB blobs.
+     */
+    public static byte[] encode(FdtNode root, List<Reservation> reservations, int bootCpu, int minTotalSize) {
         if (!root.name().isEmpty()) {
             throw new IllegalArgumentException("the root node's name must be empty, not '" + root.name() + "'");
         }
@@ -56,7 +64,7 @@ public final class Fdt {
         int rsvSize = (reservations.size() + 1) * 16;
         int structOffset = rsvOffset + rsvSize;
         int stringsOffset = structOffset + struct.size();
-        int total = align(stringsOffset + strings.size(), 8);
+        int total = Math.max(align(stringsOffset + strings.size(), 8), align(minTotalSize, 8));
 
         ByteBuffer b = ByteBuffer.allocate(total); // big-endian by default, zero-filled
         b.putInt(MAGIC).putInt(total).putInt(structOffset).putInt(stringsOffset).putInt(rsvOffset)

@@ -48,6 +48,15 @@ class FdtTest {
     }
 
     @Test
+    void paddingGrowsTotalsizeOnly() {
+        byte[] small = Fdt.encode(sample());
+        byte[] padded = Fdt.encode(sample(), List.of(), 0, 1 << 20);
+        assertEquals(1 << 20, padded.length);
+        assertEquals(1 << 20, ByteBuffer.wrap(padded).getInt(4));
+        assertArrayEquals(Fdt.encode(Fdt.decode(small).root()), Fdt.encode(Fdt.decode(padded).root()));
+    }
+
+    @Test
     void roundTripsThroughOwnDecoder() {
         byte[] blob = Fdt.encode(sample(), List.of(new Fdt.Reservation(0x1000, 0x2000)), 3);
         Fdt.Blob d = Fdt.decode(blob);
