@@ -133,7 +133,12 @@ final class Vcpu implements Runnable {
                     retired += interp.instructions() - before;
                 }
                 if (stopped) {
-                    c.takeExitRequest(); // the reason (power off, machine stop) is in our own state
+                    // Consume the stop (its reason, power off or machine stop, is in our own state) but keep
+                    // any other request that raced with it, such as a pending interrupt.
+                    int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
+                    if (others != 0) {
+                        c.requestExit(others);
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -66,13 +66,13 @@ public final class Psci implements ExceptionHook {
     }
 
     /**
-     * Claims every exception through the conduit: like QEMU, the immediate is not checked, and function ids
+     * Claims every HVC (or SMC) from EL1 or higher: like QEMU, the immediate is not checked, and function ids
      * that are not PSCI calls return NOT_SUPPORTED.
      */
     @Override
     public boolean handle(Cpu cpu, SyncException e) {
-        if (e.ec != conduit.ec) {
-            return false;
+        if (e.ec != conduit.ec || cpu.el == 0) {
+            return false; // HVC/SMC at EL0 are UNDEFINED: left to the architectural path
         }
         int fn = (int) cpu.x(0);
         boolean smc64 = (fn & 0x4000_0000) != 0;

@@ -124,6 +124,9 @@ class PsciTest {
         assertFalse(psci.handle(cpu, new SyncException(Esr.EC_SVC64, 0, 0, false, 0)));
         assertFalse(psci.handle(cpu, new SyncException(Esr.EC_SMC64, 0, 0, false, 0)));
         assertFalse(psci.handle(cpu, SyncException.undefined(0)));
+        cpu.setMode(0, false); // HVC at EL0 is UNDEFINED, not a PSCI call
+        assertFalse(psci.handle(cpu, new SyncException(Esr.EC_HVC64, 0, 0, false, 0)));
+        cpu.setMode(1, true);
         Psci smc = new Psci(Conduit.SMC, power);
         cpu.setX(0, PSCI_VERSION);
         assertTrue(smc.handle(cpu, new SyncException(Esr.EC_SMC64, 0, 0, false, 0)));
