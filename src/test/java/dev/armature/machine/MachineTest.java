@@ -104,6 +104,24 @@ class MachineTest {
     }
 
     @Test
+    void hostErrorOnAVcpuEndsTheRunWithOneLine() throws Exception {
+        mem.ramSlice(RAM, 1 << 20).fill((byte) 0); // UDF #0 everywhere: the first instruction raises UNDEFINED
+        Machine m = new Machine(mem, CpuModel.CORTEX_A57, 1, x -> (cpu, e) -> {
+            throw new IllegalStateException("model bug");
+        }, () -> RAM, false, DebugLog.OFF);
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(1, m.run());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("armature: internal error on vCPU 0 at guest PC 0x40000000: "
+                + "java.lang.IllegalStateException: model bug\n", err.toString());
+    }
+
+    @Test
     void resetWithNoRebootExits() throws Exception {
         Machine m = machine(1, true);
         CompletableFuture<Integer> run = start(m);
