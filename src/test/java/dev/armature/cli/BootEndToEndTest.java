@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Boots tiny hand-written guests through the whole stack (command line, loader, boot stub, vCPU threads, PL011,
@@ -61,12 +62,22 @@ class BootEndToEndTest {
     }
 
     private static Run boot(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Main main = new Main(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return bootWithInput("", args);
+    }
+
+    private static Run bootWithInput(String input, String... args) {
         List<String> a = new ArrayList<>(List.of("-display", "none", "-serial", "stdio"));
         a.addAll(List.of(args));
-        int status = Main.run(main, a.toArray(String[]::new));
+        return exactly(input, a.toArray(String[]::new));
+    }
+
+    /** Runs the command line {@code args} as given. */
+    private static Run exactly(String input, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main main = new Main(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Main.run(main, args);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -194,5 +205,62 @@ class BootEndToEndTest {
         Run once = boot("-no-reboot", "-kernel", k.toString());
         assertEquals("", once.console(), once.err());
         assertEquals(0, once.status());
+    }
+
+    @Test
+    void consoleInputReachesTheUart() throws Exception {
+        // Echoes received bytes until a newline: polls UARTFR.RXFE, reads UARTDR, writes it back.
+        String src = """
+                    ldr x1, =0x09000000
+                1:  ldr w2, [x1, #0x18]
+                    tbnz w2, #4, 1b
+                    ldr w3, [x1]
+                    str w3, [x1]
+                    cmp w3, #10
+                    b.ne 1b
+                """ + SYSTEM_OFF;
+        Run r = bootWithInput("typed\n", "-kernel", assemble("echo", src, 0x4008_0000L, true).toString());
+        assertEquals("typed\n", r.console(), r.err());
+        assertEquals(0, r.status());
+    }
+
+    @Test
+    void ctrlAxQuitsInMultiplexedMode() throws Exception {
+        Path k = assemble("spin", "b .\n", 0x4008_0000L, true);
+        Run r = bootWithInput("\u0001x", "-nographic", "-kernel", k.toString());
+        assertEquals(0, r.status());
+        assertEquals("armature: terminated (Ctrl-A x)", r.err().strip());
+    }
+
+    @Test
+    void debugLogRecordsInstructionsAndExceptions() throws Exception {
+        Path k = assemble("log", PRINT + SYSTEM_OFF + "msg: .asciz \"x\"\n", 0x4008_0000L, true);
+        Path log = dir.resolve("debug.log");
+        Run r = boot("-d", "in_asm,int,summary", "-D", log.toString(), "-kernel", k.toString());
+        assertEquals("x", r.console(), r.err());
+        String text = Files.readString(log);
+        assertTrue(text.contains("IN: cpu 0 0x0000000040000000: ldr x0"), text);
+        assertTrue(text.contains("IN: cpu 0 0x0000000040080000: "), text);
+        assertTrue(text.contains("Taking exception on CPU 0 at EL1: HVC"), text);
+        assertTrue(text.contains("...handled by PSCI firmware"), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("armature: 1 vCPU(s), ") && l.endsWith("exit status 0")),
+                text);
+    }
+
+    /** The guest runtime's self test, run on Armature and on QEMU: same console output, same exit status. */
+    @Test
+    void guestSelftestMatchesQemu() throws Exception {
+        Path image = Path.of("guest/images/selftest.flat");
+        Assumptions.assumeTrue(Files.isRegularFile(image), "guest/images/selftest.flat is not in this checkout");
+        Assumptions.assumeTrue(Tools.available("qemu-system-aarch64"), "qemu-system-aarch64 is not installed");
+        String[] args = {"-nodefaults", "-machine", "virt", "-cpu", "cortex-a57", "-device", "virtio-serial-device",
+            "-device", "virtconsole,chardev=ctd", "-chardev", "testdev,id=ctd", "-display", "none", "-serial", "stdio",
+            "-smp", "2", "-kernel", image.toString(), "-append", "one 'two three'"};
+        Run ours = exactly("", args);
+        List<String> q = Tools.list("qemu-system-aarch64");
+        q.addAll(List.of(args));
+        Tools.Result qemu = Tools.run(q.toArray(String[]::new));
+        assertEquals(qemu.stdout(), ours.console(), ours.err());
+        assertEquals(qemu.exit(), ours.status());
     }
 }
