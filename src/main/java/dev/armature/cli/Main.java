@@ -8,6 +8,7 @@ import dev.armature.machine.ConsoleInput;
 import dev.armature.machine.DebugLog;
 import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
+import dev.armature.machine.VirtDeviceTree;
 import dev.armature.machine.VirtMemoryMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -201,9 +202,13 @@ public final class Main implements Callable<Integer> {
         if (kernel == null && (initrd != null || append != null)) {
             throw new CliError((initrd != null ? "-initrd" : "-append") + " is only allowed with -kernel", 2);
         }
+        byte[] dtbData = dtb == null ? null : read("-dtb", dtb);
+        if (kernel == null && mo.dumpDtb != null) { // QEMU dumps the board's tree without booting anything
+            return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
+                    VirtDeviceTree.Chosen.NONE));
+        }
         KernelImage image = loadKernel();
         byte[] initrdData = initrd == null ? null : read("-initrd", initrd);
-        byte[] dtbData = dtb == null ? null : read("-dtb", dtb);
 
         PrintStream logOut = openLog();
         try {
@@ -214,16 +219,12 @@ public final class Main implements Callable<Integer> {
                         noReboot, log);
             } catch (BootException e) {
                 throw new CliError(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                throw new CliError("cannot allocate " + (ram >> 20) + " MiB of guest RAM on this host (-m)");
             }
             try (board) {
                 if (mo.dumpDtb != null) {
-                    try {
-                        Files.write(mo.dumpDtb, board.deviceTreeBlob());
-                    } catch (IOException e) {
-                        throw new CliError("dumpdtb: cannot write " + mo.dumpDtb + ": " + e.getMessage());
-                    }
-                    err.println("armature: dtb dumped to " + mo.dumpDtb + ". Exiting.");
-                    return 0;
+                    return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
                 if (ser.readsStdin) {
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
@@ -235,6 +236,16 @@ public final class Main implements Callable<Integer> {
                 logOut.close();
             }
         }
+    }
+
+    private int dumpDtb(Path file, byte[] blob) throws CliError {
+        try {
+            Files.write(file, blob);
+        } catch (IOException e) {
+            throw new CliError("dumpdtb: cannot write " + file + ": " + e.getMessage());
+        }
+        err.println("armature: dtb dumped to " + file + ". Exiting.");
+        return 0;
     }
 
     private void refuseUnimplemented() throws CliError {

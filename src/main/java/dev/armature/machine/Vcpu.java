@@ -148,7 +148,7 @@ final class Vcpu implements Runnable {
         }
     }
 
-    /** {@code -d in_asm}: logs each instruction address the first time this machine executes it. */
+    /** {@code -d in_asm}: logs each instruction address the first time this vCPU executes it. */
     private boolean traced(Interpreter interp, Cpu c) {
         for (long n = 0; n < BUDGET; n++) {
             long pc = c.pc;

@@ -106,6 +106,12 @@ public final class VirtBoard implements AutoCloseable {
         return dtbBlob.clone();
     }
 
+    /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
+    public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
+        FdtNode root = VirtDeviceTree.build(config, Psci.Conduit.HVC.dtMethod, chosen, new SecureRandom());
+        return Fdt.encode(root, List.of(), 0, DTB_SIZE);
+    }
+
     /** Boots and runs the guest; returns the exit status. */
     public int run() throws InterruptedException {
         return machine.run();
@@ -118,8 +124,7 @@ public final class VirtBoard implements AutoCloseable {
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {
         if (given == null) {
-            FdtNode root = VirtDeviceTree.build(config, psci.conduit().dtMethod, chosen, new SecureRandom());
-            return Fdt.encode(root, List.of(), 0, DTB_SIZE);
+            return generatedDeviceTree(config, chosen);
         }
         // Like QEMU with -dtb: keep the user's tree, but make memory and /chosen describe this boot.
         Fdt.Blob blob = Fdt.decode(given);

@@ -126,6 +126,38 @@ class MainTest {
     }
 
     @Test
+    void dumpdtbWithoutKernelAndWithGivenDtb(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.dtb");
+        assertEquals(0, run("-M", "virt,dumpdtb=" + plain), err());
+        FdtNode root = Fdt.decode(Files.readAllBytes(plain)).root();
+        assertNull(root.child("chosen").property("bootargs"));
+        assertEquals(1 << 20, Files.size(plain));
+
+        // -dtb: the given tree is kept, its memory node and /chosen are set for this boot (as QEMU does).
+        FdtNode given = new FdtNode("");
+        given.setCells("#address-cells", 2).setCells("#size-cells", 2).setStrings("model", "mine");
+        given.addChild("memory@40000000").setStrings("device_type", "memory").setU64("reg", 0x4000_0000L, 1 << 20);
+        Path in = dir.resolve("in.dtb");
+        Files.write(in, Fdt.encode(given));
+        Path k = dir.resolve("k.bin");
+        Files.write(k, new byte[] {0, 0, 0, 0x14});
+        Path outDtb = dir.resolve("out.dtb");
+        assertEquals(0, run("-M", "virt,dumpdtb=" + outDtb, "-m", "256M", "-dtb", in.toString(), "-kernel",
+                k.toString(), "-append", "root=/dev/vda"), err());
+        FdtNode out = Fdt.decode(Files.readAllBytes(outDtb)).root();
+        assertEquals("mine\0", new String(out.property("model"), StandardCharsets.UTF_8));
+        assertEquals(256L << 20, java.nio.ByteBuffer.wrap(out.child("memory@40000000").property("reg")).getLong(8));
+        assertEquals("root=/dev/vda\0", new String(out.child("chosen").property("bootargs"), StandardCharsets.UTF_8));
+
+        Files.write(in, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+            24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40});
+        errBytes.reset();
+        assertEquals(1, run("-dtb", in.toString(), "-kernel", k.toString()));
+        assertEquals("armature: -dtb: malformed device tree blob: bad magic 0x01020304 (expected 0xd00dfeed)",
+                firstErrLine());
+    }
+
+    @Test
     void sizesFollowQemuSuffixes() throws Exception {
         assertEquals(128L << 20, QemuOpts.size("-m", "128", 1L << 20));
         assertEquals(512L << 20, QemuOpts.size("-m", "512M", 1L << 20));
