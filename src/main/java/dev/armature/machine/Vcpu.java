@@ -76,6 +76,10 @@ final class Vcpu implements Runnable {
         c.setMode(el, true);
         c.pc = entry;
         c.setX(0, context);
+        if (cpu != null) {
+            // The interrupt inputs are wires from the interrupt controller, not CPU state: keep their levels.
+            c.setInterruptLines(cpu.irqLine, cpu.fiqLine);
+        }
         cpu = c;
         on = true;
         notifyAll();
