@@ -14,7 +14,8 @@ import java.util.List;
  * stores X0..X30, NZCV and SP into a record just below the scratch window and writes the record (and the
  * window, if the case uses memory) to stdout with the write system call. After the last case: exit_group(0).
  *
- * <p>Record layout (little-endian 64-bit words): case index, X0..X30, NZCV, SP — {@link #RECORD} bytes.
+ * <p>Record layout (little-endian 64-bit words): case index, X0..X30, NZCV, SP — {@link #RECORD} bytes. The
+ * window follows for cases that use memory, then V0..V31 ({@link #VECTORS} bytes) for cases that use them.
  */
 public final class BatchProgram {
     public static final long TEXT = 0x40_0000;
@@ -24,15 +25,18 @@ public final class BatchProgram {
     public static final int RECORD = 8 * 34;
     static final long OUTBUF = WINDOW - RECORD;
     private static final long TABLE = DATA + 0x2000;
-    private static final int TABLE_ENTRY = 8 * 33 + WINDOW_SIZE;
+    public static final int VECTORS = 32 * 16;
+    /** V0..V31 are dumped right after the window, so record, window and vectors leave in one write. */
+    static final long VECTOR_DUMP = WINDOW + WINDOW_SIZE;
+    private static final int TABLE_ENTRY = 8 * 33 + WINDOW_SIZE + VECTORS;
 
     private final List<Integer> code = new ArrayList<>();
     private final ByteArrayOutputStream table = new ByteArrayOutputStream();
     private final List<TestCase> cases = new ArrayList<>();
 
     /** Address the next case's test words will have (generators need it for PC-relative forms). */
-    public long nextTestPc(boolean usesMemory) {
-        return TEXT + ElfWriter.codeOffset() + 4L * (code.size() + prologueLength(usesMemory));
+    public long nextTestPc(boolean usesMemory, boolean usesVectors) {
+        return TEXT + ElfWriter.codeOffset() + 4L * (code.size() + prologueLength(usesMemory, usesVectors));
     }
 
     public List<TestCase> cases() {
@@ -51,6 +55,11 @@ public final class BatchProgram {
         if (c.usesMemory()) {
             t.put(264, c.window());
         }
+        if (c.usesVectors()) {
+            for (int i = 0; i < 64; i++) {
+                t.putLong(264 + WINDOW_SIZE + 8 * i, c.v()[i]);
+            }
+        }
         table.writeBytes(t.array());
 
         int before = code.size();
@@ -63,6 +72,11 @@ public final class BatchProgram {
                 emit(stpPost(0, 1, 29, 16));
             }
         }
+        if (c.usesVectors()) { // x28 points at the vector table now
+            for (int i = 0; i < 32; i += 2) {
+                emit(0xacc1_0000 | (i + 1) << 10 | 28 << 5 | i); // ldp qi, qi+1, [x28], #32
+            }
+        }
         emit(ldrImm(0, 30, 248));
         emit(0xd51b_4200); // msr nzcv, x0
         emit(ldrImm(0, 30, 256));
@@ -71,7 +85,7 @@ public final class BatchProgram {
             emit(ldpOffset(i, i + 1, 30, 8 * i));
         }
         emit(ldrImm(30, 30, 240));
-        if (code.size() - before != prologueLength(c.usesMemory())) {
+        if (code.size() - before != prologueLength(c.usesMemory(), c.usesVectors())) {
             throw new IllegalStateException("prologue length changed");
         }
         for (int w : c.words()) {
@@ -88,17 +102,23 @@ public final class BatchProgram {
         emit(strImm(1, 0, 256));
         emit(addImm(1, 31, 0)); // mov x1, sp
         emit(strImm(1, 0, 264));
+        if (c.usesVectors()) {
+            mov32(1, VECTOR_DUMP);
+            for (int i = 0; i < 32; i += 2) {
+                emit(0xac81_0000 | (i + 1) << 10 | 1 << 5 | i); // stp qi, qi+1, [x1], #32
+            }
+        }
         emit(movz(1, index));
         emit(strImm(1, 0, 0));
         emit(addImm(1, 0, 0)); // x1 = record
-        emit(movz(2, RECORD + (c.usesMemory() ? WINDOW_SIZE : 0)));
+        emit(movz(2, outputSize(c)));
         emit(movz(0, 1));
         emit(movz(8, 64));
         emit(0xd400_0001); // svc #0: write(1, record, len)
     }
 
-    private static int prologueLength(boolean usesMemory) {
-        return 2 + (usesMemory ? 1 + 2 + 2 * (WINDOW_SIZE / 16) : 0) + 4 + 15 + 1;
+    private static int prologueLength(boolean usesMemory, boolean usesVectors) {
+        return 2 + (usesMemory ? 1 + 2 + 2 * (WINDOW_SIZE / 16) : 0) + (usesVectors ? 16 : 0) + 4 + 15 + 1;
     }
 
     /** The finished ELF image. */
@@ -118,7 +138,7 @@ public final class BatchProgram {
 
     /** Output bytes one case produces. */
     public static int outputSize(TestCase c) {
-        return RECORD + (c.usesMemory() ? WINDOW_SIZE : 0);
+        return RECORD + (c.usesMemory() ? WINDOW_SIZE : 0) + (c.usesVectors() ? VECTORS : 0);
     }
 
     private void emit(int w) {

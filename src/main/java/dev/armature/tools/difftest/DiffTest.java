@@ -33,7 +33,7 @@ public final class DiffTest implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: time-based, printed)")
     Long seed;
 
-    @Option(names = "--class", paramLabel = "NAME", description = "alu, branch, ldst, lse or all (default all)")
+    @Option(names = "--class", paramLabel = "NAME", description = "alu, branch, ldst, simdldst, lse or all (default all)")
     String className = "all";
 
     @Option(names = "--keep", paramLabel = "DIR", description = "keep batch and reproducer ELFs in DIR")
@@ -211,6 +211,12 @@ public final class DiffTest implements Callable<Integer> {
             sb.append(String.format("    scratch window at 0x%x, %d random bytes%n", BatchProgram.WINDOW,
                     BatchProgram.WINDOW_SIZE));
         }
+        if (c.usesVectors()) {
+            for (int i = 0; i < 32; i++) {
+                sb.append(i % 2 == 0 ? "   " : "").append(String.format(" v%-2d=%016x%016x", i, c.v()[2 * i + 1],
+                        c.v()[2 * i])).append(i % 2 == 1 ? "\n" : "");
+            }
+        }
         if (ref.status() != 0 || arm.status() != 0 || ref.note() != null || arm.note() != null) {
             sb.append(String.format("  qemu-aarch64: status %d%s%n", ref.status(),
                     ref.note() != null ? " (" + ref.note().replace('\n', ' ') + ")" : ""));
@@ -257,6 +263,18 @@ public final class DiffTest implements Callable<Integer> {
                 long mb = b.getLong(offset + BatchProgram.RECORD + i);
                 if (ma != mb) {
                     sb.append(String.format("    mem[0x%x]  %016x  %016x%n", BatchProgram.WINDOW + i, ma, mb));
+                }
+            }
+        }
+        if (c.usesVectors()) {
+            int v = offset + BatchProgram.RECORD + BatchProgram.WINDOW_SIZE;
+            for (int i = 0; i < 32; i++) {
+                long la = a.getLong(v + 16 * i);
+                long ha = a.getLong(v + 16 * i + 8);
+                long lb = b.getLong(v + 16 * i);
+                long hb = b.getLong(v + 16 * i + 8);
+                if (la != lb || ha != hb) {
+                    sb.append(String.format("    v%-2d  %016x%016x  %016x%016x%n", i, ha, la, hb, lb));
                 }
             }
         }

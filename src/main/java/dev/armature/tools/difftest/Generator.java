@@ -5,8 +5,6 @@ import java.util.random.RandomGenerator;
 
 /** Makes test cases of a class: random words plus the input state they need (base registers, window). */
 public final class Generator {
-    private final LoadStoreGenerator ldst = new LoadStoreGenerator(BatchProgram.WINDOW, BatchProgram.WINDOW_SIZE);
-
     /** The next case of class {@code cls} for {@code program} (its PC-relative forms use the program's layout). */
     public TestCase next(RandomGenerator r, InsnClass cls, BatchProgram program) {
         List<InsnClass> members = cls.members();
@@ -18,8 +16,16 @@ public final class Generator {
             case ALU -> new TestCase("alu", new int[] {AluGenerator.word(r)}, x, sp[0], nzcv, null);
             case BRANCH -> new TestCase("branch", BranchGenerator.words(r, x), x, sp[0], nzcv, null);
             case LDST -> {
-                int[] words = ldst.words(r, x, sp, program.nextTestPc(true));
+                int[] words = LoadStoreGenerator.words(r, x, sp, program.nextTestPc(true, false));
                 yield new TestCase("ldst", words, x, sp[0], nzcv, window(r));
+            }
+            case SIMDLDST -> {
+                int[] words = SimdLoadStoreGenerator.words(r, x, sp, program.nextTestPc(true, true));
+                long[] v = new long[64];
+                for (int i = 0; i < 64; i++) {
+                    v[i] = r.nextLong();
+                }
+                yield new TestCase("simdldst", words, x, sp[0], nzcv, window(r), v);
             }
             case LSE -> {
                 byte[] window = window(r);

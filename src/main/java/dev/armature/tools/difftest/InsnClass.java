@@ -11,9 +11,11 @@ public enum InsnClass {
     BRANCH,
     /** Loads and stores of every size and addressing mode, pairs, literals, exclusives and acquire/release. */
     LDST,
+    /** SIMD&amp;FP register loads and stores: B/H/S/D/Q in every addressing mode, pairs, literals, LD1-4/ST1-4. */
+    SIMDLDST,
     /** ARMv8.1 atomics (CAS, CASP, LD&lt;op&gt;, SWP): needs -cpu max. */
     LSE,
-    /** ALU, BRANCH and LDST mixed (ARMv8.0 only, so it runs on cortex-a57). */
+    /** ALU, BRANCH, LDST and SIMDLDST mixed (ARMv8.0 only, so it runs on cortex-a57). */
     ALL;
 
     public String cliName() {
@@ -26,12 +28,12 @@ public enum InsnClass {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown class '" + name + "' (available: alu, branch, ldst, lse, all)");
+        throw new IllegalArgumentException("unknown class '" + name + "' (available: alu, branch, ldst, simdldst, lse, all)");
     }
 
     /** The concrete classes {@code this} draws from. */
     public List<InsnClass> members() {
-        return this == ALL ? List.of(ALU, BRANCH, LDST) : List.of(this);
+        return this == ALL ? List.of(ALU, BRANCH, LDST, SIMDLDST) : List.of(this);
     }
 
     /** The CPU model the class needs, for qemu-aarch64 -cpu and Armature alike. */

@@ -10,26 +10,27 @@ import java.util.random.RandomGenerator;
  * never generated.
  */
 final class LoadStoreGenerator {
-    private final long window;
-    private final int windowSize;
+    private static final long WINDOW = BatchProgram.WINDOW;
+    private static final int WINDOW_SIZE = BatchProgram.WINDOW_SIZE;
 
-    LoadStoreGenerator(long window, int windowSize) {
-        this.window = window;
-        this.windowSize = windowSize;
+    private LoadStoreGenerator() {
     }
 
     enum Form {
         UNSIGNED_IMM, UNSCALED, POST_INDEX, PRE_INDEX, UNPRIVILEGED, REGISTER, LITERAL, PAIR, EXCLUSIVE,
-        EXCLUSIVE_PAIR, ACQUIRE_RELEASE
+        EXCLUSIVE_PAIR, CLEARED_EXCLUSIVE, ACQUIRE_RELEASE
     }
 
+    /** CLREX #15. */
+    static final int CLREX = 0xd503_3f5f;
+
     /** A case's words; sets the base/index registers in {@code x} and returns the new SP through {@code sp[0]}. */
-    int[] words(RandomGenerator r, long[] x, long[] sp, long pc) {
+    static int[] words(RandomGenerator r, long[] x, long[] sp, long pc) {
         Form[] forms = Form.values();
         return words(r, forms[r.nextInt(forms.length)], x, sp, pc);
     }
 
-    int[] words(RandomGenerator r, Form f, long[] x, long[] sp, long pc) {
+    static int[] words(RandomGenerator r, Form f, long[] x, long[] sp, long pc) {
         return switch (f) {
             case UNSIGNED_IMM, UNSCALED, POST_INDEX, PRE_INDEX, UNPRIVILEGED -> new int[] {single(r, f, x, sp)};
             case REGISTER -> new int[] {registerOffset(r, x, sp)};
@@ -37,6 +38,10 @@ final class LoadStoreGenerator {
             case PAIR -> new int[] {pair(r, x, sp)};
             case EXCLUSIVE -> exclusive(r, x, sp, false);
             case EXCLUSIVE_PAIR -> exclusive(r, x, sp, true);
+            case CLEARED_EXCLUSIVE -> { // LDXR, CLREX, STXR: the store must fail (status 1, memory unchanged)
+                int[] pair = exclusive(r, x, sp, r.nextBoolean());
+                yield new int[] {pair[0], CLREX, pair[1]};
+            }
             case ACQUIRE_RELEASE -> new int[] {acquireRelease(r, x, sp)};
         };
     }
@@ -53,11 +58,14 @@ final class LoadStoreGenerator {
         }
     }
 
-    /** Sets base register {@code rn} so that base + offset is in the window; false if impossible. */
-    private boolean placeBase(RandomGenerator r, int rn, long offset, int accessBytes, int align, long[] x,
+    /**
+     * Sets base register {@code rn} (31 = SP, kept 16-byte aligned) so that [base + offset, + accessBytes) lies in
+     * the window and the base is a multiple of {@code align}; false if impossible.
+     */
+    static boolean placeBase(RandomGenerator r, int rn, long offset, int accessBytes, int align, long[] x,
                               long[] sp) {
-        long lo = window - offset;
-        long hi = window + windowSize - accessBytes - offset; // inclusive range for the base
+        long lo = WINDOW - offset;
+        long hi = WINDOW + WINDOW_SIZE - accessBytes - offset; // inclusive range for the base
         int baseAlign = rn == 31 ? 16 : align;
         long first = Math.ceilDiv(lo, baseAlign) * baseAlign;
         if (first > hi) {
@@ -73,7 +81,7 @@ final class LoadStoreGenerator {
         return true;
     }
 
-    private int single(RandomGenerator r, Form f, long[] x, long[] sp) {
+    private static int single(RandomGenerator r, Form f, long[] x, long[] sp) {
         while (true) {
             int[] so = sizeOpc(r);
             int size = so[0];
@@ -87,7 +95,7 @@ final class LoadStoreGenerator {
             int word;
             long offset;
             if (f == Form.UNSIGNED_IMM) {
-                int imm12 = r.nextInt(windowSize >> size);
+                int imm12 = r.nextInt(WINDOW_SIZE >> size);
                 offset = (long) imm12 << size;
                 word = size << 30 | 0x3900_0000 | opc << 22 | imm12 << 10 | rn << 5 | rt;
             } else {
@@ -108,7 +116,7 @@ final class LoadStoreGenerator {
         }
     }
 
-    private int registerOffset(RandomGenerator r, long[] x, long[] sp) {
+    private static int registerOffset(RandomGenerator r, long[] x, long[] sp) {
         while (true) {
             int[] so = sizeOpc(r);
             int size = so[0];
@@ -121,7 +129,7 @@ final class LoadStoreGenerator {
             int option = new int[] {2, 3, 6, 7}[r.nextInt(4)]; // UXTW, LSL, SXTW, SXTX
             int s = r.nextInt(2);
             int shift = s == 1 ? size : 0;
-            long index = r.nextInt(windowSize >> shift) - (option == 2 ? 0 : (windowSize >> shift) / 2);
+            long index = r.nextInt(WINDOW_SIZE >> shift) - (option == 2 ? 0 : (WINDOW_SIZE >> shift) / 2);
             long offset = index << shift;
             if (!placeBase(r, rn, offset, 1 << size, 1, x, sp)) {
                 continue;
@@ -136,12 +144,17 @@ final class LoadStoreGenerator {
     /** LDR/LDRSW (literal) reading earlier code: the same bytes in both emulators. */
     private static int literal(RandomGenerator r, long pc) {
         int opc = r.nextInt(3); // LDR W, LDR X, LDRSW
-        long back = Math.min(pc - BatchProgram.TEXT, 4000) / 4;
-        int imm19 = -(int) (back == 0 ? 0 : r.nextLong(back + 1));
-        return opc << 30 | 0x1800_0000 | (imm19 & 0x7ffff) << 5 | r.nextInt(32);
+        return opc << 30 | 0x1800_0000 | backwardLiteral(r, pc) << 5 | r.nextInt(32);
     }
 
-    private int pair(RandomGenerator r, long[] x, long[] sp) {
+    /** An imm19 field pointing back into already emitted code (never before the text segment). */
+    static int backwardLiteral(RandomGenerator r, long pc) {
+        long back = Math.min(pc - BatchProgram.TEXT, 4000) / 4;
+        int imm19 = -(int) (back == 0 ? 0 : r.nextLong(back + 1));
+        return imm19 & 0x7ffff;
+    }
+
+    private static int pair(RandomGenerator r, long[] x, long[] sp) {
         while (true) {
             int opc = r.nextInt(3); // 32-bit, LDPSW, 64-bit
             int load = opc == 1 ? 1 : r.nextInt(2);
@@ -173,7 +186,7 @@ final class LoadStoreGenerator {
     }
 
     /** A load-exclusive and a store-exclusive to the same aligned address (so the store succeeds in both). */
-    private int[] exclusive(RandomGenerator r, long[] x, long[] sp, boolean pair) {
+    private static int[] exclusive(RandomGenerator r, long[] x, long[] sp, boolean pair) {
         while (true) {
             int size = pair ? 2 + r.nextInt(2) : r.nextInt(4);
             int bytes = (1 << size) * (pair ? 2 : 1);
@@ -200,7 +213,7 @@ final class LoadStoreGenerator {
         }
     }
 
-    private int acquireRelease(RandomGenerator r, long[] x, long[] sp) {
+    private static int acquireRelease(RandomGenerator r, long[] x, long[] sp) {
         int size = r.nextInt(4);
         int rn = r.nextInt(32);
         placeBase(r, rn, 0, 1 << size, 1 << size, x, sp);

@@ -21,9 +21,11 @@ class GeneratorTest {
             + "lsl|lsr|asr|ror|sxt[bhw]|uxt[bh]|extr|csel|csinc|csinv|csneg|cset|csetm|cinc|cinv|cneg|ccmp|ccmn|"
             + "rbit|rev16|rev32|rev|clz|cls|udiv|sdiv|crc32c?[bhwx]|madd|msub|mul|mneg|[su]maddl|[su]msubl|"
             + "[su]mull|[su]mnegl|[su]mulh)");
+    private static final Pattern SYSTEM = Pattern.compile("clrex");
     private static final Pattern BRANCH = Pattern.compile("b|bl|b\\.\\w+|cbn?z|tbn?z|br|blr|ret");
     private static final Pattern LDST = Pattern.compile("(ld|st)(r|ur|tr)(s?[bhw])?|(ld|st)n?p|ldpsw|"
             + "(ldxr|ldaxr|stxr|stlxr|ldar|stlr)[bh]?|ldxp|ldaxp|stxp|stlxp");
+    private static final Pattern SIMDLDST = Pattern.compile("(ld|st)(r|ur|p|np)|(ld|st)[1-4]|ld[1-4]r");
     private static final Pattern LSE = Pattern.compile("(ld|st)(add|clr|eor|set|smax|smin|umax|umin)(a|al|l)?[bh]?|"
             + "swp(a|al|l)?[bh]?|cas(a|al|l)?[bh]?|casp(a|al|l)?");
 
@@ -83,11 +85,22 @@ class GeneratorTest {
 
     @Test
     void ldstWordsAreLoadsAndStores() {
-        Set<String> seen = check(InsnClass.LDST, LDST, 3000);
+        Set<String> seen = check(InsnClass.LDST, Pattern.compile(LDST.pattern() + "|" + SYSTEM.pattern()), 3000);
         for (String m : List.of("ldr", "strb", "ldrsh", "ldrsw", "ldur", "sttrh", "ldp", "stnp", "ldpsw", "ldxr",
-                "stlxrb", "ldaxp", "stxp", "ldar", "stlrh")) {
+                "stlxrb", "ldaxp", "stxp", "ldar", "stlrh", "clrex")) {
             assertTrue(seen.contains(m), "ldst never made " + m + ": " + seen);
         }
+    }
+
+    @Test
+    void simdLdstWordsAreSimdFpLoadsAndStores() {
+        Set<String> seen = check(InsnClass.SIMDLDST, SIMDLDST, 3000);
+        for (String m : List.of("ldr", "stur", "ldp", "stnp", "ld1", "st4", "ld3r", "ld2", "st1")) {
+            assertTrue(seen.contains(m), "simdldst never made " + m + ": " + seen);
+        }
+        List<String> lines = Disassembler.disassemble(new int[] {0x3dc0_0000, 0x0cdf_7000});
+        Assumptions.assumeTrue(lines != null);
+        assertEquals(List.of("ldr q0, [x0]", "ld1 {v0.8b}, [x0], #8"), lines);
     }
 
     @Test
@@ -103,6 +116,7 @@ class GeneratorTest {
         List<String> ms = mnemonics(InsnClass.ALL, 600);
         assertTrue(ms.stream().anyMatch(m -> LDST.matcher(m).matches()));
         assertTrue(ms.stream().anyMatch(m -> BRANCH.matcher(m).matches()));
+        assertTrue(ms.stream().anyMatch(m -> m.matches("(ld|st)[1-4]r?")));
         assertFalse(ms.stream().anyMatch(m -> m.startsWith("cas") || m.startsWith("swp")));
     }
 
