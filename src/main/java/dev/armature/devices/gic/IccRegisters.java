@@ -25,6 +25,7 @@ public final class IccRegisters {
     public static final int ICC_DIR_EL1 = key(3, 0, 12, 11, 1);
     public static final int ICC_RPR_EL1 = key(3, 0, 12, 11, 3);
     public static final int ICC_SGI1R_EL1 = key(3, 0, 12, 11, 5);
+    public static final int ICC_ASGI1R_EL1 = key(3, 0, 12, 11, 6);
     public static final int ICC_SGI0R_EL1 = key(3, 0, 12, 11, 7);
     public static final int ICC_IAR1_EL1 = key(3, 0, 12, 12, 0);
     public static final int ICC_EOIR1_EL1 = key(3, 0, 12, 12, 1);
@@ -37,9 +38,9 @@ public final class IccRegisters {
 
     /** Every key above. */
     public static final List<Integer> ALL = List.of(ICC_PMR_EL1, ICC_IAR0_EL1, ICC_EOIR0_EL1, ICC_HPPIR0_EL1,
-            ICC_BPR0_EL1, ICC_AP0R0_EL1, ICC_AP1R0_EL1, ICC_DIR_EL1, ICC_RPR_EL1, ICC_SGI1R_EL1, ICC_SGI0R_EL1,
-            ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1, ICC_IGRPEN0_EL1,
-            ICC_IGRPEN1_EL1);
+            ICC_BPR0_EL1, ICC_AP0R0_EL1, ICC_AP1R0_EL1, ICC_DIR_EL1, ICC_RPR_EL1, ICC_SGI1R_EL1, ICC_ASGI1R_EL1,
+            ICC_SGI0R_EL1, ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1,
+            ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1);
 
     /**
      * Whether {@code key} is in the GIC CPU interface's EL1 system register space (op0=3, op1=0, CRn=12,
