@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,6 +67,9 @@ abstract class Gic implements InterruptController {
     /** GICv2: pending SGIs per target CPU, SGI and source CPU (bit mask of sources); unused on GICv3. */
     final byte[][] sgiSources;
     final CpuInterfaceState[] cpuIf;
+    private final int priorityBits;
+    private final int minBpr0;
+    private final boolean aprPerGroup;
     private final boolean[] irqOut;
     private final boolean[] fiqOut;
 
@@ -74,19 +78,50 @@ abstract class Gic implements InterruptController {
         this.nCpus = this.cpus.length;
         this.nIrqs = nIrqs;
         this.words = nIrqs / 32;
+        this.priorityBits = priorityBits;
+        this.minBpr0 = minBpr0;
+        this.aprPerGroup = aprPerGroup;
         banked = new Bits[nCpus];
         bankedPriority = new byte[nCpus][32];
         sgiSources = new byte[nCpus][16];
         cpuIf = new CpuInterfaceState[nCpus];
         for (int c = 0; c < nCpus; c++) {
             banked[c] = new Bits(1);
-            banked[c].edge[0] = 0xffff; // SGIs are always edge-triggered
-            cpuIf[c] = new CpuInterfaceState(priorityBits, minBpr0, minBpr0 + 1, aprPerGroup);
         }
         shared = new Bits(words);
         spiPriority = new byte[nIrqs];
         irqOut = new boolean[nCpus];
         fiqOut = new boolean[nCpus];
+        resetState();
+    }
+
+    /** Puts every register back to its reset value (input line levels are wires: they are kept). */
+    @Override
+    public void reset() {
+        synchronized (lock) {
+            resetState();
+            updateAll();
+        }
+    }
+
+    private void resetState() {
+        distGroupEnable = 0;
+        for (int c = 0; c < nCpus; c++) {
+            clear(banked[c]);
+            banked[c].edge[0] = 0xffff; // SGIs are always edge-triggered
+            Arrays.fill(bankedPriority[c], (byte) 0);
+            Arrays.fill(sgiSources[c], (byte) 0);
+            cpuIf[c] = new CpuInterfaceState(priorityBits, minBpr0, minBpr0 + 1, aprPerGroup);
+        }
+        clear(shared);
+        Arrays.fill(spiPriority, (byte) 0);
+        resetVersionState();
+    }
+
+    private static void clear(Bits b) {
+        for (int[] a : new int[][] {b.enabled, b.latch, b.active, b.group, b.edge}) {
+            Arrays.fill(a, 0);
+        }
     }
 
     // ---- version-specific policy ----
@@ -96,6 +131,9 @@ abstract class Gic implements InterruptController {
 
     /** Whether a Group 0 interrupt is signalled to {@code cpu} as FIQ rather than IRQ. */
     abstract boolean group0IsFiq(int cpu);
+
+    /** Resets the version's own registers (routing, redistributor power); called under the lock. */
+    abstract void resetVersionState();
 
     // ---- InterruptController ----
 

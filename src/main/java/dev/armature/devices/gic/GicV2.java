@@ -43,7 +43,7 @@ public final class GicV2 extends Gic {
     private static final int[] IDS = {0x04, 0, 0, 0, 0x90, 0xb4, 0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 
     /** GICD_ITARGETSR of each SPI: a CPU bit mask. */
-    private final byte[] targets;
+    private byte[] targets;
     private final int allCpus;
     private final GicCpuInterface[] cpuInterfaces;
 
@@ -52,12 +52,18 @@ public final class GicV2 extends Gic {
      */
     public GicV2(List<Cpu> cpus) {
         super(checkCount(cpus), INTERRUPTS, 8, 0, false);
-        targets = new byte[INTERRUPTS];
         allCpus = (1 << nCpus) - 1;
         cpuInterfaces = new GicCpuInterface[nCpus];
         for (int c = 0; c < nCpus; c++) {
-            banked[c].enabled[0] = 0xffff;
             cpuInterfaces[c] = new NoSystemRegisters(this.cpus[c]);
+        }
+    }
+
+    @Override
+    void resetVersionState() {
+        targets = new byte[INTERRUPTS];
+        for (Bits b : banked) {
+            b.enabled[0] = 0xffff; // SGIs cannot be disabled
         }
     }
 

@@ -3,6 +3,7 @@ package dev.armature.devices.gic;
 import dev.armature.arch.aarch64.Cpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,22 +46,26 @@ public final class GicV3 extends Gic {
     private static final int[] DIST_IDS = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
     private static final int[] REDIST_IDS = {0x44, 0, 0, 0, 0x93, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 
-    private final long[] route;
-    private final boolean[] processorSleep;
+    private long[] route;
+    private boolean[] processorSleep;
     private final GicV3CpuInterface[] cpuInterfaces;
     private final int cpusInRegion0;
 
     /** @throws IllegalArgumentException for 0 or more than 512 CPUs (QEMU virt's limit) */
     public GicV3(List<Cpu> cpus) {
         super(checkCount(cpus), INTERRUPTS, 5, 2, true);
-        route = new long[INTERRUPTS];
-        processorSleep = new boolean[nCpus];
-        java.util.Arrays.fill(processorSleep, true);
         cpuInterfaces = new GicV3CpuInterface[nCpus];
         for (int c = 0; c < nCpus; c++) {
             cpuInterfaces[c] = new GicV3CpuInterface(this, c);
         }
         cpusInRegion0 = (int) Math.min(nCpus, REDIST_REGION_SIZE / REDIST_STRIDE);
+    }
+
+    @Override
+    void resetVersionState() {
+        route = new long[INTERRUPTS];
+        processorSleep = new boolean[nCpus];
+        Arrays.fill(processorSleep, true);
     }
 
     private static List<Cpu> checkCount(List<Cpu> cpus) {

@@ -32,6 +32,9 @@ public interface InterruptController {
     /** Drives the input line of a PPI (INTID 16-31) of one CPU, e.g. the generic timer's INTID 27 and 30. */
     void setPrivateLevel(int cpu, int intid, boolean level);
 
+    /** Returns every register to its reset value (system reset); input line levels are kept. */
+    void reset();
+
     /** The CPU interface of vCPU {@code cpu}, for the ICC_* system registers. */
     GicCpuInterface cpuInterface(int cpu);
 

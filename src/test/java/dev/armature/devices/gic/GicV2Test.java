@@ -325,6 +325,24 @@ class GicV2Test {
         }
     }
 
+    @Test
+    void resetRestoresResetValuesAndDropsLines() {
+        try (GicFixture f = enabled(2)) {
+            f.write(0, GICD + 0x821, 1, 2);
+            f.write(0, GICD + 0x104, 2);
+            f.gic.setLevel(33, true);
+            assertTrue(f.irq(1));
+            f.gic.reset();
+            assertFalse(f.irq(1));
+            assertEquals(0, f.read(0, GICD));
+            assertEquals(0, f.read(1, GICC));
+            assertEquals(0, f.read(0, GICD + 0x820));
+            assertEquals(0xffff, f.read(1, GICD + 0x100));
+            assertEquals(1, f.read(1, GICC + 0x1c));
+            assertEquals(1 << 1, f.read(0, GICD + 0x204)); // the input is still high: pending
+        }
+    }
+
     private static List<Boolean> lines(GicFixture f) {
         return f.cpus.stream().map(c -> c.irqLine).toList();
     }

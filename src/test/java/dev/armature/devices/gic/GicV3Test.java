@@ -309,6 +309,21 @@ class GicV3Test {
         }
     }
 
+    @Test
+    void resetRestoresResetValues() {
+        try (GicFixture f = enabled(2)) {
+            f.sys(1, ICC_SGI1R_EL1, 1);
+            assertTrue(f.irq(0));
+            f.gic.reset();
+            assertFalse(f.irq(0));
+            assertEquals(0x50, f.read(0, GICD));
+            assertEquals(6, f.read(0, GicFixture.gicr(1) + 0x14));
+            assertEquals(0, f.read(0, GicFixture.gicr(0) + SGI + 0x200));
+            assertEquals(0, f.sys(0, ICC_PMR_EL1));
+            assertEquals(0, f.sys(0, ICC_IGRPEN1_EL1));
+        }
+    }
+
     private static List<Boolean> lines(GicFixture f) {
         return f.cpus.stream().map(c -> c.irqLine).toList();
     }
