@@ -9,7 +9,7 @@ import java.util.List;
  * A GICv2 without the Security Extensions, as QEMU 7.2's {@code virt} board has it: 288 INTIDs (256 SPIs),
  * up to 8 CPUs, 8 priority bits, distributor at 0x0800_0000 and memory-mapped CPU interface at 0x0801_0000.
  *
- * <p>Values observed on QEMU 7.2 (bare-metal probe): GICD_TYPER = ITLinesNumber 8 | (CPUs-1) << 5, GICD_IIDR
+ * <p>Values observed on QEMU 7.2 (tools/qemu-probes/gic): GICD_TYPER = ITLinesNumber 8 | (CPUs-1) << 5, GICD_IIDR
  * = 0x43b, GICC_IIDR = 0x2043b, ICPIDR2 = 0x2b; SGIs always enabled (GICD_ISENABLER0[15:0] reads 1, writes
  * ignored); SGI pending bits change only through GICD_SGIR/SPENDSGIR/CPENDSGIR; PPIs are level-sensitive at
  * reset and configurable; GICC_BPR resets to 0 and GICC_ABPR to 1 (their minimums); GICC_CTLR implements

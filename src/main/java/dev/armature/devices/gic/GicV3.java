@@ -12,7 +12,7 @@ import java.util.List;
  * frames) per vCPU from 0x080A_0000 (123 fit there; further ones go to a second region at 0x40_0000_0000, as
  * QEMU does), CPU interface through the ICC_* system registers ({@link GicV3CpuInterface}).
  *
- * <p>Values observed on QEMU 7.2 (bare-metal probe): GICD_CTLR resets to 0x50 (ARE, DS) with EnableGrp0/1
+ * <p>Values observed on QEMU 7.2 (tools/qemu-probes/gic): GICD_CTLR resets to 0x50 (ARE, DS) with EnableGrp0/1
  * writable; ITLinesNumber 7 (256 INTIDs, "224 SPIs"); GICD/GICR_IIDR = 0x43b; PIDR2 = 0x3b (ArchRev 3);
  * GICR_WAKER resets to ProcessorSleep | ChildrenAsleep and ChildrenAsleep follows ProcessorSleep at once;
  * GICR_ICFGR0 = 0xaaaaaaaa, PPIs level-sensitive at reset and configurable; 5 priority bits in the CPU

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** GICv3 register behaviour; expected reset/ID values were read from QEMU 7.2's virt with a bare-metal probe. */
+/** GICv3 register behaviour; expected reset/ID values come from QEMU 7.2's virt (tools/qemu-probes/gic). */
 class GicV3Test {
     static final long GICD = GicFixture.GICD;
     static final long SGI = GicFixture.SGI_FRAME;
