@@ -150,7 +150,8 @@ abstract class Gic implements InterruptController {
     @Override
     public void setLevel(int intid, boolean level) {
         if (intid < 32 || intid >= nIrqs) {
-            throw new IllegalArgumentException("INTID " + intid + " is not an SPI of this GIC (32.." + (nIrqs - 1) + ")");
+            throw new IllegalArgumentException(
+                    "INTID " + intid + " is not an SPI of this GIC (32.." + (nIrqs - 1) + ")");
         }
         synchronized (lock) {
             if (drive(shared, intid, level)) {
