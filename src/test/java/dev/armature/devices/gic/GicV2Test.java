@@ -1,5 +1,8 @@
 package dev.armature.devices.gic;
 
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.memory.BusError;
+import dev.armature.memory.BusMaster;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -340,6 +343,39 @@ class GicV2Test {
             assertEquals(0xffff, f.read(1, GICD + 0x100));
             assertEquals(1, f.read(1, GICC + 0x1c));
             assertEquals(1 << 1, f.read(0, GICD + 0x204)); // the input is still high: pending
+        }
+    }
+
+    @Test
+    void raisedLineWakesWfiAndRequestsAnExitWhenIrqsAreUnmasked() throws Exception {
+        try (GicFixture f = enabled(2)) {
+            var cpu1 = f.cpus.get(1);
+            Thread sleeper = Thread.ofPlatform().start(() -> cpu1.waitForInterrupt(0)); // no timeout
+            while (sleeper.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+            f.write(0, GICD + 0xf00, 1 << 1 << 16 | 2);
+            sleeper.join(5000);
+            assertFalse(sleeper.isAlive());
+            assertEquals(0, cpu1.exitRequest); // PSTATE.I masked: no exit requested
+            cpu1.daif = 0;
+            cpu1.updateInterrupts();
+            assertTrue((cpu1.takeExitRequest() & Cpu.EXIT_INTERRUPT) != 0);
+        }
+    }
+
+    @Test
+    void accessErrors() {
+        try (GicFixture f = enabled(2)) {
+            var e = assertThrows(BusError.class, () -> f.read(0, GICD + 0x102, 4));
+            assertEquals(GICD + 0x102, e.address());
+            assertThrows(BusError.class, () -> f.read(0, GICD + 0x1000)); // 4 KiB frame
+            assertThrows(BusError.class, () -> f.read(7, GICD + 0x100)); // not a CPU
+            assertThrows(IllegalArgumentException.class, () -> f.gic.setLevel(31, true));
+            assertThrows(IllegalArgumentException.class, () -> f.gic.setLevel(288, true));
+            assertThrows(IllegalArgumentException.class, () -> f.gic.setPrivateLevel(0, 15, true));
+            assertThrows(IllegalArgumentException.class, () -> f.gic.setPrivateLevel(2, 27, true));
+            assertEquals(0x0101_0101L, f.read(BusMaster.NONE, GICD + 0x800)); // host: CPU 0
         }
     }
 
