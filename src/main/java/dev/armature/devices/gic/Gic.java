@@ -22,6 +22,7 @@ import java.util.List;
  * it the GIC calls nothing outside itself except {@link Cpu#setInterruptLines}, which only stores the lines
  * and notifies the vCPU's monitor; no code may call into the GIC while holding a {@code Cpu} monitor. Lines
  * are recomputed and pushed inside the critical section, so the last writer always leaves them consistent.
+ * The GIC must be the only caller of {@code setInterruptLines} for its vCPUs (it only pushes changes).
  */
 abstract class Gic implements InterruptController {
     static final int SPURIOUS = 1023;
