@@ -5,7 +5,6 @@ import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The interrupt state machine shared by {@link GicV2} and {@link GicV3}: per-interrupt enable, pending, active,
@@ -53,7 +52,8 @@ abstract class Gic implements InterruptController {
     }
 
     final Object lock = new Object();
-    final Cpu[] cpus;
+    /** The Cpu object each vCPU currently runs with (null until connected). */
+    private final Cpu[] cpus;
     final int nCpus;
     final int nIrqs;
     final int words;
@@ -74,9 +74,9 @@ abstract class Gic implements InterruptController {
     private final boolean[] irqOut;
     private final boolean[] fiqOut;
 
-    Gic(List<Cpu> cpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
-        this.cpus = cpus.toArray(Cpu[]::new);
-        this.nCpus = this.cpus.length;
+    Gic(int nCpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
+        this.nCpus = nCpus;
+        this.cpus = new Cpu[nCpus];
         this.nIrqs = nIrqs;
         this.words = nIrqs / 32;
         this.priorityBits = priorityBits;
@@ -297,7 +297,18 @@ abstract class Gic implements InterruptController {
         if (irq != irqOut[cpu] || fiq != fiqOut[cpu]) {
             irqOut[cpu] = irq;
             fiqOut[cpu] = fiq;
-            cpus[cpu].setInterruptLines(irq, fiq);
+            if (cpus[cpu] != null) {
+                cpus[cpu].setInterruptLines(irq, fiq);
+            }
+        }
+    }
+
+    @Override
+    public void connect(int cpu, Cpu target) {
+        checkCpu(cpu);
+        synchronized (lock) {
+            cpus[cpu] = target;
+            target.setInterruptLines(irqOut[cpu], fiqOut[cpu]);
         }
     }
 

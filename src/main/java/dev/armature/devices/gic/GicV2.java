@@ -45,18 +45,15 @@ public final class GicV2 extends Gic {
     /** GICD_ITARGETSR of each SPI: a CPU bit mask. */
     private byte[] targets;
     private final int allCpus;
-    private final GicCpuInterface[] cpuInterfaces;
 
     /**
-     * @throws IllegalArgumentException with QEMU's message if more than 8 CPUs are given
+     * A GICv2 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
+     *
+     * @throws IllegalArgumentException with QEMU's message if more than 8 CPUs are asked for
      */
-    public GicV2(List<Cpu> cpus) {
-        super(checkCount(cpus), INTERRUPTS, 8, 0, false);
+    public GicV2(int nCpus) {
+        super(checkCount(nCpus), INTERRUPTS, 8, 0, false);
         allCpus = (1 << nCpus) - 1;
-        cpuInterfaces = new GicCpuInterface[nCpus];
-        for (int c = 0; c < nCpus; c++) {
-            cpuInterfaces[c] = new NoSystemRegisters(this.cpus[c]);
-        }
     }
 
     @Override
@@ -67,16 +64,16 @@ public final class GicV2 extends Gic {
         }
     }
 
-    private static List<Cpu> checkCount(List<Cpu> cpus) {
-        if (cpus.isEmpty()) {
+    private static int checkCount(int nCpus) {
+        if (nCpus < 1) {
             throw new IllegalArgumentException("a GIC needs at least one CPU");
         }
-        if (cpus.size() > MAX_CPUS) {
+        if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
                     "Number of SMP CPUs requested (%d) exceeds max CPUs supported by machine 'mach-virt' (%d)",
-                    cpus.size(), MAX_CPUS));
+                    nCpus, MAX_CPUS));
         }
-        return cpus;
+        return nCpus;
     }
 
     @Override
@@ -97,7 +94,7 @@ public final class GicV2 extends Gic {
     @Override
     public GicCpuInterface cpuInterface(int cpu) {
         checkCpu(cpu);
-        return cpuInterfaces[cpu];
+        return NO_SYSTEM_REGISTERS;
     }
 
     @Override
@@ -329,20 +326,20 @@ public final class GicV2 extends Gic {
     }
 
     /** GICv2 has no system-register CPU interface: every ICC_* access is UNDEFINED. */
-    private record NoSystemRegisters(Cpu cpu) implements GicCpuInterface {
+    private static final GicCpuInterface NO_SYSTEM_REGISTERS = new GicCpuInterface() {
         @Override
         public boolean hasSystemRegisters() {
             return false;
         }
 
         @Override
-        public long readSysReg(int key) {
+        public long readSysReg(Cpu cpu, int key) {
             throw SyncException.undefined(cpu.pc);
         }
 
         @Override
-        public void writeSysReg(int key, long value) {
+        public void writeSysReg(Cpu cpu, int key, long value) {
             throw SyncException.undefined(cpu.pc);
         }
-    }
+    };
 }

@@ -1,7 +1,5 @@
 package dev.armature.devices.gic;
 
-import dev.armature.arch.aarch64.Cpu;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,9 +49,13 @@ public final class GicV3 extends Gic {
     private final GicV3CpuInterface[] cpuInterfaces;
     private final int cpusInRegion0;
 
-    /** @throws IllegalArgumentException for 0 or more than 512 CPUs (QEMU virt's limit) */
-    public GicV3(List<Cpu> cpus) {
-        super(checkCount(cpus), INTERRUPTS, 5, 2, true);
+    /**
+     * A GICv3 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
+     *
+     * @throws IllegalArgumentException for 0 or more than 512 CPUs (QEMU virt's limit)
+     */
+    public GicV3(int nCpus) {
+        super(checkCount(nCpus), INTERRUPTS, 5, 2, true);
         cpuInterfaces = new GicV3CpuInterface[nCpus];
         for (int c = 0; c < nCpus; c++) {
             cpuInterfaces[c] = new GicV3CpuInterface(this, c);
@@ -68,16 +70,16 @@ public final class GicV3 extends Gic {
         Arrays.fill(processorSleep, true);
     }
 
-    private static List<Cpu> checkCount(List<Cpu> cpus) {
-        if (cpus.isEmpty()) {
+    private static int checkCount(int nCpus) {
+        if (nCpus < 1) {
             throw new IllegalArgumentException("a GIC needs at least one CPU");
         }
-        if (cpus.size() > MAX_CPUS) {
+        if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
                     "Invalid SMP CPUs %d. The max CPUs supported by machine 'virt' with GICv3 is %d",
-                    cpus.size(), MAX_CPUS));
+                    nCpus, MAX_CPUS));
         }
-        return cpus;
+        return nCpus;
     }
 
     @Override

@@ -19,12 +19,10 @@ final class GicV3CpuInterface implements GicCpuInterface {
 
     private final GicV3 gic;
     private final int index;
-    private final Cpu cpu;
 
     GicV3CpuInterface(GicV3 gic, int index) {
         this.gic = gic;
         this.index = index;
-        this.cpu = gic.cpus[index];
     }
 
     @Override
@@ -33,8 +31,8 @@ final class GicV3CpuInterface implements GicCpuInterface {
     }
 
     @Override
-    public long readSysReg(int key) {
-        checkEl();
+    public long readSysReg(Cpu cpu, int key) {
+        checkEl(cpu);
         synchronized (gic.lock) {
             CpuInterfaceState ci = gic.cpuIf[index];
             if (key == ICC_IAR1_EL1) {
@@ -71,8 +69,8 @@ final class GicV3CpuInterface implements GicCpuInterface {
     }
 
     @Override
-    public void writeSysReg(int key, long value) {
-        checkEl();
+    public void writeSysReg(Cpu cpu, int key, long value) {
+        checkEl(cpu);
         synchronized (gic.lock) {
             CpuInterfaceState ci = gic.cpuIf[index];
             int v = (int) value;
@@ -129,7 +127,7 @@ final class GicV3CpuInterface implements GicCpuInterface {
     }
 
     /** The ICC_*_EL1 registers do not exist at EL0. */
-    private void checkEl() {
+    private static void checkEl(Cpu cpu) {
         if (cpu.el == 0) {
             throw SyncException.undefined(cpu.pc);
         }

@@ -1,5 +1,8 @@
 package dev.armature.devices.gic;
 
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.devices.InterruptLine;
+
 import java.util.List;
 
 /**
@@ -29,11 +32,25 @@ public interface InterruptController {
         setLevel(32 + spi, level);
     }
 
+    /** A device's wire to SPI {@code spi} (numbered as in the device tree). */
+    default InterruptLine spiLine(int spi) {
+        if (spi < 0 || 32 + spi >= interruptCount()) {
+            throw new IllegalArgumentException("SPI " + spi + " does not exist (0.." + (interruptCount() - 33) + ")");
+        }
+        return level -> setSpiLevel(spi, level);
+    }
+
     /** Drives the input line of a PPI (INTID 16-31) of one CPU, e.g. the generic timer's INTID 27 and 30. */
     void setPrivateLevel(int cpu, int intid, boolean level);
 
     /** Returns every register to its reset value (system reset); input line levels are kept. */
     void reset();
+
+    /**
+     * Attaches the Cpu object vCPU {@code cpu} runs with, whose {@code setInterruptLines} the GIC drives; call it
+     * again whenever the vCPU gets a new Cpu (power-on). The current IRQ/FIQ levels are driven onto it at once.
+     */
+    void connect(int cpu, Cpu target);
 
     /** The CPU interface of vCPU {@code cpu}, for the ICC_* system registers. */
     GicCpuInterface cpuInterface(int cpu);

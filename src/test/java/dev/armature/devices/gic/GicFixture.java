@@ -22,10 +22,11 @@ final class GicFixture implements AutoCloseable {
 
     GicFixture(int version, int nCpus) {
         mem.addRam("ram", 0x4000_0000L, 0x1000);
+        gic = version == 2 ? new GicV2(nCpus) : new GicV3(nCpus);
         for (int i = 0; i < nCpus; i++) {
             cpus.add(new Cpu(i, CpuModel.CORTEX_A57, new CpuMemory(mem)));
+            gic.connect(i, cpus.get(i));
         }
-        gic = version == 2 ? new GicV2(cpus) : new GicV3(cpus);
         for (MmioWindow w : gic.mmioWindows()) {
             mem.addMmio(w.name(), w.base(), w.size(), w.handler());
         }
@@ -59,11 +60,11 @@ final class GicFixture implements AutoCloseable {
     }
 
     long sys(int cpu, int key) {
-        return gic.cpuInterface(cpu).readSysReg(key);
+        return gic.cpuInterface(cpu).readSysReg(cpus.get(cpu), key);
     }
 
     void sys(int cpu, int key, long value) {
-        gic.cpuInterface(cpu).writeSysReg(key, value);
+        gic.cpuInterface(cpu).writeSysReg(cpus.get(cpu), key, value);
     }
 
     boolean irq(int cpu) {

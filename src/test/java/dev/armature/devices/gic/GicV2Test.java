@@ -1,6 +1,8 @@
 package dev.armature.devices.gic;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
 import org.junit.jupiter.api.Test;
@@ -77,12 +79,10 @@ class GicV2Test {
 
     @Test
     void moreThanEightCpusIsRefusedWithQemusMessage() {
-        try (GicFixture f = new GicFixture(2, 1)) {
-            var nine = java.util.Collections.nCopies(9, f.cpus.get(0));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV2(nine));
-            assertEquals("Number of SMP CPUs requested (9) exceeds max CPUs supported by machine 'mach-virt' (8)",
-                    e.getMessage());
-        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV2(9));
+        assertEquals("Number of SMP CPUs requested (9) exceeds max CPUs supported by machine 'mach-virt' (8)",
+                e.getMessage());
+        assertEquals(8, new GicV2(8).cpuCount());
     }
 
     @Test
@@ -376,6 +376,39 @@ class GicV2Test {
             assertThrows(IllegalArgumentException.class, () -> f.gic.setPrivateLevel(0, 15, true));
             assertThrows(IllegalArgumentException.class, () -> f.gic.setPrivateLevel(2, 27, true));
             assertEquals(0x0101_0101L, f.read(BusMaster.NONE, GICD + 0x800)); // host: CPU 0
+        }
+    }
+
+    @Test
+    void aNewCpuObjectTakesOverTheLines() {
+        try (GicFixture f = enabled(1)) {
+            f.write(0, GICD + 0xf00, 2 << 24 | 1);
+            Cpu old = f.cpus.get(0);
+            assertTrue(old.irqLine);
+            Cpu fresh = new Cpu(0, CpuModel.CORTEX_A57, new CpuMemory(f.mem)); // power-on creates a new Cpu
+            f.gic.connect(0, fresh);
+            assertTrue(fresh.irqLine); // current level driven at once
+            f.cpus.set(0, fresh);
+            assertEquals(1, f.read(0, GICC + 0x0c));
+            assertFalse(fresh.irqLine);
+            assertTrue(old.irqLine); // the old object is no longer driven
+        }
+    }
+
+    @Test
+    void spiLineDrivesItsSpi() {
+        try (GicFixture f = enabled(1)) {
+            f.write(0, GICD + 0x104, 2);
+            f.write(0, GICD + 0x821, 1, 1);
+            var uart = f.gic.spiLine(1); // PL011: SPI 1 = INTID 33
+            uart.set(true);
+            assertTrue(f.irq(0));
+            assertEquals(33, f.read(0, GICC + 0x0c));
+            uart.set(false);
+            f.write(0, GICC + 0x10, 33);
+            assertFalse(f.irq(0));
+            assertThrows(IllegalArgumentException.class, () -> f.gic.spiLine(256));
+            f.gic.spiLine(255);
         }
     }
 
