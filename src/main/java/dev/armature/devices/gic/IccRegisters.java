@@ -36,18 +36,40 @@ public final class IccRegisters {
     public static final int ICC_IGRPEN0_EL1 = key(3, 0, 12, 12, 6);
     public static final int ICC_IGRPEN1_EL1 = key(3, 0, 12, 12, 7);
 
-    /** Every key above. */
-    public static final List<Integer> ALL = List.of(ICC_PMR_EL1, ICC_IAR0_EL1, ICC_EOIR0_EL1, ICC_HPPIR0_EL1,
-            ICC_BPR0_EL1, ICC_AP0R0_EL1, ICC_AP1R0_EL1, ICC_DIR_EL1, ICC_RPR_EL1, ICC_SGI1R_EL1, ICC_ASGI1R_EL1,
-            ICC_SGI0R_EL1, ICC_IAR1_EL1, ICC_EOIR1_EL1, ICC_HPPIR1_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1,
-            ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL1);
+    /** How MRS/MSR may access a register: the other direction is UNDEFINED. */
+    public enum Direction { READ_ONLY, WRITE_ONLY, READ_WRITE }
 
-    /**
-     * Whether {@code key} is in the GIC CPU interface's EL1 system register space (op0=3, op1=0, CRn=12,
-     * CRm=8..15, or ICC_PMR_EL1): such accesses belong to {@link GicCpuInterface}, which raises UNDEFINED for
-     * the ones it does not implement. (CRn=12 with CRm below 8 is VBAR_EL1, ISR_EL1 and friends.)
-     */
-    public static boolean isIcc(int key) {
-        return (key & ~0x3f) == key(3, 0, 12, 8, 0) || key == ICC_PMR_EL1;
+    /** One implemented register: name as the Arm ARM spells it, key, and access direction. */
+    public record Register(String name, int key, Direction direction) {
+        public boolean readable() {
+            return direction != Direction.WRITE_ONLY;
+        }
+
+        public boolean writable() {
+            return direction != Direction.READ_ONLY;
+        }
     }
+
+    /** Every implemented register, for installing them in a vCPU's system register table. */
+    public static final List<Register> ALL = List.of(
+            new Register("ICC_PMR_EL1", ICC_PMR_EL1, Direction.READ_WRITE),
+            new Register("ICC_IAR0_EL1", ICC_IAR0_EL1, Direction.READ_ONLY),
+            new Register("ICC_EOIR0_EL1", ICC_EOIR0_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_HPPIR0_EL1", ICC_HPPIR0_EL1, Direction.READ_ONLY),
+            new Register("ICC_BPR0_EL1", ICC_BPR0_EL1, Direction.READ_WRITE),
+            new Register("ICC_AP0R0_EL1", ICC_AP0R0_EL1, Direction.READ_WRITE),
+            new Register("ICC_AP1R0_EL1", ICC_AP1R0_EL1, Direction.READ_WRITE),
+            new Register("ICC_DIR_EL1", ICC_DIR_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_RPR_EL1", ICC_RPR_EL1, Direction.READ_ONLY),
+            new Register("ICC_SGI1R_EL1", ICC_SGI1R_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_ASGI1R_EL1", ICC_ASGI1R_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_SGI0R_EL1", ICC_SGI0R_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_IAR1_EL1", ICC_IAR1_EL1, Direction.READ_ONLY),
+            new Register("ICC_EOIR1_EL1", ICC_EOIR1_EL1, Direction.WRITE_ONLY),
+            new Register("ICC_HPPIR1_EL1", ICC_HPPIR1_EL1, Direction.READ_ONLY),
+            new Register("ICC_BPR1_EL1", ICC_BPR1_EL1, Direction.READ_WRITE),
+            new Register("ICC_CTLR_EL1", ICC_CTLR_EL1, Direction.READ_WRITE),
+            new Register("ICC_SRE_EL1", ICC_SRE_EL1, Direction.READ_WRITE),
+            new Register("ICC_IGRPEN0_EL1", ICC_IGRPEN0_EL1, Direction.READ_WRITE),
+            new Register("ICC_IGRPEN1_EL1", ICC_IGRPEN1_EL1, Direction.READ_WRITE));
 }
