@@ -45,6 +45,7 @@ public final class GicV2 extends Gic {
     /** GICD_ITARGETSR of each SPI: a CPU bit mask. */
     private byte[] targets;
     private final int allCpus;
+    private final List<MmioWindow> windows;
 
     /**
      * A GICv2 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
@@ -54,6 +55,8 @@ public final class GicV2 extends Gic {
     public GicV2(int nCpus) {
         super(checkCount(nCpus), INTERRUPTS, 8, 0, false);
         allCpus = (1 << nCpus) - 1;
+        windows = List.of(new MmioWindow("gic-dist", DIST_BASE, DIST_SIZE, new Distributor()),
+                new MmioWindow("gic-cpu", CPU_BASE, CPU_SIZE, new CpuInterface()));
     }
 
     @Override
@@ -99,8 +102,7 @@ public final class GicV2 extends Gic {
 
     @Override
     public List<MmioWindow> mmioWindows() {
-        return List.of(new MmioWindow("gic-dist", DIST_BASE, DIST_SIZE, new Distributor()),
-                new MmioWindow("gic-cpu", CPU_BASE, CPU_SIZE, new CpuInterface()));
+        return windows;
     }
 
     @Override

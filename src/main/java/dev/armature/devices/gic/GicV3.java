@@ -48,6 +48,7 @@ public final class GicV3 extends Gic {
     private boolean[] processorSleep;
     private final GicV3CpuInterface[] cpuInterfaces;
     private final int cpusInRegion0;
+    private final List<MmioWindow> windows;
 
     /**
      * A GICv3 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
@@ -61,6 +62,15 @@ public final class GicV3 extends Gic {
             cpuInterfaces[c] = new GicV3CpuInterface(this, c);
         }
         cpusInRegion0 = (int) Math.min(nCpus, REDIST_REGION_SIZE / REDIST_STRIDE);
+        List<MmioWindow> w = new ArrayList<>();
+        w.add(new MmioWindow("gicv3-dist", DIST_BASE, DIST_SIZE, new Distributor()));
+        w.add(new MmioWindow("gicv3-redist", REDIST_BASE, cpusInRegion0 * REDIST_STRIDE,
+                new Redistributors(REDIST_BASE, 0, cpusInRegion0)));
+        if (nCpus > cpusInRegion0) {
+            w.add(new MmioWindow("gicv3-redist2", REDIST2_BASE, (nCpus - cpusInRegion0) * REDIST_STRIDE,
+                    new Redistributors(REDIST2_BASE, cpusInRegion0, nCpus - cpusInRegion0)));
+        }
+        windows = List.copyOf(w);
     }
 
     @Override
@@ -115,15 +125,7 @@ public final class GicV3 extends Gic {
 
     @Override
     public List<MmioWindow> mmioWindows() {
-        List<MmioWindow> w = new ArrayList<>();
-        w.add(new MmioWindow("gicv3-dist", DIST_BASE, DIST_SIZE, new Distributor()));
-        w.add(new MmioWindow("gicv3-redist", REDIST_BASE, cpusInRegion0 * REDIST_STRIDE,
-                new Redistributors(REDIST_BASE, 0, cpusInRegion0)));
-        if (nCpus > cpusInRegion0) {
-            w.add(new MmioWindow("gicv3-redist2", REDIST2_BASE, (nCpus - cpusInRegion0) * REDIST_STRIDE,
-                    new Redistributors(REDIST2_BASE, cpusInRegion0, nCpus - cpusInRegion0)));
-        }
-        return w;
+        return windows;
     }
 
     @Override
