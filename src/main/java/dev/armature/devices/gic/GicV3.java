@@ -86,7 +86,7 @@ public final class GicV3 extends Gic {
         }
         if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
-                    "Invalid SMP CPUs %d. The max CPUs supported by machine 'virt' with GICv3 is %d",
+                    "Invalid SMP CPUs %d. The max CPUs supported by machine 'virt-7.2' is %d", // QEMU's words
                     nCpus, MAX_CPUS));
         }
         return nCpus;

@@ -162,6 +162,12 @@ class GicV3Test {
     }
 
     @Test
+    void moreThan512CpusIsRefusedWithQemusMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV3(600));
+        assertEquals("Invalid SMP CPUs 600. The max CPUs supported by machine 'virt-7.2' is 512", e.getMessage());
+    }
+
+    @Test
     void deviceTreeDataMatchesQemu() {
         try (GicFixture f = new GicFixture(3, 2)) {
             GicDeviceTree dt = f.gic.deviceTree();
