@@ -42,7 +42,7 @@ public final class GicV2 extends Gic {
     /** PIDR4-7, PIDR0-3, CIDR0-3 at GICD 0xFD0-0xFFC (ICPIDR2 = 0x2b: architecture version 2). */
     private static final int[] IDS = {0x04, 0, 0, 0, 0x90, 0xb4, 0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 
-    /** GICD_ITARGETSR of each SPI: a CPU bit mask. */
+    /** GICD_ITARGETSR of each SPI: a CPU bit mask. Set by resetVersionState(), which the Gic constructor calls. */
     private byte[] targets;
     private final int allCpus;
     private final List<MmioWindow> windows;

@@ -44,6 +44,7 @@ public final class GicV3 extends Gic {
     private static final int[] DIST_IDS = {0x44, 0, 0, 0, 0x92, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
     private static final int[] REDIST_IDS = {0x44, 0, 0, 0, 0x93, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
 
+    // GICD_IROUTER<n> and GICR_WAKER.ProcessorSleep: set by resetVersionState(), which the Gic constructor calls.
     private long[] route;
     private boolean[] processorSleep;
     private final GicV3CpuInterface[] cpuInterfaces;
