@@ -214,6 +214,29 @@ class GicV3Test {
     }
 
     @Test
+    void spiEnablePendingAndActiveRegisters() {
+        try (GicFixture f = enabled(1)) {
+            f.write(0, GICD + 0x88, 1 << 3); // IGROUPR2: INTID 67 is Group 1
+            f.write(0, GICD + 0x208, 1 << 3); // ISPENDR2
+            assertFalse(f.irq(0)); // not enabled yet
+            f.write(0, GICD + 0x108, 1 << 3); // ISENABLER2
+            assertTrue(f.irq(0));
+            f.write(0, GICD + 0x308, 1 << 3); // ISACTIVER2: active interrupts are not signalled
+            assertFalse(f.irq(0));
+            assertEquals(1 << 3, f.read(0, GICD + 0x388));
+            f.write(0, GICD + 0x388, 1 << 3); // ICACTIVER2
+            assertTrue(f.irq(0));
+            f.write(0, GICD + 0x188, 1 << 3); // ICENABLER2
+            assertFalse(f.irq(0));
+            assertEquals(1 << 3, f.read(0, GICD + 0x288)); // still pending
+            f.write(0, GICD + 0x288, 1 << 3); // ICPENDR2
+            assertEquals(0, f.read(0, GICD + 0x208));
+            f.write(0, GICD + 0x108, 1 << 3);
+            assertFalse(f.irq(0));
+        }
+    }
+
+    @Test
     void sgi1rTargetsByAffinityAndBroadcast() {
         try (GicFixture f = enabled(20)) {
             // Target list of Aff1 = 1: Aff0 1 and 3, i.e. CPUs 17 and 19.
