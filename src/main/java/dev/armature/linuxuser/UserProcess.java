@@ -120,8 +120,9 @@ public final class UserProcess implements AutoCloseable {
 
     /** EL0 state as Linux leaves it at execve: SP_EL0, DAIF clear, FP/SIMD enabled, EL0 cache ops allowed. */
     private void enterUserMode(long entry) {
-        // SCTLR_EL1 as Linux sets it for EL0: UCI, nTWE, nTWI, UCT, DZE, SA0 (MMU stays off: VA = PA).
-        cpu.sys.sctlrEl1 |= 1L << 26 | 1L << 18 | 1L << 16 | 1L << 15 | 1L << 14 | 1L << 4;
+        // SCTLR_EL1 for EL0 as Linux sets it: UCI, UCT, DZE, SA0 (the MMU stays off: VA = PA). Unlike Linux,
+        // nTWI/nTWE stay clear so WFI/WFE trap here and complete at once: no interrupt would ever wake them.
+        cpu.sys.sctlrEl1 = cpu.sys.sctlrEl1 & ~(1L << 18 | 1L << 16) | 1L << 26 | 1L << 15 | 1L << 14 | 1L << 4;
         cpu.sys.cpacrEl1 = 3L << 20; // FPEN: FP/SIMD does not trap
         cpu.setMode(0, false);
         cpu.daif = 0;
@@ -131,6 +132,8 @@ public final class UserProcess implements AutoCloseable {
         cpu.exceptionHook = (c, e) -> {
             if (e.ec == Esr.EC_SVC64) {
                 syscalls.handle(c);
+            } else if (e.ec == Esr.EC_WFX) {
+                c.pc += 4; // a hint for a lone thread: carry on, as qemu-user does
             } else if ((e.ec == Esr.EC_UNKNOWN || e.ec == Esr.EC_SYSREG) && emulateIdRead(c)) {
                 return true;
             } else {

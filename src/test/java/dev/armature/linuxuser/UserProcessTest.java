@@ -166,6 +166,15 @@ class UserProcessTest {
         }
     }
 
+    @Test
+    void trappedWfiAndWfeCompleteAtOnce() throws Exception {
+        try (UserProcess p = g.scratch()) {
+            assertEquals(0, p.cpu().sys.sctlrEl1 & (1L << 16 | 1L << 18), "nTWI and nTWE clear: WFI/WFE trap");
+            Exceptions.takeSync(p.cpu(), new SyncException(Esr.EC_WFX, 1 << 24, 0, false, CODE));
+            assertEquals(CODE + 4, p.cpu().pc);
+        }
+    }
+
     /** The integer ISA may not be merged yet: end-to-end runs need MOVZ and SVC to decode. */
     static void assumeIsa(int... words) {
         for (int w : words) {
