@@ -28,7 +28,11 @@ public final class ProgramLoader {
     private ProgramLoader() {
     }
 
-    public static LoadedProgram load(ElfFile elf, AddressSpace as) throws ElfException {
+    /** Largest segment accepted: each is backed by host memory at once. */
+    private static final long MAX_SEGMENT = 4L << 30;
+
+    /** Maps the program's segments, which must lie below {@code limit} (where the mmap area begins). */
+    public static LoadedProgram load(ElfFile elf, AddressSpace as, long limit) throws ElfException {
         if (elf.type() != ElfFile.ET_EXEC && elf.type() != ElfFile.ET_DYN) {
             throw new ElfException("not an executable (e_type=" + elf.type() + ", need ET_EXEC or ET_DYN)");
         }
@@ -48,7 +52,7 @@ public final class ProgramLoader {
             throw new ElfException("no loadable segments (no PT_LOAD program header)");
         }
         long bias = elf.type() == ElfFile.ET_DYN ? STATIC_PIE_BASE - pageDown(lowest(loads)) : 0;
-        mapSegments(loads, bias, as);
+        mapSegments(loads, bias, as, limit);
         long brk = 0;
         for (ProgramHeader ph : loads) {
             long start = pageDown(ph.vaddr() + bias);
@@ -74,13 +78,19 @@ public final class ProgramLoader {
     }
 
     /** Maps the union of the segments' pages; segments sharing a page share one mapping. */
-    private static void mapSegments(List<ProgramHeader> loads, long bias, AddressSpace as) throws ElfException {
+    private static void mapSegments(List<ProgramHeader> loads, long bias, AddressSpace as, long limit)
+            throws ElfException {
         List<long[]> ranges = new ArrayList<>();
         for (ProgramHeader ph : loads) {
             long start = ph.vaddr() + bias;
             if (start < AddressSpace.PAGE) {
                 throw new ElfException(String.format("segment at 0x%x lies in the first page, which stays unmapped "
                         + "(so that NULL dereferences fault)", ph.vaddr()));
+            }
+            if (Long.compareUnsigned(ph.memsz(), MAX_SEGMENT) > 0 || Long.compareUnsigned(start, limit) >= 0
+                    || Long.compareUnsigned(start + ph.memsz(), limit) > 0) {
+                throw new ElfException(String.format("segment at 0x%x of 0x%x bytes does not fit below 0x%x "
+                        + "(or exceeds %d GiB)", ph.vaddr(), ph.memsz(), limit, MAX_SEGMENT >> 30));
             }
             ranges.add(new long[] {pageDown(start), pageUp(start + ph.memsz()), prot(ph.flags())});
         }

@@ -67,24 +67,37 @@ public final class UserProcess implements AutoCloseable {
         this.cpu = new Cpu(0, config.model(), new CpuMemory(phys));
         this.as = new AddressSpace(phys, cpu.memory::flushTlb);
         this.interpreter = new Interpreter(new DecodeCache(config.model()));
-        ProgramLoader.LoadedProgram prog = ProgramLoader.load(elf, as);
-        as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "[stack]");
+        ProgramLoader.LoadedProgram prog;
+        try {
+            prog = ProgramLoader.load(elf, as, MMAP_TOP);
+            as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE,
+                    "[stack]");
+            initialSp = buildStack(prog, executable, argv, config, as);
+        } catch (ElfException | RuntimeException e) {
+            phys.close();
+            throw e;
+        }
+        int[] ids = hostIds();
+        FileTable files = new FileTable(config.stdin(), config.stdout(), config.stderr(), config.hostStdio());
+        syscalls = new LinuxSyscalls(as, files, prog.brkStart(), MMAP_TOP, executable, ids[0], ids[1],
+                this::terminate);
+        syscalls.setStrace(config.strace());
+        enterUserMode(prog.entry());
+    }
+
+    private static long buildStack(ProgramLoader.LoadedProgram prog, Path executable, List<String> argv,
+                                   Config config, AddressSpace as) throws ElfException {
         int[] ids = hostIds();
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         InitialStack.Facts facts = new InitialStack.Facts(prog, hwcap(config.model()), 0, 0x1270, ids[0], ids[1],
                 random);
         try {
-            initialSp = InitialStack.build(as, STACK_TOP, argv, config.env(), executable.toString(), facts);
+            return InitialStack.build(as, STACK_TOP, argv, config.env(), executable.toString(), facts);
         } catch (AddressSpace.Fault e) {
             throw new ElfException("arguments and environment do not fit in the " + (STACK_SIZE >> 20)
                     + " MiB stack");
         }
-        FileTable files = new FileTable(config.stdin(), config.stdout(), config.stderr(), config.hostStdio());
-        syscalls = new LinuxSyscalls(as, files, prog.brkStart(), MMAP_TOP, executable, ids[0], ids[1],
-                this::terminate);
-        syscalls.setStrace(config.strace());
-        enterUserMode(prog.entry());
     }
 
     /** Loads {@code program} with the given argv (argv[0] included) ready to run. */

@@ -122,6 +122,20 @@ class UserProcessTest {
                 + "programs only; link with -static", m);
     }
 
+    @Test
+    void segmentsOutsideTheUserAddressSpaceAreRefused() throws Exception {
+        long high = 0x0000_ffff_ff00_0000L; // where the stack lives
+        ElfFile elf = ElfFile.parse(ElfWriter.executable(high, words(SVC0), high + 0x10000, new byte[0], 0x1000,
+                high + ElfWriter.codeOffset()));
+        String m = assertThrows(ElfFile.ElfException.class, () -> g.load(elf, List.of("p"), List.of()))
+                .getMessage();
+        assertTrue(m.startsWith("segment at 0xffffff000000 of 0xb4 bytes does not fit below"), m);
+        byte[] huge = ElfWriter.executable(TEXT, words(SVC0), DATA, new byte[0], 1L << 40, CODE);
+        m = assertThrows(ElfFile.ElfException.class, () -> g.load(ElfFile.parse(huge), List.of("p"), List.of()))
+                .getMessage();
+        assertTrue(m.contains("exceeds 4 GiB"), m);
+    }
+
     private static ExitStatus takeAndRun(UserProcess p, SyncException e) {
         Exceptions.takeSync(p.cpu(), e);
         return p.run();
