@@ -36,6 +36,10 @@ public final class DiffTest implements Callable<Integer> {
     @Option(names = "--class", paramLabel = "NAME", description = "alu, branch, ldst, simdldst, lse or all (default all)")
     String className = "all";
 
+    @Option(names = "--cpu", paramLabel = "MODEL",
+            description = "CPU model for both emulators (default: cortex-a57, or max for lse)")
+    String cpu;
+
     @Option(names = "--keep", paramLabel = "DIR", description = "keep batch and reproducer ELFs in DIR")
     Path keep;
 
@@ -66,6 +70,12 @@ public final class DiffTest implements Callable<Integer> {
             System.err.println("difftest: " + e.getMessage());
             return 2;
         }
+        if (cpu == null) {
+            cpu = cls.cpuModel();
+        } else if (!cpu.equals("cortex-a57") && !cpu.equals("max")) {
+            System.err.println("difftest: unknown CPU model '" + cpu + "' (available: cortex-a57, max)");
+            return 2;
+        }
         if (count < 0 || jobs < 1 || batchSize < 1) {
             System.err.println("difftest: --count must be >= 0, --jobs and --batch >= 1");
             return 2;
@@ -78,7 +88,7 @@ public final class DiffTest implements Callable<Integer> {
             Files.createDirectories(keep);
         }
         long s = seed != null ? seed : System.nanoTime();
-        out.printf("difftest: class %s, %d cases, seed %d, cpu %s%n", cls.cliName(), count, s, cls.cpuModel());
+        out.printf("difftest: class %s, %d cases, seed %d, cpu %s%n", cls.cliName(), count, s, cpu);
         int batches = (count + batchSize - 1) / batchSize;
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         List<Future<BatchResult>> results = new ArrayList<>();
@@ -129,8 +139,8 @@ public final class DiffTest implements Callable<Integer> {
             BatchProgram program = program(cases);
             byte[] image = program.elf();
             Outcome ref = Engines.qemu(Engines.write(image, keep, "batch-" + index + "-" + part + ".elf"),
-                    cls.cpuModel());
-            Outcome arm = Engines.armature(image, cls.cpuModel());
+                    cpu);
+            Outcome arm = Engines.armature(image, cpu);
             part++;
             int done = Math.min(ref.completeRecords(cases), arm.completeRecords(cases));
             long at = 0;
@@ -141,7 +151,7 @@ public final class DiffTest implements Callable<Integer> {
                 byte[] b = Arrays.copyOfRange(arm.stdout(), (int) at, (int) at + size);
                 compared++;
                 if (!Arrays.equals(a, b)) {
-                    reports.add(report(cls, c, ref, arm, (int) at, "in batch " + index));
+                    reports.add(report(c, ref, arm, (int) at, true, "in batch " + index));
                 }
                 at += size;
             }
@@ -151,7 +161,11 @@ public final class DiffTest implements Callable<Integer> {
             // One side stopped at case `done`: settle it alone, then go on with the rest.
             TestCase c = cases.get(done);
             compared++;
-            String stopped = report(cls, c, ref, arm, -1, "in batch " + index + " (stopped the batch)");
+            boolean refHas = ref.completeRecords(cases) > done;
+            boolean armHas = arm.completeRecords(cases) > done;
+            boolean batchDiffers = refHas != armHas || !refHas && ref.status() != arm.status();
+            String stopped = report(c, ref, arm, (int) at, batchDiffers,
+                    "in batch " + index + " (stopped the batch)");
             if (stopped != null) {
                 reports.add(stopped);
             }
@@ -166,11 +180,11 @@ public final class DiffTest implements Callable<Integer> {
         return p;
     }
 
-    private Outcome alone(TestCase c, InsnClass cls) throws IOException, InterruptedException {
+    private Outcome alone(TestCase c) throws IOException, InterruptedException {
         byte[] image = program(List.of(c)).elf();
         Path f = Engines.write(image, keep, "case-" + Integer.toHexString(c.words()[0]) + ".elf");
         try {
-            return Engines.qemu(f, cls.cpuModel());
+            return Engines.qemu(f, cpu);
         } finally {
             if (keep == null) {
                 Files.deleteIfExists(f);
@@ -182,14 +196,14 @@ public final class DiffTest implements Callable<Integer> {
      * A reproducer: re-runs the case alone (the shrink step: its words with its inputs and nothing else) and
      * prints the words, their disassembly, the inputs and the outputs that differ.
      */
-    private String report(InsnClass cls, TestCase c, Outcome batchRef, Outcome batchArm, int batchOffset,
+    private String report(TestCase c, Outcome batchRef, Outcome batchArm, int batchOffset, boolean batchDiffers,
                           String where) throws IOException, InterruptedException {
-        Outcome ref = alone(c, cls);
-        Outcome arm = Engines.armature(program(List.of(c)).elf(), cls.cpuModel());
+        Outcome ref = alone(c);
+        Outcome arm = Engines.armature(program(List.of(c)).elf(), cpu);
         StringBuilder sb = new StringBuilder();
         boolean reproduces = ref.status() != arm.status() || !Arrays.equals(ref.stdout(), arm.stdout());
-        if (!reproduces && batchOffset < 0) {
-            return null; // stopped a batch only through an earlier case's effects, and agrees alone
+        if (!reproduces && !batchDiffers) {
+            return null; // both emulators stopped the same way, in the batch and alone
         }
         sb.append(String.format("DIVERGENCE (%s) %s%s%n", c.kind(), where,
                 reproduces ? "" : " - does NOT reproduce alone; the batch outputs follow"));
@@ -227,7 +241,7 @@ public final class DiffTest implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void appendDifferences(StringBuilder sb, TestCase c, byte[] ref, byte[] arm, int offset) {
+    static void appendDifferences(StringBuilder sb, TestCase c, byte[] ref, byte[] arm, int offset) {
         if (offset < 0) {
             return;
         }
