@@ -5,7 +5,6 @@ public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
-    public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -23,7 +22,6 @@ public final class Errno {
     public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
-    public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
     public static final int ENODEV = 19;
     public static final int ETIMEDOUT = 110;

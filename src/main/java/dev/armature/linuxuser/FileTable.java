@@ -282,9 +282,23 @@ public final class FileTable {
             return Errno.EEXIST;
         } else if (e instanceof NotDirectoryException) {
             return Errno.ENOTDIR;
-        } else if (e instanceof FileSystemException f && f.getReason() != null
-                && f.getReason().contains("symbolic links")) {
+        }
+        // Other host errors carry the C library's strerror text as their reason or message.
+        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        if (why == null) {
+            return Errno.EIO;
+        } else if (why.contains("symbolic links")) {
             return Errno.ELOOP;
+        } else if (why.contains("Is a directory")) {
+            return Errno.EISDIR;
+        } else if (why.contains("Not a directory")) {
+            return Errno.ENOTDIR;
+        } else if (why.contains("File name too long")) {
+            return Errno.ENAMETOOLONG;
+        } else if (why.contains("No space left")) {
+            return Errno.ENOSPC;
+        } else if (why.contains("Operation not permitted")) {
+            return Errno.EPERM;
         }
         return Errno.EIO;
     }

@@ -4,7 +4,6 @@ package dev.armature.linuxuser;
 public final class Signals {
     public static final int SIGILL = 4;
     public static final int SIGTRAP = 5;
-    public static final int SIGABRT = 6;
     public static final int SIGBUS = 7;
     public static final int SIGFPE = 8;
     public static final int SIGKILL = 9;

@@ -163,6 +163,9 @@ class LinuxSyscallsTest {
         assertEquals(0, svc(79, -100, out, DATA + 0x100, 0));
         assertEquals(3, as.readLong(DATA + 0x100 + 48));
         assertEquals(0, svc(48, -100, out, 4)); // faccessat R_OK
+        long longName = string(DATA + 0x800, dir.resolve("x".repeat(300)).toString());
+        assertEquals(-Errno.ENAMETOOLONG, svc(56, -100, longName, 0x41, 0644));
+        assertEquals(-Errno.ENOTDIR, svc(56, -100, string(DATA + 0x800, dir.resolve("out/x").toString()), 0, 0));
         assertEquals(-Errno.ENOENT, svc(48, -100, string(DATA + 0x800, "/no/such/file"), 0));
     }
 
