@@ -33,6 +33,7 @@ public final class BatchProgram {
     private final List<Integer> code = new ArrayList<>();
     private final ByteArrayOutputStream table = new ByteArrayOutputStream();
     private final List<TestCase> cases = new ArrayList<>();
+    private final List<Long> testPcs = new ArrayList<>();
 
     /** Address the next case's test words will have (generators need it for PC-relative forms). */
     public long nextTestPc(boolean usesMemory, boolean usesVectors) {
@@ -41,6 +42,12 @@ public final class BatchProgram {
 
     public List<TestCase> cases() {
         return cases;
+    }
+
+    /** True if {@code pc} is one of case {@code index}'s own words (not its prologue or epilogue). */
+    public boolean inTestWords(int index, long pc) {
+        long first = testPcs.get(index);
+        return pc >= first && pc < first + 4L * cases.get(index).words().length;
     }
 
     public void add(TestCase c) {
@@ -88,6 +95,7 @@ public final class BatchProgram {
         if (code.size() - before != prologueLength(c.usesMemory(), c.usesVectors())) {
             throw new IllegalStateException("prologue length changed");
         }
+        testPcs.add(TEXT + ElfWriter.codeOffset() + 4L * code.size());
         for (int w : c.words()) {
             emit(w);
         }

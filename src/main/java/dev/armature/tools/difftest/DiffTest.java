@@ -160,9 +160,17 @@ public final class DiffTest implements Callable<Integer> {
             }
             // One side stopped at case `done`: settle it alone, then go on with the rest.
             TestCase c = cases.get(done);
-            compared++;
             boolean refHas = ref.completeRecords(cases) > done;
             boolean armHas = arm.completeRecords(cases) > done;
+            if (refHas && !armHas && arm.stopPc() >= 0 && !program.inTestWords(done, arm.stopPc())) {
+                // Not the case's fault: Armature cannot run the harness code; every later case would stop too.
+                reports.add(String.format("HARNESS FAILURE in batch %d: Armature stopped at PC 0x%x in the prologue"
+                        + " or epilogue of case %d, not in its words: %s%n  (the harness needs MOVZ/MOVK, ADD, LDR/STR,"
+                        + " LDP/STP of X and Q registers, MRS/MSR of NZCV and TPIDR_EL0, SVC)%n", index,
+                        arm.stopPc(), done, arm.note()));
+                break;
+            }
+            compared++;
             boolean batchDiffers = refHas != armHas || !refHas && ref.status() != arm.status();
             String stopped = report(c, ref, arm, (int) at, batchDiffers,
                     "in batch " + index + " (stopped the batch)");

@@ -48,10 +48,10 @@ final class Engines {
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return new Outcome(out, -1, "qemu-aarch64 timed out");
+            return new Outcome(out, -1, "qemu-aarch64 timed out", -1);
         }
         String note = new String(err.join()).strip();
-        return new Outcome(out, p.exitValue(), note.isEmpty() ? null : note);
+        return new Outcome(out, p.exitValue(), note.isEmpty() ? null : note, -1);
     }
 
     static Outcome armature(byte[] image, String cpu) {
@@ -61,12 +61,14 @@ final class Engines {
                 new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(INSTRUCTION_LIMIT);
         try (UserProcess p = UserProcess.load(ElfFile.parse(image), Path.of("difftest.elf"), List.of("difftest"),
                 config)) {
-            ExitStatus s = p.run();
-            return new Outcome(out.toByteArray(), s.shellStatus(), s.message());
+            try {
+                ExitStatus s = p.run();
+                return new Outcome(out.toByteArray(), s.shellStatus(), s.message(), p.cpu().pc);
+            } catch (IllegalStateException e) { // an emulator failure, not a guest fault
+                return new Outcome(out.toByteArray(), -1, e.getMessage(), p.cpu().pc);
+            }
         } catch (ElfFile.ElfException e) {
-            return new Outcome(out.toByteArray(), -1, "batch ELF rejected: " + e.getMessage());
-        } catch (IllegalStateException e) {
-            return new Outcome(out.toByteArray(), -1, e.getMessage());
+            return new Outcome(out.toByteArray(), -1, "batch ELF rejected: " + e.getMessage(), -1);
         }
     }
 

@@ -31,10 +31,14 @@ class BatchProgramTest {
         byte[] window = new byte[BatchProgram.WINDOW_SIZE];
         r.nextBytes(window);
         BatchProgram p = new BatchProgram();
+        long pc0 = p.nextTestPc(false, false);
         p.add(new TestCase("alu", new int[] {0x9100_0420}, x, 0x1230, 0x6000_0000, null)); // add x0, x1, #1
         x = x.clone();
         x[2] = BatchProgram.WINDOW + 8;
         p.add(new TestCase("ldst", new int[] {0xf940_0043}, x, 0x4560, 0x9000_0000, window)); // ldr x3, [x2]
+        assertEquals(true, p.inTestWords(0, pc0));
+        assertEquals(false, p.inTestWords(0, pc0 - 4));
+        assertEquals(false, p.inTestWords(0, pc0 + 4));
         Path f = Engines.write(p.elf(), null, null);
         Outcome o = Engines.qemu(f, "cortex-a57");
         Files.delete(f);
