@@ -214,6 +214,46 @@ class MmuTest {
     }
 
     @Test
+    void asidChangeAloneDropsOnlyNonGlobalEntries() {
+        TestMachine.Tables t = m.tables(12, 48);
+        t.map(0x1000, DATA, 3, AF | NG);
+        t.map(0x2000, DATA, 3, AF);
+        m.phys.write(DATA, 8, 1);
+        m.phys.write(DATA + 0x1000, 8, 2);
+        m.enable(t, 0);
+        assertEquals(1, readAt(0x1000));
+        assertEquals(1, readAt(0x2000));
+        t.map(0x1000, DATA + 0x1000, 3, AF | NG);
+        t.map(0x2000, DATA + 0x1000, 3, AF);
+        cpu.sys.write(SysRegs.TTBR0_EL1, t.root | 7L << 48); // same tables, ASID 7
+        assertEquals(2, readAt(0x1000)); // walked again under the new ASID
+        assertEquals(1, readAt(0x2000)); // global entry kept
+    }
+
+    @Test
+    void cacheMaintenanceFaultsAndDcZva() {
+        TestMachine.Tables t = m.tables(12, 48);
+        t.map(0x1000, DATA, 3, AF | AP_RO);
+        t.map(0x2000, DATA + 0x1000, 3, AF);
+        m.enable(t, 0);
+        cpu.sys.sysOp(SysRegs.key(1, 3, 7, 14, 1), 0x1040); // DC CIVAC on a readable page
+        SyncException e = expectFault(() -> cpu.sys.sysOp(SysRegs.key(1, 3, 7, 10, 1), 0x7000)); // DC CVAC
+        assertEquals(Esr.FSC_TRANSLATION_L0 + 3 | Esr.ISS_CM | Esr.ISS_WNR, e.iss);
+        e = expectFault(() -> cpu.sys.sysOp(SysRegs.key(1, 0, 7, 6, 1), 0x1000)); // DC IVAC needs write access
+        assertEquals(Esr.FSC_PERMISSION_L0 + 3 | Esr.ISS_CM | Esr.ISS_WNR, e.iss);
+        for (int i = 0; i < 256; i += 8) {
+            m.phys.write(DATA + 0x1000 + i, 8, -1L);
+        }
+        cpu.sys.sysOp(SysRegs.key(1, 3, 7, 4, 1), 0x2047); // DC ZVA: zeroes the 64-byte block at 0x2040
+        assertEquals(-1L, m.phys.read(DATA + 0x1038, 8));
+        assertEquals(0, m.phys.read(DATA + 0x1040, 8));
+        assertEquals(0, m.phys.read(DATA + 0x1078, 8));
+        assertEquals(-1L, m.phys.read(DATA + 0x1080, 8));
+        assertEquals(Esr.FSC_PERMISSION_L0 + 3 | Esr.ISS_WNR,
+                expectFault(() -> cpu.sys.sysOp(SysRegs.key(1, 3, 7, 4, 1), 0x1000)).iss);
+    }
+
+    @Test
     void tlbiByVaDropsWholeBlocks() {
         TestMachine.Tables t = m.tables(12, 48);
         t.map(0x20_0000L, RAM, 2, AF);
