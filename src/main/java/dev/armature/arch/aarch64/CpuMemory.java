@@ -55,7 +55,7 @@ public final class CpuMemory {
     /** Whether a table holds an entry from a mapping larger than a page (TLBI by VA must then scan it). */
     private final boolean[] large = new boolean[SETS * 3];
 
-    // The current EL's tables, for the fast paths.
+    // The current EL's tables, for the fast paths; set = the EL whose permissions apply (0, 1, 2).
     private int set = 1;
     private long[] readTag;
     private MemorySegment[] readSeg;
@@ -105,6 +105,36 @@ public final class CpuMemory {
     /** PSTATE.EL changed: use that EL's permission context. */
     void modeChanged() {
         selectSet(Math.min(cpu.el, 2));
+    }
+
+    /**
+     * LDTR/STTR family: at EL1 the access is made with EL0 permissions (through the EL0 tables, so it is cached
+     * too); at other ELs it is an ordinary access.
+     */
+    public long readUnprivileged(long va, int size) {
+        if (cpu.el != 1) {
+            return read(va, size);
+        }
+        selectSet(0);
+        try {
+            return read(va, size);
+        } finally {
+            selectSet(1);
+        }
+    }
+
+    /** The store counterpart of {@link #readUnprivileged}. */
+    public void writeUnprivileged(long va, int size, long value) {
+        if (cpu.el != 1) {
+            write(va, size, value);
+            return;
+        }
+        selectSet(0);
+        try {
+            write(va, size, value);
+        } finally {
+            selectSet(1);
+        }
     }
 
     // ---- invalidation (owner thread) ----
@@ -272,7 +302,7 @@ public final class CpuMemory {
             }
             return value;
         }
-        long pa = mmu.translate(cpu, va, kind);
+        long pa = mmu.translate(cpu, va, kind, set);
         try {
             Region region = phys.find(pa);
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
@@ -292,14 +322,14 @@ public final class CpuMemory {
         }
         if ((va & PAGE_MASK) + size > PAGE_SIZE) {
             // Crosses a page: check both pages first so a fault on the second leaves memory unchanged.
-            mmu.translate(cpu, va, WRITE);
-            mmu.translate(cpu, va + size - 1, WRITE);
+            mmu.translate(cpu, va, WRITE, set);
+            mmu.translate(cpu, va + size - 1, WRITE, set);
             for (int b = 0; b < size; b++) {
                 slowWrite(va + b, 1, value >>> (8 * b));
             }
             return;
         }
-        long pa = mmu.translate(cpu, va, WRITE);
+        long pa = mmu.translate(cpu, va, WRITE, set);
         try {
             Region region = phys.find(pa);
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {

@@ -18,13 +18,18 @@ public final class Exceptions {
     private static final long HCR_FMO = 1L << 3;
     private static final long HCR_IMO = 1L << 4;
     private static final long HCR_AMO = 1L << 5;
+    private static final long HCR_TSC = 1L << 19;
     private static final long HCR_TGE = 1L << 27;
     private static final long HCR_RW = 1L << 31;
 
     private Exceptions() {
     }
 
-    /** Handles a synchronous exception: via the hook if it claims it, else architecturally. */
+    /**
+     * Handles a synchronous exception: via the hook if it claims it, else architecturally. HVC and SMC arrive
+     * with the next instruction as preferred return (as an SVC); when they turn out UNDEFINED (no EL2, EL0, no
+     * EL3) the exception returns to the instruction itself.
+     */
     public static void takeSync(Cpu cpu, SyncException e) {
         cpu.pc = e.preferredReturn;
         ExceptionHook hook = cpu.exceptionHook;
@@ -34,10 +39,21 @@ public final class Exceptions {
         int ec = e.ec;
         int iss = e.iss & 0x1ff_ffff;
         int target = e.targetEl != 0 ? e.targetEl : Math.max(cpu.el, 1);
+        long returnAddress = cpu.pc;
         if (ec == Esr.EC_HVC64) {
             if (cpu.model.has(Feature.EL2) && cpu.el > 0) {
                 target = 2;
             } else { // HVC without EL2, or at EL0, is UNDEFINED
+                ec = Esr.EC_UNKNOWN;
+                iss = 0;
+                returnAddress -= 4;
+            }
+        } else if (ec == Esr.EC_SMC64) {
+            // No EL3: SMC is UNDEFINED, unless HCR_EL2.TSC traps it from EL1 to EL2. Both return to the SMC.
+            returnAddress -= 4;
+            if (cpu.el == 1 && cpu.model.has(Feature.EL2) && (cpu.sys.hcrEl2 & HCR_TSC) != 0) {
+                target = 2;
+            } else {
                 ec = Esr.EC_UNKNOWN;
                 iss = 0;
             }
@@ -54,7 +70,7 @@ public final class Exceptions {
                 cpu.sys.farEl1 = e.far;
             }
         }
-        enter(cpu, target, VECTOR_SYNC, cpu.pc);
+        enter(cpu, target, VECTOR_SYNC, returnAddress);
     }
 
     /** Takes an asynchronous exception (IRQ, FIQ, SError); {@code returnAddress} is the next instruction. */

@@ -142,7 +142,9 @@ final class SysRegTable {
         def("DCZID_EL0", SysRegs.DCZID_EL0, EL0, c -> c.sys.dczid(), null);
 
         id("ID_PFR0_EL1", key(3, 0, 0, 1, 0), i -> i.idPfr0);
-        id("ID_PFR1_EL1", key(3, 0, 0, 1, 1), i -> i.idPfr1);
+        // GIC fields: 1 while a GICv3 CPU interface provides the ICC_* system registers.
+        def("ID_PFR1_EL1", key(3, 0, 0, 1, 1), EL1, c -> c.sys.id.idPfr1 | (c.sys.gicSystemRegisters ? 1L << 28 : 0),
+                null);
         id("ID_DFR0_EL1", key(3, 0, 0, 1, 2), i -> i.idDfr0);
         id("ID_AFR0_EL1", key(3, 0, 0, 1, 3), i -> i.idAfr0);
         id("ID_MMFR0_EL1", key(3, 0, 0, 1, 4), i -> i.idMmfr0);
@@ -158,7 +160,8 @@ final class SysRegTable {
         id("MVFR0_EL1", key(3, 0, 0, 3, 0), i -> i.mvfr0);
         id("MVFR1_EL1", key(3, 0, 0, 3, 1), i -> i.mvfr1);
         id("MVFR2_EL1", key(3, 0, 0, 3, 2), i -> i.mvfr2);
-        id("ID_AA64PFR0_EL1", key(3, 0, 0, 4, 0), i -> i.idAa64pfr0);
+        def("ID_AA64PFR0_EL1", key(3, 0, 0, 4, 0), EL1,
+                c -> c.sys.id.idAa64pfr0 | (c.sys.gicSystemRegisters ? 1L << 24 : 0), null);
         id("ID_AA64PFR1_EL1", key(3, 0, 0, 4, 1), i -> i.idAa64pfr1);
         id("ID_AA64ZFR0_EL1", key(3, 0, 0, 4, 4), i -> i.idAa64zfr0);
         id("ID_AA64DFR0_EL1", key(3, 0, 0, 5, 0), i -> i.idAa64dfr0);

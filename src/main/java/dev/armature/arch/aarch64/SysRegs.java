@@ -58,6 +58,8 @@ public final class SysRegs {
     final long[] storage = SysRegTable.newStorage();
     /** Registers other components install for this vCPU (e.g. a GICv3 CPU interface's ICC_*_EL1). */
     private final Map<Integer, SysReg> installed = new HashMap<>();
+    /** A GICv3 CPU interface has installed its system registers. */
+    boolean gicSystemRegisters;
 
     /** SCTLR_EL1 reset value as QEMU 7.2 shows it: RES1 bits, nTWI/nTWE, SA/SA0; MMU and caches off. */
     public long sctlrEl1 = 0x00c5_0838L;
@@ -125,7 +127,7 @@ public final class SysRegs {
         return r == null || (r.needsEl2() && !cpu.model.has(Feature.EL2)) ? null : r;
     }
 
-    /** Adds a register implemented elsewhere (interrupt controller system registers). */
+    /** Adds a register implemented elsewhere (a GICv3 CPU interface's ICC_* registers). */
     public void install(SysReg reg) {
         if (SysRegTable.lookup(reg.key()) != null) {
             throw new IllegalArgumentException(reg.name() + " is already a built-in system register");
@@ -161,6 +163,14 @@ public final class SysRegs {
         SystemOps.execute(cpu, key, value);
     }
 
+    /**
+     * Declares a GICv3 CPU interface system register interface present (ID_AA64PFR0_EL1.GIC = 1 and
+     * ID_PFR1_EL1.GIC = 1), as QEMU's virt does with {@code gic-version=3}.
+     */
+    public void setGicSystemRegisters(boolean present) {
+        gicSystemRegisters = present;
+    }
+
     /** MPIDR_EL1 as QEMU's virt assigns it: U=0, MT=0, Aff0 = vCPU index (bit 31 RES1). */
     public long mpidr() {
         return 0x8000_0000L | cpu.index;
@@ -187,6 +197,27 @@ public final class SysRegs {
         if ((cptrEl2 & (1L << 10)) != 0 && cpu.model.has(Feature.EL2)) {
             throw fpTrap(2);
         }
+    }
+
+    /**
+     * WFI/WFE traps, checked by those instructions before waiting: SCTLR_EL1.nTWI/nTWE at EL0 (to EL1), then
+     * HCR_EL2.TWI/TWE at EL0/EL1 (to EL2). EC 0x01, ISS CV=1, COND=0b1110, TI = 1 for WFE.
+     */
+    public void checkWfxTrap(boolean wfe) {
+        int el = cpu.el;
+        SyncException trap = null;
+        if (el == 0 && (sctlrEl1 & (1L << (wfe ? 18 : 16))) == 0) {
+            trap = wfxTrap(wfe, 1);
+        } else if (el < 2 && cpu.model.has(Feature.EL2) && (hcrEl2 & (1L << (wfe ? 14 : 13))) != 0) {
+            trap = wfxTrap(wfe, 2);
+        }
+        if (trap != null) {
+            throw trap;
+        }
+    }
+
+    private SyncException wfxTrap(boolean wfe, int targetEl) {
+        return new SyncException(Esr.EC_WFX, 1 << 24 | 0xe << 20 | (wfe ? 1 : 0), 0, false, cpu.pc, targetEl);
     }
 
     private SyncException fpTrap(int targetEl) {

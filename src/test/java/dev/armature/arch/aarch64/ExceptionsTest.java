@@ -88,6 +88,22 @@ class ExceptionsTest {
     }
 
     @Test
+    void smcWithoutEl3IsUndefinedAtTheSmc() {
+        try (TestMachine m = machine(CpuModel.CORTEX_A57)) {
+            Exceptions.takeSync(m.cpu, new SyncException(Esr.EC_SMC64, 0, 0, false, 0x104));
+            assertEquals((long) Esr.EC_UNKNOWN << 26 | 1L << 25, m.cpu.sys.esrEl1);
+            assertEquals(0x100, m.cpu.sys.elrEl1);
+        }
+        try (TestMachine m = machine(CpuModel.CORTEX_A57.withEl2(true))) {
+            m.cpu.sys.hcrEl2 = 1L << 19; // TSC
+            Exceptions.takeSync(m.cpu, new SyncException(Esr.EC_SMC64, 0, 0, false, 0x104));
+            assertEquals(2, m.cpu.el);
+            assertEquals(Esr.EC_SMC64, m.cpu.sys.esrEl2 >>> 26);
+            assertEquals(0x100, m.cpu.sys.elrEl2);
+        }
+    }
+
+    @Test
     void legalReturnRestoresPstate() {
         try (TestMachine m = machine(CpuModel.CORTEX_A57)) {
             Cpu cpu = m.cpu;

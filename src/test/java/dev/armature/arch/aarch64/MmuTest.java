@@ -160,6 +160,37 @@ class MmuTest {
     }
 
     @Test
+    void unprivilegedAccessesUseEl0Permissions() {
+        TestMachine.Tables t = m.tables(12, 48);
+        t.map(0x1000, DATA, 3, AF);                     // EL1 only
+        t.map(0x2000, DATA, 3, AF | AP_EL0 | AP_RO);    // EL0 read-only
+        m.enable(t, 0);
+        m.phys.write(DATA, 8, 3);
+        assertEquals(3, cpu.memory.read(0x1000, 8));
+        SyncException e = expectFault(() -> cpu.memory.readUnprivileged(0x1000, 8));
+        assertEquals(Esr.EC_DABT_SAME, e.ec);            // taken from EL1 to EL1
+        assertEquals(Esr.FSC_PERMISSION_L0 + 3, e.iss);
+        assertEquals(3, cpu.memory.readUnprivileged(0x2000, 8));
+        assertEquals(Esr.FSC_PERMISSION_L0 + 3 | Esr.ISS_WNR,
+                expectFault(() -> cpu.memory.writeUnprivileged(0x2000, 8, 0)).iss);
+        assertEquals(3, cpu.memory.read(0x1000, 8)); // the EL1 context is back
+    }
+
+    @Test
+    void alignmentCheckingWithSctlrA() {
+        TestMachine.Tables t = m.tables(12, 48);
+        t.map(0x1000, DATA, 3, AF);
+        m.enable(t, 0);
+        cpu.memory.read(0x1001, 4); // unaligned accesses to Normal memory are fine with A=0
+        cpu.sys.write(SysRegs.SCTLR_EL1, cpu.sys.sctlrEl1 | 2);
+        SyncException e = expectFault(() -> cpu.memory.write(0x1002, 4, 0));
+        assertEquals(Esr.FSC_ALIGNMENT | Esr.ISS_WNR, e.iss);
+        assertEquals(0x1002, e.far);
+        cpu.memory.read(0x1004, 4);
+        cpu.memory.read(0x1004, 4);
+    }
+
+    @Test
     void wxnMakesWritableMemoryExecuteNever() {
         TestMachine.Tables t = m.tables(12, 48);
         t.map(0x1000, DATA, 3, AF);

@@ -189,6 +189,40 @@ class SysRegsTest {
     }
 
     @Test
+    void wfiAndWfeTraps() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57.withEl2(true))) {
+            Cpu cpu = m.cpu;
+            cpu.setMode(1, true);
+            cpu.sys.checkWfxTrap(false); // EL1 without HCR_EL2.TWI: no trap
+            cpu.sys.hcrEl2 = 1L << 13;   // TWI
+            SyncException e = expectFault(() -> cpu.sys.checkWfxTrap(false));
+            assertEquals(Esr.EC_WFX, e.ec);
+            assertEquals(2, e.targetEl);
+            cpu.sys.hcrEl2 = 0;
+            cpu.sys.sctlrEl1 &= ~(1L << 18); // nTWE=0: EL0 WFE traps to EL1
+            cpu.setMode(0, false);
+            e = expectFault(() -> cpu.sys.checkWfxTrap(true));
+            assertEquals(1 << 24 | 0xe << 20 | 1, e.iss);
+            cpu.sys.checkWfxTrap(false); // nTWI=1 (QEMU's reset value)
+        }
+    }
+
+    @Test
+    void gicSystemRegisterInterfaceShowsInIdRegisters() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            m.cpu.sys.setGicSystemRegisters(true);
+            assertEquals(0x0100_0022L, m.cpu.sys.read(ID_AA64PFR0));
+            assertEquals(0x1001_0001L, m.cpu.sys.read(key(3, 0, 0, 1, 1)));
+            int iccPmr = key(3, 0, 4, 6, 0);
+            long[] pmr = {0};
+            m.cpu.sys.install(new SysReg("ICC_PMR_EL1", iccPmr, false, SysRegAccess.EL1, c -> pmr[0],
+                    (c, v) -> pmr[0] = v & 0xff));
+            m.cpu.sys.write(iccPmr, 0x1f0);
+            assertEquals(0xf0, m.cpu.sys.read(iccPmr));
+        }
+    }
+
+    @Test
     void interruptStatusAndOsLock() {
         try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
             SysRegs s = m.cpu.sys;
