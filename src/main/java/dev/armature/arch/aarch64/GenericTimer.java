@@ -10,7 +10,9 @@ import java.util.concurrent.ScheduledFuture;
  * <p>Each timer drives a level-sensitive output, asserted while ENABLE=1, IMASK=0 and the count has reached
  * CVAL. Output changes are reported to a {@link Listener} (the interrupt controller, PPIs 27/30/26) from the
  * thread that noticed them: the vCPU thread after a register write or {@link #update()}, or the shared alarm
- * thread when a deadline passes in host-time mode. The listener must be thread-safe.
+ * thread when a deadline passes in host-time mode. The listener must be thread-safe, and is called with this
+ * timer's lock held (so levels arrive in order): it must not call {@link #update()} while holding a lock that its
+ * own {@code timerLevelChanged} takes; it may read {@link #virtualTimerAsserted()} and friends, which take no lock.
  */
 public final class GenericTimer {
     public static final int INTID_HYP = 26;
@@ -158,7 +160,11 @@ public final class GenericTimer {
         return hyp.asserted();
     }
 
-    /** Time until the earliest timer output rises (a WFI timeout): 0 if one is asserted, MAX_VALUE if none armed. */
+    /**
+     * Time until the earliest timer output rises, for a WFI timeout: 0 if one is asserted now (do not wait),
+     * {@code Long.MAX_VALUE} if none is armed. In deterministic mode this is virtual time: the caller should
+     * advance instructions rather than sleep.
+     */
     public long nanosUntilNextDeadline() {
         return Math.min(physical.nanosUntilAsserted(), Math.min(virtual.nanosUntilAsserted(),
                 hyp.nanosUntilAsserted()));

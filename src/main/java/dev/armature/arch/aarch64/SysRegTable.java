@@ -272,12 +272,12 @@ final class SysRegTable {
         def("DBGAUTHSTATUS_EL1", key(2, 0, 7, 14, 6), EL1, c -> 0xaa, null); // non-secure debug implemented, enabled
         // Breakpoint and watchpoint registers: storage only, they never match. Counts per ID_AA64DFR0_EL1.
         for (int n = 0; n < 6; n++) {
-            storage("DBGBVR" + n + "_EL1", key(2, 0, 0, n, 4), false, EL1, 0, -1L);
-            storage("DBGBCR" + n + "_EL1", key(2, 0, 0, n, 5), false, EL1, 0, 0x00ff_e1ffL);
+            storage("DBGBVR" + n + "_EL1", key(2, 0, 0, n, 4), false, EL1, 0, -4L);
+            storage("DBGBCR" + n + "_EL1", key(2, 0, 0, n, 5), false, EL1, 0, 0x00ff_e1e7L);
         }
         for (int n = 0; n < 4; n++) {
             storage("DBGWVR" + n + "_EL1", key(2, 0, 0, n, 6), false, EL1, 0, -4L);
-            storage("DBGWCR" + n + "_EL1", key(2, 0, 0, n, 7), false, EL1, 0, 0x1fff_ffffL);
+            storage("DBGWCR" + n + "_EL1", key(2, 0, 0, n, 7), false, EL1, 0, 0x1f1f_ffffL);
         }
     }
 

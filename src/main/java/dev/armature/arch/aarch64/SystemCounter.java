@@ -26,14 +26,15 @@ public final class SystemCounter {
         return t;
     });
 
-    private final long hostBase = System.nanoTime();
+    /** One origin for every host-time counter, so vCPUs of a VM agree even if each was given its own. */
+    private static final long HOST_BASE = System.nanoTime();
     private volatile LongSupplier instructions;
     private volatile long nanosPerInstruction;
 
-    /** Host monotonic time since this counter was created, or deterministic time from the instruction count. */
+    /** Host monotonic time (since the class was loaded), or deterministic time from the instruction count. */
     public long nanos() {
         LongSupplier icount = instructions;
-        return icount != null ? icount.getAsLong() * nanosPerInstruction : System.nanoTime() - hostBase;
+        return icount != null ? icount.getAsLong() * nanosPerInstruction : System.nanoTime() - HOST_BASE;
     }
 
     /** The physical count, CNTPCT_EL0. */
