@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** The {@code armature} command: QEMU-style system emulation options, plus subcommands. */
-@Command(name = "armature", mixinStandardHelpOptions = false, subcommands = {UserCommand.class},
+@Command(name = "armature", mixinStandardHelpOptions = false, subcommands = {UserCommand.class, TestCommand.class},
         description = "An AArch64 virtual platform.")
 public final class Main implements Callable<Integer> {
     @Option(names = {"--version", "-version"}, description = "print the version and exit")

@@ -1,0 +1,92 @@
+package dev.armature.testrunner;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.XMLConstants;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives the runner with stand-in emulators (shell scripts) that behave like passing, failing, hung guests. */
+class GuestTestRunnerTest {
+    @TempDir
+    Path tmp;
+
+    private GuestTestRunner runner(String script, double timeout) throws IOException {
+        Path emu = tmp.resolve("emu.sh");
+        Files.writeString(emu, "#!/bin/sh\n" + script + "\n");
+        emu.toFile().setExecutable(true);
+        Files.writeString(tmp.resolve("t.flat"), "image");
+        return new GuestTestRunner(new GuestTestRunner.Settings(tmp, tmp.resolve("logs"), "tcg", 4, timeout,
+                List.of(emu.toString())));
+    }
+
+    private static TestSpec spec(String name, String smp) {
+        return new TestSpec(name, "t.flat", smp, List.of(), Set.of(), null, null, 0, List.of());
+    }
+
+    @Test
+    void passingGuestViaTestdevExitCode() throws Exception {
+        Outcome o = runner("echo 'PASS: a'; echo 'PASS: b'; echo 'SUMMARY: 2 tests'; exit 1", 20).run(spec("ok", null));
+        assertEquals(Outcome.Status.PASS, o.status());
+        assertEquals(2, o.checks());
+        assertTrue(o.line().startsWith("PASS ok (2 tests, "), o.line());
+        assertTrue(Files.readString(o.log()).contains("PASS: b"));
+    }
+
+    @Test
+    void failingGuestNamesItsFirstFailure() throws Exception {
+        Outcome o = runner("echo 'PASS: a'; echo 'FAIL: b broke'; exit 3", 20).run(spec("bad", null));
+        assertEquals(Outcome.Status.FAIL, o.status());
+        assertEquals("FAIL bad (1 unexpected failures, first: b broke)", o.line());
+    }
+
+    @Test
+    void systemOffFallsBackToTheExitStatusLine() throws Exception {
+        Outcome pass = runner("echo 'EXIT: STATUS=1'; exit 0", 20).run(spec("off", null));
+        assertEquals(Outcome.Status.PASS, pass.status());
+        Outcome skip = runner("echo 'SKIP: x'; echo 'EXIT: STATUS=77'; exit 0", 20).run(spec("s", null));
+        assertEquals(Outcome.Status.SKIP, skip.status());
+        Outcome none = runner("exit 0", 20).run(spec("quiet", null));
+        assertEquals("FAIL quiet (guest stopped without an exit status)", none.line());
+        Outcome err = runner("echo 'armature: bad option -x'; exit 2", 20).run(spec("e", null));
+        assertEquals("FAIL e (emulator exited with 2: armature: bad option -x)", err.line());
+    }
+
+    @Test
+    void hungGuestIsStoppedAndReportedAsTimeout() throws Exception {
+        long start = System.nanoTime();
+        Outcome o = runner("echo 'PASS: started'; exec sleep 60", 1).run(spec("hang", null));
+        assertEquals("FAIL hang (timeout after 1 s)", o.line());
+        assertTrue((System.nanoTime() - start) / 1e9 < 20, "the runner must not wait for the hung guest");
+    }
+
+    @Test
+    void smpBeyondMaxIsSkippedWithReason() throws Exception {
+        Outcome o = runner("exit 1", 20).run(spec("big", "$((MAX_SMP*2))"));
+        assertEquals("SKIP big (needs 8 vCPUs, MAX_SMP is 4)", o.line());
+    }
+
+    @Test
+    void junitXmlValidatesAgainstTheSchema() throws Exception {
+        GuestTestRunner r = runner("echo 'PASS: <&>'; echo 'FAIL: \"q\"'; exit 3", 20);
+        List<Outcome> outcomes = List.of(r.run(spec("a", null)), r.run(spec("b", "$((MAX_SMP+1))")),
+                new Outcome("c", Outcome.Status.PASS, null, 1, 0.5, null));
+        Path xml = tmp.resolve("out.xml");
+        JUnitXml.write(xml, "armature-guest", outcomes);
+        var schema = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(new StreamSource(getClass().getResourceAsStream("junit.xsd")));
+        schema.newValidator().validate(new StreamSource(xml.toFile())); // throws on any violation
+        String text = Files.readString(xml);
+        assertTrue(text.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""), text);
+        assertTrue(text.contains("PASS: &lt;&amp;&gt;"), text);
+    }
+}
