@@ -73,10 +73,14 @@ public final class Exceptions {
         enter(cpu, target, VECTOR_SYNC, returnAddress);
     }
 
-    /** Takes an asynchronous exception (IRQ, FIQ, SError); {@code returnAddress} is the next instruction. */
+    /**
+     * Takes an asynchronous exception (IRQ, FIQ, SError); {@code returnAddress} is the next instruction. An
+     * interrupt routed to EL1 (HCR_EL2.IMO/FMO/AMO clear) is not taken while at EL2: it stays pending until the
+     * CPU returns to EL1 or below.
+     */
     public static void takeAsync(Cpu cpu, int vector, long returnAddress) {
-        int target = Math.max(cpu.el, 1);
-        if (cpu.el < 2 && cpu.model.has(Feature.EL2)) {
+        int target = 1;
+        if (cpu.model.has(Feature.EL2)) {
             long route = switch (vector) {
                 case VECTOR_IRQ -> HCR_IMO;
                 case VECTOR_FIQ -> HCR_FMO;
@@ -85,6 +89,9 @@ public final class Exceptions {
             if ((cpu.sys.hcrEl2 & route) != 0) {
                 target = 2;
             }
+        }
+        if (cpu.el > target) {
+            return;
         }
         enter(cpu, target, vector, returnAddress);
     }

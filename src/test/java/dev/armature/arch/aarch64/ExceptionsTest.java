@@ -79,7 +79,12 @@ class ExceptionsTest {
             assertFalse(cpu.il);
             assertEquals(1, cpu.el);
             assertEquals(0x104, cpu.nextPc);
-            // IRQs route to EL2 with HCR_EL2.IMO.
+            // IRQs route to EL2 with HCR_EL2.IMO; without it they are not taken at EL2.
+            cpu.setMode(2, true);
+            cpu.pc = 0x300;
+            Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, 0x300);
+            assertEquals(0x300, cpu.pc);
+            cpu.setMode(1, true);
             cpu.sys.hcrEl2 |= 1 << 4;
             Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, 0x200);
             assertEquals(2, cpu.el);
