@@ -140,6 +140,18 @@ public final class GenericTimer {
         update();
     }
 
+    /** Reset: timers disabled, CVALs and offsets zero, access controls at their reset values. */
+    void reset() {
+        for (Timer t : new Timer[] {physical, virtual, hyp}) {
+            t.ctl = 0;
+            t.cval = 0;
+        }
+        cntvoff = 0;
+        cntkctl = 0;
+        cnthctl = 3;
+        update();
+    }
+
     public long physicalCount() {
         return counter.count();
     }

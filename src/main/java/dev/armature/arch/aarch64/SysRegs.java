@@ -61,8 +61,8 @@ public final class SysRegs {
     /** A GICv3 CPU interface has installed its system registers. */
     boolean gicSystemRegisters;
 
-    /** SCTLR_EL1 reset value as QEMU 7.2 shows it: RES1 bits, nTWI/nTWE, SA/SA0; MMU and caches off. */
-    public long sctlrEl1 = 0x00c5_0838L;
+    // Architectural state; values after reset are set by reset().
+    public long sctlrEl1;
     public long tcrEl1;
     public long ttbr0El1;
     public long ttbr1El1;
@@ -78,9 +78,9 @@ public final class SysRegs {
     public long tpidrroEl0;
     public long tpidrEl1;
     public long csselrEl1;
-    public long cntfrq = COUNTER_HZ;
+    public long cntfrq;
     public long mdscrEl1;
-    boolean osLock = true;
+    boolean osLock;
     long claim;
     long pmcr;
     long pmcnten;
@@ -91,7 +91,7 @@ public final class SysRegs {
     long pmccfiltr;
     long pmuserenr;
 
-    // EL2 (present with Feature.EL2). Reset values as QEMU 7.2 shows them; HCR_EL2.RW=0 until software sets it.
+    // EL2 (present with Feature.EL2).
     public long hcrEl2;
     public long sctlrEl2;
     public long tcrEl2;
@@ -109,8 +109,37 @@ public final class SysRegs {
     SysRegs(Cpu cpu) {
         this.cpu = cpu;
         this.id = new IdRegisters(cpu.model);
-        this.vpidrEl2 = id.midr;
-        this.vmpidrEl2 = mpidr();
+        resetValues();
+    }
+
+    /**
+     * Warm reset of the system registers (PSCI CPU_ON, SYSTEM_RESET): every register back to its reset value,
+     * timers disabled, TLB flushed. The counter source, timer listener and installed registers are kept.
+     */
+    public void reset() {
+        resetValues();
+        timer.reset();
+        cpu.memory.flushTlb();
+    }
+
+    /**
+     * Reset values as QEMU 7.2 shows them on virt: SCTLR_EL1 = RES1 bits, nTWI/nTWE, SA/SA0 with MMU and caches
+     * off; the OS lock set; EL2 registers zero (so HCR_EL2.RW=0 until software sets it), VPIDR/VMPIDR = the real
+     * MIDR/MPIDR. Architecturally UNKNOWN values are zero.
+     */
+    private void resetValues() {
+        System.arraycopy(SysRegTable.newStorage(), 0, storage, 0, storage.length);
+        sctlrEl1 = 0x00c5_0838L;
+        tcrEl1 = ttbr0El1 = ttbr1El1 = mairEl1 = parEl1 = cpacrEl1 = 0;
+        vbarEl1 = esrEl1 = farEl1 = elrEl1 = spsrEl1 = 0;
+        tpidrEl0 = tpidrroEl0 = tpidrEl1 = csselrEl1 = mdscrEl1 = 0;
+        cntfrq = COUNTER_HZ;
+        osLock = true;
+        claim = pmcr = pmcnten = pmovs = pminten = pmselr = pmccntr = pmccfiltr = pmuserenr = 0;
+        hcrEl2 = sctlrEl2 = tcrEl2 = ttbr0El2 = mairEl2 = vbarEl2 = 0;
+        esrEl2 = farEl2 = elrEl2 = spsrEl2 = cptrEl2 = 0;
+        vpidrEl2 = id.midr;
+        vmpidrEl2 = mpidr();
     }
 
     /** All system registers Armature implements (with EL2 ones, whether or not this model has EL2). */

@@ -237,6 +237,22 @@ class SysRegsTest {
     }
 
     @Test
+    void resetRestoresResetValues() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            SysRegs s = m.cpu.sys;
+            s.write(SysRegs.SCTLR_EL1, 0x30d0_1805L);
+            s.write(key(3, 0, 13, 0, 1), 7);       // CONTEXTIDR_EL1 (storage)
+            s.write(key(2, 0, 1, 0, 4), 0);        // OS unlock
+            s.write(key(3, 3, 14, 3, 1), 1);       // CNTV_CTL_EL0
+            s.reset();
+            assertEquals(0x00c50838L, s.read(SysRegs.SCTLR_EL1));
+            assertEquals(0, s.read(key(3, 0, 13, 0, 1)));
+            assertEquals(0xa, s.read(key(2, 0, 1, 1, 4)));
+            assertEquals(0, s.read(key(3, 3, 14, 3, 1)));
+        }
+    }
+
+    @Test
     void registryHasUniqueNamesAndKeys() {
         Set<String> names = new HashSet<>();
         Set<Integer> keys = new HashSet<>();
