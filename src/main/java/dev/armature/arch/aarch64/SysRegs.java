@@ -60,6 +60,7 @@ public final class SysRegs {
     private final Map<Integer, SysReg> installed = new HashMap<>();
     /** A GICv3 CPU interface has installed its system registers. */
     boolean gicSystemRegisters;
+    private long affinity;
 
     // Architectural state; values after reset are set by reset().
     public long sctlrEl1;
@@ -109,6 +110,7 @@ public final class SysRegs {
     SysRegs(Cpu cpu) {
         this.cpu = cpu;
         this.id = new IdRegisters(cpu.model);
+        this.affinity = cpu.index;
         resetValues();
     }
 
@@ -200,9 +202,18 @@ public final class SysRegs {
         gicSystemRegisters = present;
     }
 
-    /** MPIDR_EL1 as QEMU's virt assigns it: U=0, MT=0, Aff0 = vCPU index (bit 31 RES1). */
+    /** MPIDR_EL1: bit 31 RES1, U=0, MT=0, and the affinity fields (by default Aff0 = vCPU index, as QEMU's virt). */
     public long mpidr() {
-        return 0x8000_0000L | cpu.index;
+        return 0x8000_0000L | affinity;
+    }
+
+    /**
+     * Sets the affinity fields (Aff3 in bits 39:32, Aff2..Aff0 in bits 23:0) the board assigns, e.g. QEMU virt's
+     * clusters of 8 (GICv2) or 16 (GICv3) CPUs for large SMP configurations. Kept across {@link #reset()}.
+     */
+    public void setAffinity(long aff) {
+        affinity = aff & 0xff_00ff_ffffL;
+        vmpidrEl2 = mpidr();
     }
 
     /** DCZID_EL0: block size 64 bytes; DZP set when DC ZVA is prohibited at the current EL (EL0, SCTLR.DZE=0). */
