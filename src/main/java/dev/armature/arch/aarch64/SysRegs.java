@@ -1,5 +1,6 @@
 package dev.armature.arch.aarch64;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class SysRegs {
     final long[] storage = SysRegTable.newStorage();
     /** Registers other components install for this vCPU (e.g. a GICv3 CPU interface's ICC_*_EL1). */
     private final Map<Integer, SysReg> installed = new HashMap<>();
-    /** A GICv3 CPU interface has installed its system registers. */
+    /** The board declared a GICv3 system-register CPU interface (reflected in the ID registers' GIC fields). */
     boolean gicSystemRegisters;
     private long affinity;
 
@@ -147,6 +148,18 @@ public final class SysRegs {
     /** All system registers Armature implements (with EL2 ones, whether or not this model has EL2). */
     public static List<SysReg> registers() {
         return SysRegTable.all();
+    }
+
+    /** The registers this vCPU has (by its model, plus installed ones), e.g. for a debugger's register list. */
+    public List<SysReg> available() {
+        List<SysReg> list = new ArrayList<>();
+        for (SysReg r : SysRegTable.all()) {
+            if (!r.needsEl2() || cpu.model.has(Feature.EL2)) {
+                list.add(r);
+            }
+        }
+        list.addAll(installed.values());
+        return list;
     }
 
     /** The descriptor for {@code key} on this vCPU, or null if there is no such register here. */

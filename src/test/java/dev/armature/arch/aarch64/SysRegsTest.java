@@ -262,5 +262,9 @@ class SysRegsTest {
         }
         assertTrue(names.contains("TTBR1_EL1"));
         assertFalse(names.contains(""));
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            assertTrue(m.cpu.sys.available().stream().noneMatch(SysReg::needsEl2));
+            assertTrue(m.cpu.sys.available().stream().anyMatch(r -> r.name().equals("SCTLR_EL1")));
+        }
     }
 }
