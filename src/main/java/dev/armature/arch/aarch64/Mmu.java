@@ -30,18 +30,17 @@ public final class Mmu {
     }
 
     /**
-     * AT S1E{0,1,2}{R,W}: translates without taking an exception and returns the PAR_EL1 value.
-     * Success: PA[47:12], ATTR[63:56], SH[8:7] (0b10 for Device and Normal Non-cacheable), NS=0.
-     * Failure: F=1, FST[6:1], PTW=0 and S=0 (stage 1), bit 11 RES1.
+     * AT S1E{0,1,2}{R,W}: translates without taking an exception and returns the PAR_EL1 value, laid out as QEMU
+     * 7.2 reports it. Success: ATTR[63:56] (MAIR byte; 0 with the MMU off), PA[47:12], bit 11 RES1, NS[9]=1 (the
+     * non-secure state is the only one), SH[8:7] as in the descriptor (0 with the MMU off). Failure: F=1,
+     * FST[6:1], PTW=0 and S=0 (stage 1), bit 11 RES1.
      */
     public long addressTranslate(Cpu cpu, long va, boolean write, int accessEl, boolean el2) {
         int fsc = walker.walk(cpu, va, write ? CpuMemory.WRITE : CpuMemory.READ, accessEl, el2);
         if (fsc != PageTableWalker.OK) {
             return 1L << 11 | (long) fsc << 1 | 1;
         }
-        int attr = walker.attr;
-        boolean deviceOrNonCacheable = (attr & 0xf0) == 0 || attr == 0x44;
-        int sh = deviceOrNonCacheable ? 2 : walker.shareability;
-        return (long) attr << 56 | (walker.pa & 0x0000_ffff_ffff_f000L) | (long) sh << 7;
+        return (long) walker.attr << 56 | (walker.pa & 0x0000_ffff_ffff_f000L) | 1L << 11 | 1L << 9
+                | (long) walker.shareability << 7;
     }
 }

@@ -57,7 +57,7 @@ final class PageTableWalker {
             }
             pa = va & ((1L << paBits) - 1);
             attr = 0;
-            shareability = 2;
+            shareability = 0; // as QEMU reports it in PAR_EL1
             global = true;
             asid = 0;
             sizeShift = 12;
