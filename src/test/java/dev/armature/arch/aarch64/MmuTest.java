@@ -49,6 +49,26 @@ class MmuTest {
         assertEquals(va + (1L << granule), e.far);
     }
 
+    /** ESR_EL1/FAR_EL1 for data aborts at EL1, as QEMU 7.2 reports them (ISV=0 for stage-1 aborts). */
+    @Test
+    void dataAbortSyndromesMatchQemu() {
+        TestMachine.Tables t = m.tables(12, 39);
+        t.map(0x4000, DATA, 3, ATTR_NORMAL);         // AF=0
+        t.map(0x5000, DATA, 3, AF | ATTR_NORMAL | AP_RO);
+        m.enable(t, 0);
+        Object[][] cases = {
+            {(Runnable) () -> cpu.memory.read(0x6000, 4), 0x96000007L, 0x6000L},
+            {(Runnable) () -> cpu.memory.write(0x5004, 8, 0), 0x9600004fL, 0x5004L},
+            {(Runnable) () -> cpu.memory.read(0x4001, 1), 0x9600000bL, 0x4001L},
+        };
+        for (Object[] c : cases) {
+            Exceptions.takeSync(cpu, expectFault((Runnable) c[0]));
+            assertEquals((long) c[1], cpu.sys.esrEl1);
+            assertEquals((long) c[2], cpu.sys.farEl1);
+            cpu.setMode(1, true);
+        }
+    }
+
     @Test
     void blocksAtLevelsOneAndTwo() {
         TestMachine.Tables t = m.tables(12, 48);
