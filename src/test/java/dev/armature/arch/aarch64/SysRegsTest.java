@@ -127,6 +127,39 @@ class SysRegsTest {
         }
     }
 
+    /**
+     * EL0 accesses with QEMU 7.2's reset SCTLR_EL1/CNTKCTL_EL1/PMUSERENR_EL0, run there from EL0t: the ESR_EL1
+     * values are what QEMU printed (EC 0x18 with Op0/Op2/Op1/CRn/Rt/CRm/direction, EC 0x07, EC 0x00).
+     */
+    @Test
+    void el0TrapSyndromesMatchQemu() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            Cpu cpu = m.cpu;
+            SysRegs s = cpu.sys;
+            Object[][] cases = {
+                {0xd53b0025, (Runnable) () -> s.read(SysRegs.CTR_EL0), 0x6232c0a1L},
+                {0xd50b7421, (Runnable) () -> s.sysOp(key(1, 3, 7, 4, 1), RAM), 0x6212dc28L},
+                {0xd53be047, (Runnable) () -> s.read(SysRegs.CNTVCT_EL0), 0x6234f8e1L},
+                {0xd51b4222, (Runnable) () -> s.write(SysRegs.DAIF, 0), 0x6232d044L},
+                {0xd53be009, (Runnable) () -> s.read(SysRegs.CNTFRQ_EL0), 0x6230f921L},
+                {0xd50b7b21, (Runnable) () -> s.sysOp(key(1, 3, 7, 11, 1), RAM), 0x6212dc36L},
+                {0xd50b7521, (Runnable) () -> s.sysOp(key(1, 3, 7, 5, 1), RAM), 0x6212dc2aL},
+                {0xd53b9c04, (Runnable) () -> s.read(PMCR_EL0), 0x6230e499L},
+                {0xd51be328, (Runnable) () -> s.write(key(3, 3, 14, 3, 1), 0), 0x6232f906L},
+                {0x9e6703e0, (Runnable) () -> FpAccess.check(cpu), 0x1fe00000L},   // fmov d0, xzr
+                {0xd5381003, (Runnable) () -> s.read(SysRegs.SCTLR_EL1), 0x02000000L}, // mrs x3, sctlr_el1
+                {0xd508751f, (Runnable) () -> s.sysOp(key(1, 0, 7, 5, 0), 0), 0x02000000L}, // ic iallu
+            };
+            for (Object[] c : cases) {
+                m.placeInsn(RAM + 0x100, (int) c[0]);
+                cpu.setMode(0, false);
+                Exceptions.takeSync(cpu, expectFault((Runnable) c[1]));
+                assertEquals((long) c[2], s.esrEl1, String.format("%08x", (int) c[0]));
+                assertEquals(RAM + 0x100, s.elrEl1);
+            }
+        }
+    }
+
     @Test
     void unknownAndEl2OnlyRegistersAreUndefined() {
         try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
