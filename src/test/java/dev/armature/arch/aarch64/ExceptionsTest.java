@@ -126,6 +126,24 @@ class ExceptionsTest {
         }
     }
 
+    /** SPSR_EL1 = 0x3c1 (EL0 with SP_EL0h): what QEMU 7.2 reports at the next instruction. */
+    @Test
+    void illegalReturnMatchesQemu() {
+        try (TestMachine m = machine(CpuModel.CORTEX_A57)) {
+            Cpu cpu = m.cpu;
+            cpu.daif = 0;
+            cpu.sys.spsrEl1 = 0x3c1;
+            cpu.sys.elrEl1 = 0x4000_0024L;
+            Exceptions.eret(cpu);
+            cpu.pc = cpu.nextPc;
+            Exceptions.takeSync(cpu, expectFault(() -> Exceptions.checkIllegalState(cpu)));
+            assertEquals(0x3a00_0000L, cpu.sys.esrEl1);
+            assertEquals(0x1003c5L, cpu.sys.spsrEl1);
+            assertEquals(0x4000_0024L, cpu.sys.elrEl1);
+            assertEquals(VBAR + 0x200, cpu.pc);
+        }
+    }
+
     @Test
     void illegalReturns() {
         long[] illegal = {
