@@ -55,8 +55,8 @@ public final class Interpreter {
             if ((pc & 3) != 0) {
                 throw new SyncException(Esr.EC_PC_ALIGN, 0, pc, true, pc);
             }
-            Exceptions.checkIllegalState(cpu);
             Insn insn = decodeCache.get(cpu.memory.fetch(pc));
+            Exceptions.checkIllegalState(cpu); // ranks below PC alignment and instruction aborts
             cpu.nextPc = pc + 4;
             insn.exec(cpu);
             cpu.pc = cpu.nextPc;
