@@ -9,7 +9,8 @@ package dev.armature.arch.aarch64;
  * to {@link #XZR}/{@link #SINK} or {@link #SP} once, so semantics never test for it.
  *
  * <p>Threading: a Cpu is owned by its vCPU thread. Other threads only touch {@link #exitRequest} (and the
- * interrupt lines, through the GIC), which are volatile.
+ * interrupt lines, through the GIC), which are volatile, read {@link #executing}, and ask for TLB flushes through
+ * {@code memory.requestFlush()}.
  */
 public final class Cpu {
     public static final int XZR = 31;
