@@ -19,6 +19,14 @@ public final class TlbShootdown implements TlbBroadcast {
         cpu.tlbBroadcast = this;
     }
 
+    /** Removes a vCPU that no longer runs (e.g. replaced by a fresh Cpu at power-on). */
+    public void remove(Cpu cpu) {
+        cpus.remove(cpu);
+        if (cpu.tlbBroadcast == this) {
+            cpu.tlbBroadcast = null;
+        }
+    }
+
     @Override
     public void invalidateOthers(Cpu source) {
         Cpu[] targets = cpus.toArray(new Cpu[0]);
