@@ -180,7 +180,7 @@ public final class LinuxSyscalls {
             case MMAP -> mmap(a[0], a[1], (int) a[2], (int) a[3], (int) a[4], a[5]);
             case MUNMAP -> munmap(a[0], a[1]);
             case MREMAP -> mremap(a[0], a[1], a[2], (int) a[3]);
-            case MPROTECT -> (a[0] & (AddressSpace.PAGE - 1)) != 0 || a[1] < 0 || a[1] > UserProcess.STACK_TOP
+            case MPROTECT -> (a[0] & (AddressSpace.PAGE - 1)) != 0 || a[1] < 0 || a[1] > mmapTop
                     ? -Errno.EINVAL
                     : a[1] == 0 ? 0
                     : as.protect(a[0], AddressSpace.pageUp(a[1]), (int) a[2]) ? 0 : -Errno.ENOMEM;
@@ -474,6 +474,9 @@ public final class LinuxSyscalls {
             if ((addr & (AddressSpace.PAGE - 1)) != 0 || addr == 0) {
                 return -Errno.EINVAL;
             }
+            if (Long.compareUnsigned(addr + len, mmapTop) > 0 || addr + len < addr) {
+                return -Errno.ENOMEM; // beyond what the CPU can address with the MMU off, or into the stack gap
+            }
             if (!as.isFree(addr, len)) {
                 if ((flags & MAP_FIXED) == 0) {
                     return -Errno.EEXIST;
@@ -491,7 +494,7 @@ public final class LinuxSyscalls {
     }
 
     private long munmap(long addr, long length) {
-        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length <= 0 || length > UserProcess.STACK_TOP) {
+        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length <= 0 || length > mmapTop) {
             return -Errno.EINVAL;
         }
         as.unmap(addr, AddressSpace.pageUp(length));
@@ -503,7 +506,7 @@ public final class LinuxSyscalls {
         if ((old & (AddressSpace.PAGE - 1)) != 0 || newSize <= 0 || (flags & MREMAP_FIXED) != 0) {
             return -Errno.EINVAL;
         }
-        if (Long.compareUnsigned(oldSize, UserProcess.STACK_TOP) > 0) {
+        if (Long.compareUnsigned(oldSize, mmapTop) > 0) {
             return -Errno.EINVAL;
         }
         if (Long.compareUnsigned(newSize, MAX_MAPPING) > 0) {
@@ -538,7 +541,7 @@ public final class LinuxSyscalls {
     }
 
     private long madvise(long addr, long length, int advice) throws AddressSpace.Fault {
-        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length < 0 || length > UserProcess.STACK_TOP) {
+        if ((addr & (AddressSpace.PAGE - 1)) != 0 || length < 0 || length > mmapTop) {
             return -Errno.EINVAL;
         }
         long len = AddressSpace.pageUp(length);

@@ -18,8 +18,10 @@ import static dev.armature.linuxuser.AddressSpace.pageUp;
  * are visible in the first segment), the rest of the segment (.bss) is zero.
  */
 public final class ProgramLoader {
-    /** Where a static-pie (ET_DYN) program is placed: arm64 Linux's ELF_ET_DYN_BASE, 64 KiB aligned. */
-    public static final long STATIC_PIE_BASE = 0xaaaa_aaaa_0000L;
+    /** Where a static-pie (ET_DYN) program goes below {@code limit}: 2/3 of the way up, as Linux's ELF_ET_DYN_BASE. */
+    public static long staticPieBase(long limit) {
+        return limit / 3 * 2 & -0x10000L;
+    }
 
     /** What the loader placed: addresses already include the load bias. */
     public record LoadedProgram(long entry, long phdr, int phnum, long loadBias, long brkStart) {
@@ -51,7 +53,7 @@ public final class ProgramLoader {
         if (loads.isEmpty()) {
             throw new ElfException("no loadable segments (no PT_LOAD program header)");
         }
-        long bias = elf.type() == ElfFile.ET_DYN ? STATIC_PIE_BASE - pageDown(lowest(loads)) : 0;
+        long bias = elf.type() == ElfFile.ET_DYN ? staticPieBase(limit) - pageDown(lowest(loads)) : 0;
         mapSegments(loads, bias, as, limit);
         long brk = 0;
         for (ProgramHeader ph : loads) {

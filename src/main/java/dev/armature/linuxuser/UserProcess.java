@@ -27,11 +27,9 @@ import java.util.List;
  * with the signal the Linux kernel would send (SIGILL, SIGSEGV, SIGBUS, SIGTRAP, SIGFPE).
  */
 public final class UserProcess implements AutoCloseable {
-    /** Top of the user address space (48-bit VA, as arm64 Linux with 4 KiB pages) and of the stack. */
-    public static final long STACK_TOP = 1L << 48;
     public static final long STACK_SIZE = 8L << 20;
-    /** mmap places mappings below this, leaving a gap under the stack like the kernel's mmap_base. */
-    public static final long MMAP_TOP = STACK_TOP - (256L << 20);
+    /** The gap between the stack top and the mmap area, like the kernel's mmap_base. */
+    private static final long STACK_GAP = 256L << 20;
     /** Interpreter slice between checks of the instruction limit. */
     private static final long SLICE = 1 << 20;
 
@@ -60,6 +58,7 @@ public final class UserProcess implements AutoCloseable {
     private final Interpreter interpreter;
     private final Config config;
     private final long initialSp;
+    private final long stackTop;
     private ExitStatus exit;
 
     private UserProcess(ElfFile elf, Path executable, List<String> argv, Config config) throws ElfException {
@@ -67,33 +66,34 @@ public final class UserProcess implements AutoCloseable {
         this.cpu = new Cpu(0, config.model(), new CpuMemory(phys));
         this.as = new AddressSpace(phys, cpu.memory::flushTlb);
         this.interpreter = new Interpreter(new DecodeCache(config.model()));
+        // With the MMU off, VA = PA: every user address must fit the model's physical address size.
+        this.stackTop = 1L << cpu.sys.id.physicalAddressBits;
         ProgramLoader.LoadedProgram prog;
         try {
-            prog = ProgramLoader.load(elf, as, MMAP_TOP);
-            as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE,
-                    "[stack]");
-            initialSp = buildStack(prog, executable, argv, config, as);
+            prog = ProgramLoader.load(elf, as, mmapTop());
+            as.map(stackTop - STACK_SIZE, STACK_SIZE, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "[stack]");
+            initialSp = buildStack(prog, executable, argv, config, as, stackTop);
         } catch (ElfException | RuntimeException e) {
             phys.close();
             throw e;
         }
         int[] ids = hostIds();
         FileTable files = new FileTable(config.stdin(), config.stdout(), config.stderr(), config.hostStdio());
-        syscalls = new LinuxSyscalls(as, files, prog.brkStart(), MMAP_TOP, executable, ids[0], ids[1],
+        syscalls = new LinuxSyscalls(as, files, prog.brkStart(), mmapTop(), executable, ids[0], ids[1],
                 this::terminate);
         syscalls.setStrace(config.strace());
         enterUserMode(prog.entry());
     }
 
     private static long buildStack(ProgramLoader.LoadedProgram prog, Path executable, List<String> argv,
-                                   Config config, AddressSpace as) throws ElfException {
+                                   Config config, AddressSpace as, long top) throws ElfException {
         int[] ids = hostIds();
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         InitialStack.Facts facts = new InitialStack.Facts(prog, hwcap(config.model()), 0, 0x1270, ids[0], ids[1],
                 random);
         try {
-            return InitialStack.build(as, STACK_TOP, argv, config.env(), executable.toString(), facts);
+            return InitialStack.build(as, top, argv, config.env(), executable.toString(), facts);
         } catch (AddressSpace.Fault e) {
             throw new ElfException("arguments and environment do not fit in the " + (STACK_SIZE >> 20)
                     + " MiB stack");
@@ -206,6 +206,19 @@ public final class UserProcess implements AutoCloseable {
             syscalls.close();
         }
         return exit;
+    }
+
+    /**
+     * Top of the user address space and of the stack: 2^PARange of the model (2^44 for cortex-a57, 2^48 for max),
+     * because with the MMU off a virtual address is used as a physical one.
+     */
+    public long stackTop() {
+        return stackTop;
+    }
+
+    /** mmap places mappings below this. */
+    public long mmapTop() {
+        return stackTop - STACK_GAP;
     }
 
     public Cpu cpu() {

@@ -105,7 +105,7 @@ class LinuxSyscallsTest {
     void mmapMunmapMremapManageAnonymousMemory() throws Exception {
         long a = svc(222, 0, 0x3000, 3, 0x22, -1, 0); // PROT_READ|WRITE, MAP_PRIVATE|MAP_ANONYMOUS
         assertEquals(0, a % 4096);
-        assertTrue(a < UserProcess.MMAP_TOP && a > DATA);
+        assertTrue(a < p.mmapTop() && a > DATA);
         as.writeLong(a + 0x2ff8, 5);
         assertEquals(0, as.readLong(a));
         long b = svc(222, 0, 100, 3, 0x22, -1, 0);

@@ -91,8 +91,9 @@ class UserProcessTest {
             long execfn = aux.get((long) InitialStack.AT_EXECFN);
             assertEquals("/test/prog", as.readCString(execfn, 100));
             // Linux order from the top: 8-byte end marker, execfn, then environment strings below it.
-            assertEquals(UserProcess.STACK_TOP - 8 - "/test/prog".length() - 1, execfn);
-            assertEquals(0, as.readLong(UserProcess.STACK_TOP - 8));
+            assertEquals(1L << 44, p.stackTop()); // cortex-a57: 44-bit physical addresses
+            assertEquals(p.stackTop() - 8 - "/test/prog".length() - 1, execfn);
+            assertEquals(0, as.readLong(p.stackTop() - 8));
             assertEquals(execfn - 4, z);
             long random = aux.get((long) InitialStack.AT_RANDOM);
             assertTrue(random > at && random < execfn, "AT_RANDOM bytes above the table, below the strings");
@@ -105,7 +106,8 @@ class UserProcessTest {
         byte[] image = ElfWriter.executable(0, words(SVC0), 0x10000, new byte[0], 0x1000, ElfWriter.codeOffset());
         ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putShort(16, (short) ElfFile.ET_DYN);
         try (UserProcess p = g.load(ElfFile.parse(image), List.of("p"), List.of())) {
-            assertEquals(ProgramLoader.STATIC_PIE_BASE + ElfWriter.codeOffset(), p.cpu().pc);
+            assertEquals(0xaaa_a000_0000L, ProgramLoader.staticPieBase(p.mmapTop()));
+            assertEquals(ProgramLoader.staticPieBase(p.mmapTop()) + ElfWriter.codeOffset(), p.cpu().pc);
             assertEquals(SVC0, p.addressSpace().readInt(p.cpu().pc));
         }
     }
