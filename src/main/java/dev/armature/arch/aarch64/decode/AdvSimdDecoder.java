@@ -330,7 +330,6 @@ final class AdvSimdDecoder {
         int n = (word >>> 5) & 31;
         int esize = 8 << size;
         int datasize = scalar ? esize : q ? 128 : 64;
-        String sfx = scalar ? "" : "";
         if (opcode >= 0xc && opcode != 0x12 && opcode != 0x13 && opcode != 0x14) {
             return AdvSimdFpDecoder.twoRegMisc(word, scalar);
         }
@@ -428,7 +427,7 @@ final class AdvSimdDecoder {
             default -> op.name().toLowerCase();
         };
         String zero = name.startsWith("cm") ? ", #0" : "";
-        String text = scalar ? name + sfx + " " + sreg(d, size) + ", " + sreg(n, size) + zero
+        String text = scalar ? name + " " + sreg(d, size) + ", " + sreg(n, size) + zero
                 : name + " " + vreg(d, size, q) + ", " + vreg(n, size, q) + zero;
         return new AdvSimdTwoRegMisc(text, op, d, n, esize, scalar ? esize : q ? 128 : 64);
     }
