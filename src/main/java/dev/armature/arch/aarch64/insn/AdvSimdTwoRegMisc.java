@@ -5,6 +5,7 @@ import static dev.armature.arch.aarch64.Simd.sx;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.FpAccess;
 import dev.armature.arch.aarch64.Simd;
+import dev.armature.arch.aarch64.Swar;
 
 /** Advanced SIMD two-register miscellaneous, integer element-wise operations (vector and scalar forms). */
 public final class AdvSimdTwoRegMisc extends SimdFpInsn {
@@ -16,6 +17,9 @@ public final class AdvSimdTwoRegMisc extends SimdFpInsn {
     private final int n;
     private final int esize;
     private final int elements;
+    /** Whether the operation has a lane-parallel form for this element size. */
+    private final boolean lanesInParallel;
+    private final long high;
 
     public AdvSimdTwoRegMisc(String text, Op op, int d, int n, int esize, int datasize) {
         super(text);
@@ -24,6 +28,11 @@ public final class AdvSimdTwoRegMisc extends SimdFpInsn {
         this.n = n;
         this.esize = esize;
         this.elements = datasize / esize;
+        this.lanesInParallel = esize < 64 && datasize >= 64 && switch (op) {
+            case CMGT0, CMEQ0, CMLT0, CMGE0, CMLE0, NEG, NOT -> true;
+            default -> false;
+        };
+        this.high = esize < 64 ? Swar.high(esize) : 0;
     }
 
     @Override
@@ -34,6 +43,11 @@ public final class AdvSimdTwoRegMisc extends SimdFpInsn {
         long nhi = v[2 * n + 1];
         long dlo = v[2 * d];
         long dhi = v[2 * d + 1];
+        if (lanesInParallel) {
+            v[2 * d] = swar(nlo);
+            v[2 * d + 1] = elements * esize > 64 ? swar(nhi) : 0;
+            return;
+        }
         long rlo = 0;
         long rhi = 0;
         for (int i = 0; i < elements; i++) {
@@ -46,6 +60,21 @@ public final class AdvSimdTwoRegMisc extends SimdFpInsn {
         }
         v[2 * d] = rlo;
         v[2 * d + 1] = rhi;
+    }
+
+    /** The lane-parallel form of CMxx #0, NEG and NOT on one 64-bit half. */
+    private long swar(long a) {
+        long h = high;
+        return switch (op) {
+            case CMEQ0 -> Swar.expand(~Swar.nonZero(a, h) & h, esize);
+            case CMLT0 -> Swar.expand(a & h, esize);
+            case CMGE0 -> Swar.expand(~a & h, esize);
+            case CMGT0 -> Swar.expand(Swar.nonZero(a, h) & ~a & h, esize);
+            case CMLE0 -> Swar.expand((a | ~Swar.nonZero(a, h)) & h, esize);
+            case NEG -> Swar.sub(0, a, h);
+            case NOT -> ~a;
+            default -> throw new IllegalArgumentException(op.name());
+        };
     }
 
     private long apply(Cpu cpu, long a, long acc) {
