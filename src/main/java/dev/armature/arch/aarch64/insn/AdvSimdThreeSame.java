@@ -65,21 +65,7 @@ public final class AdvSimdThreeSame extends SimdFpInsn {
         long mlo = v[2 * m];
         long mhi = v[2 * m + 1];
         if (lanesInParallel) {
-            long h = high;
-            if (pairwise) {
-                // Each word's even lanes against its odd lanes, the results gathered: Vn's pairs, then Vm's.
-                long lo = elements * esize > 64
-                        ? pair(nlo, even, h) | pair(nhi, even, h) << 32
-                        : pair(nlo, even, h) | pair(mlo, even, h) << 32;
-                long hi = elements * esize > 64 ? pair(mlo, even, h) | pair(mhi, even, h) << 32 : 0;
-                v[2 * d] = lo;
-                v[2 * d + 1] = hi;
-                return;
-            }
-            long lo = swar(op, nlo, mlo, esize, h);
-            long hi = elements * esize > 64 ? swar(op, nhi, mhi, esize, h) : 0;
-            v[2 * d] = esize * elements < 64 ? lo & ((1L << (esize * elements)) - 1) : lo;
-            v[2 * d + 1] = hi;
+            execParallel(v, nlo, nhi, mlo, mhi);
             return;
         }
         if (pairwise) {
@@ -113,6 +99,25 @@ public final class AdvSimdThreeSame extends SimdFpInsn {
         long lo = half(cpu, nlo, mlo, v[2 * d], Math.min(elements, 64 / esize));
         long hi = elements * esize > 64 ? half(cpu, nhi, mhi, v[2 * d + 1], 64 / esize) : 0;
         v[2 * d] = lo;
+        v[2 * d + 1] = hi;
+    }
+
+    /** The lane-parallel path, kept small so that the JIT compiles it tightly. */
+    private void execParallel(long[] v, long nlo, long nhi, long mlo, long mhi) {
+        long h = high;
+        if (pairwise) {
+            // Each word's even lanes against its odd lanes, the results gathered: Vn's pairs, then Vm's.
+            long lo = elements * esize > 64
+                    ? pair(nlo, even, h) | pair(nhi, even, h) << 32
+                    : pair(nlo, even, h) | pair(mlo, even, h) << 32;
+            long hi = elements * esize > 64 ? pair(mlo, even, h) | pair(mhi, even, h) << 32 : 0;
+            v[2 * d] = lo;
+            v[2 * d + 1] = hi;
+            return;
+        }
+        long lo = swar(op, nlo, mlo, esize, h);
+        long hi = elements * esize > 64 ? swar(op, nhi, mhi, esize, h) : 0;
+        v[2 * d] = esize * elements < 64 ? lo & ((1L << (esize * elements)) - 1) : lo;
         v[2 * d + 1] = hi;
     }
 
