@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -95,8 +97,11 @@ class SimdFpQemuDifferentialTest {
         List<String> divergences = new ArrayList<>();
         int compared = 0;
         int notImplemented = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                getClass().getResourceAsStream("simdfp-qemu.txt"), StandardCharsets.UTF_8))) {
+        // -Dsimdfp.cases=FILE runs a larger batch made with src/test/reference/simdfp instead.
+        String file = System.getProperty("simdfp.cases");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(file != null
+                ? Files.newInputStream(Path.of(file)) : getClass().getResourceAsStream("simdfp-qemu.txt"),
+                StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null;) {
                 if (line.startsWith("#")) {
                     continue;
