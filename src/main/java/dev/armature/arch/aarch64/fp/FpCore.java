@@ -918,6 +918,16 @@ public final class FpCore {
 
     /** FPConvert with an explicit rounding mode (round-to-odd for FCVTXN). */
     public static long convert(Cpu cpu, long a, int from, int to, int rmode) {
+        if (from == S && to == D && isNormal(a, S)) {
+            return Double.doubleToRawLongBits(Float.intBitsToFloat((int) a)); // exact
+        }
+        if (from == D && to == S && rmode == RN && (cpu.fpcr & FZ) == 0 && (cpu.fpsr & IXC) != 0
+                && isNormal(a, D)) {
+            float r = (float) Double.longBitsToDouble(a);
+            if (Math.abs(r) > Float.MIN_NORMAL && Math.abs(r) <= Float.MAX_VALUE) {
+                return Float.floatToRawIntBits(r) & 0xffff_ffffL;
+            }
+        }
         boolean ahp = (cpu.fpcr & AHP) != 0;
         a = flush(cpu, a, from);
         boolean sign = negative(a, from);

@@ -209,7 +209,7 @@ class FpCoreTest {
                     x[k] = fmt == S ? x[k] & 0x807f_ffffL | 0x3f00_0000L : x[k] & 0x800f_ffff_ffff_ffffL | 0x3ff0_0000_0000_0000L;
                 }
             }
-            for (int op = 0; op < 5; op++) {
+            for (int op = 0; op < 6; op++) {
                 long slow = apply(op, mode(FpCore.RN, 0), x, fmt);
                 int slowFlags = cpu.fpsr;
                 cpu.fpsr = IXC;
@@ -227,7 +227,8 @@ class FpCoreTest {
             case 1 -> FpCore.mul(cpu, x[0], x[1], fmt);
             case 2 -> FpCore.div(cpu, x[0], x[1], fmt);
             case 3 -> FpCore.sqrt(cpu, x[0], fmt);
-            default -> FpCore.mulAdd(cpu, x[0], x[1], x[2], fmt);
+            case 4 -> FpCore.mulAdd(cpu, x[0], x[1], x[2], fmt);
+            default -> fmt == D ? FpCore.convert(cpu, x[0], D, S) : FpCore.convert(cpu, x[0], S, D);
         };
     }
 }
