@@ -59,4 +59,12 @@ class SimdFpDecoderTest {
         }
         assertEquals("aese v0.16b, v0.16b", Decoder.decode(0x4e284800, CpuModel.MAX).toString());
     }
+
+    @Test
+    void noFpOrAdvSimdWithoutTheFeatures() {
+        CpuModel none = new CpuModel("none", 0, EnumSet.noneOf(Feature.class));
+        assertTrue(Decoder.decode(0x1e622820, none) instanceof Undefined); // fadd d0, d1, d2
+        assertTrue(Decoder.decode(0x4e208420, none) instanceof Undefined); // add v0.16b, v1.16b, v0.16b
+        assertFalse(Decoder.decode(0x1e622820, CpuModel.CORTEX_A57) instanceof Undefined);
+    }
 }
