@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ class ProgramsTest {
                 Arguments.of("fault.c", NOLIBC, List.of("segv"), false),
                 Arguments.of("fault.c", NOLIBC, List.of("trap"), false),
                 Arguments.of("fault.c", NOLIBC, List.of("ill"), false),
+                Arguments.of("idregs.S", "-nostdlib", List.of(), false),
                 Arguments.of("hello_libc.c", "", List.of("x"), true),
                 Arguments.of("args_libc.c", LIBC, List.of("one", "two"), true),
                 Arguments.of("malloc_libc.c", LIBC, List.of(), true),
@@ -84,7 +86,7 @@ class ProgramsTest {
         pb.redirectError(errFile.toFile());
         Process q = pb.start();
         q.getOutputStream().close();
-        String qemuOut = new String(q.getInputStream().readAllBytes());
+        String qemuOut = new String(q.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         q.waitFor(120, TimeUnit.SECONDS);
         byte[] qemuErr = Files.readAllBytes(errFile);
 
@@ -96,7 +98,7 @@ class ProgramsTest {
         try (UserProcess p = UserProcess.load(ElfFile.read(exe), exe, argv, config)) {
             status = p.run();
         }
-        assertEquals(qemuOut, out.toString(), "stdout");
+        assertEquals(qemuOut, out.toString(StandardCharsets.ISO_8859_1), "stdout");
         assertEquals(q.exitValue(), status.shellStatus(), "exit status; armature: " + status.message()
                 + "; qemu stderr: " + new String(qemuErr));
         if (status.signal() == 0) {
@@ -112,7 +114,7 @@ class ProgramsTest {
         try (InputStream in = ProgramsTest.class.getResourceAsStream("nolibc.h")) {
             Files.write(dir.resolve("nolibc.h"), in.readAllBytes());
         }
-        Path exe = dir.resolve(source.replace(".c", ""));
+        Path exe = dir.resolve(source.replaceAll("\\.[cS]$", ""));
         List<String> cmd = new ArrayList<>(List.of(ToolchainSupport.GCC, "-static", "-O2", "-o", exe.toString(),
                 src.toString()));
         if (!flags.isEmpty()) {
