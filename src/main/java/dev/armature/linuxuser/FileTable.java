@@ -15,6 +15,9 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -265,11 +268,27 @@ public final class FileTable {
             if ((flags & O_NOFOLLOW) != 0) {
                 opts.add(LinkOption.NOFOLLOW_LINKS);
             }
-            fds.put(fd, new HostFile(FileChannel.open(path, opts), path, flags));
+            // A created file gets the guest's mode; the host's open(2) applies the umask, as Linux would.
+            fds.put(fd, new HostFile(FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(
+                    permissions(mode))), path, flags));
             return fd;
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return -errnoOf(e);
         }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & 1 << i) != 0) {
+                p.add(bits[i]);
+            }
+        }
+        return p;
     }
 
     /** Maps a host I/O failure to the errno Linux would give. */

@@ -160,6 +160,10 @@ class LinuxSyscallsTest {
         assertEquals(3, svc(64, wfd, DATA, 3));
         assertEquals(0, svc(57, wfd));
         assertEquals("xyz", Files.readString(dir.resolve("out")));
+        int secret = (int) svc(56, -100, string(DATA + 0xc00, dir.resolve("secret").toString()), 0xc1, 0600);
+        assertEquals(0, svc(57, secret));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("secret"))));
         assertEquals(0, svc(79, -100, out, DATA + 0x100, 0));
         assertEquals(3, as.readLong(DATA + 0x100 + 48));
         assertEquals(0, svc(48, -100, out, 4)); // faccessat R_OK
