@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -162,9 +163,13 @@ public final class FileTable {
         }
     }
 
-    /** A directory opened for its path (a dirfd for *at calls, or fstat). */
+    /** A directory opened for its path (a dirfd for *at calls, fstat, or getdents64). */
     static final class Directory extends OpenFile {
         final Path path;
+        /** The listing ("." and ".." first, then sorted names), read at the first getdents64. */
+        List<String> entries;
+        /** Index of the next entry getdents64 returns. */
+        int position;
 
         Directory(Path path, int flags) {
             super(flags);
@@ -174,6 +179,19 @@ public final class FileTable {
         @Override
         int read(byte[] b, int len) {
             return -Errno.EISDIR;
+        }
+
+        /** Offsets are entry indexes (getdents64's d_off); seeking to 0 (rewinddir) lists afresh. */
+        @Override
+        long seek(long offset, int whence) {
+            if (whence != 0 || offset < 0) {
+                return -Errno.EINVAL;
+            }
+            if (offset == 0) {
+                entries = null;
+            }
+            position = (int) Math.min(offset, Integer.MAX_VALUE);
+            return offset;
         }
 
         @Override

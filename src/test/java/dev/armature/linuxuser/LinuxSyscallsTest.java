@@ -174,6 +174,29 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    void directoriesAreListedWithGetdents64(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("b.txt"), "x");
+        Files.createDirectory(dir.resolve("a"));
+        int fd = (int) svc(56, -100, string(DATA + 0x800, dir.toString()), 0x4000, 0); // O_DIRECTORY
+        assertEquals(-Errno.EISDIR, svc(63, fd, DATA, 10));
+        assertEquals(-Errno.EINVAL, svc(61, fd, DATA, 10)); // too small for one record
+        long n = svc(61, fd, DATA, 0x400);
+        StringBuilder names = new StringBuilder();
+        for (long at = DATA; at < DATA + n; ) {
+            int reclen = as.readInt(at + 16) & 0xffff;
+            int type = as.read(at + 18, 1)[0];
+            names.append(as.readCString(at + 19, 256)).append(':').append(type).append(' ');
+            assertEquals(0, reclen % 8);
+            at += reclen;
+        }
+        assertEquals(".:4 ..:4 a:4 b.txt:8 ", names.toString());
+        assertEquals(0, svc(61, fd, DATA, 0x400)); // end of directory
+        assertEquals(0, svc(62, fd, 0, 0)); // rewind
+        assertEquals(n, svc(61, fd, DATA, 0x400));
+        assertEquals(-Errno.ENOTDIR, svc(61, 1, DATA, 0x400));
+    }
+
+    @Test
     void capturedStdoutIsAPipeAndNotATerminal() throws Exception {
         long empty = string(DATA + 0x800, "");
         assertEquals(0, svc(79, 1, empty, DATA, 0x1000)); // newfstatat(1, "", AT_EMPTY_PATH)
