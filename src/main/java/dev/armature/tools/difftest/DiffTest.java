@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,23 +101,24 @@ public final class DiffTest implements Callable<Integer> {
         }
         int compared = 0;
         int divergences = 0;
-        int printed = 0;
         try {
             for (Future<BatchResult> f : results) {
                 BatchResult r = f.get();
                 compared += r.compared();
                 for (String d : r.divergences()) {
-                    divergences++;
-                    if (printed++ < maxReports) {
+                    if (divergences++ < maxReports) {
                         out.print(d);
                     }
                 }
             }
+        } catch (ExecutionException e) {
+            System.err.println("difftest: a batch could not run: " + e.getCause());
+            return 2;
         } finally {
             pool.shutdownNow();
         }
-        if (printed > maxReports) {
-            out.printf("(%d more divergences not shown; raise --max-reports)%n", printed - maxReports);
+        if (divergences > maxReports) {
+            out.printf("(%d more divergences not shown; raise --max-reports)%n", divergences - maxReports);
         }
         out.printf("%d compared, %d divergences%n", compared, divergences);
         return divergences > 0 ? 1 : 0;
