@@ -86,7 +86,12 @@ public final class DiffTest implements Callable<Integer> {
             return 2;
         }
         if (keep != null) {
-            Files.createDirectories(keep);
+            try {
+                Files.createDirectories(keep);
+            } catch (IOException e) {
+                System.err.println("difftest: cannot create --keep directory " + keep + ": " + e);
+                return 2;
+            }
         }
         long s = seed != null ? seed : System.nanoTime();
         out.printf("difftest: class %s, %d cases, seed %d, cpu %s%n", cls.cliName(), count, s, cpu);
