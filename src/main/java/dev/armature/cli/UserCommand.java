@@ -6,7 +6,9 @@ import dev.armature.linuxuser.UserProcess;
 import dev.armature.loader.ElfFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -48,6 +50,12 @@ public final class UserCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARGS...]", description = "the program and its arguments")
     List<String> argv;
+
+    /** Options after PROGRAM belong to the guest, as with qemu-user. */
+    @Spec
+    void configure(CommandSpec spec) {
+        spec.parser().stopAtPositional(true);
+    }
 
     @Override
     public Integer call() {
