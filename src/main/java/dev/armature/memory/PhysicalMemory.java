@@ -23,6 +23,7 @@ public final class PhysicalMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private volatile Region[] regions = new Region[0];
+    private final CodePages codePages = new CodePages();
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
@@ -57,6 +58,11 @@ public final class PhysicalMemory implements AutoCloseable {
         list.add(r);
         list.sort(Comparator.comparingLong(Region::base));
         regions = list.toArray(Region[]::new);
+    }
+
+    /** Pages holding translated code; writes through this class and through vCPU TLBs report to it. */
+    public CodePages codePages() {
+        return codePages;
     }
 
     public List<Region> regions() {
@@ -94,6 +100,7 @@ public final class PhysicalMemory implements AutoCloseable {
         long off = pa - r.base();
         if (r.isRam()) {
             store(r.ram(), off, size, value);
+            codePages.written(pa, size, false);
         } else {
             r.mmio().write(off, size, value);
         }
@@ -122,6 +129,7 @@ public final class PhysicalMemory implements AutoCloseable {
     /** Copies host bytes into RAM (loaders, DMA). The whole range must be RAM of one region. */
     public void writeBytes(long pa, byte[] data) {
         ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
+        codePages.written(pa, data.length, false);
     }
 
     public byte[] readBytes(long pa, int length) {

@@ -5,6 +5,8 @@ import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A vCPU's view of memory: virtual addresses through the current translation regime ({@link Mmu}) to the guest
@@ -13,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  * <p>TLB rules: entries cache VA page → (RAM segment, offset) per access kind for the current regime. They are
  * flushed whenever what they were derived from changes: a mode change (EL), translation registers (SCTLR,
  * TTBRx, TCR, MAIR), any TLBI, and physical map changes. MMIO pages are never cached.
+ *
+ * <p>Translated code: pages holding translated code ({@link dev.armature.memory.CodePages}) never keep a WRITE
+ * entry, so every write to them takes the slow path, which reports it to the translator.
  */
 public final class CpuMemory {
     public static final int READ = 0;
@@ -32,9 +37,12 @@ public final class CpuMemory {
     private final MemorySegment[][] seg = new MemorySegment[3][TLB_SIZE];
     /** Offset into seg of the page's first byte. */
     private final long[][] off = new long[3][TLB_SIZE];
+    /** Counts TLB flushes, so caches keyed by virtual address (the translator's jump cache) know to flush too. */
+    private long tlbGeneration;
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
+        phys.codePages().addWritableMappings(this::dropWritable);
     }
 
     void attach(Cpu owner) {
@@ -54,6 +62,12 @@ public final class CpuMemory {
         for (long[] t : tag) {
             java.util.Arrays.fill(t, 0);
         }
+        tlbGeneration++;
+    }
+
+    /** Incremented by every {@link #flushTlb}: virtual-to-physical mappings may have changed since. */
+    public long tlbGeneration() {
+        return tlbGeneration;
     }
 
     void modeChanged() {
@@ -126,6 +140,7 @@ public final class CpuMemory {
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
+                phys.codePages().written(pa, size, true);
                 return;
             }
             phys.write(pa, size, value);
@@ -140,9 +155,44 @@ public final class CpuMemory {
             return; // region smaller than a page: never cache
         }
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
-        tag[kind][i] = (va >>> PAGE_BITS) + 1;
         seg[kind][i] = region.ram();
         off[kind][i] = pageStart;
+        if (kind != WRITE) {
+            tag[kind][i] = (va >>> PAGE_BITS) + 1;
+            return;
+        }
+        // Publish, then re-check: pairs with CodePages.mark -> dropWritable (see CodePages).
+        TAG.setVolatile(tag[WRITE], i, (va >>> PAGE_BITS) + 1);
+        if (phys.codePages().isCode(pa)) {
+            tag[WRITE][i] = 0;
+        }
+    }
+
+    // ---- support for the translator ----
+
+    private static final VarHandle TAG = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * Drops WRITE entries mapping the physical page at {@code pagePa}: it now holds translated code. Called from
+     * the translating thread, possibly not this vCPU's; a write racing with it is ordered before the translation.
+     */
+    private void dropWritable(long pagePa) {
+        Region region = phys.find(pagePa);
+        if (region == null || !region.isRam()) {
+            return;
+        }
+        MemorySegment ram = region.ram();
+        long pageStart = pagePa - region.base();
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if ((long) TAG.getVolatile(tag[WRITE], i) != 0 && seg[WRITE][i] == ram && off[WRITE][i] == pageStart) {
+                TAG.setVolatile(tag[WRITE], i, 0L);
+            }
+        }
+    }
+
+    /** The physical address instructions at {@code va} are fetched from; throws the abort a fetch would take. */
+    public long translateFetch(long va) {
+        return mmu.translate(cpu, va, FETCH);
     }
 
     /** Synchronous external abort on an access the bus did not answer. */

@@ -1,0 +1,120 @@
+package dev.armature.accel.tcg;
+
+import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.Insn;
+import dev.armature.memory.CodePages;
+import dev.armature.memory.PhysicalMemory;
+import dev.armature.memory.Region;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The translator shared by all vCPUs of a machine: configuration, global TB cache, code generator and
+ * statistics. Each vCPU thread runs its own {@link TcgExecutor} made by {@link #newExecutor()}.
+ *
+ * <p>Creating the engine registers it as the physical memory's code-write listener: from then on guest and
+ * host writes to pages holding translated code invalidate the TBs they overlap.
+ */
+public final class TcgEngine {
+    private final PhysicalMemory phys;
+    private final DecodeCache decodeCache;
+    private final TcgConfig config;
+    private final TcgStats stats = new TcgStats();
+    private final TbCache cache;
+    private final TbTranslator translator = new TbTranslator();
+
+    public TcgEngine(PhysicalMemory phys, DecodeCache decodeCache, TcgConfig config) {
+        this.phys = phys;
+        this.decodeCache = decodeCache;
+        this.config = config;
+        this.cache = new TbCache(phys.codePages(), stats, config.codeBudgetBytes());
+        phys.codePages().setListener(this::codeWritten);
+    }
+
+    public TcgConfig config() {
+        return config;
+    }
+
+    DecodeCache decodeCache() {
+        return decodeCache;
+    }
+
+    TbCache cache() {
+        return cache;
+    }
+
+    /** Counters; call {@link #report()} for a formatted snapshot. */
+    public TcgStats stats() {
+        return stats;
+    }
+
+    /** The {@code info jit}-style report: cache shape now plus counters merged from finished runs. */
+    public String report() {
+        cache.snapshot();
+        return stats.report();
+    }
+
+    public TcgExecutor newExecutor() {
+        return new TcgExecutor(this);
+    }
+
+    /** Drops all translations (also done automatically when the code budget is full). */
+    public void flush() {
+        cache.flush();
+    }
+
+    private void codeWritten(long pa, long size, boolean byCpu) {
+        cache.invalidate(pa, size,
+                byCpu ? TcgStats.Invalidation.GUEST_WRITE : TcgStats.Invalidation.HOST_WRITE);
+    }
+
+    /**
+     * Translates the block at {@code va} (physical {@code pa}) for the given flags and adds it to the cache.
+     *
+     * @return the TB, or null if the code is not in RAM or a write raced with the translation
+     */
+    Tb translate(long va, long pa, int flags) {
+        long t0 = System.nanoTime();
+        Region region = phys.find(pa);
+        if (region == null || !region.isRam()) {
+            synchronized (stats) {
+                stats.untranslatable++;
+            }
+            return null;
+        }
+        long sequence = cache.sequence();
+        phys.codePages().mark(pa); // before reading the words: later writes are reported
+        List<Insn> insns = new ArrayList<>();
+        int[] words = new int[config.maxInsns()];
+        boolean staticExit;
+        long p = pa;
+        while (true) {
+            int word = (int) PhysicalMemory.load(region.ram(), p - region.base(), 4);
+            Insn insn = decodeCache.get(word);
+            words[insns.size()] = word;
+            insns.add(insn);
+            p += 4;
+            if (insn.endsBlock()) {
+                staticExit = TbTranslator.isDirectBranch(word);
+                break;
+            }
+            if (insns.size() == config.maxInsns() || (p & ((1L << CodePages.PAGE_BITS) - 1)) == 0
+                    || !region.contains(p + 3)) {
+                staticExit = true; // falls through to the next block
+                break;
+            }
+        }
+        TbKey key = new TbKey(pa, va, flags);
+        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit);
+        Tb result = cache.insert(tb, sequence);
+        synchronized (stats) {
+            stats.tbsTranslated++;
+            stats.guestInsnsTranslated += insns.size();
+            stats.bytecodeBytes += tb.codeBytes;
+            stats.maxTbInsns = Math.max(stats.maxTbInsns, insns.size());
+            stats.translationNanos += System.nanoTime() - t0;
+        }
+        return result;
+    }
+}
