@@ -1,0 +1,147 @@
+package dev.armature.arch.aarch64.insn;
+
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.Insn;
+
+/**
+ * SBFM, BFM, UBFM (and so LSL/LSR/ASR immediate, SBFX/UBFX, SBFIZ/UBFIZ, BFI/BFXIL, SXT*, UXT*), following
+ * the Arm ARM's pseudocode with wmask/tmask from DecodeBitMasks precomputed at decode time.
+ */
+public abstract class Bitfield extends Insn {
+    /** The operations, in opc order. */
+    public enum Op { SBFM, BFM, UBFM }
+
+    protected final int rd;
+    protected final int rn;
+    /** Rotate amount R (immr). */
+    protected final int rotate;
+    /** Source bit whose value fills the extension bits (S = imms), for SBFM. */
+    protected final int signBit;
+    protected final long wmask;
+    protected final long tmask;
+    private final Op op;
+    private final boolean sf;
+    private final int imms;
+
+    private Bitfield(Op op, boolean sf, int rd, int rn, int immr, int imms, long wmask, long tmask) {
+        this.op = op;
+        this.sf = sf;
+        this.rd = rd;
+        this.rn = rn;
+        this.rotate = immr;
+        this.signBit = imms;
+        this.imms = imms;
+        this.wmask = wmask;
+        this.tmask = tmask;
+    }
+
+    public static Insn create(Op op, boolean sf, int rd, int rn, int immr, int imms, long wmask, long tmask) {
+        return switch (op) {
+            case SBFM -> sf ? new Sbfm64(rd, rn, immr, imms, wmask, tmask) : new Sbfm32(rd, rn, immr, imms, wmask, tmask);
+            case BFM -> sf ? new Bfm64(rd, rn, immr, imms, wmask, tmask) : new Bfm32(rd, rn, immr, imms, wmask, tmask);
+            case UBFM -> sf ? new Ubfm64(rd, rn, immr, imms, wmask, tmask) : new Ubfm32(rd, rn, immr, imms, wmask, tmask);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return op.name().toLowerCase() + " " + Reg.name(rd, sf) + ", " + Reg.name(rn, sf) + ", #" + rotate + ", #"
+                + imms;
+    }
+
+    static final class Ubfm64 extends Bitfield {
+        private final long mask;
+
+        Ubfm64(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.UBFM, true, rd, rn, immr, imms, wmask, tmask);
+            this.mask = wmask & tmask;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = Long.rotateRight(r[rn], rotate) & mask;
+        }
+    }
+
+    static final class Ubfm32 extends Bitfield {
+        private final int mask;
+
+        Ubfm32(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.UBFM, false, rd, rn, immr, imms, wmask, tmask);
+            this.mask = (int) (wmask & tmask);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = (Integer.rotateRight((int) r[rn], rotate) & mask) & 0xffff_ffffL;
+        }
+    }
+
+    static final class Sbfm64 extends Bitfield {
+        private final long botMask;
+
+        Sbfm64(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.SBFM, true, rd, rn, immr, imms, wmask, tmask);
+            this.botMask = wmask & tmask;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            long src = r[rn];
+            long top = -((src >>> signBit) & 1);
+            r[rd] = (top & ~tmask) | (Long.rotateRight(src, rotate) & botMask);
+        }
+    }
+
+    static final class Sbfm32 extends Bitfield {
+        private final int botMask;
+        private final int topMask;
+
+        Sbfm32(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.SBFM, false, rd, rn, immr, imms, wmask, tmask);
+            this.botMask = (int) (wmask & tmask);
+            this.topMask = ~(int) tmask;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            int src = (int) r[rn];
+            int top = -((src >>> signBit) & 1);
+            r[rd] = ((top & topMask) | (Integer.rotateRight(src, rotate) & botMask)) & 0xffff_ffffL;
+        }
+    }
+
+    static final class Bfm64 extends Bitfield {
+        Bfm64(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.BFM, true, rd, rn, immr, imms, wmask, tmask);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            long dst = r[rd];
+            long bot = (dst & ~wmask) | (Long.rotateRight(r[rn], rotate) & wmask);
+            r[rd] = (dst & ~tmask) | (bot & tmask);
+        }
+    }
+
+    static final class Bfm32 extends Bitfield {
+        Bfm32(int rd, int rn, int immr, int imms, long wmask, long tmask) {
+            super(Op.BFM, false, rd, rn, immr, imms, wmask, tmask);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            int dst = (int) r[rd];
+            int w = (int) wmask;
+            int t = (int) tmask;
+            int bot = (dst & ~w) | (Integer.rotateRight((int) r[rn], rotate) & w);
+            r[rd] = ((dst & ~t) | (bot & t)) & 0xffff_ffffL;
+        }
+    }
+}

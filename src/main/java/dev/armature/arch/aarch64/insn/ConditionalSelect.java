@@ -1,0 +1,50 @@
+package dev.armature.arch.aarch64.insn;
+
+import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.Insn;
+
+/**
+ * CSEL, CSINC, CSINV, CSNEG (and CSET, CINC, CNEG, ...): Rd = cond ? Rn : f(Rm), with f(x) = (x XOR invert) +
+ * increment, which covers x, x + 1, NOT x and -x.
+ */
+public final class ConditionalSelect extends Insn {
+    private static final String[] NAMES = {"csel", "csinc", "csinv", "csneg"};
+
+    private final int rd;
+    private final int rn;
+    private final int rm;
+    private final int condMask;
+    private final long invert;
+    private final int increment;
+    private final long mask;
+    private final int cond;
+    private final int op;
+
+    /** @param op op:op2 from the encoding: 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG */
+    public ConditionalSelect(boolean sf, int op, int rd, int rn, int rm, int cond) {
+        this.rd = rd;
+        this.rn = rn;
+        this.rm = rm;
+        this.cond = cond;
+        this.op = op;
+        this.condMask = Alu.conditionMask(cond);
+        this.invert = op >= 2 ? -1L : 0;
+        this.increment = op == 1 || op == 3 ? 1 : 0;
+        this.mask = sf ? -1L : 0xffff_ffffL;
+    }
+
+    @Override
+    public void exec(Cpu cpu) {
+        long[] r = cpu.r;
+        long v = Alu.holds(condMask, cpu.nzcv) ? r[rn] : (r[rm] ^ invert) + increment;
+        r[rd] = v & mask;
+    }
+
+    @Override
+    public String toString() {
+        boolean sf = mask == -1L;
+        return NAMES[op] + " " + Reg.name(rd, sf) + ", " + Reg.name(rn, sf) + ", " + Reg.name(rm, sf) + ", "
+                + Conditions.name(cond);
+    }
+}

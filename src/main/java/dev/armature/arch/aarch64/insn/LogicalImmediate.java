@@ -1,0 +1,106 @@
+package dev.armature.arch.aarch64.insn;
+
+import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.Insn;
+
+/** AND, ORR, EOR, ANDS (immediate), with the bitmask immediate decoded up front. */
+public abstract class LogicalImmediate extends Insn {
+    /** The operations, in opc order. */
+    public enum Op { AND, ORR, EOR, ANDS }
+
+    protected final int rd;
+    protected final int rn;
+    /** The bitmask immediate, zero-extended from the operation size. */
+    protected final long imm;
+    /** Result mask of the operation size (all ones for 64-bit). */
+    protected final long mask;
+    private final Op op;
+
+    private LogicalImmediate(Op op, boolean sf, int rd, int rn, long imm) {
+        this.op = op;
+        this.rd = rd;
+        this.rn = rn;
+        this.imm = imm;
+        this.mask = sf ? -1L : 0xffff_ffffL;
+    }
+
+    public static Insn create(Op op, boolean sf, int rd, int rn, long imm) {
+        return switch (op) {
+            case AND -> new And(sf, rd, rn, imm);
+            case ORR -> new Orr(sf, rd, rn, imm);
+            case EOR -> new Eor(sf, rd, rn, imm);
+            case ANDS -> sf ? new Ands64(rd, rn, imm) : new Ands32(rd, rn, imm);
+        };
+    }
+
+    @Override
+    public String toString() {
+        boolean sf = mask == -1L;
+        return op.name().toLowerCase() + " " + Reg.name(rd, sf) + ", " + Reg.name(rn, sf) + ", " + Reg.hex(imm);
+    }
+
+    static final class And extends LogicalImmediate {
+        And(boolean sf, int rd, int rn, long imm) {
+            super(Op.AND, sf, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = r[rn] & imm; // imm has no bits above the operation size
+        }
+    }
+
+    static final class Orr extends LogicalImmediate {
+        Orr(boolean sf, int rd, int rn, long imm) {
+            super(Op.ORR, sf, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = (r[rn] | imm) & mask;
+        }
+    }
+
+    static final class Eor extends LogicalImmediate {
+        Eor(boolean sf, int rd, int rn, long imm) {
+            super(Op.EOR, sf, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = (r[rn] ^ imm) & mask;
+        }
+    }
+
+    static final class Ands64 extends LogicalImmediate {
+        Ands64(int rd, int rn, long imm) {
+            super(Op.ANDS, true, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            long v = r[rn] & imm;
+            cpu.nzcv = Alu.logicFlags64(v);
+            r[rd] = v;
+        }
+    }
+
+    static final class Ands32 extends LogicalImmediate {
+        Ands32(int rd, int rn, long imm) {
+            super(Op.ANDS, false, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            int v = (int) r[rn] & (int) imm;
+            cpu.nzcv = Alu.logicFlags32(v);
+            r[rd] = v & 0xffff_ffffL;
+        }
+    }
+}
