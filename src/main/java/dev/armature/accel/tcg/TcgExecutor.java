@@ -57,7 +57,7 @@ public final class TcgExecutor implements CpuExecutor {
     @Override
     public boolean run(Cpu cpu, long budget) {
         bind(cpu);
-        ctx.limit = ctx.icount + budget;
+        ctx.limit = budget > Long.MAX_VALUE - ctx.icount ? Long.MAX_VALUE : ctx.icount + budget;
         try {
             Tb prev = null;
             while (ctx.icount < ctx.limit) {
