@@ -1,5 +1,6 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.accel.Accelerator;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.memory.CodePages;
@@ -16,7 +17,7 @@ import java.util.List;
  * <p>Creating the engine registers it as the physical memory's code-write listener: from then on guest and
  * host writes to pages holding translated code invalidate the TBs they overlap.
  */
-public final class TcgEngine {
+public final class TcgEngine implements Accelerator {
     private final PhysicalMemory phys;
     private final DecodeCache decodeCache;
     private final TcgConfig config;
@@ -50,11 +51,13 @@ public final class TcgEngine {
     }
 
     /** The {@code info jit}-style report: cache shape now plus counters merged from finished runs. */
+    @Override
     public String report() {
         cache.snapshot();
         return stats.report();
     }
 
+    @Override
     public TcgExecutor newExecutor() {
         return new TcgExecutor(this);
     }
