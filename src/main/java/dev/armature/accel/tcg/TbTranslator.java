@@ -6,9 +6,12 @@ import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
 
 import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.DynamicConstantDesc;
@@ -16,6 +19,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.constant.ConstantDescs.CD_boolean;
@@ -73,9 +77,8 @@ final class TbTranslator {
     private static final int EXC = 3;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
-    private final ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-            ClassHierarchyResolver.defaultResolver().orElse(
-                    ClassHierarchyResolver.ofClassLoading(TbTranslator.class.getClassLoader()))));
+    /** The generated code's frames are trivial, so they are written directly: computing them costs more. */
+    private final ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
     /**
      * Generates and loads the TB.
@@ -84,8 +87,8 @@ final class TbTranslator {
      * @param staticExit whether the last instruction's successor PCs are fixed (see {@link Tb#staticExit})
      */
     Tb translate(TbKey key, Insn[] insns, int[] words, boolean staticExit) {
-        String name = String.format("dev.armature.accel.tcg.TB_%x", key.va());
-        byte[] bytes = classFile.build(ClassDesc.of(name), cb -> {
+        ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TB_%x", key.va()));
+        byte[] bytes = classFile.build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_TB);
             cb.withMethodBody(ConstantDescs.INIT_NAME, MTD_INIT, ClassFile.ACC_PUBLIC, c -> c
@@ -93,7 +96,7 @@ final class TbTranslator {
                     .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
                     .return_());
             cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
-                    c -> emitExec(c, key.va(), insns.length, words, staticExit));
+                    c -> emitExec(c, self, key.va(), insns.length, words, staticExit));
         });
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
@@ -104,8 +107,15 @@ final class TbTranslator {
         }
     }
 
-    private static void emitExec(CodeBuilder c, long start, int n, int[] words, boolean staticExit) {
+    private static void emitExec(CodeBuilder c, ClassDesc self, long start, int n, int[] words,
+            boolean staticExit) {
+        // Every branch target has the entry frame (this, cpu, ctx; empty stack); the handler has the exception.
+        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
+                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
+        List<Label> targets = new ArrayList<>();
+        c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         Label top = c.newBoundLabel();
+        targets.add(top);
         for (int i = 0; i < n; i++) {
             long pc = start + 4L * i;
             c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
@@ -115,6 +125,7 @@ final class TbTranslator {
             if (i < n - 1 && mayStore(words[i])) {
                 // A store may have hit this very block (self-modifying code): stop before running stale code.
                 Label stillValid = c.newLabel();
+                targets.add(stillValid);
                 c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
                 addToCount(c, i + 1);
@@ -126,6 +137,7 @@ final class TbTranslator {
         c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
         addToCount(c, n);
         Label out = c.newLabel();
+        targets.add(out);
         if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
             c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
@@ -147,6 +159,13 @@ final class TbTranslator {
         c.aload(CPU).aload(EXC).invokestatic(CD_EXCEPTIONS, "takeSync", MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
+
+        List<StackMapFrameInfo> frames = new ArrayList<>();
+        for (Label t : targets) {
+            frames.add(StackMapFrameInfo.of(t, locals, List.of()));
+        }
+        frames.add(StackMapFrameInfo.of(handler, locals, List.of(ObjectVerificationTypeInfo.of(CD_SYNC))));
+        c.with(StackMapTableAttribute.of(frames));
     }
 
     private static void addToCount(CodeBuilder c, int n) {
