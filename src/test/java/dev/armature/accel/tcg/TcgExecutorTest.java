@@ -216,6 +216,27 @@ class TcgExecutorTest {
     }
 
     @Test
+    void interruptRaisedByAnotherThreadIsTakenOutOfAChainedLoop() throws Exception {
+        TcgTestMachine m = new TcgTestMachine(
+                0xd50342ff, //    0: msr daifclr, #0x2
+                0x91000400, //    4: loop: add x0, x0, #0x1
+                0x17ffffff); //   8: b 4 <loop>
+        m.load(TcgTestMachine.VECTORS + 0x280, // IRQ, current EL with SP_ELx
+                0xd2800027, //    0: mov x7, #0x1
+                0x14000000); //   4: b 4
+        TcgEngine engine = m.engine(hot(1));
+        TcgExecutor ex = engine.newExecutor();
+        ex.run(m.cpu, 100_000);
+        assertTrue(engine.stats().backEdges() > 10_000, engine.report());
+        Thread irq = Thread.ofPlatform().start(() -> m.cpu.setInterruptLines(true, false));
+        irq.join();
+        ex.run(m.cpu, 100);
+        assertEquals(1, m.cpu.r[7], "handler ran");
+        assertEquals(CODE + 0x4, m.cpu.sys.elrEl1, "interrupted at the loop's back-edge");
+        assertTrue(engine.stats().exits(TcgStats.Exit.EXIT_REQUEST) >= 1, engine.report());
+    }
+
+    @Test
     void coldCodeIsInterpretedUntilHot() {
         TcgTestMachine m = new TcgTestMachine(SUM_LOOP);
         TcgEngine engine = m.engine(hot(1_000_000));
