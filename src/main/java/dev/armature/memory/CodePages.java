@@ -1,5 +1,6 @@
 package dev.armature.memory;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Pages are 4 KiB. The bitmap is sparse: one chunk per GiB of physical address space that holds code.
  */
 public final class CodePages {
-    /** Something that caches write access to guest pages and can forget it. */
-    @FunctionalInterface
+    /** Something that caches write access to guest pages and can forget it; held weakly. */
     public interface WritableMappings {
         /** Drops any cached write mapping of the 4 KiB page at physical address {@code pagePa}. */
         void dropWritable(long pagePa);
@@ -37,17 +37,15 @@ public final class CodePages {
     private static final int WORDS_PER_CHUNK = 1 << (CHUNK_BITS - PAGE_BITS - 6);
 
     private final ConcurrentHashMap<Long, AtomicLongArray> chunks = new ConcurrentHashMap<>();
-    private final List<WritableMappings> holders = new CopyOnWriteArrayList<>();
+    /** Weak: every vCPU power-on makes a new TLB, and old ones must not stay reachable from here. */
+    private final List<WeakReference<WritableMappings>> holders = new CopyOnWriteArrayList<>();
     private volatile CodeWriteListener listener;
     /** False until the first page is marked: keeps the write slow path free of lookups when nothing translates. */
     private volatile boolean any;
 
     public void addWritableMappings(WritableMappings holder) {
-        holders.add(holder);
-    }
-
-    public void removeWritableMappings(WritableMappings holder) {
-        holders.remove(holder);
+        holders.removeIf(r -> r.get() == null);
+        holders.add(new WeakReference<>(holder));
     }
 
     public void setListener(CodeWriteListener l) {
@@ -66,8 +64,11 @@ public final class CodePages {
             return false;
         }
         long pagePa = page << PAGE_BITS;
-        for (WritableMappings h : holders) {
-            h.dropWritable(pagePa);
+        for (WeakReference<WritableMappings> r : holders) {
+            WritableMappings h = r.get();
+            if (h != null) {
+                h.dropWritable(pagePa);
+            }
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.armature.arch.aarch64;
 
 import dev.armature.memory.BusError;
+import dev.armature.memory.CodePages;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
@@ -25,7 +26,7 @@ import java.nio.ByteOrder;
  * <p>Translated code: pages holding translated code ({@link dev.armature.memory.CodePages}) never keep a WRITE
  * entry, so every write to them takes the slow path, which reports it to the translator.
  */
-public final class CpuMemory {
+public final class CpuMemory implements CodePages.WritableMappings {
     public static final int READ = 0;
     public static final int WRITE = 1;
     public static final int FETCH = 2;
@@ -72,7 +73,7 @@ public final class CpuMemory {
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
-        phys.codePages().addWritableMappings(this::dropWritable);
+        phys.codePages().addWritableMappings(this);
     }
 
     void attach(Cpu owner) {
@@ -206,7 +207,8 @@ public final class CpuMemory {
      * Drops WRITE entries mapping the physical page at {@code pagePa}: it now holds translated code. Called from
      * the translating thread, possibly not this vCPU's; a write racing with it is ordered before the translation.
      */
-    private void dropWritable(long pagePa) {
+    @Override
+    public void dropWritable(long pagePa) {
         Region region = phys.find(pagePa);
         if (region == null || !region.isRam()) {
             return;
