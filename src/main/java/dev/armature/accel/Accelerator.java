@@ -18,8 +18,8 @@ public interface Accelerator {
     String report();
 
     /**
-     * Creates the accelerator an {@code -accel} value names: {@code tcg[,hot=N][,tb-size=MiB][,tb-insns=N]} or
-     * {@code interp}.
+     * Creates the accelerator an {@code -accel} value names: {@code tcg[,options]} (see {@link TcgConfig#parse})
+     * or {@code interp}.
      *
      * @throws IllegalArgumentException naming what is wrong with {@code option}
      */

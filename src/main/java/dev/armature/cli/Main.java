@@ -100,7 +100,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-nodefaults", description = "no default devices (no serial console unless -serial)")
     boolean nodefaults;
 
-    @Option(names = "-accel", paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,thread=multi]|interp",
+    @Option(names = "-accel",
+            paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
             description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
     List<String> accel = new ArrayList<>();
 
@@ -376,7 +377,7 @@ public final class Main implements Callable<Integer> {
         for (Map.Entry<String, String> e : o.entrySet()) {
             switch (e.getKey()) {
                 case "accel" -> { }
-                case "tb-size", "hot", "tb-insns" -> {
+                case "tb-size", "hot", "tb-insns", "background" -> {
                     if (!name.equals("tcg")) {
                         throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
                     }

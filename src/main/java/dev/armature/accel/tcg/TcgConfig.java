@@ -1,15 +1,17 @@
 package dev.armature.accel.tcg;
 
 /**
- * Translator settings, from {@code -accel tcg[,hot=N][,tb-size=MiB][,tb-insns=N]}.
+ * Translator settings, from {@code -accel tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off]}.
  *
  * @param hot             executions of a block start (counted while interpreting) before it is translated; 0 or 1
  *                        translates on first sight
  * @param codeBudgetBytes bound on live generated code, measured in class-file bytes of the TBs' hidden classes
  *                        ({@code tb-size} is in MiB); reaching it flushes every TB
  * @param maxInsns        maximum guest instructions per TB
+ * @param background      translate on a helper thread while the vCPU goes on interpreting the block (hides
+ *                        translation latency); off translates on the vCPU thread before running the TB
  */
-public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns) {
+public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background) {
     public static final int DEFAULT_HOT = 50;
     public static final long DEFAULT_TB_SIZE_MIB = 64;
     public static final int DEFAULT_MAX_INSNS = 128;
@@ -29,15 +31,19 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns) {
     }
 
     public static TcgConfig defaults() {
-        return new TcgConfig(DEFAULT_HOT, DEFAULT_TB_SIZE_MIB << 20, DEFAULT_MAX_INSNS);
+        return new TcgConfig(DEFAULT_HOT, DEFAULT_TB_SIZE_MIB << 20, DEFAULT_MAX_INSNS, true);
     }
 
     public TcgConfig withHot(int n) {
-        return new TcgConfig(n, codeBudgetBytes, maxInsns);
+        return new TcgConfig(n, codeBudgetBytes, maxInsns, background);
     }
 
     public TcgConfig withCodeBudgetBytes(long bytes) {
-        return new TcgConfig(hot, bytes, maxInsns);
+        return new TcgConfig(hot, bytes, maxInsns, background);
+    }
+
+    public TcgConfig withBackground(boolean on) {
+        return new TcgConfig(hot, codeBudgetBytes, maxInsns, on);
     }
 
     /**
@@ -53,6 +59,7 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns) {
         int hot = DEFAULT_HOT;
         long budget = DEFAULT_TB_SIZE_MIB << 20;
         int maxInsns = DEFAULT_MAX_INSNS;
+        boolean background = true;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             int eq = p.indexOf('=');
@@ -65,11 +72,17 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns) {
                 case "hot" -> hot = number(name, value, 0, Integer.MAX_VALUE);
                 case "tb-size" -> budget = (long) number(name, value, 1, 1 << 20) << 20;
                 case "tb-insns" -> maxInsns = number(name, value, 1, MAX_MAX_INSNS);
+                case "background" -> background = switch (value) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException(
+                            "tcg option background must be on or off, got '" + value + "'");
+                };
                 default -> throw new IllegalArgumentException(
-                        "unknown tcg option '" + name + "' (known: hot, tb-size, tb-insns)");
+                        "unknown tcg option '" + name + "' (known: hot, tb-size, tb-insns, background)");
             }
         }
-        return new TcgConfig(hot, budget, maxInsns);
+        return new TcgConfig(hot, budget, maxInsns, background);
     }
 
     private static int number(String name, String value, int min, int max) {

@@ -9,6 +9,11 @@ import dev.armature.memory.Region;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The translator shared by all vCPUs of a machine: configuration, global TB cache, code generator and
@@ -16,6 +21,9 @@ import java.util.List;
  *
  * <p>Creating the engine registers it as the physical memory's code-write listener: from then on guest and
  * host writes to pages holding translated code invalidate the TBs they overlap.
+ *
+ * <p>With {@link TcgConfig#background()}, hot blocks are queued to one translator thread (started on demand,
+ * gone when idle) and the vCPU interprets them until the TB is in the cache; a block is queued once at a time.
  */
 public final class TcgEngine implements Accelerator {
     private final PhysicalMemory phys;
@@ -24,6 +32,12 @@ public final class TcgEngine implements Accelerator {
     private final TcgStats stats = new TcgStats();
     private final TbCache cache;
     private final TbTranslator translator = new TbTranslator();
+    /** Blocks queued for background translation. */
+    private final Set<TbKey> pending = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().name("tcg-translator").daemon(true).unstarted(r));
+    /** Bounds the queue: beyond it hot blocks just stay interpreted until they are counted hot again. */
+    private static final int MAX_PENDING = 256;
 
     public TcgEngine(PhysicalMemory phys, DecodeCache decodeCache, TcgConfig config) {
         this.phys = phys;
@@ -70,6 +84,34 @@ public final class TcgEngine implements Accelerator {
     private void codeWritten(long pa, long size, boolean byCpu) {
         cache.invalidate(pa, size,
                 byCpu ? TcgStats.Invalidation.GUEST_WRITE : TcgStats.Invalidation.HOST_WRITE);
+    }
+
+    /**
+     * The block at {@code va} (physical {@code pa}) became hot: translates it now, or queues it for the background
+     * translator.
+     *
+     * @return the TB, or null if it is not available yet (queued, not in RAM, or raced with a write)
+     */
+    Tb hot(long va, long pa, int flags) {
+        if (!config.background()) {
+            return translate(va, pa, flags);
+        }
+        TbKey key = new TbKey(pa, va, flags);
+        if (pending.size() < MAX_PENDING && pending.add(key)) {
+            background.execute(() -> {
+                try {
+                    translate(va, pa, flags);
+                } catch (RuntimeException | LinkageError e) {
+                    synchronized (stats) {
+                        stats.failures++;
+                        stats.lastFailure = key + ": " + e;
+                    }
+                } finally {
+                    pending.remove(key);
+                }
+            });
+        }
+        return null;
     }
 
     /**

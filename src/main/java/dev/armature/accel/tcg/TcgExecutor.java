@@ -184,7 +184,7 @@ public final class TcgExecutor implements CpuExecutor {
                 return null;
             }
             heat[h] = 0;
-            tb = engine.translate(pc, pa, flags);
+            tb = engine.hot(pc, pa, flags);
             if (tb == null) {
                 return null;
             }

@@ -58,6 +58,8 @@ public final class TcgStats {
     long translationNanos;
     long discarded;
     long untranslatable;
+    long failures;
+    String lastFailure;
     long flushes;
     long linksMade;
     final long[] invalidations = new long[Invalidation.values().length];
@@ -174,6 +176,9 @@ public final class TcgStats {
         line(s, "gen code size", "%d/%d bytecode bytes (classfile)", liveBytes, budgetBytes);
         line(s, "TB count", "%d live, %d translated, %d discarded (raced with a write), %d untranslatable",
                 liveTbs, tbsTranslated, discarded, untranslatable);
+        if (failures > 0) {
+            line(s, "translation failures", "%d (last: %s)", failures, lastFailure);
+        }
         line(s, "TB avg target size", "%.1f guest insns (max %d)", ratio(guestInsnsTranslated, tbsTranslated),
                 maxTbInsns);
         line(s, "TB avg host size", "%.0f bytecode bytes", ratio(bytecodeBytes, tbsTranslated));

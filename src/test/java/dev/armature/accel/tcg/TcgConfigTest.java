@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TcgConfigTest {
     @Test
     void parsesQemuStyleOptions() {
-        TcgConfig c = TcgConfig.parse("tcg,hot=7,tb-size=16,tb-insns=32");
+        TcgConfig c = TcgConfig.parse("tcg,hot=7,tb-size=16,tb-insns=32,background=off");
         assertEquals(7, c.hot());
+        assertEquals(false, c.background());
         assertEquals(16L << 20, c.codeBudgetBytes());
         assertEquals(32, c.maxInsns());
         assertEquals(TcgConfig.defaults(), TcgConfig.parse("tcg"));

@@ -245,6 +245,20 @@ class TcgExecutorTest {
     }
 
     @Test
+    void backgroundTranslationLetsTheVcpuInterpretUntilTheTbIsReady() {
+        TcgTestMachine m = new TcgTestMachine(ENDLESS);
+        TcgEngine engine = m.engine(hot(10).withBackground(true));
+        TcgExecutor ex = engine.newExecutor();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (engine.stats().translatedInsns() == 0 && System.nanoTime() < deadline) {
+            ex.run(m.cpu, 10_000);
+        }
+        assertTrue(engine.stats().translatedInsns() > 0, engine.report());
+        assertTrue(engine.stats().interpretedInsns() >= 20, "interpreted while hot and queued\n" + engine.report());
+        assertEquals(ex.instructions(), m.cpu.r[0] * 2);
+    }
+
+    @Test
     void coldCodeIsInterpretedUntilHot() {
         TcgTestMachine m = new TcgTestMachine(SUM_LOOP);
         TcgEngine engine = m.engine(hot(1_000_000));

@@ -42,8 +42,9 @@ final class TcgTestMachine {
         return new TcgEngine(phys, decodeCache, config);
     }
 
+    /** Translates synchronously, so tests see TBs at deterministic points. */
     static TcgConfig hot(int n) {
-        return TcgConfig.defaults().withHot(n);
+        return TcgConfig.defaults().withHot(n).withBackground(false);
     }
 
     /**
