@@ -58,6 +58,8 @@ public final class TcgExecutor implements CpuExecutor {
     public boolean run(Cpu cpu, long budget) {
         bind(cpu);
         ctx.limit = budget > Long.MAX_VALUE - ctx.icount ? Long.MAX_VALUE : ctx.icount + budget;
+        cpu.executing = true;
+        cpu.memory.serviceFlushRequests(); // after 'executing' is visible: see CpuMemory's shootdown protocol
         try {
             Tb prev = null;
             while (ctx.icount < ctx.limit) {
@@ -77,6 +79,7 @@ public final class TcgExecutor implements CpuExecutor {
             }
             return false;
         } finally {
+            cpu.executing = false;
             publishStats();
         }
     }
@@ -150,8 +153,8 @@ public final class TcgExecutor implements CpuExecutor {
     /** Jump cache, then global cache, then (when hot) translation. Null: interpret. */
     private Tb lookup(Cpu cpu) {
         long pc = cpu.pc;
-        if ((pc & 3) != 0) {
-            return null; // the interpreter raises the PC alignment fault
+        if ((pc & 3) != 0 || cpu.il) {
+            return null; // the interpreter raises the PC alignment or illegal state fault
         }
         long tlbGeneration = cpu.memory.tlbGeneration();
         long cacheGeneration = cache.generation();
