@@ -38,10 +38,11 @@ public final class PhysicalMemory implements AutoCloseable {
 
     public synchronized void remove(String name) {
         List<Region> list = new ArrayList<>(List.of(regions));
-        if (!list.removeIf(r -> r.name().equals(name))) {
-            throw new IllegalArgumentException("no region named " + name);
-        }
+        Region gone = list.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no region named " + name));
+        list.remove(gone);
         regions = list.toArray(Region[]::new);
+        codePages.written(gone.base(), gone.size(), false); // translations of its code are stale now
     }
 
     private void add(Region r) {

@@ -180,6 +180,17 @@ class TcgExecutorTest {
     }
 
     @Test
+    void removingTheRamRegionInvalidatesItsTranslations() {
+        TcgTestMachine m = new TcgTestMachine(SUM_LOOP);
+        TcgEngine engine = m.engine(hot(0));
+        run(m, engine.newExecutor(), CODE + 0x14);
+        m.phys.remove("ram");
+        assertTrue(engine.stats().invalidations(TcgStats.Invalidation.HOST_WRITE) >= 2, engine.report());
+        engine.report(); // snapshots the cache shape into the statistics
+        assertEquals(0, engine.stats().liveTbs, engine.report());
+    }
+
+    @Test
     void fullCodeBudgetFlushesAndTheProgramStaysCorrect() {
         TcgTestMachine m = new TcgTestMachine(THREE_BLOCK_LOOP);
         // Room for about one TB: every new translation flushes the others.
