@@ -174,11 +174,11 @@ final class TbTranslator {
     }
 
     /**
-     * True for the load/store encoding group (op0 = x1x0, Arm ARM C4.1): the only instructions that write memory.
-     * This picks where an invalidation check goes; it is not semantics.
+     * True for the instructions that can write memory: the load/store encoding group (op0 = x1x0, Arm ARM C4.1)
+     * and SYS (cache maintenance such as DC ZVA). This picks where an invalidation check goes; it is not semantics.
      */
     static boolean mayStore(int word) {
-        return (word & 0x0a00_0000) == 0x0800_0000;
+        return (word & 0x0a00_0000) == 0x0800_0000 || (word & 0xfff8_0000) == 0xd508_0000;
     }
 
     /**
