@@ -49,6 +49,18 @@ public final class TcgVsInterp {
             0x17fffffb, //       b loop
     };
 
+    /** A call and return per iteration: seven instructions in three blocks, RET through the jump cache. */
+    private static final int[] CALL_LOOP = {
+            0x94000004, // loop: bl f
+            0xf1000463, //       subs x3, x3, #0x1
+            0x54ffffc1, //       b.ne loop
+            0x17fffffd, //       b loop
+            0x8b010000, // f:    add x0, x0, x1
+            0xca000c42, //       eor x2, x2, x0, lsl #3
+            0x91000421, //       add x1, x1, #0x1
+            0xd65f03c0, //       ret
+    };
+
     private TcgVsInterp() {
     }
 
@@ -56,6 +68,7 @@ public final class TcgVsInterp {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         measure("alu loop", ALU_LOOP, seconds);
         measure("load/store loop", MEMORY_LOOP, seconds);
+        measure("call/return loop", CALL_LOOP, seconds);
     }
 
     private static void measure(String name, int[] program, double seconds) {
