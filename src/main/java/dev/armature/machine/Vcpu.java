@@ -1,5 +1,6 @@
 package dev.armature.machine;
 
+import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
@@ -118,7 +119,9 @@ final class Vcpu implements Runnable {
 
     @Override
     public void run() {
+        // -d in_asm needs instruction-by-instruction execution: it always interprets.
         Interpreter interp = new Interpreter(decodeCache);
+        CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
         Cpu c = null;
         try {
             while (!machine.stopping()) {
@@ -131,10 +134,10 @@ final class Vcpu implements Runnable {
                 if (machine.stopping()) {
                     break;
                 }
-                long before = interp.instructions();
-                boolean stopped = seenPcs == null ? interp.run(c, BUDGET) : traced(interp, c);
+                long before = executor.instructions();
+                boolean stopped = seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
                 synchronized (this) {
-                    retired += interp.instructions() - before;
+                    retired += executor.instructions() - before;
                 }
                 if (stopped) {
                     // Consume the stop (its reason, power off or machine stop, is in our own state) but keep
