@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code armature user [-cpu MODEL] [-E VAR=VAL] [-U VAR] [-strace] [-d syscalls] PROGRAM [ARGS...]}: runs a
+ * {@code armature user [-cpu MODEL] [-accel A] [-E VAR=VAL] [-U VAR] [-strace] [-d syscalls] PROGRAM [ARGS...]}: runs a
  * static arm64 Linux ELF at EL0, like qemu-aarch64. The exit status is the guest's, or 128 + the signal that
  * killed it.
  */
@@ -31,6 +31,10 @@ import java.util.concurrent.Callable;
 public final class UserCommand implements Callable<Integer> {
     @Option(names = "-cpu", paramLabel = "MODEL", description = "CPU model: cortex-a57 (default) or max")
     String cpu = "cortex-a57";
+
+    @Option(names = "-accel", paramLabel = "ACCEL",
+            description = "interp (default, the reference interpreter) or tcg[,options] (the translator)")
+    String accel = "interp";
 
     @Option(names = "-E", paramLabel = "VAR=VALUE", description = "set an environment variable for the guest")
     List<String> setEnv = new ArrayList<>();
@@ -98,7 +102,7 @@ public final class UserCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         UserProcess.Config config = new UserProcess.Config(model, envList, System.in, out, err, true,
-                strace ? err : null, 0);
+                strace ? err : null, 0, accel);
         try (UserProcess p = UserProcess.load(elf, program, argv, config)) {
             ExitStatus status;
             try {
@@ -115,7 +119,7 @@ public final class UserCommand implements Callable<Integer> {
             return status.shellStatus();
         } catch (ElfFile.ElfException e) {
             return fail(program + ": " + e.getMessage());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) { // emulator failure, bad -accel
             return fail(e.getMessage());
         }
     }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Small static C programs built with the cross compiler, run under qemu-aarch64 and under Armature's user mode:
- * stdout and exit status must match. "nolibc" programs need only the integer ISA; glibc programs also need
+ * stdout and exit status must match, under the interpreter and under the translator. "nolibc" programs need only the integer ISA; glibc programs also need
  * FP/AdvSIMD (glibc's static startup and string routines use it), so each case first checks that the
  * instructions it needs decode, and is skipped with that reason while they do not.
  */
@@ -90,19 +90,22 @@ class ProgramsTest {
         q.waitFor(120, TimeUnit.SECONDS);
         byte[] qemuErr = Files.readAllBytes(errFile);
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        UserProcess.Config config = UserProcess.Config.of(CpuModel.CORTEX_A57, env,
-                new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(2_000_000_000L);
-        ExitStatus status;
-        try (UserProcess p = UserProcess.load(ElfFile.read(exe), exe, argv, config)) {
-            status = p.run();
-        }
-        assertEquals(qemuOut, out.toString(StandardCharsets.ISO_8859_1), "stdout");
-        assertEquals(q.exitValue(), status.shellStatus(), "exit status; armature: " + status.message()
-                + "; qemu stderr: " + new String(qemuErr));
-        if (status.signal() == 0) {
-            assertEquals(new String(qemuErr), err.toString(), "stderr");
+        for (String accel : List.of("interp", "tcg")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            UserProcess.Config config = UserProcess.Config.of(CpuModel.CORTEX_A57, env,
+                    new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(2_000_000_000L)
+                    .withAccel(accel);
+            ExitStatus status;
+            try (UserProcess p = UserProcess.load(ElfFile.read(exe), exe, argv, config)) {
+                status = p.run();
+            }
+            assertEquals(qemuOut, out.toString(StandardCharsets.ISO_8859_1), accel + ": stdout");
+            assertEquals(q.exitValue(), status.shellStatus(), accel + ": exit status; armature: " + status.message()
+                    + "; qemu stderr: " + new String(qemuErr));
+            if (status.signal() == 0) {
+                assertEquals(new String(qemuErr), err.toString(), accel + ": stderr");
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.armature.tools.difftest;
 
+import dev.armature.accel.Accelerator;
+import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.memory.PhysicalMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +45,10 @@ public final class DiffTest implements Callable<Integer> {
             description = "CPU model for both emulators (default: cortex-a57, or max for lse)")
     String cpu;
 
+    @Option(names = "--accel", paramLabel = "ACCEL",
+            description = "Armature's executor: interp (default) or tcg[,options]")
+    String accel = "interp";
+
     @Option(names = "--keep", paramLabel = "DIR", description = "keep batch and reproducer ELFs in DIR")
     Path keep;
 
@@ -75,6 +83,12 @@ public final class DiffTest implements Callable<Integer> {
             cpu = cls.cpuModel();
         } else if (!cpu.equals("cortex-a57") && !cpu.equals("max")) {
             System.err.println("difftest: unknown CPU model '" + cpu + "' (available: cortex-a57, max)");
+            return 2;
+        }
+        try (PhysicalMemory scratch = new PhysicalMemory()) { // validates --accel before any batch runs
+            Accelerator.create(accel, scratch, new DecodeCache(CpuModel.byName(cpu)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("difftest: " + e.getMessage());
             return 2;
         }
         if (count < 0 || jobs < 1 || batchSize < 1) {
@@ -147,7 +161,7 @@ public final class DiffTest implements Callable<Integer> {
             byte[] image = program.elf();
             Outcome ref = Engines.qemu(Engines.write(image, keep, "batch-" + index + "-" + part + ".elf"),
                     cpu);
-            Outcome arm = Engines.armature(image, cpu);
+            Outcome arm = Engines.armature(image, cpu, accel);
             part++;
             int done = Math.min(ref.completeRecords(cases), arm.completeRecords(cases));
             long at = 0;
@@ -214,7 +228,7 @@ public final class DiffTest implements Callable<Integer> {
     private String report(TestCase c, Outcome batchRef, Outcome batchArm, int batchOffset, boolean batchDiffers,
                           String where) throws IOException, InterruptedException {
         Outcome ref = alone(c);
-        Outcome arm = Engines.armature(program(List.of(c)).elf(), cpu);
+        Outcome arm = Engines.armature(program(List.of(c)).elf(), cpu, accel);
         StringBuilder sb = new StringBuilder();
         boolean reproduces = ref.status() != arm.status() || !Arrays.equals(ref.stdout(), arm.stdout());
         if (!reproduces && !batchDiffers) {
