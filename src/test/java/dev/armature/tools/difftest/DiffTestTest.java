@@ -41,7 +41,7 @@ class DiffTestTest {
     @Test
     void theTranslatorAgreesWithQemuToo() {
         Assumptions.assumeTrue(Engines.qemuAvailable(), "qemu-aarch64 is not installed");
-        String[] r = run("--count", "300", "--seed", "5", "--accel", "tcg");
+        String[] r = run("--count", "300", "--seed", "5", "--accel", "tcg", "--repeat", "60");
         assertEquals("300 compared, 0 divergences", lastLine(r[1]), r[1]);
     }
 
