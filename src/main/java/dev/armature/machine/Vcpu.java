@@ -7,6 +7,7 @@ import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
+import dev.armature.devices.psci.Psci;
 import dev.armature.memory.PhysicalMemory;
 
 import java.util.Set;
@@ -69,7 +70,7 @@ final class Vcpu implements Runnable {
     /** Powers on at {@code entry} in ELx h with {@code context} in X0. Returns a PSCI code. */
     synchronized int powerOn(long entry, long context, int el) {
         if (on) {
-            return dev.armature.devices.psci.Psci.ALREADY_ON;
+            return Psci.ALREADY_ON;
         }
         Cpu c = new Cpu(index, model, new CpuMemory(mem));
         c.exceptionHook = hook;
@@ -83,7 +84,7 @@ final class Vcpu implements Runnable {
         cpu = c;
         on = true;
         notifyAll();
-        return dev.armature.devices.psci.Psci.SUCCESS;
+        return Psci.SUCCESS;
     }
 
     /** Powers off; called on this vCPU's own thread (PSCI CPU_OFF) or while the machine is stopped. */

@@ -31,13 +31,14 @@ public final class VirtBoard implements AutoCloseable {
     public record Boot(KernelImage kernel, byte[] initrd, String bootargs, byte[] dtb) {
     }
 
+    /** QEMU's conduit without EL2 (with {@code virtualization=on} it would be SMC). */
+    private static final Psci.Conduit PSCI_CONDUIT = Psci.Conduit.HVC;
     /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
     public static final int DTB_SIZE = 1 << 20;
 
     private final VirtConfig config;
     private final PhysicalMemory mem = new PhysicalMemory();
     private final Pl011 uart;
-    private final Psci psci;
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -53,12 +54,10 @@ public final class VirtBoard implements AutoCloseable {
         uart = new Pl011(serial, InterruptLine.NONE);
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
 
-        Psci[] firmware = new Psci[1];
         machine = new Machine(mem, config.cpuModel(), config.smp(), m -> {
-            firmware[0] = new Psci(Psci.Conduit.HVC, m);
-            return log.on(DebugLog.Item.INT) ? logging(firmware[0], log) : firmware[0];
+            Psci psci = new Psci(PSCI_CONDUIT, m);
+            return log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
         }, this::reload, noReboot, log);
-        psci = firmware[0];
 
         List<VirtioDevice> devices = new ArrayList<>();
         switch (config.virtioSerial()) {
@@ -108,7 +107,7 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        FdtNode root = VirtDeviceTree.build(config, Psci.Conduit.HVC.dtMethod, chosen, new SecureRandom());
+        FdtNode root = VirtDeviceTree.build(config, PSCI_CONDUIT.dtMethod, chosen, new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
 
