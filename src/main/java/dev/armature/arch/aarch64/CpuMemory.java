@@ -302,7 +302,11 @@ public final class CpuMemory {
         return size == 1 ? 0xffL : 0xffffL;
     }
 
-    /** Translates an aligned atomic access to its RAM segment and offset, or throws the abort it takes. */
+    /**
+     * Translates an aligned atomic access to its RAM segment and offset, or throws the abort it takes. Atomic
+     * stores bypass {@link #write}: any write tracking added to the write path (code pages, dirty logging) must
+     * be applied here too.
+     */
     private void locateAtomic(long va, int size, int kind) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);

@@ -94,6 +94,14 @@ class LoadStoreSimdFpTest {
         assertEquals(DATA + 32, t.x(0));
     }
 
+    /** CONSTRAINED UNPREDICTABLE Vt == Vt2: qemu-aarch64 leaves the second value. */
+    @Test
+    void loadPairIntoOneRegisterKeepsTheSecond() {
+        withPattern().run(0xad400401); // ldp q1, q1, [x0]
+        assertEquals(0x5857565554535251L, t.cpu.v[2]);
+        assertEquals(0x605f5e5d5c5b5a59L, t.cpu.v[3]);
+    }
+
     @Test
     void literal() {
         t.mem(CODE + 16, 8, 0x1111L).mem(CODE + 24, 8, 0x2222L).run(0x9c000081); // ldr q1, .+16
