@@ -354,6 +354,9 @@ public final class Main implements Callable<Integer> {
         if ((size & 0xfff) != 0) {
             throw new CliError("-m " + memory + ": the RAM size must be a multiple of 4 KiB", 2);
         }
+        if (size > VirtMemoryMap.MAX_RAM_SIZE) {
+            throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
+        }
         return size;
     }
 

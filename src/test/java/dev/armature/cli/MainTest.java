@@ -72,6 +72,8 @@ class MainTest {
         assertRefused(2, "armature: -smp 9: the virt board with GICv2 supports 1 to 8 CPUs", "-smp", "9",
                 "-kernel", kernel);
         assertRefused(2, "armature: -m: '12X' is not a size (examples: 512M, 2G)", "-m", "12X", "-kernel", kernel);
+        assertRefused(2, "armature: -m 300G: the virt board takes at most 255 GiB of RAM", "-m", "300G",
+                "-kernel", kernel);
         assertRefused(2, "armature: -append is only allowed with -kernel", "-append", "console=ttyAMA0");
         assertRefused(1, "armature: -accel kvm: unsupported accelerator (interp, or tcg which currently runs "
                 + "the interpreter)", "-accel", "kvm", "-kernel", kernel);
