@@ -227,6 +227,9 @@ public final class Main implements Callable<Integer> {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
                 if (ser.readsStdin) {
+                    if (stdin == System.in) {
+                        TerminalMode.enterCharacterMode();
+                    }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
                 return board.run();
