@@ -31,6 +31,8 @@ public final class Interpreter {
      */
     public boolean run(Cpu cpu, long budget) {
         long n = 0;
+        cpu.executing = true;
+        cpu.memory.serviceFlushRequests(); // after 'executing' is visible: see CpuMemory's shootdown protocol
         try {
             while (n < budget) {
                 if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
@@ -41,6 +43,7 @@ public final class Interpreter {
             }
             return false;
         } finally {
+            cpu.executing = false;
             instructions += n;
         }
     }
@@ -53,6 +56,7 @@ public final class Interpreter {
                 throw new SyncException(Esr.EC_PC_ALIGN, 0, pc, true, pc);
             }
             Insn insn = decodeCache.get(cpu.memory.fetch(pc));
+            Exceptions.checkIllegalState(cpu); // ranks below PC alignment and instruction aborts
             cpu.nextPc = pc + 4;
             insn.exec(cpu);
             cpu.pc = cpu.nextPc;
@@ -64,6 +68,9 @@ public final class Interpreter {
     /** @return true if the loop must return to its caller */
     private static boolean serviceExitRequest(Cpu cpu) {
         int why = cpu.takeExitRequest();
+        if ((why & Cpu.EXIT_TLB_FLUSH) != 0) {
+            cpu.memory.serviceFlushRequests();
+        }
         if ((why & Cpu.EXIT_INTERRUPT) != 0) {
             if (cpu.fiqLine && (cpu.daif & 0x40) == 0) {
                 Exceptions.takeAsync(cpu, Exceptions.VECTOR_FIQ, cpu.pc);

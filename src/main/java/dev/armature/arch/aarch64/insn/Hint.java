@@ -1,9 +1,7 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.Esr;
 import dev.armature.arch.aarch64.Insn;
-import dev.armature.arch.aarch64.SyncException;
 
 /**
  * Hints: NOP, YIELD, WFE, WFI, SEV, SEVL, and every unallocated hint, which the architecture says executes as
@@ -12,9 +10,6 @@ import dev.armature.arch.aarch64.SyncException;
  * WFE never sleeps, SEV and SEVL need no event register and are NOPs.
  */
 public abstract class Hint extends Insn {
-    /** SCTLR_EL1.nTWI and nTWE: when clear, WFI/WFE at EL0 trap to EL1. */
-    private static final long SCTLR_NTWI = 1L << 16;
-    private static final long SCTLR_NTWE = 1L << 18;
     /** Bounded WFI wait, so that timer deadlines the CPU cannot see yet are still noticed promptly. */
     private static final long WFI_TIMEOUT_NANOS = 1_000_000;
     private static final String[] NAMES = {"nop", "yield", "wfe", "wfi", "sev", "sevl"};
@@ -39,13 +34,6 @@ public abstract class Hint extends Insn {
         return op < NAMES.length ? NAMES[op] : "hint #" + op;
     }
 
-    /** The WFx trap to EL1 from EL0 (ESR ISS: CV = 1, COND = AL, TI = 0 for WFI, 1 for WFE). */
-    protected static void checkTrap(Cpu cpu, long enableBit, int ti) {
-        if (cpu.el == 0 && (cpu.sys.sctlrEl1 & enableBit) == 0) {
-            throw new SyncException(Esr.EC_WFX, 1 << 24 | 0xe << 20 | ti, 0, false, cpu.pc);
-        }
-    }
-
     static final class Nop extends Hint {
         Nop(int op) {
             super(op);
@@ -63,7 +51,7 @@ public abstract class Hint extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            checkTrap(cpu, SCTLR_NTWI, 0);
+            cpu.sys.checkWfxTrap(false); // SCTLR_EL1.nTWI at EL0, HCR_EL2.TWI
             cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
         }
 
@@ -80,7 +68,7 @@ public abstract class Hint extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            checkTrap(cpu, SCTLR_NTWE, 1);
+            cpu.sys.checkWfxTrap(true); // SCTLR_EL1.nTWE at EL0, HCR_EL2.TWE
             Thread.onSpinWait();
         }
 

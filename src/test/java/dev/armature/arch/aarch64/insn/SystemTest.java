@@ -88,6 +88,7 @@ class SystemTest {
 
     @Test
     void wfiAndWfeTrapAtEl0UnlessEnabled() {
+        t.cpu.sys.sctlrEl1 &= ~(1L << 16 | 1L << 18); // nTWI, nTWE clear (QEMU's reset value has them set)
         toEl0();
         SyncException e = raise(0xd503207f); // wfi
         assertEquals(Esr.EC_WFX, e.ec);
