@@ -8,6 +8,7 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
 import dev.armature.devices.psci.Psci;
+import dev.armature.memory.BusMaster;
 import dev.armature.memory.PhysicalMemory;
 
 import java.util.Set;
@@ -31,6 +32,7 @@ final class Vcpu implements Runnable {
     private final CpuModel model;
     private final DecodeCache decodeCache;
     private final ExceptionHook hook;
+    private final Machine.CpuWiring wiring;
     private final DebugLog log;
     private final Set<Long> seenPcs;
 
@@ -40,13 +42,14 @@ final class Vcpu implements Runnable {
     private long retired;
 
     Vcpu(int index, Machine machine, PhysicalMemory mem, CpuModel model, DecodeCache decodeCache,
-         ExceptionHook hook, DebugLog log) {
+         ExceptionHook hook, Machine.CpuWiring wiring, DebugLog log) {
         this.index = index;
         this.machine = machine;
         this.mem = mem;
         this.model = model;
         this.decodeCache = decodeCache;
         this.hook = hook;
+        this.wiring = wiring;
         this.log = log;
         this.seenPcs = log.on(DebugLog.Item.IN_ASM) ? ConcurrentHashMap.newKeySet() : null;
     }
@@ -77,10 +80,7 @@ final class Vcpu implements Runnable {
         c.setMode(el, true);
         c.pc = entry;
         c.setX(0, context);
-        if (cpu != null) {
-            // The interrupt inputs are wires from the interrupt controller, not CPU state: keep their levels.
-            c.setInterruptLines(cpu.irqLine, cpu.fiqLine);
-        }
+        wiring.attach(index, c, cpu);
         cpu = c;
         on = true;
         notifyAll();
@@ -119,6 +119,7 @@ final class Vcpu implements Runnable {
 
     @Override
     public void run() {
+        BusMaster.set(index); // banked device registers (the GIC's) see which vCPU accesses them
         Interpreter interp = new Interpreter(decodeCache);
         Cpu c = null;
         try {

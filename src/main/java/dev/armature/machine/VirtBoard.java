@@ -1,7 +1,16 @@
 package dev.armature.machine;
 
+import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
-import dev.armature.devices.InterruptLine;
+import dev.armature.arch.aarch64.GenericTimer;
+import dev.armature.arch.aarch64.SysReg;
+import dev.armature.arch.aarch64.TlbShootdown;
+import dev.armature.devices.gic.GicCpuInterface;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV3;
+import dev.armature.devices.gic.IccRegisters;
+import dev.armature.devices.gic.InterruptController;
+import dev.armature.devices.gic.MmioWindow;
 import dev.armature.devices.pl011.Pl011;
 import dev.armature.devices.psci.Psci;
 import dev.armature.devices.virtio.TestDev;
@@ -22,15 +31,17 @@ import java.util.List;
 import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
- * Assembles a QEMU-compatible {@code virt} board: RAM, PL011, the 32 virtio-mmio slots (devices in the highest
- * slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot images, and the
- * {@link Machine} that runs the vCPUs.
+ * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, the 32 virtio-mmio slots
+ * (devices in the highest slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot
+ * images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
     public record Boot(KernelImage kernel, byte[] initrd, String bootargs, byte[] dtb) {
     }
 
+    private static final int[] TIMER_INTIDS = {GenericTimer.INTID_PHYSICAL, GenericTimer.INTID_VIRTUAL,
+        GenericTimer.INTID_HYP};
     /** QEMU's conduit without EL2 (with {@code virtualization=on} it would be SMC). */
     private static final Psci.Conduit PSCI_CONDUIT = Psci.Conduit.HVC;
     /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
@@ -38,6 +49,8 @@ public final class VirtBoard implements AutoCloseable {
 
     private final VirtConfig config;
     private final PhysicalMemory mem = new PhysicalMemory();
+    private final InterruptController gic;
+    private final TlbShootdown shootdown = new TlbShootdown();
     private final Pl011 uart;
     private final Machine machine;
     private final BootPlan plan;
@@ -51,13 +64,17 @@ public final class VirtBoard implements AutoCloseable {
             throws BootException {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
-        uart = new Pl011(serial, InterruptLine.NONE);
+        gic = interruptController(config);
+        for (MmioWindow w : gic.mmioWindows()) {
+            mem.addMmio(w.name(), w.base(), w.size(), w.handler());
+        }
+        uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
 
         machine = new Machine(mem, config.cpuModel(), config.smp(), m -> {
             Psci psci = new Psci(PSCI_CONDUIT, m);
             return log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
-        }, this::reload, noReboot, log);
+        }, this::attachCpu, gic::affinity, this::reload, noReboot, log);
 
         List<VirtioDevice> devices = new ArrayList<>();
         switch (config.virtioSerial()) {
@@ -69,7 +86,7 @@ public final class VirtBoard implements AutoCloseable {
             int fromTop = VIRTIO_COUNT - 1 - slot;
             VirtioDevice d = fromTop < devices.size() ? devices.get(fromTop) : null;
             mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE,
-                    new VirtioMmio(mem, config.virtioMmioVersion(), d, InterruptLine.NONE));
+                    new VirtioMmio(mem, config.virtioMmioVersion(), d, gic.spiLine(VIRTIO_SPI + slot)));
         }
 
         try {
@@ -107,7 +124,8 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        FdtNode root = VirtDeviceTree.build(config, PSCI_CONDUIT.dtMethod, chosen, new SecureRandom());
+        FdtNode root = VirtDeviceTree.build(config, interruptController(config), PSCI_CONDUIT.dtMethod, chosen,
+                new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
 
@@ -116,9 +134,46 @@ public final class VirtBoard implements AutoCloseable {
         return machine.run();
     }
 
+    public InterruptController interruptController() {
+        return gic;
+    }
+
     private long reload() {
+        gic.reset();
         plan.load(mem);
         return plan.entryPc();
+    }
+
+    private static InterruptController interruptController(VirtConfig config) {
+        return config.gicVersion() == 3 ? new GicV3(config.smp()) : new GicV2(config.smp());
+    }
+
+    /**
+     * Wires a powered-on vCPU's new Cpu: its MPIDR affinity, the GIC's IRQ/FIQ outputs and (GICv3) its ICC_*
+     * system registers, the generic timer's outputs to the GIC's PPIs, and the TLB shootdown domain.
+     */
+    private void attachCpu(int index, Cpu fresh, Cpu previous) {
+        if (previous != null) {
+            previous.sys.timer.setListener(null); // its alarms must not reach the GIC any more
+            shootdown.remove(previous);
+            for (int intid : TIMER_INTIDS) {
+                gic.setPrivateLevel(index, intid, false);
+            }
+        }
+        fresh.sys.setAffinity(gic.affinity(index));
+        GicCpuInterface icc = gic.cpuInterface(index);
+        if (icc.hasSystemRegisters()) {
+            for (IccRegisters.Register r : IccRegisters.ALL) {
+                int key = r.key();
+                fresh.sys.install(new SysReg(r.name(), key, false, (cpu, k, read) -> { },
+                        r.readable() ? cpu -> icc.readSysReg(cpu, key) : null,
+                        r.writable() ? (cpu, v) -> icc.writeSysReg(cpu, key, v) : null));
+            }
+            fresh.sys.setGicSystemRegisters(true);
+        }
+        fresh.sys.timer.setListener((intid, asserted) -> gic.setPrivateLevel(index, intid, asserted));
+        shootdown.add(fresh);
+        gic.connect(index, fresh);
     }
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {

@@ -1,6 +1,8 @@
 package dev.armature.machine;
 
 import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV3;
 
 /**
  * The configuration of a {@code virt} board, as the command line gives it.
@@ -25,9 +27,9 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
     }
 
     /** CPUs a GICv2 can address (its target lists are 8 bits wide). */
-    public static final int MAX_CPUS_GICV2 = 8;
-    /** CPUs QEMU 7.2's virt fits in its first GICv3 redistributor region. */
-    public static final int MAX_CPUS_GICV3 = 123;
+    public static final int MAX_CPUS_GICV2 = GicV2.MAX_CPUS;
+    /** CPUs QEMU 7.2's virt supports with GICv3 (two redistributor regions). */
+    public static final int MAX_CPUS_GICV3 = GicV3.MAX_CPUS;
 
     public VirtConfig {
         if (ramSize <= 0 || ramSize > VirtMemoryMap.MAX_RAM_SIZE || (ramSize & 0xfff) != 0) {

@@ -71,6 +71,8 @@ class MainTest {
                 "-cpu", "cortex-a53", "-kernel", kernel);
         assertRefused(2, "armature: -smp 9: the virt board with GICv2 supports 1 to 8 CPUs", "-smp", "9",
                 "-kernel", kernel);
+        assertRefused(2, "armature: -smp 513: the virt board with GICv3 supports 1 to 512 CPUs", "-smp", "513",
+                "-M", "virt,gic-version=3", "-kernel", kernel);
         assertRefused(2, "armature: -m: '12X' is not a size (examples: 512M, 2G)", "-m", "12X", "-kernel", kernel);
         assertRefused(2, "armature: -m 300G: the virt board takes at most 255 GiB of RAM", "-m", "300G",
                 "-kernel", kernel);
