@@ -42,6 +42,7 @@ public final class Machine implements PowerController {
     private final List<Vcpu> vcpus = new ArrayList<>();
     private final LongToIntFunction indexOfAffinity;
     private final Reloader reloader;
+    private final int bootEl;
     private final boolean noReboot;
     private final DebugLog log;
 
@@ -55,10 +56,11 @@ public final class Machine implements PowerController {
      * @param hookFor    the exception hook each vCPU's CPUs get (the PSCI firmware, needing this machine)
      * @param wiring     connects each new Cpu to the board's devices
      * @param affinityOf the MPIDR affinity of each vCPU index (the board's numbering)
+     * @param bootEl     the exception level CPU0 starts at (EL1h, or EL2h with virtualization)
      */
     public Machine(PhysicalMemory mem, CpuModel model, int smp, Function<Machine, ExceptionHook> hookFor,
-                   CpuWiring wiring, IntToLongFunction affinityOf, Reloader reloader, boolean noReboot,
-                   DebugLog log) {
+                   CpuWiring wiring, IntToLongFunction affinityOf, Reloader reloader, int bootEl,
+                   boolean noReboot, DebugLog log) {
         long[] affinities = new long[smp];
         for (int i = 0; i < smp; i++) {
             affinities[i] = affinityOf.applyAsLong(i);
@@ -72,6 +74,7 @@ public final class Machine implements PowerController {
             return -1;
         };
         this.reloader = reloader;
+        this.bootEl = bootEl;
         this.noReboot = noReboot;
         this.log = log;
         DecodeCache decodeCache = new DecodeCache(model);
@@ -91,7 +94,7 @@ public final class Machine implements PowerController {
         while (true) {
             long entry = reloader.reload();
             stopping = false;
-            vcpus.getFirst().powerOn(entry, 0, 1);
+            vcpus.getFirst().powerOn(entry, 0, bootEl);
             for (Vcpu v : vcpus) {
                 v.start();
             }

@@ -42,8 +42,6 @@ public final class VirtBoard implements AutoCloseable {
 
     private static final int[] TIMER_INTIDS = {GenericTimer.INTID_PHYSICAL, GenericTimer.INTID_VIRTUAL,
         GenericTimer.INTID_HYP};
-    /** QEMU's conduit without EL2 (with {@code virtualization=on} it would be SMC). */
-    private static final Psci.Conduit PSCI_CONDUIT = Psci.Conduit.HVC;
     /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
     public static final int DTB_SIZE = 1 << 20;
 
@@ -71,10 +69,10 @@ public final class VirtBoard implements AutoCloseable {
         uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
 
-        machine = new Machine(mem, config.cpuModel(), config.smp(), m -> {
-            Psci psci = new Psci(PSCI_CONDUIT, m);
+        machine = new Machine(mem, config.effectiveCpuModel(), config.smp(), m -> {
+            Psci psci = new Psci(conduit(config), m);
             return log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
-        }, this::attachCpu, gic::affinity, this::reload, noReboot, log);
+        }, this::attachCpu, gic::affinity, this::reload, config.bootEl(), noReboot, log);
 
         List<VirtioDevice> devices = new ArrayList<>();
         switch (config.virtioSerial()) {
@@ -124,7 +122,7 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        FdtNode root = VirtDeviceTree.build(config, interruptController(config), PSCI_CONDUIT.dtMethod, chosen,
+        FdtNode root = VirtDeviceTree.build(config, interruptController(config), conduit(config).dtMethod, chosen,
                 new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
@@ -142,6 +140,11 @@ public final class VirtBoard implements AutoCloseable {
         gic.reset();
         plan.load(mem);
         return plan.entryPc();
+    }
+
+    /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
+    private static Psci.Conduit conduit(VirtConfig config) {
+        return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
     }
 
     private static InterruptController interruptController(VirtConfig config) {

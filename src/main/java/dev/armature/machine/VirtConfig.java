@@ -10,12 +10,13 @@ import dev.armature.devices.gic.GicV3;
  * @param ramSize            bytes of RAM at {@link VirtMemoryMap#RAM_BASE}
  * @param smp                number of vCPUs
  * @param cpuModel           the {@code -cpu} model
- * @param gicVersion         2 or 3: the interrupt controller version the device tree describes
+ * @param gicVersion         2 or 3: the interrupt controller
+ * @param virtualization     EL2 present and the kernel entered at EL2 ({@code -machine virtualization=on})
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  */
-public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, int virtioMmioVersion,
-                         VirtioSerial virtioSerial) {
+public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                         int virtioMmioVersion, VirtioSerial virtioSerial) {
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -51,7 +52,17 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         }
     }
 
+    /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */
+    public CpuModel effectiveCpuModel() {
+        return cpuModel.withEl2(virtualization);
+    }
+
+    /** The exception level the boot CPU (and the kernel) starts at. */
+    public int bootEl() {
+        return virtualization ? 2 : 1;
+    }
+
     public static VirtConfig defaults() {
-        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, 1, VirtioSerial.NONE);
+        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE);
     }
 }

@@ -383,4 +383,29 @@ class BootEndToEndTest {
         Run r = bootWithInput("z", "-kernel", assemble("uartirq", src, 0x4008_0000L, true).toString());
         assertEquals("z", r.console(), r.err());
     }
+
+    @Test
+    void virtualizationOnEntersAtEl2WithPsciOverSmc() throws Exception {
+        String src = """
+                    mrs x9, currentel
+                    cmp x9, #(2 << 2)
+                    b.ne 3f
+                    mrs x10, spsel
+                    cbz x10, 3f                 // EL2h: SP_EL2 selected
+                """ + PRINT + """
+                3:  ldr x0, =0x84000008
+                    smc #0
+                    b .
+                msg: .asciz "EL2\\n"
+                """;
+        Path k = assemble("el2", src, 0x4008_0000L, true);
+        Run r = boot("-M", "virt,virtualization=on", "-kernel", k.toString());
+        assertEquals("EL2\n", r.console(), r.err());
+        assertEquals(0, r.status());
+        Path dtb = dir.resolve("el2.dtb");
+        boot("-M", "virt,virtualization=on,dumpdtb=" + dtb, "-kernel", k.toString());
+        byte[] method = dev.armature.machine.fdt.Fdt.decode(Files.readAllBytes(dtb)).root().child("psci")
+                .property("method");
+        assertEquals("smc\0", new String(method, StandardCharsets.US_ASCII));
+    }
 }

@@ -64,8 +64,8 @@ class MainTest {
         assertRefused(1, "armature: -machine pc: unsupported machine type (only 'virt')", "-M", "pc", "-kernel", kernel);
         assertRefused(1, "armature: -machine secure: unsupported machine property (supported: gic-version, "
                 + "virtualization, dumpdtb)", "-M", "virt,secure=on", "-kernel", kernel);
-        assertRefused(1, "armature: -machine virtualization=on: EL2 is not implemented yet",
-                "-M", "virt,virtualization=on", "-kernel", kernel);
+        assertRefused(2, "armature: -machine: virtualization=maybe: expected on or off",
+                "-M", "virt,virtualization=maybe", "-kernel", kernel);
         assertRefused(2, "armature: -machine gic-version=4: expected 2, 3 or max", "-M", "virt,gic-version=4");
         assertRefused(1, "armature: -cpu: unknown CPU model 'cortex-a53' (available: cortex-a57, max)",
                 "-cpu", "cortex-a53", "-kernel", kernel);

@@ -42,7 +42,7 @@ class MachineTest {
                 i -> i, () -> {
             reloads.incrementAndGet();
             return RAM;
-        }, noReboot, DebugLog.OFF);
+        }, 1, noReboot, DebugLog.OFF);
     }
 
     private static CompletableFuture<Integer> start(Machine m) {
@@ -109,7 +109,7 @@ class MachineTest {
         mem.ramSlice(RAM, 1 << 20).fill((byte) 0); // UDF #0 everywhere: the first instruction raises UNDEFINED
         Machine m = new Machine(mem, CpuModel.CORTEX_A57, 1, x -> (cpu, e) -> {
             throw new IllegalStateException("model bug");
-        }, (i, c, p) -> { }, i -> i, () -> RAM, false, DebugLog.OFF);
+        }, (i, c, p) -> { }, i -> i, () -> RAM, 1, false, DebugLog.OFF);
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(err, true));

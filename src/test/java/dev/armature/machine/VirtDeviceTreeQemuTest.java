@@ -55,7 +55,8 @@ class VirtDeviceTreeQemuTest {
         Tools.Result r = Tools.run(cmd.toArray(String[]::new));
         assertEquals(0, r.exit(), r.stderr());
 
-        VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, 1, VirtConfig.VirtioSerial.NONE);
+        VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, false, 1,
+                VirtConfig.VirtioSerial.NONE);
         VirtBoard.Boot boot = linuxBoot
                 ? new VirtBoard.Boot(KernelImage.identify(Files.readAllBytes(kernel)), Files.readAllBytes(initrd),
                 "console=ttyAMA0 earlycon", null)
