@@ -23,10 +23,10 @@ import java.util.function.LongToIntFunction;
  * QEMU's {@code -no-reboot} does).
  */
 public final class Machine implements PowerController {
-    /** Reloads boot images into RAM (and resets the devices that need it) and returns CPU0's entry point. */
+    /** Loads the boot images into RAM (after resetting the devices, on a system reset); returns CPU0's entry. */
     @FunctionalInterface
     public interface Reloader {
-        long reload();
+        long reload(boolean systemReset);
     }
 
     /**
@@ -91,8 +91,10 @@ public final class Machine implements PowerController {
     /** Boots and runs until the guest ends the run; returns the exit status. */
     public int run() throws InterruptedException {
         long t0 = System.nanoTime();
+        boolean systemReset = false;
         while (true) {
-            long entry = reloader.reload();
+            long entry = reloader.reload(systemReset);
+            systemReset = true;
             stopping = false;
             vcpus.getFirst().powerOn(entry, 0, bootEl);
             for (Vcpu v : vcpus) {

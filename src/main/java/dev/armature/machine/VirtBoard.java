@@ -50,6 +50,8 @@ public final class VirtBoard implements AutoCloseable {
     private final InterruptController gic;
     private final TlbShootdown shootdown = new TlbShootdown();
     private final Pl011 uart;
+    /** The virtio transports that hold a device (empty slots have no state to reset). */
+    private final List<VirtioMmio> transports = new ArrayList<>();
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -83,8 +85,11 @@ public final class VirtBoard implements AutoCloseable {
         for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
             int fromTop = VIRTIO_COUNT - 1 - slot;
             VirtioDevice d = fromTop < devices.size() ? devices.get(fromTop) : null;
-            mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE,
-                    new VirtioMmio(mem, config.virtioMmioVersion(), d, gic.spiLine(VIRTIO_SPI + slot)));
+            VirtioMmio transport = new VirtioMmio(mem, config.virtioMmioVersion(), d, gic.spiLine(VIRTIO_SPI + slot));
+            mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE, transport);
+            if (d != null) {
+                transports.add(transport);
+            }
         }
 
         try {
@@ -136,10 +141,37 @@ public final class VirtBoard implements AutoCloseable {
         return gic;
     }
 
-    private long reload() {
-        gic.reset();
+    /**
+     * Boot, and system reset: on a reset, devices go back to their reset state and the old vCPUs are detached
+     * (at first boot they are fresh, and input may already be waiting in the UART); then the images load.
+     */
+    private long reload(boolean systemReset) {
+        if (systemReset) {
+            resetDevices();
+        }
         plan.load(mem);
         return plan.entryPc();
+    }
+
+    private void resetDevices() {
+        for (int i = 0; i < config.smp(); i++) {
+            Cpu old = machine.cpu(i);
+            if (old != null) {
+                detachCpu(i, old);
+            }
+        }
+        gic.reset();
+        uart.reset();
+        transports.forEach(VirtioMmio::reset);
+    }
+
+    /** Disconnects a Cpu the vCPU no longer runs: its timer must not reach the GIC, nor its TLB the shootdowns. */
+    private void detachCpu(int index, Cpu old) {
+        old.sys.timer.setListener(null);
+        shootdown.remove(old);
+        for (int intid : TIMER_INTIDS) {
+            gic.setPrivateLevel(index, intid, false);
+        }
     }
 
     /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
@@ -157,11 +189,7 @@ public final class VirtBoard implements AutoCloseable {
      */
     private void attachCpu(int index, Cpu fresh, Cpu previous) {
         if (previous != null) {
-            previous.sys.timer.setListener(null); // its alarms must not reach the GIC any more
-            shootdown.remove(previous);
-            for (int intid : TIMER_INTIDS) {
-                gic.setPrivateLevel(index, intid, false);
-            }
+            detachCpu(index, previous);
         }
         fresh.sys.setAffinity(gic.affinity(index));
         GicCpuInterface icc = gic.cpuInterface(index);
