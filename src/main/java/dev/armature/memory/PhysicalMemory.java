@@ -31,6 +31,14 @@ public final class PhysicalMemory implements AutoCloseable {
         return seg;
     }
 
+    /**
+     * Maps caller-owned RAM at {@code base}: the Linux user-mode runner backs each guest mapping with its own
+     * segment so that unmapping lets the host memory go (the shared arena frees only on {@link #close}).
+     */
+    public synchronized void addRam(String name, long base, MemorySegment backing) {
+        add(new Region(name, base, backing.byteSize(), backing, null));
+    }
+
     public synchronized void addMmio(String name, long base, long size, MmioHandler handler) {
         add(new Region(name, base, size, null, handler));
     }
