@@ -408,4 +408,15 @@ class BootEndToEndTest {
                 .property("method");
         assertEquals("smc\0", new String(method, StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void noArgumentsBootsTheBundledDemo() {
+        Assumptions.assumeTrue(Main.class.getResource(Main.DEMO_RESOURCE) != null,
+                "the demo guest is not on the classpath (guest/images/demo.flat missing)");
+        Run r = exactly("");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.console().contains("linux,dummy-virt"), r.console());
+        assertTrue(r.console().strip().endsWith("Powering off."), r.console());
+    }
 }
