@@ -96,7 +96,11 @@ public final class VirtBoard implements AutoCloseable {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
                     chosen -> dtbBlob = deviceTree(boot.dtb(), chosen));
         } catch (FdtException e) {
+            mem.close();
             throw new BootException("-dtb: malformed device tree blob: " + e.getMessage());
+        } catch (BootException e) {
+            mem.close();
+            throw e;
         }
     }
 
@@ -127,8 +131,11 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        FdtNode root = VirtDeviceTree.build(config, interruptController(config), conduit(config).dtMethod, chosen,
-                new SecureRandom());
+        return encodeTree(config, interruptController(config), chosen);
+    }
+
+    private static byte[] encodeTree(VirtConfig config, InterruptController gic, VirtDeviceTree.Chosen chosen) {
+        FdtNode root = VirtDeviceTree.build(config, gic, conduit(config).dtMethod, chosen, new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
 
@@ -209,7 +216,7 @@ public final class VirtBoard implements AutoCloseable {
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {
         if (given == null) {
-            return generatedDeviceTree(config, chosen);
+            return encodeTree(config, gic, chosen);
         }
         // Like QEMU with -dtb: keep the user's tree, but make memory and /chosen describe this boot.
         Fdt.Blob blob = Fdt.decode(given);
