@@ -1,5 +1,6 @@
 package dev.armature.cli;
 
+import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.loader.ImageFormatException;
 import dev.armature.loader.KernelImage;
@@ -99,8 +100,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-nodefaults", description = "no default devices (no serial console unless -serial)")
     boolean nodefaults;
 
-    @Option(names = "-accel", paramLabel = "interp|tcg[,tb-size=N][,thread=multi]",
-            description = "accelerator (tcg currently runs the interpreter)")
+    @Option(names = "-accel",
+            paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
+            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
@@ -184,7 +186,7 @@ public final class Main implements Callable<Integer> {
         CpuModel model = parseCpu();
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
-        parseAccel();
+        String accelOption = parseAccel();
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -223,6 +225,7 @@ public final class Main implements Callable<Integer> {
                 throw new CliError("cannot allocate " + (ram >> 20) + " MiB of guest RAM on this host (-m)");
             }
             try (board) {
+                board.machine().useAccelerator(accelOption);
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
@@ -360,37 +363,48 @@ public final class Main implements Callable<Integer> {
         return size;
     }
 
-    private void parseAccel() throws CliError {
+    /** Validates -accel and returns it in the form {@link dev.armature.accel.Accelerator#create} takes. */
+    private String parseAccel() throws CliError {
         if (accel.size() > 1) {
             throw new CliError("-accel given more than once; Armature runs one accelerator");
         }
-        for (String a : accel) {
-            Map<String, String> o = QemuOpts.parse("-accel", a, "accel");
-            String name = o.getOrDefault("accel", "");
-            if (!name.equals("tcg") && !name.equals("interp")) {
-                throw new CliError("-accel " + name + ": unsupported accelerator (interp, or tcg which currently "
-                        + "runs the interpreter)");
-            }
-            for (Map.Entry<String, String> e : o.entrySet()) {
-                switch (e.getKey()) {
-                    case "accel" -> { }
-                    case "tb-size" -> {
-                        if (!name.equals("tcg") || QemuOpts.integer("-accel", e.getValue()) < 0) {
-                            throw new CliError("-accel tb-size=" + e.getValue() + ": needs tcg and a size in MiB", 2);
-                        }
+        if (accel.isEmpty()) {
+            return "tcg";
+        }
+        Map<String, String> o = QemuOpts.parse("-accel", accel.getFirst(), "accel");
+        String name = o.getOrDefault("accel", "");
+        if (!name.equals("tcg") && !name.equals("interp")) {
+            throw new CliError("-accel " + name + ": unsupported accelerator (tcg or interp)");
+        }
+        StringBuilder option = new StringBuilder(name);
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            switch (e.getKey()) {
+                case "accel" -> { }
+                case "tb-size", "hot", "tb-insns", "background" -> {
+                    if (!name.equals("tcg")) {
+                        throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
                     }
-                    case "thread" -> {
-                        if (e.getValue().equals("single")) {
-                            throw new CliError("-accel thread=single: Armature always runs one host thread "
-                                    + "per vCPU (thread=multi)");
-                        } else if (!e.getValue().equals("multi")) {
-                            throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
-                        }
-                    }
-                    default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
+                    option.append(',').append(e.getKey()).append('=').append(e.getValue());
                 }
+                case "thread" -> {
+                    if (e.getValue().equals("single")) {
+                        throw new CliError("-accel thread=single: Armature always runs one host thread "
+                                + "per vCPU (thread=multi)");
+                    } else if (!e.getValue().equals("multi")) {
+                        throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
+                    }
+                }
+                default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
             }
         }
+        try {
+            if (name.equals("tcg")) {
+                TcgConfig.parse(option.toString());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-accel: " + e.getMessage(), 2);
+        }
+        return option.toString();
     }
 
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */

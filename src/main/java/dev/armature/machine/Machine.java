@@ -1,5 +1,8 @@
 package dev.armature.machine;
 
+import dev.armature.accel.Accelerator;
+import dev.armature.accel.CpuExecutor;
+import dev.armature.accel.interp.InterpreterAccelerator;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
@@ -45,6 +48,9 @@ public final class Machine implements PowerController {
     private final int bootEl;
     private final boolean noReboot;
     private final DebugLog log;
+    private final PhysicalMemory mem;
+    private final DecodeCache decodeCache;
+    private volatile Accelerator accelerator;
 
     private final Object events = new Object();
     private volatile boolean stopping;
@@ -77,11 +83,27 @@ public final class Machine implements PowerController {
         this.bootEl = bootEl;
         this.noReboot = noReboot;
         this.log = log;
-        DecodeCache decodeCache = new DecodeCache(model);
+        this.mem = mem;
+        this.decodeCache = new DecodeCache(model);
+        this.accelerator = new InterpreterAccelerator(decodeCache);
         ExceptionHook hook = hookFor.apply(this);
         for (int i = 0; i < smp; i++) {
             vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
         }
+    }
+
+    /**
+     * Selects how vCPUs execute ({@code -accel}: {@code tcg[,...]} or {@code interp}); call before {@link #run}.
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code option}
+     */
+    public void useAccelerator(String option) {
+        accelerator = Accelerator.create(option, mem, decodeCache);
+    }
+
+    /** An executor of the selected accelerator, for one vCPU thread. */
+    CpuExecutor newExecutor() {
+        return accelerator.newExecutor();
     }
 
     boolean stopping() {
@@ -171,6 +193,10 @@ public final class Machine implements PowerController {
             double s = (System.nanoTime() - t0) / 1e9;
             log.log(String.format("armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), %d reset(s), "
                     + "exit status %d", vcpus.size(), insns, s, insns / s / 1e6, resets, exitStatus));
+            String report = accelerator.report();
+            if (!report.isEmpty()) {
+                log.log(report.stripTrailing());
+            }
         }
     }
 

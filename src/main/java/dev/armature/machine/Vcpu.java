@@ -1,5 +1,6 @@
 package dev.armature.machine;
 
+import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
@@ -120,7 +121,9 @@ final class Vcpu implements Runnable {
     @Override
     public void run() {
         BusMaster.set(index); // banked device registers (the GIC's) see which vCPU accesses them
+        // -d in_asm needs instruction-by-instruction execution: it always interprets.
         Interpreter interp = new Interpreter(decodeCache);
+        CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
         Cpu c = null;
         try {
             while (!machine.stopping()) {
@@ -133,10 +136,10 @@ final class Vcpu implements Runnable {
                 if (machine.stopping()) {
                     break;
                 }
-                long before = interp.instructions();
-                boolean stopped = seenPcs == null ? interp.run(c, BUDGET) : traced(interp, c);
+                long before = executor.instructions();
+                boolean stopped = seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
                 synchronized (this) {
-                    retired += interp.instructions() - before;
+                    retired += executor.instructions() - before;
                 }
                 if (stopped) {
                     // Consume the stop (its reason, power off or machine stop, is in our own state) but keep
