@@ -1,0 +1,40 @@
+package dev.armature.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Set;
+import org.junit.jupiter.api.function.Executable;
+
+/** Shared helpers for the VM API tests: a guest that loops, vCPU creation as the KVM selftests' helpers do it. */
+final class VmTestSupport {
+    static final long RAM_BASE = 0x4000_0000L;
+    static final long RAM_SIZE = 0x1_0000;
+    /** MOVZ X0, #42 ; B . */
+    static final int[] GUEST_CODE = {0xD2800540, 0x14000000};
+
+    private VmTestSupport() {
+    }
+
+    /** Guest RAM with {@link #GUEST_CODE} at {@link #RAM_BASE}, as vm_create() sets up the selftest's guest. */
+    static void addGuestMemory(Vm vm) {
+        vm.setUserMemoryRegion(0, RAM_BASE, RAM_SIZE);
+        for (int i = 0; i < GUEST_CODE.length; i++) {
+            vm.memory().write(RAM_BASE + 4L * i, 4, GUEST_CODE[i] & 0xffff_ffffL);
+        }
+    }
+
+    /** vm_vcpu_add(): creates and initialises a vCPU that starts at the guest code. */
+    static Vcpu addVcpu(Vm vm, int id) {
+        Vcpu vcpu = vm.createVcpu(id);
+        vcpu.init(Set.of(VcpuFeature.PSCI_0_2));
+        vcpu.setReg(Reg.PC, RAM_BASE);
+        return vcpu;
+    }
+
+    static KvmException assertErrno(Errno expected, Executable call, String what) {
+        KvmException e = assertThrows(KvmException.class, call, what);
+        assertEquals(expected, e.errno(), what + ": " + e.getMessage());
+        return e;
+    }
+}
