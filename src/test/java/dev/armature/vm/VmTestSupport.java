@@ -10,17 +10,19 @@ import org.junit.jupiter.api.function.Executable;
 final class VmTestSupport {
     static final long RAM_BASE = 0x4000_0000L;
     static final long RAM_SIZE = 0x1_0000;
-    /** MOVZ X0, #42 ; B . */
-    static final int[] GUEST_CODE = {0xD2800540, 0x14000000};
+    /** MOVZ X0, #42, then ADD X1, X1, #1 to the end of RAM (no branches: the guest runs straight on). */
+    static final int MOVZ_X0_42 = 0xD2800540;
+    static final int ADD_X1_1 = 0x91000421;
 
     private VmTestSupport() {
     }
 
-    /** Guest RAM with {@link #GUEST_CODE} at {@link #RAM_BASE}, as vm_create() sets up the selftest's guest. */
+    /** Guest RAM with the guest code at {@link #RAM_BASE}, as vm_create() sets up the selftest's guest. */
     static void addGuestMemory(Vm vm) {
         vm.setUserMemoryRegion(0, RAM_BASE, RAM_SIZE);
-        for (int i = 0; i < GUEST_CODE.length; i++) {
-            vm.memory().write(RAM_BASE + 4L * i, 4, GUEST_CODE[i] & 0xffff_ffffL);
+        vm.memory().write(RAM_BASE, 4, MOVZ_X0_42);
+        for (long a = RAM_BASE + 4; a < RAM_BASE + RAM_SIZE; a += 4) {
+            vm.memory().write(a, 4, ADD_X1_1);
         }
     }
 
