@@ -84,7 +84,7 @@ public final class VgicV3Device extends VgicDevice {
             if (Vgic.regionFlags(addr) != 0) {
                 throw new KvmException(EINVAL, "redistributor region flags must be 0");
             }
-            addRegion(Vgic.regionIndex(addr), Vgic.regionBase(addr), count);
+            addRegion(kvmIndex(addr), Vgic.regionBase(addr), count);
         } else {
             throw noSuchAttr(Vgic.GRP_ADDR, type);
         }
@@ -97,7 +97,7 @@ public final class VgicV3Device extends VgicDevice {
         } else if (type == Vgic.V3_ADDR_TYPE_REDIST) {
             return regions.isEmpty() ? Vgic.ADDR_UNDEF : regions.getFirst().base;
         } else if (type == Vgic.V3_ADDR_TYPE_REDIST_REGION) {
-            int index = Vgic.regionIndex(userWord(in));
+            int index = kvmIndex(userWord(in));
             for (Region r : regions) {
                 if (r.index == index) {
                     return Vgic.redistRegion(r.count, r.base, 0, r.index);
@@ -106,6 +106,11 @@ public final class VgicV3Device extends VgicDevice {
             throw new KvmException(ENOENT, "no redistributor region with index " + index);
         }
         throw noSuchAttr(Vgic.GRP_ADDR, type);
+    }
+
+    /** The region index as KVM uses it: the 12-bit field, kept in a u8 (so index 256 is region 0). */
+    private static int kvmIndex(long packed) {
+        return Vgic.regionIndex(packed) & 0xff;
     }
 
     @Override
@@ -332,7 +337,8 @@ public final class VgicV3Device extends VgicDevice {
     void setRegister(int group, long attr, Long value) {
         Vcpu vcpu = vcpuOf(group, attr);
         long offset = attr & Vgic.OFFSET_MASK;
-        int v = (int) userWord(value);
+        // KVM reads the word here for memory-mapped registers; system registers read theirs later.
+        int v = group == Vgic.GRP_CPU_SYSREGS ? 0 : (int) userWord(value);
         checkAccessible(group, offset);
         if (group == Vgic.GRP_REDIST_REGS && computedHere(group, offset)) {
             return; // GICR_TYPER: writes ignored

@@ -115,7 +115,7 @@ public final class Vm implements AutoCloseable {
                 case IRQCHIP, USER_MEMORY, MP_STATE, ARM_PSCI, DEVICE_CTRL, ARM_PSCI_0_2 -> 1;
                 case NR_VCPUS -> Math.min(Runtime.getRuntime().availableProcessors(), maxVcpus);
                 case MAX_VCPUS -> maxVcpus;
-                case MAX_VCPU_ID -> MAX_VCPUS;
+                case MAX_VCPU_ID -> maxVcpus;
                 case NR_MEMSLOTS -> MAX_MEMSLOTS;
                 case ARM_VM_IPA_SIZE -> MAX_IPA_BITS;
             };
@@ -135,14 +135,15 @@ public final class Vm implements AutoCloseable {
     // ---- vCPUs ----
 
     /**
-     * KVM_CREATE_VCPU. Ids may come in any order. EINVAL: id outside 0..511 or the VM's vCPU limit reached (8
-     * with a GICv2); EBUSY: the vGIC is already initialised; EEXIST: the id is taken; EINVAL: a GICv3
-     * redistributor layout that cannot take the vCPU.
+     * KVM_CREATE_VCPU. Ids may come in any order. EINVAL: the id is not below the VM's vCPU limit (512, or 8
+     * with a GICv2: KVM_CAP_MAX_VCPUS and MAX_VCPU_ID) or the VM has that many vCPUs; EBUSY: the vGIC is
+     * already initialised; EEXIST: the id is taken; EINVAL: a GICv3 redistributor layout that cannot take
+     * the vCPU.
      */
     public synchronized Vcpu createVcpu(int id) {
         checkOpen();
-        if (id < 0 || id >= MAX_VCPUS) {
-            throw new KvmException(EINVAL, "vCPU id " + id + " is outside 0.." + (MAX_VCPUS - 1));
+        if (id < 0 || id >= maxVcpus) {
+            throw new KvmException(EINVAL, "vCPU id " + id + " is outside 0.." + (maxVcpus - 1));
         }
         if (vcpus.size() >= maxVcpus) {
             throw new KvmException(EINVAL, "the VM already has its maximum of " + maxVcpus + " vCPUs");

@@ -86,10 +86,11 @@ class VmApiTest {
         }
         try (Vm vm = Vm.create()) {
             vm.createDevice(DeviceType.ARM_VGIC_V2);
+            assertErrno(EINVAL, () -> vm.createVcpu(8), "GICv2 vCPU ids are below 8");
             for (int i = 0; i < 8; i++) {
                 vm.createVcpu(i);
             }
-            assertErrno(EINVAL, () -> vm.createVcpu(8), "a GICv2 VM has at most 8 vCPUs");
+            assertEquals(8, vm.checkExtension(Capability.MAX_VCPU_ID));
         }
         try (Vm vm = Vm.create()) {
             for (int i = 0; i < 9; i++) {
