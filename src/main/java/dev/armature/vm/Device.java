@@ -10,6 +10,7 @@ package dev.armature.vm;
  * that take no value (KVM_DEV_ARM_VGIC_CTRL_INIT) ignore it.
  */
 public sealed interface Device permits VgicDevice, ItsDevice {
+    /** What kind of device this is. */
     DeviceType type();
 
     /** KVM_SET_DEVICE_ATTR. */

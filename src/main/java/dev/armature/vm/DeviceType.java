@@ -12,6 +12,7 @@ public enum DeviceType {
         this.number = number;
     }
 
+    /** The KVM_DEV_TYPE_* number. */
     public int number() {
         return number;
     }

@@ -8,11 +8,13 @@ package dev.armature.vm;
 public final class KvmException extends RuntimeException {
     private final Errno errno;
 
+    /** @param message what was wrong, for a person to read (the errno is prefixed to it) */
     public KvmException(Errno errno, String message) {
         super(errno + ": " + message);
         this.errno = errno;
     }
 
+    /** The errno KVM would have set. */
     public Errno errno() {
         return errno;
     }

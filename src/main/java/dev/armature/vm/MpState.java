@@ -23,6 +23,7 @@ public enum MpState {
         this.number = number;
     }
 
+    /** The KVM_MP_STATE_* number. */
     public int number() {
         return number;
     }
