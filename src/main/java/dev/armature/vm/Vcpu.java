@@ -7,6 +7,7 @@ import static dev.armature.vm.Errno.ENOEXEC;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -84,7 +85,7 @@ public final class Vcpu {
     }
 
     private void resetCore(long pc, long x0) {
-        java.util.Arrays.fill(cpu.r, 0);
+        Arrays.fill(cpu.r, 0);
         cpu.setPstate(0x3c5); // EL1h, DAIF masked
         for (int el = 0; el < cpu.spBank.length; el++) {
             cpu.setSpOf(el, 0);
