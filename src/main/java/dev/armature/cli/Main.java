@@ -1,34 +1,597 @@
 package dev.armature.cli;
 
+import dev.armature.accel.tcg.TcgConfig;
+import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.loader.ImageFormatException;
+import dev.armature.loader.KernelImage;
+import dev.armature.machine.BootException;
+import dev.armature.machine.ConsoleInput;
+import dev.armature.machine.DebugLog;
+import dev.armature.machine.VirtBoard;
+import dev.armature.machine.VirtConfig;
+import dev.armature.machine.VirtDeviceTree;
+import dev.armature.machine.VirtMemoryMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.FileDescriptor;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** The {@code armature} command: QEMU-style system emulation options, plus subcommands. */
+/**
+ * The {@code armature} command: system emulation of the {@code virt} board with QEMU's option spellings (single
+ * dash, value as the next argument), plus subcommands. Options QEMU has but Armature does not implement yet are
+ * refused by name, never ignored.
+ */
 @Command(name = "armature", mixinStandardHelpOptions = false, subcommands = {UserCommand.class, TestCommand.class},
-        description = "An AArch64 virtual platform.")
+        description = "An AArch64 virtual platform: QEMU-compatible 'virt' board system emulation.",
+        sortOptions = false, separator = " ")
 public final class Main implements Callable<Integer> {
+    /** The bundled demo guest, booted when no -kernel is given. */
+    static final String DEMO_RESOURCE = "/dev/armature/guest/demo.flat";
+
+    /** QEMU options Armature knows of but does not implement, with their arity. */
+    static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
+            Map.entry("-s", 0), Map.entry("-S", 0), Map.entry("-gdb", 1), Map.entry("-qmp", 1),
+            Map.entry("-monitor", 1), Map.entry("-incoming", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
+            Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
+            Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
+            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
+            Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
+            Map.entry("-boot", 1), Map.entry("-vga", 1), Map.entry("-usb", 0), Map.entry("-numa", 1),
+            Map.entry("-overcommit", 1), Map.entry("-fw_cfg", 1), Map.entry("-trace", 1), Map.entry("-daemonize", 0),
+            Map.entry("-pidfile", 1), Map.entry("-name", 1), Map.entry("-uuid", 1), Map.entry("-audiodev", 1),
+            Map.entry("-vnc", 1), Map.entry("-parallel", 1), Map.entry("-mon", 1), Map.entry("-runas", 1),
+            Map.entry("-chroot", 1), Map.entry("-mem-path", 1), Map.entry("-mem-prealloc", 0), Map.entry("-L", 1),
+            Map.entry("-k", 1), Map.entry("-watchdog-action", 1), Map.entry("-action", 1), Map.entry("-sandbox", 1),
+            Map.entry("-msg", 1), Map.entry("-preconfig", 0), Map.entry("-singlestep", 0), Map.entry("-seed", 1));
+
+    @Option(names = {"-M", "-machine"}, paramLabel = "virt[,gic-version=2|3][,virtualization=off][,dumpdtb=FILE]",
+            description = "the board (only 'virt') and its properties")
+    List<String> machine = new ArrayList<>();
+
+    @Option(names = "-cpu", paramLabel = "cortex-a57|max", description = "CPU model (default cortex-a57)")
+    String cpu;
+
+    @Option(names = "-smp", paramLabel = "N", description = "number of vCPUs (default 1)")
+    String smp;
+
+    @Option(names = "-m", paramLabel = "SIZE", description = "RAM size, suffixes K/M/G/T, bare number = MiB (default 128M)")
+    String memory;
+
+    @Option(names = "-kernel", paramLabel = "FILE", description = "arm64 Image, ELF or raw binary to boot")
+    Path kernel;
+
+    @Option(names = "-initrd", paramLabel = "FILE", description = "initial ramdisk")
+    Path initrd;
+
+    @Option(names = "-append", paramLabel = "CMDLINE", description = "kernel command line (/chosen bootargs)")
+    String append;
+
+    @Option(names = "-dtb", paramLabel = "FILE", description = "use this device tree blob instead of the generated one")
+    Path dtb;
+
+    @Option(names = "-nographic", description = "no display; serial console multiplexed on stdio (Ctrl-A x quits)")
+    boolean nographic;
+
+    @Option(names = "-serial", paramLabel = "stdio|mon:stdio|none|null|file:PATH", description = "serial port backend")
+    List<String> serial = new ArrayList<>();
+
+    @Option(names = "-display", paramLabel = "none", description = "display backend (only 'none')")
+    String display;
+
+    @Option(names = "-nodefaults", description = "no default devices (no serial console unless -serial)")
+    boolean nodefaults;
+
+    @Option(names = "-accel",
+            paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
+            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
+    List<String> accel = new ArrayList<>();
+
+    @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
+            description = "virtio-serial-device, virtconsole,chardev=ID")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
+    List<String> chardevs = new ArrayList<>();
+
+    @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
+    boolean noReboot;
+
+    @Option(names = "-d", paramLabel = "ITEM[,...]", description = "log items: int, in_asm, host, summary ('help' lists)")
+    String debug;
+
+    @Option(names = "-D", paramLabel = "FILE", description = "write the -d log to FILE instead of stderr")
+    Path debugFile;
+
     @Option(names = {"--version", "-version"}, description = "print the version and exit")
     boolean version;
 
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
+    @Parameters(hidden = true)
+    List<String> positional = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream err;
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private boolean noArguments;
+
+    public Main() {
+        this(System.in, new FileOutputStream(FileDescriptor.out), System.err);
+    }
+
+    Main(InputStream stdin, OutputStream stdout, PrintStream err) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.err = err;
+    }
+
     @Override
     public Integer call() {
+        try {
+            return execute();
+        } catch (CliError e) {
+            err.println("armature: " + e.getMessage());
+            if (e.status == 2) {
+                err.println("Try 'armature -help' for the options.");
+            }
+            return e.status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("armature: interrupted");
+            return 1;
+        }
+    }
+
+    private int execute() throws CliError, InterruptedException {
         if (version) {
-            System.out.println("Armature " + Version.get());
+            new PrintStream(stdout, true).println("Armature " + Version.get());
             return 0;
         }
-        System.err.println("armature: system emulation not implemented yet");
-        return 1;
+        refuseUnimplemented();
+        if (!positional.isEmpty()) {
+            throw new CliError("unexpected argument '" + positional.getFirst()
+                    + "' (QEMU would use it as a disk image; Armature has no disks yet)", 2);
+        }
+        if ("help".equals(debug)) {
+            for (DebugLog.Item i : DebugLog.Item.values()) {
+                err.printf("%-8s %s%n", i.spelling, i.help);
+            }
+            return 0;
+        }
+
+        MachineOptions mo = parseMachine();
+        CpuModel model = parseCpu();
+        int cpus = parseSmp();
+        long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
+        String accelOption = parseAccel();
+        if (display != null && !display.equals("none")) {
+            throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
+                    + "or -nographic)");
+        }
+        VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        Serial ser = parseSerial();
+
+        VirtConfig config;
+        try {
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, 1, virtioSerial);
+        } catch (IllegalArgumentException e) {
+            throw new CliError(e.getMessage(), 2);
+        }
+
+        if (kernel == null && (initrd != null || append != null)) {
+            throw new CliError((initrd != null ? "-initrd" : "-append") + " is only allowed with -kernel", 2);
+        }
+        byte[] dtbData = dtb == null ? null : read("-dtb", dtb);
+        if (kernel == null && mo.dumpDtb != null) { // QEMU dumps the board's tree without booting anything
+            return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
+                    VirtDeviceTree.Chosen.NONE));
+        }
+        KernelImage image = loadKernel();
+        byte[] initrdData = initrd == null ? null : read("-initrd", initrd);
+
+        PrintStream logOut = openLog();
+        try {
+            DebugLog log = new DebugLog(debug == null ? EnumSet.noneOf(DebugLog.Item.class) : parseDebug(), logOut);
+            VirtBoard board;
+            try {
+                board = new VirtBoard(config, new VirtBoard.Boot(image, initrdData, append, dtbData), ser.sink,
+                        noReboot, log);
+            } catch (BootException e) {
+                throw new CliError(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                throw new CliError("cannot allocate " + (ram >> 20) + " MiB of guest RAM on this host (-m)");
+            }
+            try (board) {
+                board.machine().useAccelerator(accelOption);
+                if (mo.dumpDtb != null) {
+                    return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
+                }
+                if (ser.readsStdin) {
+                    new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
+                }
+                return board.run();
+            }
+        } finally {
+            if (logOut != System.err) {
+                logOut.close();
+            }
+        }
+    }
+
+    private int dumpDtb(Path file, byte[] blob) throws CliError {
+        try {
+            Files.write(file, blob);
+        } catch (IOException e) {
+            throw new CliError("dumpdtb: cannot write " + file + ": " + e.getMessage());
+        }
+        err.println("armature: dtb dumped to " + file + ". Exiting.");
+        return 0;
+    }
+
+    private void refuseUnimplemented() throws CliError {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (String name : NOT_IMPLEMENTED.keySet()) {
+            if (pr.hasMatchedOption(name)) {
+                throw new CliError("option " + name + " is not implemented yet");
+            }
+        }
+    }
+
+    private record MachineOptions(int gicVersion, Path dumpDtb) {
+    }
+
+    private MachineOptions parseMachine() throws CliError {
+        int gic = 2;
+        Path dump = null;
+        String type = null;
+        for (String m : machine) {
+            for (Map.Entry<String, String> e : QemuOpts.parse("-machine", m, "type").entrySet()) {
+                String v = e.getValue();
+                switch (e.getKey()) {
+                    case "type" -> {
+                        if (v.equals("help")) {
+                            throw new CliError("supported machines: virt (QEMU 7.2's virt; alias virt-7.2)", 0);
+                        }
+                        if (!v.equals("virt") && !v.equals("virt-7.2")) {
+                            throw new CliError("-machine " + v + ": unsupported machine type (only 'virt')");
+                        }
+                        type = v;
+                    }
+                    case "gic-version" -> gic = switch (v) {
+                        case "2" -> 2;
+                        case "3", "max" -> 3;
+                        default -> throw new CliError("-machine gic-version=" + v + ": expected 2, 3 or max", 2);
+                    };
+                    case "virtualization" -> {
+                        if (QemuOpts.bool("-machine", "virtualization", v)) {
+                            throw new CliError("-machine virtualization=on: EL2 is not implemented yet");
+                        }
+                    }
+                    case "dumpdtb" -> dump = Path.of(v);
+                    default -> throw new CliError("-machine " + e.getKey() + ": unsupported machine property "
+                            + "(supported: gic-version, virtualization, dumpdtb)");
+                }
+            }
+        }
+        if (!machine.isEmpty() && type == null) {
+            throw new CliError("-machine: no machine type given (use -machine virt,...)", 2);
+        }
+        return new MachineOptions(gic, dump);
+    }
+
+    private CpuModel parseCpu() throws CliError {
+        if (cpu == null) {
+            return CpuModel.CORTEX_A57;
+        }
+        if (cpu.equals("help")) {
+            throw new CliError("available CPU models: cortex-a57, max", 0);
+        }
+        if (cpu.contains(",")) {
+            throw new CliError("-cpu " + cpu + ": CPU properties are not supported");
+        }
+        try {
+            return CpuModel.byName(cpu);
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-cpu: " + e.getMessage());
+        }
+    }
+
+    private int parseSmp() throws CliError {
+        if (smp == null) {
+            return 1;
+        }
+        Map<String, String> o = QemuOpts.parse("-smp", smp, "cpus");
+        Integer n = null;
+        Integer max = null;
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            switch (e.getKey()) {
+                case "cpus" -> n = QemuOpts.integer("-smp", e.getValue());
+                case "maxcpus" -> max = QemuOpts.integer("-smp", e.getValue());
+                default -> throw new CliError("-smp " + e.getKey() + "=: CPU topology is not supported "
+                        + "(use -smp N)");
+            }
+        }
+        if (n == null) {
+            n = max;
+        }
+        if (n == null) {
+            throw new CliError("-smp: no CPU count given", 2);
+        }
+        if (max != null && !max.equals(n)) {
+            throw new CliError("-smp maxcpus: CPU hotplug is not supported (maxcpus must equal cpus)");
+        }
+        return n;
+    }
+
+    private long parseMemory() throws CliError {
+        Map<String, String> o = QemuOpts.parse("-m", memory, "size");
+        for (String k : o.keySet()) {
+            if (!k.equals("size")) {
+                throw new CliError("-m " + k + "=: only the size is supported (memory hotplug is not)");
+            }
+        }
+        long size = QemuOpts.size("-m", o.getOrDefault("size", ""), 1L << 20);
+        if ((size & 0xfff) != 0) {
+            throw new CliError("-m " + memory + ": the RAM size must be a multiple of 4 KiB", 2);
+        }
+        return size;
+    }
+
+    /** Validates -accel and returns it in the form {@link dev.armature.accel.Accelerator#create} takes. */
+    private String parseAccel() throws CliError {
+        if (accel.size() > 1) {
+            throw new CliError("-accel given more than once; Armature runs one accelerator");
+        }
+        if (accel.isEmpty()) {
+            return "tcg";
+        }
+        Map<String, String> o = QemuOpts.parse("-accel", accel.getFirst(), "accel");
+        String name = o.getOrDefault("accel", "");
+        if (!name.equals("tcg") && !name.equals("interp")) {
+            throw new CliError("-accel " + name + ": unsupported accelerator (tcg or interp)");
+        }
+        StringBuilder option = new StringBuilder(name);
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            switch (e.getKey()) {
+                case "accel" -> { }
+                case "tb-size", "hot", "tb-insns", "background" -> {
+                    if (!name.equals("tcg")) {
+                        throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
+                    }
+                    option.append(',').append(e.getKey()).append('=').append(e.getValue());
+                }
+                case "thread" -> {
+                    if (e.getValue().equals("single")) {
+                        throw new CliError("-accel thread=single: Armature always runs one host thread "
+                                + "per vCPU (thread=multi)");
+                    } else if (!e.getValue().equals("multi")) {
+                        throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
+                    }
+                }
+                default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
+            }
+        }
+        try {
+            if (name.equals("tcg")) {
+                TcgConfig.parse(option.toString());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-accel: " + e.getMessage(), 2);
+        }
+        return option.toString();
+    }
+
+    /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */
+    private VirtConfig.VirtioSerial parseDevices() throws CliError {
+        List<String> testdevIds = new ArrayList<>();
+        for (String c : chardevs) {
+            Map<String, String> o = QemuOpts.parse("-chardev", c, "backend");
+            String backend = o.get("backend");
+            if (!"testdev".equals(backend)) {
+                throw new CliError("-chardev " + backend + ": unsupported chardev backend (only testdev)");
+            }
+            for (String k : o.keySet()) {
+                if (!k.equals("backend") && !k.equals("id")) {
+                    throw new CliError("-chardev testdev: unsupported property '" + k + "'");
+                }
+            }
+            if (o.get("id") == null) {
+                throw new CliError("-chardev testdev: an id= is required", 2);
+            }
+            testdevIds.add(o.get("id"));
+        }
+        int serialBuses = 0;
+        String consoleChardev = null;
+        int consoles = 0;
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            String driver = o.get("driver");
+            switch (driver) {
+                case "help" -> throw new CliError("supported devices: virtio-serial-device, "
+                        + "virtconsole,chardev=ID", 0);
+                case "virtio-serial-device" -> {
+                    serialBuses++;
+                    for (String k : o.keySet()) {
+                        if (!k.equals("driver") && !k.equals("id")) {
+                            throw new CliError("-device virtio-serial-device: unsupported property '" + k + "'");
+                        }
+                    }
+                }
+                case "virtconsole" -> {
+                    consoles++;
+                    for (String k : o.keySet()) {
+                        if (!k.equals("driver") && !k.equals("id") && !k.equals("chardev") && !k.equals("name")) {
+                            throw new CliError("-device virtconsole: unsupported property '" + k + "'");
+                        }
+                    }
+                    consoleChardev = o.get("chardev");
+                    if (consoleChardev == null) {
+                        throw new CliError("-device virtconsole: chardev= is required", 2);
+                    }
+                    if (!testdevIds.contains(consoleChardev)) {
+                        throw new CliError("-device virtconsole: chardev '" + consoleChardev + "' not found");
+                    }
+                }
+                default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
+                        + "virtio-serial-device, virtconsole)");
+            }
+        }
+        if (serialBuses > 1 || consoles > 1) {
+            throw new CliError("-device: at most one virtio-serial-device with one virtconsole is supported");
+        }
+        if (consoles == 1 && serialBuses == 0) {
+            throw new CliError("-device virtconsole: needs a virtio-serial-device (no virtio-serial bus found)");
+        }
+        if (serialBuses == 0) {
+            return VirtConfig.VirtioSerial.NONE;
+        }
+        return consoles == 1 ? VirtConfig.VirtioSerial.TESTDEV : VirtConfig.VirtioSerial.UNCONNECTED;
+    }
+
+    /** The PL011 backend. */
+    private record Serial(OutputStream sink, boolean readsStdin, boolean mux) {
+    }
+
+    private Serial parseSerial() throws CliError {
+        if (serial.size() > 1) {
+            throw new CliError("-serial given more than once; the virt board has one UART");
+        }
+        String s = serial.isEmpty() ? null : serial.getFirst();
+        if (s == null) {
+            if (nographic) {
+                return new Serial(stdout, true, true);
+            }
+            // QEMU would show the console in a graphical window; Armature has none, so stdio is the default.
+            return nodefaults ? new Serial(null, false, false) : new Serial(stdout, true, false);
+        }
+        if (s.equals("stdio")) {
+            return new Serial(stdout, true, nographic);
+        } else if (s.equals("mon:stdio")) {
+            return new Serial(stdout, true, true);
+        } else if (s.equals("none") || s.equals("null")) {
+            return new Serial(null, false, false);
+        } else if (s.startsWith("file:")) {
+            try {
+                return new Serial(new FileOutputStream(s.substring(5)), false, false);
+            } catch (FileNotFoundException e) {
+                throw new CliError("-serial " + s + ": cannot open: " + e.getMessage());
+            }
+        }
+        throw new CliError("-serial " + s + ": unsupported backend (stdio, mon:stdio, none, null, file:PATH)");
+    }
+
+    private java.util.Set<DebugLog.Item> parseDebug() throws CliError {
+        try {
+            return DebugLog.parse(debug);
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-d: " + e.getMessage(), 2);
+        }
+    }
+
+    private PrintStream openLog() throws CliError {
+        if (debugFile == null) {
+            return System.err;
+        }
+        try {
+            return new PrintStream(new FileOutputStream(debugFile.toFile()), true);
+        } catch (FileNotFoundException e) {
+            throw new CliError("-D " + debugFile + ": cannot open: " + e.getMessage());
+        }
+    }
+
+    private KernelImage loadKernel() throws CliError {
+        byte[] data;
+        String what;
+        if (kernel != null) {
+            data = read("-kernel", kernel);
+            what = "-kernel " + kernel;
+        } else {
+            if (!noArguments) {
+                err.println("armature: no -kernel given: booting the bundled demo guest");
+            }
+            try (InputStream in = Main.class.getResourceAsStream(DEMO_RESOURCE)) {
+                if (in == null) {
+                    throw new CliError("no -kernel given, and the bundled demo guest (" + DEMO_RESOURCE.substring(1)
+                            + ") is missing from this build: build guest/images/demo.flat, then rebuild");
+                }
+                data = in.readAllBytes();
+            } catch (IOException e) {
+                throw new CliError("cannot read the bundled demo guest: " + e.getMessage());
+            }
+            what = "the bundled demo guest";
+        }
+        try {
+            return KernelImage.identify(data);
+        } catch (ImageFormatException e) {
+            throw new CliError(what + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] read(String option, Path file) throws CliError {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CliError(option + " " + file + ": no such file");
+        } catch (IOException e) {
+            throw new CliError(option + " " + file + ": cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new CliError(option + " " + file + ": too large to load");
+        }
+    }
+
+    /** Builds the picocli command line with QEMU's conventions (no clustering, refused options registered). */
+    static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        cl.setPosixClusteredShortOptionsAllowed(false);
+        cl.setAllowOptionsAsOptionParameters(true); // -append "-v" is a kernel argument, not an option
+        cl.setOverwrittenOptionsAllowed(true); // as in QEMU, a repeated option's last value wins
+        for (Map.Entry<String, Integer> e : NOT_IMPLEMENTED.entrySet()) {
+            cl.getCommandSpec().addOption(OptionSpec.builder(e.getKey()).arity(String.valueOf(e.getValue()))
+                    .type(e.getValue() == 0 ? boolean.class : String.class).hidden(true).build());
+        }
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintStream w = main.err;
+            w.println("armature: " + ex.getMessage());
+            ex.getCommandLine().usage(w);
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, pr) -> {
+            main.err.println("armature: internal error: " + ex);
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Runs the command line and returns the exit status (for tests and {@link #main}). */
+    static int run(Main main, String... args) {
+        main.noArguments = args.length == 0;
+        return commandLine(main).execute(args);
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setPosixClusteredShortOptionsAllowed(false);
-        System.exit(cl.execute(args));
+        System.exit(run(new Main(), args));
     }
 }

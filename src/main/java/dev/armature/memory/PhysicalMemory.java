@@ -23,6 +23,7 @@ public final class PhysicalMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private volatile Region[] regions = new Region[0];
+    private final CodePages codePages = new CodePages();
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
@@ -31,16 +32,25 @@ public final class PhysicalMemory implements AutoCloseable {
         return seg;
     }
 
+    /**
+     * Maps caller-owned RAM at {@code base}: the Linux user-mode runner backs each guest mapping with its own
+     * segment so that unmapping lets the host memory go (the shared arena frees only on {@link #close}).
+     */
+    public synchronized void addRam(String name, long base, MemorySegment backing) {
+        add(new Region(name, base, backing.byteSize(), backing, null));
+    }
+
     public synchronized void addMmio(String name, long base, long size, MmioHandler handler) {
         add(new Region(name, base, size, null, handler));
     }
 
     public synchronized void remove(String name) {
         List<Region> list = new ArrayList<>(List.of(regions));
-        if (!list.removeIf(r -> r.name().equals(name))) {
-            throw new IllegalArgumentException("no region named " + name);
-        }
+        Region gone = list.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no region named " + name));
+        list.remove(gone);
         regions = list.toArray(Region[]::new);
+        codePages.written(gone.base(), gone.size(), false); // translations of its code are stale now
     }
 
     private void add(Region r) {
@@ -57,6 +67,11 @@ public final class PhysicalMemory implements AutoCloseable {
         list.add(r);
         list.sort(Comparator.comparingLong(Region::base));
         regions = list.toArray(Region[]::new);
+    }
+
+    /** Pages holding translated code; writes through this class and through vCPU TLBs report to it. */
+    public CodePages codePages() {
+        return codePages;
     }
 
     public List<Region> regions() {
@@ -94,6 +109,7 @@ public final class PhysicalMemory implements AutoCloseable {
         long off = pa - r.base();
         if (r.isRam()) {
             store(r.ram(), off, size, value);
+            codePages.written(pa, size, false);
         } else {
             r.mmio().write(off, size, value);
         }
@@ -122,6 +138,7 @@ public final class PhysicalMemory implements AutoCloseable {
     /** Copies host bytes into RAM (loaders, DMA). The whole range must be RAM of one region. */
     public void writeBytes(long pa, byte[] data) {
         ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
+        codePages.written(pa, data.length, false);
     }
 
     public byte[] readBytes(long pa, int length) {

@@ -9,7 +9,8 @@ package dev.armature.arch.aarch64;
  * to {@link #XZR}/{@link #SINK} or {@link #SP} once, so semantics never test for it.
  *
  * <p>Threading: a Cpu is owned by its vCPU thread. Other threads only touch {@link #exitRequest} (and the
- * interrupt lines, through the GIC), which are volatile.
+ * interrupt lines, through the GIC), which are volatile, read {@link #executing}, and ask for TLB flushes through
+ * {@code memory.requestFlush()}.
  */
 public final class Cpu {
     public static final int XZR = 31;
@@ -19,6 +20,8 @@ public final class Cpu {
     /** Exit-request bits: why the execution loop must return to its caller. */
     public static final int EXIT_STOP = 1;
     public static final int EXIT_INTERRUPT = 2;
+    /** Another vCPU asked for a TLB flush: the loop calls {@code memory.serviceFlushRequests()}. */
+    public static final int EXIT_TLB_FLUSH = 4;
 
     public final long[] r = new long[34];
     public long pc;
@@ -50,6 +53,15 @@ public final class Cpu {
 
     /** Set by other threads to make the run loop return; cleared by the loop's owner. */
     public volatile int exitRequest;
+
+    /**
+     * True while a run loop executes this vCPU's instructions (set by the executor on entry, cleared on exit);
+     * TLB shootdowns wait only for executing vCPUs, because a run loop serves pending flushes when it starts.
+     */
+    public volatile boolean executing;
+
+    /** Reaches the other vCPUs' TLBs for inner-shareable TLBI; null for a vCPU alone in its domain. */
+    public TlbBroadcast tlbBroadcast;
 
     /** Interrupt lines from the interrupt controller (level: true while asserted). */
     public volatile boolean irqLine;

@@ -1,34 +1,60 @@
 package dev.armature.arch.aarch64;
 
 import dev.armature.memory.BusError;
+import dev.armature.memory.CodePages;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A vCPU's view of memory: virtual addresses through the current translation regime ({@link Mmu}) to the guest
  * physical address space, with a software TLB for RAM pages (like QEMU's softmmu TLB).
  *
- * <p>TLB rules: entries cache VA page → (RAM segment, offset) per access kind for the current regime. They are
- * flushed whenever what they were derived from changes: a mode change (EL), translation registers (SCTLR,
- * TTBRx, TCR, MAIR), any TLBI, and physical map changes. MMIO pages are never cached.
+ * <p>TLB rules. Entries cache VA page → (RAM segment, offset), one direct-mapped table per access kind (read,
+ * write, fetch) and per permission context (EL0, EL1, EL2), filled only when the walk allowed that access at that
+ * EL. So an EL change just selects other tables; nothing is flushed. Each entry remembers its ASID (or global)
+ * and the size of the mapping it came from, so TLBI by ASID or VA is precise. Entries are dropped on TLBI, on
+ * writes that change SCTLR/TCR/MAIR, on TTBR writes (non-global entries when only the ASID changes, everything
+ * when the table base changes) and on physical map changes (the board calls {@link #flushTlb}). MMIO pages are
+ * never cached.
+ *
+ * <p>Cross-vCPU invalidation (TLBI ...IS). Another thread never touches these tables. It calls
+ * {@link #requestFlush()}, which bumps a request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs
+ * {@link #serviceFlushRequests()} at its next instruction boundary (the run loop's exit-request check), at run-loop
+ * entry and on every TLB miss, and then publishes the count it has served. The requester waits until that count
+ * reaches its ticket or the target is not executing (see {@link TlbShootdown}), so the TLBI completes only when no
+ * other vCPU can still use a stale entry.
  *
  * <p>Atomics: exclusives and LSE atomics use {@link #compareAndExchange} and friends, which operate directly on
  * the RAM segment with host compare-and-swap, so they are atomic against every other vCPU thread. They are
  * defined for RAM only: an atomic access to MMIO (or unmapped space) is a synchronous external abort.
+ *
+ * <p>Translated code. Pages holding translated code ({@link CodePages}) never keep a WRITE entry, so every write
+ * to them (atomics included) takes the slow path, which reports it to the translator. This is the one exception
+ * to "another thread never touches these tables": when the translator marks a page as code, it clears matching
+ * WRITE tags of every vCPU's tables itself ({@link #dropWritable}, volatile, paired with a re-check in
+ * {@link #fill}), since a shootdown round trip per translated page would cost too much.
  */
-public final class CpuMemory {
+public final class CpuMemory implements CodePages.WritableMappings {
     public static final int READ = 0;
     public static final int WRITE = 1;
     public static final int FETCH = 2;
 
     private static final int PAGE_BITS = 12;
-    private static final long PAGE_MASK = (1L << PAGE_BITS) - 1;
+    private static final long PAGE_SIZE = 1L << PAGE_BITS;
+    private static final long PAGE_MASK = PAGE_SIZE - 1;
     private static final int TLB_SIZE = 256;
+    private static final int SETS = 3; // permission contexts: EL0, EL1, EL2
+    private static final int GLOBAL = -1;
+    /** TLBI VA operands hold VA[55:12]: compare that many page-number bits. */
+    private static final long TLBI_PAGE_MASK = (1L << 44) - 1;
 
     /*
      * Guest memory is little-endian; these layouts are explicitly little-endian, so CAS works on big-endian hosts
@@ -52,11 +78,33 @@ public final class CpuMemory {
     private Cpu cpu;
     private final Mmu mmu = new Mmu();
 
-    // One direct-mapped table per access kind: tag = VA page number + 1 (0 = empty).
-    private final long[][] tag = new long[3][TLB_SIZE];
-    private final MemorySegment[][] seg = new MemorySegment[3][TLB_SIZE];
-    /** Offset into seg of the page's first byte. */
-    private final long[][] off = new long[3][TLB_SIZE];
+    // Tables indexed [set * 3 + kind][VA page & (TLB_SIZE - 1)]; tag = VA page number + 1 (0 = empty).
+    private final long[][] tags = new long[SETS * 3][TLB_SIZE];
+    private final MemorySegment[][] segs = new MemorySegment[SETS * 3][TLB_SIZE];
+    /** Offset into the segment of the page's first byte. */
+    private final long[][] offs = new long[SETS * 3][TLB_SIZE];
+    private final int[][] asids = new int[SETS * 3][TLB_SIZE];
+    private final byte[][] spans = new byte[SETS * 3][TLB_SIZE];
+    /** Whether a table holds an entry from a mapping larger than a page (TLBI by VA must then scan it). */
+    private final boolean[] large = new boolean[SETS * 3];
+
+    // The current EL's tables, for the fast paths; set = the EL whose permissions apply (0, 1, 2).
+    private int set = 1;
+    private long[] readTag;
+    private MemorySegment[] readSeg;
+    private long[] readOff;
+    private long[] writeTag;
+    private MemorySegment[] writeSeg;
+    private long[] writeOff;
+    private long[] fetchTag;
+    private MemorySegment[] fetchSeg;
+    private long[] fetchOff;
+
+    /** Counts entry removals, so caches keyed by virtual address (the translator's jump cache) flush too. */
+    private long tlbGeneration;
+
+    private final AtomicLong flushRequested = new AtomicLong();
+    private volatile long flushServed;
 
     // Result of locateAtomic (this object is owned by one vCPU thread, so fields avoid allocating a pair).
     private MemorySegment atomicSeg;
@@ -66,10 +114,13 @@ public final class CpuMemory {
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
+        selectSet(1);
+        phys.codePages().addWritableMappings(this);
     }
 
     void attach(Cpu owner) {
         this.cpu = owner;
+        selectSet(Math.min(owner.el, 2));
     }
 
     public PhysicalMemory physical() {
@@ -80,23 +131,185 @@ public final class CpuMemory {
         return mmu;
     }
 
-    /** Drops every cached translation. */
-    public void flushTlb() {
-        for (long[] t : tag) {
-            java.util.Arrays.fill(t, 0);
+    private void selectSet(int s) {
+        set = s;
+        int b = s * 3;
+        readTag = tags[b + READ];
+        readSeg = segs[b + READ];
+        readOff = offs[b + READ];
+        writeTag = tags[b + WRITE];
+        writeSeg = segs[b + WRITE];
+        writeOff = offs[b + WRITE];
+        fetchTag = tags[b + FETCH];
+        fetchSeg = segs[b + FETCH];
+        fetchOff = offs[b + FETCH];
+    }
+
+    /** PSTATE.EL changed: use that EL's permission context. */
+    void modeChanged() {
+        selectSet(Math.min(cpu.el, 2));
+    }
+
+    /**
+     * LDTR/STTR family: at EL1 the access is made with EL0 permissions (through the EL0 tables, so it is cached
+     * too); at other ELs it is an ordinary access.
+     */
+    public long readUnprivileged(long va, int size) {
+        if (cpu.el != 1) {
+            return read(va, size);
+        }
+        selectSet(0);
+        try {
+            return read(va, size);
+        } finally {
+            selectSet(1);
         }
     }
 
-    void modeChanged() {
-        flushTlb();
+    /** The store counterpart of {@link #readUnprivileged}. */
+    public void writeUnprivileged(long va, int size, long value) {
+        if (cpu.el != 1) {
+            write(va, size, value);
+            return;
+        }
+        selectSet(0);
+        try {
+            write(va, size, value);
+        } finally {
+            selectSet(1);
+        }
     }
+
+    // ---- invalidation (owner thread) ----
+
+    /** Drops every cached translation. */
+    public void flushTlb() {
+        for (int t = 0; t < SETS * 3; t++) {
+            clearTable(t);
+        }
+    }
+
+    /** Drops the EL1&amp;0 regime's entries (TLBI VMALLE1, ALLE1, VMALLS12E1). */
+    public void flushEl10() {
+        for (int t = 0; t < 6; t++) {
+            clearTable(t);
+        }
+    }
+
+    /** Drops the EL2 regime's entries (TLBI ALLE2). */
+    public void flushEl2() {
+        for (int t = 6; t < 9; t++) {
+            clearTable(t);
+        }
+    }
+
+    private void clearTable(int t) {
+        Arrays.fill(tags[t], 0);
+        large[t] = false;
+        tlbGeneration++;
+    }
+
+    /** Drops the EL1&amp;0 entries that are not global (ASID change without a TLBI, TTBR writes). */
+    void flushNonGlobal() {
+        flushMatching(0, 6, 0, false, true, GLOBAL);
+    }
+
+    /** TLBI ASIDE1: non-global EL1&amp;0 entries of {@code asid}. */
+    public void flushAsid(int asid) {
+        flushMatching(0, 6, 0, false, true, asid & asidMask());
+    }
+
+    /**
+     * TLBI VAE1/VALE1 ({@code asid} ≥ 0: that ASID's and global entries), VAAE1/VAALE1 ({@code asid} &lt; 0: all
+     * ASIDs) for the page holding {@code va}; {@code el2}: TLBI VAE2/VALE2.
+     */
+    public void flushVa(long va, int asid, boolean el2) {
+        int from = el2 ? 6 : 0;
+        int matchAsid = asid < 0 ? GLOBAL : asid & asidMask();
+        long page = va >>> PAGE_BITS;
+        int index = (int) page & (TLB_SIZE - 1);
+        tlbGeneration++;
+        for (int t = from; t < from + (el2 ? 3 : 6); t++) {
+            if (large[t]) {
+                flushMatching(t, t + 1, page, true, asid >= 0, matchAsid);
+            } else if (vaMatches(t, index, page) && (asid < 0 || asidMatches(t, index, matchAsid))) {
+                tags[t][index] = 0;
+            }
+        }
+    }
+
+    private boolean vaMatches(int t, int i, long page) {
+        long tag = tags[t][i];
+        return tag != 0 && (((tag - 1) ^ page) & TLBI_PAGE_MASK) >>> (spans[t][i] - PAGE_BITS) == 0;
+    }
+
+    private boolean asidMatches(int t, int i, int asid) {
+        int a = asids[t][i];
+        return a == GLOBAL || a == asid;
+    }
+
+    /**
+     * Clears entries of tables [from, to) that match: by VA page (if {@code byVa}), and by ASID (if
+     * {@code byAsid}: non-global entries equal to {@code asid}, or every non-global entry when asid is GLOBAL; a
+     * by-VA match also takes global entries).
+     */
+    private void flushMatching(int from, int to, long page, boolean byVa, boolean byAsid, int asid) {
+        tlbGeneration++;
+        for (int t = from; t < to; t++) {
+            long[] tag = tags[t];
+            int[] a = asids[t];
+            for (int i = 0; i < TLB_SIZE; i++) {
+                if (tag[i] == 0 || (byVa && !vaMatches(t, i, page))) {
+                    continue;
+                }
+                boolean hit = !byAsid || (byVa ? a[i] == GLOBAL || a[i] == asid
+                        : a[i] != GLOBAL && (asid == GLOBAL || a[i] == asid));
+                if (hit) {
+                    tag[i] = 0;
+                }
+            }
+        }
+    }
+
+    private int asidMask() {
+        return (cpu.sys.tcrEl1 & (1L << 36)) != 0 ? 0xffff : 0xff;
+    }
+
+    // ---- cross-vCPU invalidation ----
+
+    /**
+     * Any thread: asks this vCPU to flush its whole TLB before its next memory access.
+     *
+     * @return a ticket for {@link #flushServed(long)}
+     */
+    public long requestFlush() {
+        long ticket = flushRequested.incrementAndGet();
+        cpu.requestExit(Cpu.EXIT_TLB_FLUSH);
+        return ticket;
+    }
+
+    /** Any thread: whether the flush with this ticket (or a later one) has been done. */
+    public boolean flushServed(long ticket) {
+        return flushServed >= ticket;
+    }
+
+    /** Owner thread: performs flushes other vCPUs requested. Cheap when none is pending. */
+    public void serviceFlushRequests() {
+        long requested = flushRequested.get();
+        if (requested != flushServed) {
+            flushTlb();
+            flushServed = requested;
+        }
+    }
+
+    // ---- accesses ----
 
     public long read(long va, int size) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
         long o = va & PAGE_MASK;
-        if (tag[READ][i] == page + 1 && o + size <= 1L << PAGE_BITS) {
-            return PhysicalMemory.load(seg[READ][i], off[READ][i] + o, size);
+        if (readTag[i] == page + 1 && o + size <= PAGE_SIZE) {
+            return PhysicalMemory.load(readSeg[i], readOff[i] + o, size);
         }
         return slowRead(va, size, READ);
     }
@@ -105,8 +318,8 @@ public final class CpuMemory {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
         long o = va & PAGE_MASK;
-        if (tag[WRITE][i] == page + 1 && o + size <= 1L << PAGE_BITS) {
-            PhysicalMemory.store(seg[WRITE][i], off[WRITE][i] + o, size, value);
+        if (writeTag[i] == page + 1 && o + size <= PAGE_SIZE) {
+            PhysicalMemory.store(writeSeg[i], writeOff[i] + o, size, value);
             return;
         }
         slowWrite(va, size, value);
@@ -116,14 +329,18 @@ public final class CpuMemory {
     public int fetch(long va) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
-        if (tag[FETCH][i] == page + 1) {
-            return (int) PhysicalMemory.load(seg[FETCH][i], off[FETCH][i] + (va & PAGE_MASK), 4);
+        if (fetchTag[i] == page + 1) {
+            return (int) PhysicalMemory.load(fetchSeg[i], fetchOff[i] + (va & PAGE_MASK), 4);
         }
         return (int) slowRead(va, 4, FETCH);
     }
 
     private long slowRead(long va, int size, int kind) {
-        if ((va & PAGE_MASK) + size > 1L << PAGE_BITS) {
+        serviceFlushRequests();
+        if (kind != FETCH && alignmentChecked()) {
+            checkAligned(va, size, kind);
+        }
+        if ((va & PAGE_MASK) + size > PAGE_SIZE) {
             // Crosses a page: assemble from bytes, each translated on its own.
             long value = 0;
             for (int b = 0; b < size; b++) {
@@ -131,7 +348,7 @@ public final class CpuMemory {
             }
             return value;
         }
-        long pa = mmu.translate(cpu, va, kind);
+        long pa = mmu.translate(cpu, va, kind, set);
         try {
             Region region = phys.find(pa);
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
@@ -145,18 +362,26 @@ public final class CpuMemory {
     }
 
     private void slowWrite(long va, int size, long value) {
-        if ((va & PAGE_MASK) + size > 1L << PAGE_BITS) {
+        serviceFlushRequests();
+        if (alignmentChecked()) {
+            checkAligned(va, size, WRITE);
+        }
+        if ((va & PAGE_MASK) + size > PAGE_SIZE) {
+            // Crosses a page: check both pages first so a fault on the second leaves memory unchanged.
+            mmu.translate(cpu, va, WRITE, set);
+            mmu.translate(cpu, va + size - 1, WRITE, set);
             for (int b = 0; b < size; b++) {
                 slowWrite(va + b, 1, value >>> (8 * b));
             }
             return;
         }
-        long pa = mmu.translate(cpu, va, WRITE);
+        long pa = mmu.translate(cpu, va, WRITE, set);
         try {
             Region region = phys.find(pa);
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
+                phys.codePages().written(pa, size, true);
                 return;
             }
             phys.write(pa, size, value);
@@ -165,15 +390,75 @@ public final class CpuMemory {
         }
     }
 
+    /** SCTLR_ELx.A for the current regime. While set, nothing is cached, so every access comes here. */
+    private boolean alignmentChecked() {
+        return ((cpu.el == 2 ? cpu.sys.sctlrEl2 : cpu.sys.sctlrEl1) & 2) != 0;
+    }
+
     private void fill(int kind, long va, Region region, long pa) {
         long pageStart = (pa & ~PAGE_MASK) - region.base();
-        if (pageStart < 0 || pageStart + (1L << PAGE_BITS) > region.size()) {
-            return; // region smaller than a page: never cache
+        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked()) {
+            return; // region smaller than a page, or alignment checking on: never cache
         }
+        PageTableWalker w = mmu.lastWalk();
+        int t = set * 3 + kind;
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
-        tag[kind][i] = (va >>> PAGE_BITS) + 1;
-        seg[kind][i] = region.ram();
-        off[kind][i] = pageStart;
+        segs[t][i] = region.ram();
+        offs[t][i] = pageStart;
+        asids[t][i] = w.global ? GLOBAL : w.asid;
+        spans[t][i] = (byte) w.sizeShift;
+        if (w.sizeShift > PAGE_BITS) {
+            large[t] = true;
+        }
+        if (kind != WRITE) {
+            tags[t][i] = (va >>> PAGE_BITS) + 1;
+            return;
+        }
+        // Publish, then re-check: pairs with CodePages.mark -> dropWritable.
+        TAG.setVolatile(tags[t], i, (va >>> PAGE_BITS) + 1);
+        if (phys.codePages().isCode(pa)) {
+            tags[t][i] = 0;
+        }
+    }
+
+    // ---- support for the translator ----
+
+    private static final VarHandle TAG = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * Drops WRITE entries mapping the physical page at {@code pagePa}: it now holds translated code. Called from
+     * the translating thread, usually not this vCPU's; a write racing with it is ordered before the translation.
+     */
+    @Override
+    public void dropWritable(long pagePa) {
+        Region region = phys.find(pagePa);
+        if (region == null || !region.isRam()) {
+            return;
+        }
+        MemorySegment ram = region.ram();
+        long pageStart = pagePa - region.base();
+        for (int s = 0; s < SETS; s++) {
+            int t = s * 3 + WRITE;
+            for (int i = 0; i < TLB_SIZE; i++) {
+                if ((long) TAG.getVolatile(tags[t], i) != 0 && segs[t][i] == ram && offs[t][i] == pageStart) {
+                    TAG.setVolatile(tags[t], i, 0L);
+                }
+            }
+        }
+    }
+
+    /** Incremented whenever entries are dropped: virtual-to-physical mappings may have changed since. */
+    public long tlbGeneration() {
+        return tlbGeneration;
+    }
+
+    /**
+     * The physical address instructions at {@code va} are fetched from in the current regime; throws the
+     * instruction abort a fetch would take.
+     */
+    public long translateFetch(long va) {
+        serviceFlushRequests();
+        return mmu.translate(cpu, va, FETCH, set);
     }
 
     /** Synchronous external abort on an access the bus did not answer. */
@@ -181,13 +466,17 @@ public final class CpuMemory {
         return abort(va, kind, Esr.FSC_SYNC_EXTERNAL);
     }
 
-    /** A data or instruction abort for {@code va} with the given fault status code. */
+    /**
+     * A data or instruction abort for {@code va} with the given fault status code, reported to the current EL
+     * (from EL0: to EL1 as a lower-EL abort). WnR is set for writes. ISV is 0: ARMv8.0 reports the instruction
+     * syndrome only for stage-2 aborts taken to EL2, which are not modelled.
+     */
     public SyncException abort(long va, int kind, int fsc) {
         boolean lower = cpu.el == 0;
         if (kind == FETCH) {
             return new SyncException(lower ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, fsc, va, true, cpu.pc);
         }
-        int iss = fsc | (kind == WRITE ? 1 << 6 : 0);
+        int iss = fsc | (kind == WRITE ? Esr.ISS_WNR : 0);
         return new SyncException(lower ? Esr.EC_DABT_LOWER : Esr.EC_DABT_SAME, iss, va, true, cpu.pc);
     }
 
@@ -302,15 +591,21 @@ public final class CpuMemory {
         return size == 1 ? 0xffL : 0xffffL;
     }
 
-    /** Translates an aligned atomic access to its RAM segment and offset, or throws the abort it takes. */
+    /**
+     * Translates an aligned atomic access to its RAM segment and offset, or throws the abort it takes. Atomic
+     * stores bypass {@link #write}: any write tracking added to the write path (code pages, dirty logging) must
+     * be applied here too.
+     */
     private void locateAtomic(long va, int size, int kind) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
-        if (tag[kind][i] == page + 1) {
-            atomicSeg = seg[kind][i];
-            atomicOff = off[kind][i] + (va & PAGE_MASK);
+        int t = set * 3 + kind;
+        if (tags[t][i] == page + 1) {
+            atomicSeg = segs[t][i];
+            atomicOff = offs[t][i] + (va & PAGE_MASK);
         } else {
-            long pa = mmu.translate(cpu, va, kind);
+            serviceFlushRequests();
+            long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
             if (region == null || !region.isRam() || !region.contains(pa + size - 1)) {
                 throw externalAbort(va, kind, size);
@@ -318,6 +613,11 @@ public final class CpuMemory {
             fill(kind, va, region, pa);
             atomicSeg = region.ram();
             atomicOff = pa - region.base();
+            if (kind == WRITE) {
+                // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
+                // access (its store is not observable here): a translation racing in between could keep old code.
+                phys.codePages().written(pa, size, true);
+            }
         }
         // Host atomics need the host address aligned, and sub-word CAS needs the enclosing word inside the
         // segment. Both hold for page-aligned RAM; a region at an odd base cannot be accessed atomically.

@@ -26,7 +26,17 @@ public final class Esr {
     public static final int FSC_ACCESS_FLAG_L0 = 0x08;
     public static final int FSC_PERMISSION_L0 = 0x0c;
     public static final int FSC_SYNC_EXTERNAL = 0x10;
+    /** Synchronous external abort on a translation table walk, level 0 (add the level). */
+    public static final int FSC_SYNC_EXTERNAL_WALK_L0 = 0x14;
     public static final int FSC_ALIGNMENT = 0x21;
+
+    /** Data abort ISS bits. */
+    public static final int ISS_WNR = 1 << 6;
+    public static final int ISS_S1PTW = 1 << 7;
+    public static final int ISS_CM = 1 << 8;
+
+    /** IL: the trapped instruction was 32 bits (always, for A64). */
+    public static final long IL = 1L << 25;
 
     private Esr() {
     }

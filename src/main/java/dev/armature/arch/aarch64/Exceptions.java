@@ -1,45 +1,122 @@
 package dev.armature.arch.aarch64;
 
-/** Exception entry and return (Arm ARM D1.10, D1.11): vectors, syndrome, banked state. */
+/**
+ * Exception entry and return (Arm ARM D1.10, D1.11): routing to EL1 or EL2, vectors, syndrome, banked state,
+ * and the illegal exception return checks.
+ *
+ * <p>Routing implemented: synchronous exceptions go to the current EL or EL1 (whichever is higher), HVC and
+ * traps of EL2 controls go to EL2; IRQ/FIQ/SError go to EL2 from EL0/EL1 when HCR_EL2.IMO/FMO/AMO route them
+ * there. Not implemented: HCR_EL2.TGE (EL0 exceptions to EL2), virtual interrupts (HCR_EL2.VI/VF/VSE),
+ * AArch32 lower ELs (vector offset 0x600).
+ */
 public final class Exceptions {
     public static final int VECTOR_SYNC = 0x000;
     public static final int VECTOR_IRQ = 0x080;
     public static final int VECTOR_FIQ = 0x100;
     public static final int VECTOR_SERROR = 0x180;
 
+    private static final long HCR_FMO = 1L << 3;
+    private static final long HCR_IMO = 1L << 4;
+    private static final long HCR_AMO = 1L << 5;
+    private static final long HCR_TSC = 1L << 19;
+    private static final long HCR_TGE = 1L << 27;
+    private static final long HCR_RW = 1L << 31;
+
     private Exceptions() {
     }
 
-    /** Handles a synchronous exception: via the hook if it claims it, else architecturally at EL1. */
+    /**
+     * Handles a synchronous exception: via the hook if it claims it, else architecturally. HVC and SMC arrive
+     * with the next instruction as preferred return (as an SVC); when they turn out UNDEFINED (no EL2, EL0, no
+     * EL3) the exception returns to the instruction itself.
+     */
     public static void takeSync(Cpu cpu, SyncException e) {
         cpu.pc = e.preferredReturn;
         ExceptionHook hook = cpu.exceptionHook;
         if (hook != null && hook.handle(cpu, e)) {
             return;
         }
-        cpu.sys.esrEl1 = (long) e.ec << 26 | 1L << 25 | (e.iss & 0x1ff_ffff);
-        if (e.farValid) {
-            cpu.sys.farEl1 = e.far;
+        int ec = e.ec;
+        int iss = e.iss & 0x1ff_ffff;
+        int target = e.targetEl != 0 ? e.targetEl : Math.max(cpu.el, 1);
+        long returnAddress = cpu.pc;
+        if (ec == Esr.EC_HVC64) {
+            if (cpu.model.has(Feature.EL2) && cpu.el > 0) {
+                target = 2;
+            } else { // HVC without EL2, or at EL0, is UNDEFINED
+                ec = Esr.EC_UNKNOWN;
+                iss = 0;
+                returnAddress -= 4;
+            }
+        } else if (ec == Esr.EC_SMC64) {
+            // No EL3: SMC is UNDEFINED, unless HCR_EL2.TSC traps it from EL1 to EL2. Both return to the SMC.
+            returnAddress -= 4;
+            if (cpu.el == 1 && cpu.model.has(Feature.EL2) && (cpu.sys.hcrEl2 & HCR_TSC) != 0) {
+                target = 2;
+            } else {
+                ec = Esr.EC_UNKNOWN;
+                iss = 0;
+            }
         }
-        enter(cpu, VECTOR_SYNC, e.preferredReturn);
-    }
-
-    /** Takes an asynchronous exception (IRQ, FIQ, SError) to EL1; {@code returnAddress} is the next insn. */
-    public static void takeAsync(Cpu cpu, int vector, long returnAddress) {
-        enter(cpu, vector, returnAddress);
-    }
-
-    private static void enter(Cpu cpu, int vector, long returnAddress) {
-        int target = 1;
-        long base = cpu.sys.vbarEl1;
-        long offset;
-        if (cpu.el == target) {
-            offset = cpu.spSel ? 0x200 : 0x000;
+        long esr = (long) ec << 26 | Esr.IL | iss;
+        if (target == 2) {
+            cpu.sys.esrEl2 = esr;
+            if (e.farValid) {
+                cpu.sys.farEl2 = e.far;
+            }
         } else {
-            offset = 0x400; // lower EL, AArch64
+            cpu.sys.esrEl1 = esr;
+            if (e.farValid) {
+                cpu.sys.farEl1 = e.far;
+            }
         }
-        cpu.sys.spsrEl1 = cpu.pstate();
-        cpu.sys.elrEl1 = returnAddress;
+        enter(cpu, target, VECTOR_SYNC, returnAddress);
+    }
+
+    /**
+     * Takes an asynchronous exception (IRQ, FIQ, SError); {@code returnAddress} is the next instruction. An
+     * interrupt routed to EL1 (HCR_EL2.IMO/FMO/AMO clear) is not taken while at EL2: it stays pending until the
+     * CPU returns to EL1 or below.
+     */
+    public static void takeAsync(Cpu cpu, int vector, long returnAddress) {
+        int target = 1;
+        if (cpu.model.has(Feature.EL2)) {
+            long route = switch (vector) {
+                case VECTOR_IRQ -> HCR_IMO;
+                case VECTOR_FIQ -> HCR_FMO;
+                default -> HCR_AMO;
+            };
+            if ((cpu.sys.hcrEl2 & route) != 0) {
+                target = 2;
+            }
+        }
+        if (cpu.el > target) {
+            return;
+        }
+        enter(cpu, target, vector, returnAddress);
+    }
+
+    /** Vector offset of the group: current EL with SP_EL0 0x000, with SP_ELx 0x200, lower EL (AArch64) 0x400. */
+    static long vectorOffset(Cpu cpu, int target) {
+        if (cpu.el == target) {
+            return cpu.spSel ? 0x200 : 0x000;
+        }
+        return 0x400;
+    }
+
+    private static void enter(Cpu cpu, int target, int vector, long returnAddress) {
+        long offset = vectorOffset(cpu, target);
+        long spsr = cpu.pstate();
+        long base;
+        if (target == 2) {
+            cpu.sys.spsrEl2 = spsr;
+            cpu.sys.elrEl2 = returnAddress;
+            base = cpu.sys.vbarEl2;
+        } else {
+            cpu.sys.spsrEl1 = spsr;
+            cpu.sys.elrEl1 = returnAddress;
+            base = cpu.sys.vbarEl1;
+        }
         cpu.daif = 0x3c0;
         cpu.ss = false;
         cpu.il = false;
@@ -48,22 +125,56 @@ public final class Exceptions {
         cpu.exclusiveAddress = -1; // exception entry clears the local monitor
     }
 
-    /** ERET from EL1: restores PSTATE from SPSR_EL1 and branches to ELR_EL1. */
+    /**
+     * ERET from EL1 or EL2: restores PSTATE from SPSR_ELx and branches to ELR_ELx. An illegal return (see
+     * {@link #illegalReturn}) keeps EL and SP, sets PSTATE.IL, and takes NZCV/DAIF from the SPSR; the next
+     * instruction then raises an Illegal Execution state exception ({@link #checkIllegalState}).
+     */
     public static void eret(Cpu cpu) {
-        long spsr = cpu.sys.spsrEl1;
-        int m = (int) spsr & 0x1f;
-        int targetEl = m >>> 2;
-        boolean illegal = (m & 0x10) != 0 || targetEl > cpu.el || (m & 2) != 0;
-        long target = cpu.sys.elrEl1;
-        if (illegal) {
-            // Illegal return: PSTATE.IL set, mode unchanged (D1.11.5).
+        int el = cpu.el;
+        if (el == 0) {
+            throw SyncException.undefined(cpu.pc);
+        }
+        long spsr = el == 2 ? cpu.sys.spsrEl2 : cpu.sys.spsrEl1;
+        long target = el == 2 ? cpu.sys.elrEl2 : cpu.sys.elrEl1;
+        if (illegalReturn(cpu, spsr)) {
             cpu.nzcv = (int) (spsr & 0xf000_0000L);
             cpu.daif = (int) (spsr & 0x3c0);
+            cpu.ss = (spsr & (1L << 21)) != 0;
             cpu.il = true;
         } else {
             cpu.setPstate(spsr);
         }
         cpu.nextPc = target;
         cpu.exclusiveAddress = -1;
+        cpu.updateInterrupts();
+    }
+
+    /**
+     * The illegal exception return cases for an AArch64-only CPU without EL3: SPSR.M[4]=1 (AArch32), a target
+     * EL above the current one or not implemented, the reserved M[1]=1, EL0 with M[0]=1, and from EL2: a lower
+     * EL that HCR_EL2.RW=0 makes AArch32, or EL1 while HCR_EL2.TGE=1.
+     */
+    static boolean illegalReturn(Cpu cpu, long spsr) {
+        int m = (int) spsr & 0x1f;
+        int targetEl = m >>> 2 & 3;
+        if ((m & 0x10) != 0 || (m & 2) != 0 || targetEl > cpu.el || (targetEl == 0 && (m & 1) != 0)) {
+            return true;
+        }
+        if (targetEl == 2 && !cpu.model.has(Feature.EL2)) {
+            return true;
+        }
+        if (cpu.el == 2 && targetEl < 2) {
+            long hcr = cpu.sys.hcrEl2;
+            return (hcr & HCR_RW) == 0 || (targetEl == 1 && (hcr & HCR_TGE) != 0);
+        }
+        return false;
+    }
+
+    /** Before executing an instruction: PSTATE.IL set by an illegal return raises EC 0x0E. */
+    public static void checkIllegalState(Cpu cpu) {
+        if (cpu.il) {
+            throw new SyncException(Esr.EC_ILLEGAL_STATE, 0, 0, false, cpu.pc);
+        }
     }
 }

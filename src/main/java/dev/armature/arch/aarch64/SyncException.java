@@ -10,6 +10,8 @@ package dev.armature.arch.aarch64;
  * @param iss      instruction-specific syndrome, ESR_ELx.ISS (IL is added by the taker: always 32-bit A64)
  * @param far      faulting virtual address for aborts/alignment faults, when {@code farValid}
  * @param preferredReturn address the exception returns to (ELR): the faulting insn, or the next one for SVC/HVC/SMC
+ * @param targetEl the Exception level the architecture routes this exception to, or 0 to let {@link Exceptions}
+ *                 route it by its class (traps controlled by EL2 registers name EL2 here)
  */
 public final class SyncException extends RuntimeException {
     public final int ec;
@@ -17,9 +19,15 @@ public final class SyncException extends RuntimeException {
     public final long far;
     public final boolean farValid;
     public final long preferredReturn;
+    public final int targetEl;
 
     public SyncException(int ec, int iss, long far, boolean farValid, long preferredReturn) {
+        this(ec, iss, far, farValid, preferredReturn, 0);
+    }
+
+    public SyncException(int ec, int iss, long far, boolean farValid, long preferredReturn, int targetEl) {
         super(null, null, false, false);
+        this.targetEl = targetEl;
         this.ec = ec;
         this.iss = iss;
         this.far = far;

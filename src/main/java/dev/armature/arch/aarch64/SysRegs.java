@@ -1,13 +1,23 @@
 package dev.armature.arch.aarch64;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * System registers of one vCPU, addressed by their MRS/MSR encoding
- * {@code key = op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2}. Reads and writes that are not permitted at the
- * current EL, or of registers we do not implement, are UNDEFINED — never silently zero.
+ * {@code key = op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2}, through the descriptors of {@link SysRegTable} (list
+ * them with {@link #registers()}). Reads and writes not permitted at the current EL trap as the architecture
+ * says (UNDEFINED, or EC 0x18/0x07 where an enable bit controls access); registers we do not implement are
+ * UNDEFINED — never silently zero.
+ *
+ * <p>Registers the MMU, exception entry or timer use on hot paths are plain fields; writes that change
+ * translation drop the affected TLB entries.
  */
 public final class SysRegs {
-    /** CNTFRQ_EL0: 62.5 MHz, QEMU 7.2's virt default, so guests see the same timer rate as on QEMU. */
-    public static final long COUNTER_HZ = 62_500_000L;
+    /** CNTFRQ_EL0 reset value (the counter's real rate). */
+    public static final long COUNTER_HZ = SystemCounter.FREQUENCY_HZ;
 
     public static int key(int op0, int op1, int crn, int crm, int op2) {
         return op0 << 14 | op1 << 11 | crn << 7 | crm << 3 | op2;
@@ -31,6 +41,10 @@ public final class SysRegs {
     public static final int MPIDR_EL1 = key(3, 0, 0, 0, 5);
     public static final int SCTLR_EL1 = key(3, 0, 1, 0, 0);
     public static final int CPACR_EL1 = key(3, 0, 1, 0, 2);
+    public static final int TTBR0_EL1 = key(3, 0, 2, 0, 0);
+    public static final int TTBR1_EL1 = key(3, 0, 2, 0, 1);
+    public static final int TCR_EL1 = key(3, 0, 2, 0, 2);
+    public static final int MAIR_EL1 = key(3, 0, 10, 2, 0);
     public static final int VBAR_EL1 = key(3, 0, 12, 0, 0);
     public static final int ESR_EL1 = key(3, 0, 5, 2, 0);
     public static final int FAR_EL1 = key(3, 0, 6, 0, 0);
@@ -39,10 +53,23 @@ public final class SysRegs {
     public static final int SP_EL0 = key(3, 0, 4, 1, 0);
 
     private final Cpu cpu;
-    private final long counterBase = System.nanoTime();
+    public final IdRegisters id;
+    public final GenericTimer timer = new GenericTimer(new SystemCounter());
+    /** Plain storage registers of {@link SysRegTable}. */
+    final long[] storage = SysRegTable.newStorage();
+    /** Registers other components install for this vCPU (e.g. a GICv3 CPU interface's ICC_*_EL1). */
+    private final Map<Integer, SysReg> installed = new HashMap<>();
+    /** The board declared a GICv3 system-register CPU interface (reflected in the ID registers' GIC fields). */
+    boolean gicSystemRegisters;
+    private long affinity;
 
-    /** SCTLR_EL1 reset value: RES1 bits set, MMU and caches off. */
-    public long sctlrEl1 = 0x30d0_0800L;
+    // Architectural state; values after reset are set by reset().
+    public long sctlrEl1;
+    public long tcrEl1;
+    public long ttbr0El1;
+    public long ttbr1El1;
+    public long mairEl1;
+    public long parEl1;
     public long cpacrEl1;
     public long vbarEl1;
     public long esrEl1;
@@ -52,121 +79,124 @@ public final class SysRegs {
     public long tpidrEl0;
     public long tpidrroEl0;
     public long tpidrEl1;
+    public long csselrEl1;
+    public long cntfrq;
+    public long mdscrEl1;
+    boolean osLock;
+    long claim;
+    long pmcr;
+    long pmcnten;
+    long pmovs;
+    long pminten;
+    long pmselr;
+    long pmccntr;
+    long pmccfiltr;
+    long pmuserenr;
+
+    // EL2 (present with Feature.EL2).
+    public long hcrEl2;
+    public long sctlrEl2;
+    public long tcrEl2;
+    public long ttbr0El2;
+    public long mairEl2;
+    public long vbarEl2;
+    public long esrEl2;
+    public long farEl2;
+    public long elrEl2;
+    public long spsrEl2;
+    public long cptrEl2;
+    public long vpidrEl2;
+    public long vmpidrEl2;
 
     SysRegs(Cpu cpu) {
         this.cpu = cpu;
+        this.id = new IdRegisters(cpu.model);
+        this.affinity = cpu.index;
+        resetValues();
     }
 
-    /** The virtual/physical count: host monotonic time at {@link #COUNTER_HZ} (16 ns per tick). */
-    public long counter() {
-        return (System.nanoTime() - counterBase) / 16;
+    /**
+     * Warm reset of the system registers (PSCI CPU_ON, SYSTEM_RESET): every register back to its reset value,
+     * timers disabled, TLB flushed. The counter source, timer listener and installed registers are kept.
+     */
+    public void reset() {
+        resetValues();
+        timer.reset();
+        cpu.memory.flushTlb();
     }
 
-    public long read(int key) {
-        if (key == NZCV) {
-            return cpu.nzcv & 0xf000_0000L;
-        } else if (key == DAIF) {
-            return cpu.daif;
-        } else if (key == FPCR) {
-            return cpu.fpcr;
-        } else if (key == FPSR) {
-            return cpu.fpsr;
-        } else if (key == TPIDR_EL0) {
-            return tpidrEl0;
-        } else if (key == TPIDRRO_EL0) {
-            return tpidrroEl0;
-        } else if (key == CNTFRQ_EL0) {
-            return COUNTER_HZ;
-        } else if (key == CNTVCT_EL0 || key == CNTPCT_EL0) {
-            return counter();
-        } else if (key == CTR_EL0) {
-            return 0x8444c004L; // Cortex-A57: 64-byte lines, PIPT I-cache
-        } else if (key == DCZID_EL0) {
-            return 4; // DC ZVA block of 2^4 words = 64 bytes, permitted
-        }
-        requireEl1(key);
-        if (key == CURRENT_EL) {
-            return (long) cpu.el << 2;
-        } else if (key == SPSEL) {
-            return cpu.spSel ? 1 : 0;
-        } else if (key == MIDR_EL1) {
-            return cpu.model.midr();
-        } else if (key == MPIDR_EL1) {
-            return mpidr();
-        } else if (key == SCTLR_EL1) {
-            return sctlrEl1;
-        } else if (key == CPACR_EL1) {
-            return cpacrEl1;
-        } else if (key == VBAR_EL1) {
-            return vbarEl1;
-        } else if (key == ESR_EL1) {
-            return esrEl1;
-        } else if (key == FAR_EL1) {
-            return farEl1;
-        } else if (key == ELR_EL1) {
-            return elrEl1;
-        } else if (key == SPSR_EL1) {
-            return spsrEl1;
-        } else if (key == SP_EL0) {
-            return cpu.spOf(0);
-        } else if (key == TPIDR_EL1) {
-            return tpidrEl1;
-        }
-        throw SyncException.undefined(cpu.pc);
+    /**
+     * Reset values as QEMU 7.2 shows them on virt: SCTLR_EL1 = RES1 bits, nTWI/nTWE, SA/SA0 with MMU and caches
+     * off; the OS lock set; EL2 registers zero (so HCR_EL2.RW=0 until software sets it), VPIDR/VMPIDR = the real
+     * MIDR/MPIDR. Architecturally UNKNOWN values are zero.
+     */
+    private void resetValues() {
+        System.arraycopy(SysRegTable.newStorage(), 0, storage, 0, storage.length);
+        sctlrEl1 = 0x00c5_0838L;
+        tcrEl1 = ttbr0El1 = ttbr1El1 = mairEl1 = parEl1 = cpacrEl1 = 0;
+        vbarEl1 = esrEl1 = farEl1 = elrEl1 = spsrEl1 = 0;
+        tpidrEl0 = tpidrroEl0 = tpidrEl1 = csselrEl1 = mdscrEl1 = 0;
+        cntfrq = COUNTER_HZ;
+        osLock = true;
+        claim = pmcr = pmcnten = pmovs = pminten = pmselr = pmccntr = pmccfiltr = pmuserenr = 0;
+        hcrEl2 = sctlrEl2 = tcrEl2 = ttbr0El2 = mairEl2 = vbarEl2 = 0;
+        esrEl2 = farEl2 = elrEl2 = spsrEl2 = cptrEl2 = 0;
+        vpidrEl2 = id.midr;
+        vmpidrEl2 = mpidr();
     }
 
-    public void write(int key, long value) {
-        if (key == NZCV) {
-            cpu.nzcv = (int) (value & 0xf000_0000L);
-            return;
-        } else if (key == DAIF) {
-            if (cpu.el == 0) {
-                throw SyncException.undefined(cpu.pc); // SCTLR_EL1.UMA=0
+    /** All system registers Armature implements (with EL2 ones, whether or not this model has EL2). */
+    public static List<SysReg> registers() {
+        return SysRegTable.all();
+    }
+
+    /** The registers this vCPU has (by its model, plus installed ones), e.g. for a debugger's register list. */
+    public List<SysReg> available() {
+        List<SysReg> list = new ArrayList<>();
+        for (SysReg r : SysRegTable.all()) {
+            if (!r.needsEl2() || cpu.model.has(Feature.EL2)) {
+                list.add(r);
             }
-            cpu.daif = (int) (value & 0x3c0);
-            return;
-        } else if (key == FPCR) {
-            cpu.fpcr = (int) value & 0x07ff_9f00;
-            return;
-        } else if (key == FPSR) {
-            cpu.fpsr = (int) value & 0xf800_009f;
-            return;
-        } else if (key == TPIDR_EL0) {
-            tpidrEl0 = value;
-            return;
         }
-        requireEl1(key);
-        if (key == SPSEL) {
-            cpu.setMode(cpu.el, (value & 1) != 0);
-        } else if (key == SCTLR_EL1) {
-            sctlrEl1 = value;
-            cpu.memory.flushTlb();
-        } else if (key == CPACR_EL1) {
-            cpacrEl1 = value & 0x0030_0000L;
-        } else if (key == VBAR_EL1) {
-            vbarEl1 = value & ~0x7ffL;
-        } else if (key == ESR_EL1) {
-            esrEl1 = value & 0xffff_ffffL;
-        } else if (key == FAR_EL1) {
-            farEl1 = value;
-        } else if (key == ELR_EL1) {
-            elrEl1 = value;
-        } else if (key == SPSR_EL1) {
-            spsrEl1 = value & 0xf03f_ffffL;
-        } else if (key == SP_EL0) {
-            cpu.setSpOf(0, value);
-        } else if (key == TPIDR_EL1) {
-            tpidrEl1 = value;
-        } else if (key == TPIDRRO_EL0) {
-            tpidrroEl0 = value;
-        } else {
+        list.addAll(installed.values());
+        return list;
+    }
+
+    /** The descriptor for {@code key} on this vCPU, or null if there is no such register here. */
+    public SysReg lookup(int key) {
+        SysReg r = SysRegTable.lookup(key);
+        if (r == null) {
+            r = installed.get(key);
+        }
+        return r == null || (r.needsEl2() && !cpu.model.has(Feature.EL2)) ? null : r;
+    }
+
+    /** Adds a register implemented elsewhere (a GICv3 CPU interface's ICC_* registers). */
+    public void install(SysReg reg) {
+        if (SysRegTable.lookup(reg.key()) != null) {
+            throw new IllegalArgumentException(reg.name() + " is already a built-in system register");
+        }
+        installed.put(reg.key(), reg);
+    }
+
+    /** MRS. */
+    public long read(int key) {
+        SysReg r = lookup(key);
+        if (r == null || r.reader() == null) {
             throw SyncException.undefined(cpu.pc);
         }
+        r.access().check(cpu, key, true);
+        return r.reader().read(cpu);
     }
 
-    /** MPIDR_EL1 as QEMU's virt assigns it: U=0, MT=0, Aff0 = vCPU index (bit 31 RES1). */
-    public long mpidr() {
-        return 0x8000_0000L | cpu.index;
+    /** MSR (register form). */
+    public void write(int key, long value) {
+        SysReg r = lookup(key);
+        if (r == null || r.writer() == null) {
+            throw SyncException.undefined(cpu.pc);
+        }
+        r.access().check(cpu, key, false);
+        r.writer().write(cpu, value);
     }
 
     /**
@@ -174,28 +204,147 @@ public final class SysRegs {
      * as for registers (op0 = 1); {@code value} is Xt.
      */
     public void sysOp(int key, long value) {
-        int crn = (key >>> 7) & 0xf;
-        if (crn == 8) { // TLBI: the software TLB holds everything; drop it all
-            requireEl1(key);
-            cpu.memory.flushTlb();
-            return;
-        }
-        if (key == key(1, 3, 7, 4, 1)) { // DC ZVA: zero a 64-byte block
-            long base = value & ~63L;
-            for (int i = 0; i < 64; i += 8) {
-                cpu.memory.write(base + i, 8, 0);
-            }
-            return;
-        }
-        if (crn == 7) { // IC/DC maintenance: caches are not modelled, so these complete at once
-            return;
-        }
-        throw SyncException.undefined(cpu.pc);
+        SystemOps.execute(cpu, key, value);
     }
 
-    private void requireEl1(int key) {
-        if (cpu.el == 0) {
-            throw SyncException.undefined(cpu.pc);
+    /**
+     * Declares a GICv3 CPU interface system register interface present (ID_AA64PFR0_EL1.GIC = 1 and
+     * ID_PFR1_EL1.GIC = 1), as QEMU's virt does with {@code gic-version=3}.
+     */
+    public void setGicSystemRegisters(boolean present) {
+        gicSystemRegisters = present;
+    }
+
+    /** MPIDR_EL1: bit 31 RES1, U=0, MT=0, and the affinity fields (by default Aff0 = vCPU index, as QEMU's virt). */
+    public long mpidr() {
+        return 0x8000_0000L | affinity;
+    }
+
+    /**
+     * Sets the affinity fields (Aff3 in bits 39:32, Aff2..Aff0 in bits 23:0) the board assigns, e.g. QEMU virt's
+     * clusters of 8 (GICv2) or 16 (GICv3) CPUs for large SMP configurations. Kept across {@link #reset()}.
+     */
+    public void setAffinity(long aff) {
+        affinity = aff & 0xff_00ff_ffffL;
+        vmpidrEl2 = mpidr();
+    }
+
+    /** DCZID_EL0: block size 64 bytes; DZP set when DC ZVA is prohibited at the current EL (EL0, SCTLR.DZE=0). */
+    long dczid() {
+        boolean prohibited = cpu.el == 0 && (sctlrEl1 & (1L << 14)) == 0;
+        return id.dczid | (prohibited ? 0x10 : 0);
+    }
+
+    /**
+     * Checks that FP/AdvSIMD is enabled at the current EL (CPACR_EL1.FPEN, then CPTR_EL2.TFP) and throws the
+     * EC 0x07 trap if not. FP and SIMD instructions call this before executing.
+     */
+    public void checkFpAccess() {
+        int el = cpu.el;
+        if (el < 2) {
+            long fpen = cpacrEl1 >>> 20 & 3;
+            if (fpen != 3 && (fpen != 1 || el == 0)) {
+                throw fpTrap(1);
+            }
+        }
+        if ((cptrEl2 & (1L << 10)) != 0 && cpu.model.has(Feature.EL2)) {
+            throw fpTrap(2);
+        }
+    }
+
+    /**
+     * WFI/WFE traps, checked by those instructions before waiting: SCTLR_EL1.nTWI/nTWE at EL0 (to EL1), then
+     * HCR_EL2.TWI/TWE at EL0/EL1 (to EL2). EC 0x01, ISS CV=1, COND=0b1110, TI = 1 for WFE.
+     */
+    public void checkWfxTrap(boolean wfe) {
+        int el = cpu.el;
+        SyncException trap = null;
+        if (el == 0 && (sctlrEl1 & (1L << (wfe ? 18 : 16))) == 0) {
+            trap = wfxTrap(wfe, 1);
+        } else if (el < 2 && cpu.model.has(Feature.EL2) && (hcrEl2 & (1L << (wfe ? 14 : 13))) != 0) {
+            trap = wfxTrap(wfe, 2);
+        }
+        if (trap != null) {
+            throw trap;
+        }
+    }
+
+    private SyncException wfxTrap(boolean wfe, int targetEl) {
+        return new SyncException(Esr.EC_WFX, 1 << 24 | 0xe << 20 | (wfe ? 1 : 0), 0, false, cpu.pc, targetEl);
+    }
+
+    private SyncException fpTrap(int targetEl) {
+        // ISS for an exception from AArch64: CV=1, COND=0b1110.
+        return new SyncException(Esr.EC_FP_ACCESS, 1 << 24 | 0xe << 20, 0, false, cpu.pc,
+                Math.max(targetEl, cpu.el));
+    }
+
+    // ---- writes that affect translation ----
+
+    void setSctlrEl1(long v) {
+        if (v != sctlrEl1) {
+            sctlrEl1 = v;
+            cpu.memory.flushEl10();
+        }
+    }
+
+    void setTcrEl1(long v) {
+        if (v != tcrEl1) {
+            tcrEl1 = v;
+            cpu.memory.flushEl10();
+        }
+    }
+
+    void setMairEl1(long v) {
+        if (v != mairEl1) {
+            mairEl1 = v;
+            cpu.memory.flushEl10();
+        }
+    }
+
+    /**
+     * TTBRn_EL1: a new table base drops the regime's entries; a new ASID alone drops only non-global ones
+     * (entries are tagged with their ASID, but the fast path does not compare it).
+     */
+    void setTtbrEl1(int n, long v) {
+        long old = n == 0 ? ttbr0El1 : ttbr1El1;
+        if (n == 0) {
+            ttbr0El1 = v;
+        } else {
+            ttbr1El1 = v;
+        }
+        if (((old ^ v) & 0x0000_ffff_ffff_ffffL) != 0) {
+            cpu.memory.flushEl10();
+        } else if (old != v) {
+            cpu.memory.flushNonGlobal();
+        }
+    }
+
+    void setSctlrEl2(long v) {
+        if (v != sctlrEl2) {
+            sctlrEl2 = v;
+            cpu.memory.flushEl2();
+        }
+    }
+
+    void setTcrEl2(long v) {
+        if (v != tcrEl2) {
+            tcrEl2 = v;
+            cpu.memory.flushEl2();
+        }
+    }
+
+    void setTtbr0El2(long v) {
+        if (v != ttbr0El2) {
+            ttbr0El2 = v;
+            cpu.memory.flushEl2();
+        }
+    }
+
+    void setMairEl2(long v) {
+        if (v != mairEl2) {
+            mairEl2 = v;
+            cpu.memory.flushEl2();
         }
     }
 }

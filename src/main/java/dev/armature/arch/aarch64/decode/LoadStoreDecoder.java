@@ -21,7 +21,8 @@ import dev.armature.arch.aarch64.insn.Prefetch;
 
 /**
  * Decodes loads and stores (op0 = x1x0; Arm ARM C4.1.88 "Loads and Stores"): every ARMv8.0-A form, the ARMv8.1
- * LSE atomics and ARMv8.3 LDAPR, gated on the model's features. Everything else in the group (memory tagging,
+ * LSE atomics and ARMv8.3 LDAPR, gated on the model's features, and the AdvSIMD structure loads/stores
+ * ({@link AdvSimdLoadStoreDecoder}). Everything else in the group (memory tagging,
  * LORegions' LDLAR/STLLR, RCpc2 LDAPUR, pointer-authenticated LDRAA, ...) is UNDEFINED. Register 31 is resolved
  * here to SP, XZR or the write sink, so the semantics never test for it.
  */
@@ -55,8 +56,9 @@ public final class LoadStoreDecoder {
             }
             return new Undefined(word); // LDRAA/LDRAB (pointer authentication)
         }
-        // AdvSIMD load/store multiple and single structures (LD1..LD4, ST1..ST4, LD1R..LD4R) are not
-        // implemented yet: they execute as UNDEFINED.
+        if ((word & 0xbe00_0000) == 0x0c00_0000) {
+            return AdvSimdLoadStoreDecoder.decode(word, model);
+        }
         return new Undefined(word);
     }
 
@@ -88,6 +90,16 @@ public final class LoadStoreDecoder {
             case 8 -> "d";
             default -> "q";
         } + n;
+    }
+
+    /** The prefetch operation of PRFM/PRFUM: PLD/PLI/PST, target cache level, KEEP/STRM, or the raw number. */
+    private static String prefetchOperation(int rt) {
+        int type = rt >>> 3;
+        int target = (rt >>> 1) & 3;
+        if (type == 3 || target == 3) {
+            return String.format("#0x%02x", rt);
+        }
+        return new String[] {"pld", "pli", "pst"}[type] + "l" + (target + 1) + ((rt & 1) == 0 ? "keep" : "strm");
     }
 
     private static String offsetText(int rn, long offset) {
@@ -164,7 +176,7 @@ public final class LoadStoreDecoder {
         }
         long offset = imm12 << size;
         if (size == 3 && opc == 2) {
-            return new Prefetch("prfm #" + rt + ", " + offsetText(rn, offset));
+            return new Prefetch("prfm " + prefetchOperation(rt) + ", " + offsetText(rn, offset));
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -230,7 +242,9 @@ public final class LoadStoreDecoder {
             return simdFpImmediate(opc, rt, rn, mode == 3 ? offset : 0, offset, true, 1 << scale, mode);
         }
         if (size == 3 && opc == 2) {
-            return mode == 0 ? new Prefetch("prfum #" + rt + ", " + offsetText(rn, offset)) : new Undefined(word);
+            return mode == 0
+                    ? new Prefetch("prfum " + prefetchOperation(rt) + ", " + offsetText(rn, offset))
+                    : new Undefined(word);
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -296,7 +310,7 @@ public final class LoadStoreDecoder {
                             extendMask, shift, bytes);
         }
         if (size == 3 && opc == 2) {
-            return new Prefetch("prfm #" + rt + ", " + address);
+            return new Prefetch("prfm " + prefetchOperation(rt) + ", " + address);
         }
         if (!gprAllocated(size, opc)) {
             return new Undefined(word);
@@ -329,7 +343,7 @@ public final class LoadStoreDecoder {
             case 0 -> new LoadRegisterLiteral.General("ldr " + gprName(rt, false) + target, dst(rt), offset, 4, 0);
             case 1 -> new LoadRegisterLiteral.General("ldr " + gprName(rt, true) + target, dst(rt), offset, 8, 0);
             case 2 -> new LoadRegisterLiteral.General("ldrsw " + gprName(rt, true) + target, dst(rt), offset, 4, 32);
-            default -> new Prefetch("prfm #" + rt + target);
+            default -> new Prefetch("prfm " + prefetchOperation(rt) + target);
         };
     }
 

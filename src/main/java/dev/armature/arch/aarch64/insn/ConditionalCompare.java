@@ -36,14 +36,13 @@ public abstract class ConditionalCompare extends Insn {
         this.immediateForm = immediateForm;
     }
 
-    /**
-     * @param compareNegative true for CCMN
-     */
+    /** CCMN (compareNegative) or CCMP with a register operand. */
     public static Insn register(boolean sf, boolean compareNegative, int rn, int rm, int cond, int nzcv) {
         return sf ? new Ccmp64(compareNegative, false, rn, rm, 0, cond, nzcv)
                 : new Ccmp32(compareNegative, false, rn, rm, 0, cond, nzcv);
     }
 
+    /** CCMN (compareNegative) or CCMP with a 5-bit immediate operand. */
     public static Insn immediate(boolean sf, boolean compareNegative, int rn, int imm5, int cond, int nzcv) {
         return sf ? new Ccmp64(compareNegative, true, rn, Cpu.XZR, imm5, cond, nzcv)
                 : new Ccmp32(compareNegative, true, rn, Cpu.XZR, imm5, cond, nzcv);

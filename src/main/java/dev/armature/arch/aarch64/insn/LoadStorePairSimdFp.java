@@ -6,7 +6,8 @@ import dev.armature.arch.aarch64.FpAccess;
 /**
  * Load/store pair of SIMD&amp;FP registers: LDP/STP/LDNP/STNP of S, D and Q, all index forms. {@code accessOffset}
  * is the offset used for the access (0 when post-indexed); with {@code writeback}, Rn becomes Rn + {@code offset}.
- * LDP with Vt == Vt2 leaves the first value, as for {@link LoadStorePair}.
+ * LDP with Vt == Vt2 (CONSTRAINED UNPREDICTABLE) leaves the second value, as QEMU does (unlike its integer LDP,
+ * see {@link LoadStorePair}).
  */
 public final class LoadStorePairSimdFp {
     private LoadStorePairSimdFp() {
@@ -45,17 +46,17 @@ public final class LoadStorePairSimdFp {
                 long high1 = cpu.read(va + 8, 8);
                 long low2 = cpu.read(va + 16, 8);
                 long high2 = cpu.read(va + 24, 8);
-                v[2 * vt2] = low2;
-                v[2 * vt2 + 1] = high2;
                 v[2 * vt] = low1;
                 v[2 * vt + 1] = high1;
+                v[2 * vt2] = low2;
+                v[2 * vt2 + 1] = high2;
             } else {
                 long first = cpu.read(va, size);
                 long second = cpu.read(va + size, size);
-                v[2 * vt2] = second;
-                v[2 * vt2 + 1] = 0;
                 v[2 * vt] = first;
                 v[2 * vt + 1] = 0;
+                v[2 * vt2] = second;
+                v[2 * vt2 + 1] = 0;
             }
             if (writeback) {
                 cpu.r[rn] = base + offset;

@@ -4,9 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 
 /**
  * Load/store register (unprivileged): LDTR*, STTR*. At EL1 they access memory with EL0's permissions; at other
- * ELs they are ordinary accesses. Translation with stage 1 off grants every EL the same access, so today they
- * use the ordinary path; once {@code Mmu} checks stage-1 permissions, these two classes are where an EL0-check
- * access path plugs in.
+ * ELs they are ordinary accesses ({@code CpuMemory.readUnprivileged/writeUnprivileged}).
  */
 public final class LoadStoreRegisterUnprivileged {
     private LoadStoreRegisterUnprivileged() {
@@ -34,7 +32,7 @@ public final class LoadStoreRegisterUnprivileged {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rt] = Transfer.extend(cpu.read(r[rn] + offset, size), signShift, mask);
+            r[rt] = Transfer.extend(cpu.memory.readUnprivileged(r[rn] + offset, size), signShift, mask);
         }
     }
 
@@ -56,7 +54,7 @@ public final class LoadStoreRegisterUnprivileged {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            cpu.write(r[rn] + offset, size, r[rt]);
+            cpu.memory.writeUnprivileged(r[rn] + offset, size, r[rt]);
         }
     }
 }

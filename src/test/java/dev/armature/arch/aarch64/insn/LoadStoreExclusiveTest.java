@@ -105,6 +105,18 @@ class LoadStoreExclusiveTest {
         assertEquals(Esr.FSC_ALIGNMENT, t.exception.iss & 0x3f);
     }
 
+    /** Taken architecturally (no hook): ESR_EL1 = EC 0x25, IL, DFSC 0x21; FAR_EL1 = the address; ELR = the LDXR. */
+    @Test
+    void misalignedLdxrSyndromeInEsrEl1() {
+        t.cpu.exceptionHook = null;
+        t.cpu.sys.vbarEl1 = 0x4001_0000L;
+        t.x(0, DATA + 1).run(LDXR_X1_X0);
+        assertEquals(0x9600_0021L, t.cpu.sys.esrEl1);
+        assertEquals(DATA + 1, t.cpu.sys.farEl1);
+        assertEquals(LoadStoreTestSupport.CODE, t.cpu.sys.elrEl1);
+        assertEquals(0x4001_0200L, t.cpu.pc); // current EL with SP_ELx: synchronous vector at +0x200
+    }
+
     @Test
     void storeExclusiveToMmioIsAnExternalAbort() {
         t.x(0, MMIO).x(3, 1).run(LDXR_X1_X0, STXR_W2_X3_X0);

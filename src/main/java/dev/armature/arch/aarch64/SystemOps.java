@@ -1,0 +1,127 @@
+package dev.armature.arch.aarch64;
+
+import static dev.armature.arch.aarch64.SysRegs.key;
+
+/**
+ * The SYS instructions (op0 = 1) of ARMv8.0: TLB maintenance (TLBI), address translation (AT), data and
+ * instruction cache maintenance (DC, IC) and DC ZVA. Caches are not modelled, so cache maintenance only checks
+ * access rights and that the address translates (faulting as the architecture says); other encodings are
+ * UNDEFINED.
+ */
+final class SystemOps {
+    // Cache maintenance.
+    private static final int IC_IALLUIS = key(1, 0, 7, 1, 0);
+    private static final int IC_IALLU = key(1, 0, 7, 5, 0);
+    private static final int IC_IVAU = key(1, 3, 7, 5, 1);
+    private static final int DC_IVAC = key(1, 0, 7, 6, 1);
+    private static final int DC_ISW = key(1, 0, 7, 6, 2);
+    private static final int DC_CSW = key(1, 0, 7, 10, 2);
+    private static final int DC_CISW = key(1, 0, 7, 14, 2);
+    private static final int DC_ZVA = key(1, 3, 7, 4, 1);
+    private static final int DC_CVAC = key(1, 3, 7, 10, 1);
+    private static final int DC_CVAU = key(1, 3, 7, 11, 1);
+    private static final int DC_CIVAC = key(1, 3, 7, 14, 1);
+
+    private SystemOps() {
+    }
+
+    static void execute(Cpu cpu, int key, long xt) {
+        int op1 = key >>> 11 & 7;
+        int crn = key >>> 7 & 0xf;
+        int crm = key >>> 3 & 0xf;
+        int op2 = key & 7;
+        if (crn == 8) {
+            tlbi(cpu, op1, crm, op2, xt);
+        } else if (crn == 7 && crm == 8) {
+            at(cpu, op1, op2, xt);
+        } else if (key == DC_ZVA) {
+            SysRegAccess.DZE.check(cpu, key, false);
+            int block = 4 << (int) cpu.sys.id.dczid;
+            long base = xt & -block;
+            for (int i = 0; i < block; i += 8) { // one block never crosses a page: a fault leaves it unchanged
+                cpu.memory.write(base + i, 8, 0);
+            }
+        } else if (key == DC_CVAC || key == DC_CVAU || key == DC_CIVAC || key == IC_IVAU) {
+            SysRegAccess.UCI.check(cpu, key, false);
+            maintainByVa(cpu, xt, CpuMemory.READ);
+        } else if (key == DC_IVAC) {
+            SysRegAccess.atLeast(cpu, 1);
+            maintainByVa(cpu, xt, CpuMemory.WRITE); // invalidating needs write permission
+        } else if (key == DC_ISW || key == DC_CSW || key == DC_CISW || key == IC_IALLU || key == IC_IALLUIS) {
+            SysRegAccess.atLeast(cpu, 1);
+        } else {
+            throw SyncException.undefined(cpu.pc);
+        }
+    }
+
+    /** Cache maintenance by VA: faults as a data abort with CM=1 and WnR=1 if the address does not translate. */
+    private static void maintainByVa(Cpu cpu, long va, int kind) {
+        try {
+            cpu.memory.mmu().translate(cpu, va, kind);
+        } catch (SyncException e) {
+            throw new SyncException(e.ec, e.iss | Esr.ISS_CM | Esr.ISS_WNR, e.far, e.farValid, e.preferredReturn);
+        }
+    }
+
+    /**
+     * TLBI. op1=0: the EL1&amp;0 forms (CRm 3 = Inner Shareable, 7 = local; op2 0 VMALLE1, 1 VAE1, 2 ASIDE1,
+     * 3 VAAE1, 5 VALE1, 7 VAALE1). op1=4 (EL2 only): ALLE2, VAE2, ALLE1, VALE2, VMALLS12E1 and the IPAS2 forms
+     * (no stage 2: nothing cached by IPA). Xt holds ASID[63:48] and VA[55:12].
+     */
+    private static void tlbi(Cpu cpu, int op1, int crm, int op2, long xt) {
+        SysRegAccess.atLeast(cpu, 1);
+        CpuMemory mem = cpu.memory;
+        boolean shareable = crm == 3 || crm == 0;
+        long va = xt << 12;
+        int asid = (int) (xt >>> 48);
+        if (op1 == 0 && (crm == 3 || crm == 7)) {
+            switch (op2) {
+                case 0 -> mem.flushEl10();
+                case 1, 5 -> mem.flushVa(va, asid, false);
+                case 2 -> mem.flushAsid(asid);
+                case 3, 7 -> mem.flushVa(va, -1, false);
+                default -> throw SyncException.undefined(cpu.pc);
+            }
+        } else if (op1 == 4 && cpu.model.has(Feature.EL2)) {
+            SysRegAccess.atLeast(cpu, 2);
+            if (crm == 3 || crm == 7) {
+                switch (op2) {
+                    case 0 -> mem.flushEl2();
+                    case 1, 5 -> mem.flushVa(va, -1, true);
+                    case 4, 6 -> mem.flushEl10();
+                    default -> throw SyncException.undefined(cpu.pc);
+                }
+            } else if ((crm == 0 || crm == 4) && (op2 == 1 || op2 == 5)) {
+                return; // IPAS2E1(IS), IPAS2LE1(IS): no stage-2 entries exist
+            } else {
+                throw SyncException.undefined(cpu.pc);
+            }
+        } else {
+            throw SyncException.undefined(cpu.pc);
+        }
+        if (shareable && cpu.tlbBroadcast != null) {
+            cpu.tlbBroadcast.invalidateOthers(cpu);
+        }
+    }
+
+    /**
+     * AT: op1=0: S1E1R, S1E1W, S1E0R, S1E0W (op2 0-3); op1=4 (EL2): S1E2R, S1E2W (op2 0-1) and S12E1R/W,
+     * S12E0R/W (op2 4-7), which equal the stage-1 forms without stage 2. The result goes to PAR_EL1.
+     */
+    private static void at(Cpu cpu, int op1, int op2, long va) {
+        SysRegAccess.atLeast(cpu, 1);
+        boolean write = (op2 & 1) != 0;
+        int accessEl;
+        boolean el2 = false;
+        if (op1 == 0 && op2 < 4) {
+            accessEl = op2 < 2 ? 1 : 0;
+        } else if (op1 == 4 && cpu.model.has(Feature.EL2) && op2 != 2 && op2 != 3) {
+            SysRegAccess.atLeast(cpu, 2);
+            el2 = op2 < 2;
+            accessEl = el2 ? 2 : op2 < 6 ? 1 : 0;
+        } else {
+            throw SyncException.undefined(cpu.pc);
+        }
+        cpu.sys.parEl1 = cpu.memory.mmu().addressTranslate(cpu, va, write, accessEl, el2);
+    }
+}

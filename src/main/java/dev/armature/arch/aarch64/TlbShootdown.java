@@ -1,0 +1,55 @@
+package dev.armature.arch.aarch64;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link TlbBroadcast} for vCPUs sharing one physical memory: every target gets a flush request and the
+ * source waits until each target has served it or is not executing ({@link Cpu#executing} false: it serves pending
+ * requests when its run loop starts). While waiting the source serves its own requests, so two vCPUs
+ * broadcasting at once cannot deadlock.
+ */
+public final class TlbShootdown implements TlbBroadcast {
+    private final List<Cpu> cpus = new CopyOnWriteArrayList<>();
+
+    /** Adds a vCPU to the domain and points its {@link Cpu#tlbBroadcast} here. */
+    public void add(Cpu cpu) {
+        cpus.add(cpu);
+        cpu.tlbBroadcast = this;
+    }
+
+    /** Removes a vCPU that no longer runs (e.g. replaced by a fresh Cpu at power-on). */
+    public void remove(Cpu cpu) {
+        cpus.remove(cpu);
+        if (cpu.tlbBroadcast == this) {
+            cpu.tlbBroadcast = null;
+        }
+    }
+
+    @Override
+    public void invalidateOthers(Cpu source) {
+        Cpu[] targets = cpus.toArray(new Cpu[0]);
+        long[] tickets = new long[targets.length];
+        for (int i = 0; i < tickets.length; i++) {
+            Cpu c = targets[i];
+            if (c != source) {
+                tickets[i] = c.memory.requestFlush();
+            }
+        }
+        for (int i = 0; i < tickets.length; i++) {
+            Cpu c = targets[i];
+            int spins = 0;
+            while (c != source && !c.memory.flushServed(tickets[i]) && c.executing) {
+                source.memory.serviceFlushRequests();
+                if (++spins < 100) {
+                    Thread.onSpinWait();
+                } else if (spins < 1000) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        }
+    }
+}

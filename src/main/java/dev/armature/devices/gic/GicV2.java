@@ -1,0 +1,347 @@
+package dev.armature.devices.gic;
+
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.SyncException;
+
+import java.util.List;
+
+/**
+ * A GICv2 without the Security Extensions, as QEMU 7.2's {@code virt} board has it: 288 INTIDs (256 SPIs),
+ * up to 8 CPUs, 8 priority bits, distributor at 0x0800_0000 and memory-mapped CPU interface at 0x0801_0000.
+ *
+ * <p>Values observed on QEMU 7.2 (tools/qemu-probes/gic): GICD_TYPER = ITLinesNumber 8 | (CPUs-1) << 5, GICD_IIDR
+ * = 0x43b, GICC_IIDR = 0x2043b, ICPIDR2 = 0x2b; SGIs always enabled (GICD_ISENABLER0[15:0] reads 1, writes
+ * ignored); SGI pending bits change only through GICD_SGIR/SPENDSGIR/CPENDSGIR; PPIs are level-sensitive at
+ * reset and configurable; GICC_BPR resets to 0 and GICC_ABPR to 1 (their minimums); GICC_CTLR implements
+ * EnableGrp0/1, AckCtl, FIQEn, CBPR and EOImode (bit 9). The register frames are 4 KiB (distributor) and 8 KiB
+ * (CPU interface, GICC_DIR at 0x1000) inside the 64 KiB the device tree declares; beyond them QEMU aborts.
+ *
+ * <p>Groups: with no Security Extensions every access is Secure, so GICD_IGROUPR is writable and GICC_IAR
+ * acknowledges Group 0. Linux leaves everything in Group 0 and enables it with GICD_CTLR = 1, GICC_CTLR = 1
+ * (FIQEn = 0, so Group 0 is signalled as IRQ). Guests that move interrupts to Group 1 use GICC_AIAR/AEOIR/
+ * ABPR/AHPPIR, or GICC_IAR with AckCtl.
+ *
+ * <p>Deliberate differences from QEMU: ITARGETSR bits of CPUs that do not exist are RAZ/WI (the architecture's
+ * rule; QEMU keeps them), and the aliased Group 1 registers work as the architecture describes (QEMU reads
+ * GICC_AIAR as 0). GICD_SGIR.NSATT exists only with the Security Extensions and is ignored.
+ *
+ * <p>Locking: see {@link Gic}.
+ */
+public final class GicV2 extends Gic {
+    public static final long DIST_BASE = 0x0800_0000L;
+    public static final long CPU_BASE = 0x0801_0000L;
+    /** Implemented sizes of the two frames. */
+    public static final long DIST_SIZE = 0x1000;
+    public static final long CPU_SIZE = 0x2000;
+    /** Sizes the device tree declares (QEMU's values). */
+    public static final long DT_FRAME_SIZE = 0x1_0000;
+    public static final int MAX_CPUS = 8;
+    public static final int INTERRUPTS = 288;
+    static final int GICD_IIDR = 0x43b;
+    static final int GICC_IIDR = 0x0002_043b;
+    /** PIDR4-7, PIDR0-3, CIDR0-3 at GICD 0xFD0-0xFFC (ICPIDR2 = 0x2b: architecture version 2). */
+    private static final int[] IDS = {0x04, 0, 0, 0, 0x90, 0xb4, 0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+
+    /** GICD_ITARGETSR of each SPI: a CPU bit mask. Set by resetVersionState(), which the Gic constructor calls. */
+    private byte[] targets;
+    private final int allCpus;
+    private final List<MmioWindow> windows;
+
+    /**
+     * A GICv2 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
+     *
+     * @throws IllegalArgumentException with QEMU's message if more than 8 CPUs are asked for
+     */
+    public GicV2(int nCpus) {
+        super(checkCount(nCpus), INTERRUPTS, 8, 0, false);
+        allCpus = (1 << nCpus) - 1;
+        windows = List.of(new MmioWindow("gic-dist", DIST_BASE, DIST_SIZE, new Distributor()),
+                new MmioWindow("gic-cpu", CPU_BASE, CPU_SIZE, new CpuInterface()));
+    }
+
+    @Override
+    void resetVersionState() {
+        targets = new byte[INTERRUPTS];
+        for (Bits b : banked) {
+            b.enabled[0] = 0xffff; // SGIs cannot be disabled
+        }
+    }
+
+    private static int checkCount(int nCpus) {
+        if (nCpus < 1) {
+            throw new IllegalArgumentException("a GIC needs at least one CPU");
+        }
+        if (nCpus > MAX_CPUS) {
+            throw new IllegalArgumentException(String.format(
+                    "Number of SMP CPUs requested (%d) exceeds max CPUs supported by machine 'mach-virt' (%d)",
+                    nCpus, MAX_CPUS));
+        }
+        return nCpus;
+    }
+
+    @Override
+    public int version() {
+        return 2;
+    }
+
+    @Override
+    boolean targets(int intid, int cpu) {
+        return (targets[intid] >> cpu & 1) != 0;
+    }
+
+    @Override
+    boolean group0IsFiq(int cpu) {
+        return cpuIf[cpu].fiqEn;
+    }
+
+    @Override
+    public GicCpuInterface cpuInterface(int cpu) {
+        checkCpu(cpu);
+        return NO_SYSTEM_REGISTERS;
+    }
+
+    @Override
+    public List<MmioWindow> mmioWindows() {
+        return windows;
+    }
+
+    @Override
+    public GicDeviceTree deviceTree() {
+        return new GicDeviceTree("arm,cortex-a15-gic", List.of(DIST_BASE, DT_FRAME_SIZE, CPU_BASE, DT_FRAME_SIZE),
+                GicDeviceTree.INTERRUPT_CELLS, 0, allCpus << 8);
+    }
+
+    @Override
+    public long affinity(int cpu) {
+        checkCpu(cpu);
+        return cpu; // 8 CPUs per cluster and at most 8 CPUs: Aff0 = index
+    }
+
+    /** GICD_SGIR: sends SGI {@code value[3:0]} from {@code source} to the filtered target list. */
+    private void sendSgi(int source, int value) {
+        int sgi = value & 0xf;
+        int list = switch ((value >>> 24) & 3) {
+            case 0 -> (value >>> 16) & 0xff;
+            case 1 -> allCpus & ~(1 << source);
+            case 2 -> 1 << source;
+            default -> 0; // reserved filter: no SGI
+        };
+        list &= allCpus;
+        for (int t = 0; list != 0; t++, list >>>= 1) {
+            if ((list & 1) != 0) {
+                setSgiSources(t, sgi, sgiSources[t][sgi] | 1 << source);
+                update(t);
+            }
+        }
+    }
+
+    /** HPPIR value: the INTID with a GICv2 SGI's lowest pending source in bits 12:10. */
+    private int withSource(int cpu, int intid) {
+        return intid < 16 ? intid | Integer.numberOfTrailingZeros(sgiSources[cpu][intid]) << 10 : intid;
+    }
+
+    /** The distributor frame (GICD_*). SGI/PPI registers are banked for the accessing CPU. */
+    private final class Distributor extends RegisterWindow {
+        Distributor() {
+            super(GicV2.this, DIST_BASE);
+        }
+
+        @Override
+        int cpu(long offset) {
+            return accessingCpu(DIST_BASE + offset);
+        }
+
+        @Override
+        int readWord(int cpu, int off) {
+            if (off == 0x000) {
+                return distGroupEnable;
+            } else if (off == 0x004) {
+                return (words - 1) | (nCpus - 1) << 5;
+            } else if (off == 0x008) {
+                return GICD_IIDR;
+            } else if (off >= 0x080 && off < 0x400) {
+                return readBits(BitReg.values()[(off - 0x080) >> 7], cpu, (off & 0x7f) >> 2);
+            } else if (off >= 0x400 && off < 0x800) {
+                int word = 0;
+                for (int i = 0, intid = off - 0x400; i < 4 && intid + i < nIrqs; i++) {
+                    word |= priority(cpu, intid + i) << (8 * i);
+                }
+                return word;
+            } else if (off >= 0x800 && off < 0xc00) {
+                int intid = off - 0x800;
+                if (intid < 32) {
+                    return 0x0101_0101 << cpu; // SGIs and PPIs target the reading CPU only
+                }
+                int word = 0;
+                for (int i = 0; i < 4 && intid + i < nIrqs; i++) {
+                    word |= (targets[intid + i] & 0xff) << (8 * i);
+                }
+                return word;
+            } else if (off >= 0xc00 && off < 0xd00) {
+                return readConfig(cpu, (off - 0xc00) >> 2);
+            } else if (off >= 0xf10 && off < 0xf30) {
+                int sgi = (off & 0xf);
+                int word = 0;
+                for (int i = 0; i < 4; i++) {
+                    word |= (sgiSources[cpu][sgi + i] & 0xff) << (8 * i);
+                }
+                return word;
+            } else if (off >= 0xfd0) {
+                return idRegister(IDS, off - 0xfd0);
+            }
+            return 0;
+        }
+
+        @Override
+        void writeWord(int cpu, int off, int value, int byteMask) {
+            if (off == 0x000) {
+                distGroupEnable = value & byteMask & 3;
+                updateAll();
+            } else if (off >= 0x080 && off < 0x400) {
+                BitReg reg = BitReg.values()[(off - 0x080) >> 7];
+                int n = (off & 0x7f) >> 2;
+                boolean sgiFixed = n == 0 && reg != BitReg.GROUP && reg != BitReg.SET_ACTIVE
+                        && reg != BitReg.CLEAR_ACTIVE;
+                writeBits(reg, cpu, n, value, byteMask, sgiFixed ? 0xffff : 0);
+            } else if (off >= 0x400 && off < 0x800) {
+                int intid = off - 0x400;
+                for (int i = 0; i < 4 && intid + i < nIrqs; i++) {
+                    if ((byteMask >>> (8 * i) & 0xff) != 0) {
+                        setPriority(cpu, intid + i, value >>> (8 * i) & 0xff);
+                    }
+                }
+                updateFor(cpu, intid);
+            } else if (off >= 0x820 && off < 0xc00) {
+                int intid = off - 0x800;
+                for (int i = 0; i < 4 && intid + i < nIrqs; i++) {
+                    if ((byteMask >>> (8 * i) & 0xff) != 0) {
+                        targets[intid + i] = (byte) (value >>> (8 * i) & allCpus);
+                    }
+                }
+                updateAll();
+            } else if (off >= 0xc00 && off < 0xd00) {
+                writeConfig(cpu, (off - 0xc00) >> 2, value, byteMask);
+            } else if (off == 0xf00) {
+                sendSgi(cpu, value & byteMask);
+            } else if (off >= 0xf10 && off < 0xf30) {
+                int sgi = off & 0xf;
+                boolean set = off >= 0xf20;
+                for (int i = 0; i < 4; i++) {
+                    if ((byteMask >>> (8 * i) & 0xff) != 0) {
+                        int bits = value >>> (8 * i) & allCpus;
+                        int old = sgiSources[cpu][sgi + i] & 0xff;
+                        setSgiSources(cpu, sgi + i, set ? old | bits : old & ~bits);
+                    }
+                }
+                update(cpu);
+            }
+        }
+    }
+
+    /** The memory-mapped CPU interface (GICC_*), banked for the accessing CPU. */
+    private final class CpuInterface extends RegisterWindow {
+        CpuInterface() {
+            super(GicV2.this, CPU_BASE);
+        }
+
+        @Override
+        int cpu(long offset) {
+            return accessingCpu(CPU_BASE + offset);
+        }
+
+        @Override
+        int readWord(int cpu, int off) {
+            CpuInterfaceState ci = cpuIf[cpu];
+            return switch (off) {
+                case 0x00 -> ci.groupEnable | (ci.ackCtl ? 4 : 0) | (ci.fiqEn ? 8 : 0) | (ci.cbpr ? 0x10 : 0)
+                        | (ci.eoiModeSplit ? 0x200 : 0);
+                case 0x04 -> ci.pmr();
+                case 0x08 -> ci.bpr0();
+                case 0x0c -> readIar(cpu, false);
+                case 0x14 -> Math.min(ci.runningPriority(), 0xff);
+                case 0x18 -> highestPendingId(cpu, false);
+                case 0x1c -> ci.bpr1();
+                case 0x20 -> readIar(cpu, true);
+                case 0x28 -> highestPendingId(cpu, true);
+                case 0xd0, 0xd4, 0xd8, 0xdc -> ci.apr(0, (off - 0xd0) >> 2);
+                case 0xfc -> GICC_IIDR;
+                default -> 0;
+            };
+        }
+
+        @Override
+        void writeWord(int cpu, int off, int value, int byteMask) {
+            CpuInterfaceState ci = cpuIf[cpu];
+            int v = value & byteMask;
+            switch (off) {
+                case 0x00 -> {
+                    ci.groupEnable = v & 3;
+                    ci.ackCtl = (v & 4) != 0;
+                    ci.fiqEn = (v & 8) != 0;
+                    ci.cbpr = (v & 0x10) != 0;
+                    ci.eoiModeSplit = (v & 0x200) != 0;
+                }
+                case 0x04 -> ci.setPmr(v);
+                case 0x08 -> ci.setBpr0(v);
+                case 0x10, 0x24 -> endOfInterrupt(cpu, v & 0x3ff);
+                case 0x1c -> ci.setBpr1(v);
+                case 0xd0, 0xd4, 0xd8, 0xdc -> ci.setApr(0, (off - 0xd0) >> 2, v);
+                case 0x1000 -> deactivate(cpu, v & 0x3ff);
+                default -> {
+                    return; // read-only or reserved
+                }
+            }
+            update(cpu);
+        }
+
+        /** GICC_IAR (group 0 view, Group 1 too with AckCtl) or GICC_AIAR ({@code aliased}: Group 1). */
+        private int readIar(int cpu, boolean aliased) {
+            int intid = signallable(cpu);
+            if (intid < 0) {
+                return SPURIOUS;
+            }
+            int group = group(cpu, intid);
+            if (aliased && group == 0) {
+                return SPURIOUS;
+            }
+            if (!aliased && group == 1 && !cpuIf[cpu].ackCtl) {
+                return SPURIOUS_GROUP1;
+            }
+            return acknowledge(cpu, intid, true);
+        }
+
+        /** GICC_HPPIR / GICC_AHPPIR, with the same group rules as the acknowledge registers. */
+        private int highestPendingId(int cpu, boolean aliased) {
+            int intid = highestPending(cpu);
+            if (intid < 0) {
+                return SPURIOUS;
+            }
+            int group = group(cpu, intid);
+            if (aliased && group == 0) {
+                return SPURIOUS;
+            }
+            if (!aliased && group == 1 && !cpuIf[cpu].ackCtl) {
+                return SPURIOUS_GROUP1;
+            }
+            return withSource(cpu, intid);
+        }
+    }
+
+    /** GICv2 has no system-register CPU interface: every ICC_* access is UNDEFINED. */
+    private static final GicCpuInterface NO_SYSTEM_REGISTERS = new GicCpuInterface() {
+        @Override
+        public boolean hasSystemRegisters() {
+            return false;
+        }
+
+        @Override
+        public long readSysReg(Cpu cpu, int key) {
+            throw SyncException.undefined(cpu.pc);
+        }
+
+        @Override
+        public void writeSysReg(Cpu cpu, int key, long value) {
+            throw SyncException.undefined(cpu.pc);
+        }
+    };
+}

@@ -1,0 +1,70 @@
+package dev.armature.devices.gic;
+
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.devices.InterruptLine;
+
+import java.util.List;
+
+/**
+ * The interrupt controller as the board, the generic timer and devices see it, whatever its version.
+ *
+ * <p>Interrupt numbers are GIC INTIDs: 0-15 SGIs, 16-31 PPIs (banked per CPU), 32 and up SPIs. Device-tree
+ * specifiers number SPIs from 0 ({@code <0 n flags>} is INTID 32 + n) and PPIs from 0 ({@code <1 n flags>} is
+ * INTID 16 + n). All methods are thread-safe.
+ */
+public interface InterruptController {
+    /** Architecture version: 2 or 3. */
+    int version();
+
+    int cpuCount();
+
+    /** Number of INTIDs implemented (SGIs + PPIs + SPIs), as GICD_TYPER.ITLinesNumber advertises it. */
+    int interruptCount();
+
+    /**
+     * Drives the input line of an SPI (INTID 32 up). Edge-triggered interrupts become pending on a rising
+     * edge; level-sensitive ones are pending while the line is high.
+     */
+    void setLevel(int intid, boolean level);
+
+    /** {@link #setLevel} with the SPI numbered as in the device tree (INTID = 32 + spi). */
+    default void setSpiLevel(int spi, boolean level) {
+        setLevel(32 + spi, level);
+    }
+
+    /** A device's wire to SPI {@code spi} (numbered as in the device tree). */
+    default InterruptLine spiLine(int spi) {
+        if (spi < 0 || 32 + spi >= interruptCount()) {
+            throw new IllegalArgumentException("SPI " + spi + " does not exist (0.." + (interruptCount() - 33) + ")");
+        }
+        return level -> setSpiLevel(spi, level);
+    }
+
+    /** Drives the input line of a PPI (INTID 16-31) of one CPU, e.g. the generic timer's INTID 27 and 30. */
+    void setPrivateLevel(int cpu, int intid, boolean level);
+
+    /** Returns every register to its reset value (system reset); input line levels are kept. */
+    void reset();
+
+    /**
+     * Attaches the Cpu object vCPU {@code cpu} runs with, whose {@code setInterruptLines} the GIC drives; call it
+     * again whenever the vCPU gets a new Cpu (power-on). The current IRQ/FIQ levels are driven onto it at once.
+     */
+    void connect(int cpu, Cpu target);
+
+    /** The CPU interface of vCPU {@code cpu}, for the ICC_* system registers. */
+    GicCpuInterface cpuInterface(int cpu);
+
+    /** The register windows to map, at QEMU virt's addresses. */
+    List<MmioWindow> mmioWindows();
+
+    /** Data for the device-tree node. */
+    GicDeviceTree deviceTree();
+
+    /**
+     * The MPIDR_EL1 affinity fields QEMU's virt gives vCPU {@code cpu} (Aff3 in bits 39:32, Aff2..Aff0 in bits
+     * 23:0): 16 CPUs per Aff1 cluster with GICv3, 8 with GICv2 (so Aff0 = index for up to 8 CPUs). The device
+     * tree {@code cpu@N} {@code reg} and MPIDR_EL1 must use the same values.
+     */
+    long affinity(int cpu);
+}

@@ -1,0 +1,24 @@
+package dev.armature.devices.virtio;
+
+/** A virtio device model behind a transport (Virtual I/O Device (VIRTIO) Version 1.2, chapter 5). */
+public interface VirtioDevice {
+    /** Device ID (virtio 1.2 section 5): 3 = console, 0 = none. */
+    int deviceId();
+
+    /** Feature bits the device offers (the transport adds VIRTIO_F_VERSION_1 where it applies). */
+    long features();
+
+    int queueCount();
+
+    /** The largest queue size the device accepts (QueueNumMax). */
+    int queueMaxSize();
+
+    /** Device-specific configuration space, read at {@code offset} (little-endian). */
+    long readConfig(int offset, int size);
+
+    /** The driver made buffers available on queue {@code index} and notified the device. */
+    void notify(int index, VirtQueue queue);
+
+    /** The driver reset the device (status written as zero). */
+    void reset();
+}

@@ -1,0 +1,8 @@
+package dev.armature.machine;
+
+/** The board cannot boot what it was given (image does not fit in RAM, bad -dtb, ...); the message says why. */
+public final class BootException extends Exception {
+    public BootException(String message) {
+        super(message);
+    }
+}

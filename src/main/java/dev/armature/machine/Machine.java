@@ -1,0 +1,209 @@
+package dev.armature.machine;
+
+import dev.armature.accel.Accelerator;
+import dev.armature.accel.CpuExecutor;
+import dev.armature.accel.interp.InterpreterAccelerator;
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.ExceptionHook;
+import dev.armature.devices.psci.PowerController;
+import dev.armature.memory.PhysicalMemory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A running machine: its vCPUs and their threads, and the events that end or restart a run. Front ends call
+ * {@link #run}, which returns the process exit status once the guest powers off (0), exits through the test
+ * device (its status), or a vCPU fails on a host error (1).
+ *
+ * <p>A system reset stops every vCPU thread, asks the board to reload its boot images, and powers on CPU0 at
+ * the boot entry with the others off; with {@code noReboot} a reset ends the run with status 0 instead (as
+ * QEMU's {@code -no-reboot} does).
+ */
+public final class Machine implements PowerController {
+    /** Reloads boot images into RAM and returns CPU0's entry point. */
+    @FunctionalInterface
+    public interface Reloader {
+        long reload();
+    }
+
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final Reloader reloader;
+    private final boolean noReboot;
+    private final DebugLog log;
+    private final PhysicalMemory mem;
+    private final DecodeCache decodeCache;
+    private volatile Accelerator accelerator;
+
+    private final Object events = new Object();
+    private volatile boolean stopping;
+    private boolean resetRequested;
+    private Integer exitStatus;
+    private int resets;
+
+    /**
+     * @param hookFor the exception hook each vCPU's CPUs get (the PSCI firmware, needing this machine)
+     */
+    public Machine(PhysicalMemory mem, CpuModel model, int smp, Function<Machine, ExceptionHook> hookFor,
+                   Reloader reloader, boolean noReboot, DebugLog log) {
+        this.reloader = reloader;
+        this.noReboot = noReboot;
+        this.log = log;
+        this.mem = mem;
+        this.decodeCache = new DecodeCache(model);
+        this.accelerator = new InterpreterAccelerator(decodeCache);
+        ExceptionHook hook = hookFor.apply(this);
+        for (int i = 0; i < smp; i++) {
+            vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, log));
+        }
+    }
+
+    /**
+     * Selects how vCPUs execute ({@code -accel}: {@code tcg[,...]} or {@code interp}); call before {@link #run}.
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code option}
+     */
+    public void useAccelerator(String option) {
+        accelerator = Accelerator.create(option, mem, decodeCache);
+    }
+
+    /** An executor of the selected accelerator, for one vCPU thread. */
+    CpuExecutor newExecutor() {
+        return accelerator.newExecutor();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Boots and runs until the guest ends the run; returns the exit status. */
+    public int run() throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (true) {
+            long entry = reloader.reload();
+            stopping = false;
+            vcpus.getFirst().powerOn(entry, 0, 1);
+            for (Vcpu v : vcpus) {
+                v.start();
+            }
+            boolean reset;
+            synchronized (events) {
+                while (exitStatus == null && !resetRequested) {
+                    events.wait();
+                }
+                reset = exitStatus == null;
+                resetRequested = false;
+            }
+            stopAll();
+            if (!reset) {
+                summary(t0);
+                return exitStatus;
+            }
+            resets++;
+        }
+    }
+
+    /** The current Cpu of vCPU {@code index} (null while it has never been powered on). */
+    public Cpu cpu(int index) {
+        return vcpus.get(index).cpu();
+    }
+
+    /** Ends the run with {@code status} (test device exit, console quit). Any thread. */
+    public void exit(int status) {
+        synchronized (events) {
+            if (exitStatus == null) {
+                exitStatus = status;
+            }
+            events.notifyAll();
+        }
+        requestStop();
+    }
+
+    void vcpuFailed(int index, long pc, Throwable e) {
+        System.err.printf("armature: internal error on vCPU %d at guest PC 0x%x: %s%n", index, pc, e);
+        if (log.on(DebugLog.Item.HOST)) {
+            e.printStackTrace();
+        }
+        exit(1);
+    }
+
+    private void requestStop() {
+        stopping = true;
+        for (Vcpu v : vcpus) {
+            Cpu c = v.cpu();
+            if (c != null) {
+                c.requestExit(Cpu.EXIT_STOP);
+            }
+            synchronized (v) {
+                v.notifyAll();
+            }
+        }
+    }
+
+    private void stopAll() throws InterruptedException {
+        requestStop();
+        for (Vcpu v : vcpus) {
+            v.stop();
+            v.powerOff();
+        }
+    }
+
+    private void summary(long t0) {
+        if (log.on(DebugLog.Item.SUMMARY)) {
+            long insns = 0;
+            for (Vcpu v : vcpus) {
+                insns += v.instructions();
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            log.log(String.format("armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), %d reset(s), "
+                    + "exit status %d", vcpus.size(), insns, s, insns / s / 1e6, resets, exitStatus));
+            String report = accelerator.report();
+            if (!report.isEmpty()) {
+                log.log(report.stripTrailing());
+            }
+        }
+    }
+
+    // ---- PowerController (PSCI) ----
+
+    @Override
+    public int cpuCount() {
+        return vcpus.size();
+    }
+
+    @Override
+    public int cpuOn(int index, long entry, long context, int el) {
+        return vcpus.get(index).powerOn(entry, context, el);
+    }
+
+    @Override
+    public void cpuOff(Cpu self) {
+        vcpus.get(self.index).powerOff();
+    }
+
+    @Override
+    public int affinityInfo(int index) {
+        return vcpus.get(index).affinityInfo();
+    }
+
+    @Override
+    public void systemOff() {
+        exit(0);
+    }
+
+    @Override
+    public void systemReset() {
+        if (noReboot) {
+            exit(0);
+            return;
+        }
+        synchronized (events) {
+            resetRequested = true;
+            events.notifyAll();
+        }
+        requestStop();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.armature.machine;
+
+import dev.armature.arch.aarch64.CpuModel;
+
+/**
+ * The configuration of a {@code virt} board, as the command line gives it.
+ *
+ * @param ramSize            bytes of RAM at {@link VirtMemoryMap#RAM_BASE}
+ * @param smp                number of vCPUs
+ * @param cpuModel           the {@code -cpu} model
+ * @param gicVersion         2 or 3: the interrupt controller version the device tree describes
+ * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
+ * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
+ */
+public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, int virtioMmioVersion,
+                         VirtioSerial virtioSerial) {
+    /** Whether a virtio console is present, and what its port is connected to. */
+    public enum VirtioSerial {
+        /** No virtio-serial device. */
+        NONE,
+        /** A virtio-serial device whose console port has no backend: output is discarded. */
+        UNCONNECTED,
+        /** kvm-unit-tests' exit channel: a virtconsole on a {@code testdev} chardev. */
+        TESTDEV
+    }
+
+    /** CPUs a GICv2 can address (its target lists are 8 bits wide). */
+    public static final int MAX_CPUS_GICV2 = 8;
+    /** CPUs QEMU 7.2's virt fits in its first GICv3 redistributor region. */
+    public static final int MAX_CPUS_GICV3 = 123;
+
+    public VirtConfig {
+        if (ramSize <= 0 || ramSize > VirtMemoryMap.MAX_RAM_SIZE || (ramSize & 0xfff) != 0) {
+            throw new IllegalArgumentException("RAM size must be a non-zero multiple of 4 KiB up to 255 GiB");
+        }
+        if (gicVersion != 2 && gicVersion != 3) {
+            throw new IllegalArgumentException("gic-version must be 2 or 3");
+        }
+        int max = gicVersion == 2 ? MAX_CPUS_GICV2 : MAX_CPUS_GICV3;
+        if (smp < 1 || smp > max) {
+            throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
+                    + " supports 1 to " + max + " CPUs");
+        }
+        if (virtioSerial == null) {
+            throw new IllegalArgumentException("virtioSerial must not be null");
+        }
+        if (virtioMmioVersion != 1 && virtioMmioVersion != 2) {
+            throw new IllegalArgumentException("virtio-mmio version must be 1 or 2");
+        }
+    }
+
+    public static VirtConfig defaults() {
+        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, 1, VirtioSerial.NONE);
+    }
+}

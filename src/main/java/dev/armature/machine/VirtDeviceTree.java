@@ -1,0 +1,143 @@
+package dev.armature.machine;
+
+import dev.armature.machine.fdt.FdtNode;
+
+import java.util.random.RandomGenerator;
+
+import static dev.armature.machine.VirtMemoryMap.*;
+
+/**
+ * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
+ * models: memory, CPUs, PSCI, the generic timer, the PL011 and its clock, the 32 virtio-mmio slots, /chosen.
+ *
+ * <p>Nodes for hardware Armature does not model (flash, GIC, PL031, PL061, fw-cfg, PCIe, PMU, platform bus)
+ * are left out rather than described falsely; the GIC node and the root {@code interrupt-parent} belong with
+ * the GIC model.
+ */
+public final class VirtDeviceTree {
+    private static final int PHANDLE_CLOCK = 0x8000;
+    private static final int PHANDLE_FIRST_CPU = 0x8001;
+    private static final int GIC_SPI = 0;
+    private static final int GIC_PPI = 1;
+    private static final int IRQ_EDGE_RISING = 1;
+    private static final int IRQ_LEVEL_HIGH = 4;
+
+    /** What /chosen carries for a boot. */
+    public record Chosen(String bootargs, long initrdStart, long initrdEnd) {
+        public static final Chosen NONE = new Chosen(null, 0, 0);
+
+        public boolean hasInitrd() {
+            return initrdEnd > initrdStart;
+        }
+    }
+
+    private VirtDeviceTree() {
+    }
+
+    public static FdtNode build(VirtConfig cfg, String psciMethod, Chosen chosen, RandomGenerator seeds) {
+        FdtNode root = new FdtNode("");
+        root.setStrings("compatible", "linux,dummy-virt");
+        root.setStrings("model", "linux,dummy-virt");
+        root.setCells("#address-cells", 2);
+        root.setCells("#size-cells", 2);
+
+        root.addChild("psci")
+                .setStrings("compatible", "arm,psci-1.0", "arm,psci-0.2", "arm,psci")
+                .setStrings("method", psciMethod)
+                .setCells("cpu_suspend", 0xc400_0001)
+                .setCells("cpu_off", 0x8400_0002)
+                .setCells("cpu_on", 0xc400_0003)
+                .setCells("migrate", 0xc400_0005);
+
+        root.addChild(String.format("memory@%x", RAM_BASE))
+                .setStrings("device_type", "memory")
+                .setU64("reg", RAM_BASE, cfg.ramSize());
+
+        addCpus(root, cfg);
+
+        int cpuMask = cfg.gicVersion() == 2 ? ((1 << cfg.smp()) - 1) << 8 : 0;
+        int[] timer = new int[TIMER_PPIS.length * 3];
+        for (int i = 0; i < TIMER_PPIS.length; i++) {
+            timer[i * 3] = GIC_PPI;
+            timer[i * 3 + 1] = TIMER_PPIS[i];
+            timer[i * 3 + 2] = cpuMask | IRQ_LEVEL_HIGH;
+        }
+        root.addChild("timer")
+                .setStrings("compatible", "arm,armv8-timer", "arm,armv7-timer")
+                .setEmpty("always-on")
+                .setCells("interrupts", timer);
+
+        root.addChild("apb-pclk")
+                .setStrings("compatible", "fixed-clock")
+                .setCells("#clock-cells", 0)
+                .setCells("clock-frequency", 24_000_000)
+                .setStrings("clock-output-names", "clk24mhz")
+                .setCells("phandle", PHANDLE_CLOCK);
+
+        String uart = String.format("pl011@%x", UART_BASE);
+        root.addChild(uart)
+                .setStrings("compatible", "arm,pl011", "arm,primecell")
+                .setU64("reg", UART_BASE, UART_SIZE)
+                .setCells("interrupts", GIC_SPI, UART_SPI, IRQ_LEVEL_HIGH)
+                .setCells("clocks", PHANDLE_CLOCK, PHANDLE_CLOCK)
+                .setStrings("clock-names", "uartclk", "apb_pclk");
+
+        for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
+            root.addChild(String.format("virtio_mmio@%x", virtioBase(slot)))
+                    .setStrings("compatible", "virtio,mmio")
+                    .setU64("reg", virtioBase(slot), VIRTIO_STRIDE)
+                    .setCells("interrupts", GIC_SPI, VIRTIO_SPI + slot, IRQ_EDGE_RISING)
+                    .setEmpty("dma-coherent");
+        }
+
+        FdtNode ch = root.addChild("chosen");
+        ch.setStrings("stdout-path", "/" + uart);
+        applyChosen(ch, chosen);
+        byte[] rng = new byte[32];
+        seeds.nextBytes(rng);
+        ch.set("rng-seed", rng);
+        ch.setU64("kaslr-seed", seeds.nextLong());
+        return root;
+    }
+
+    /** Sets bootargs and the initrd range in a /chosen node (ours, or one from a {@code -dtb} blob). */
+    public static void applyChosen(FdtNode chosenNode, Chosen chosen) {
+        if (chosen.bootargs() != null) {
+            chosenNode.setStrings("bootargs", chosen.bootargs());
+        }
+        if (chosen.hasInitrd()) {
+            setAddress(chosenNode, "linux,initrd-start", chosen.initrdStart());
+            setAddress(chosenNode, "linux,initrd-end", chosen.initrdEnd());
+        }
+    }
+
+    /** One cell when the value fits, as QEMU writes these; two otherwise (Linux reads either). */
+    private static void setAddress(FdtNode node, String name, long value) {
+        if (value >>> 32 == 0) {
+            node.setCells(name, (int) value);
+        } else {
+            node.setU64(name, value);
+        }
+    }
+
+    private static void addCpus(FdtNode root, VirtConfig cfg) {
+        FdtNode cpus = root.addChild("cpus");
+        cpus.setCells("#address-cells", 1);
+        cpus.setCells("#size-cells", 0);
+        FdtNode cluster = cpus.addChild("cpu-map").addChild("socket0").addChild("cluster0");
+        for (int i = 0; i < cfg.smp(); i++) {
+            cluster.addChild("core" + i).setCells("cpu", PHANDLE_FIRST_CPU + i);
+        }
+        for (int i = 0; i < cfg.smp(); i++) {
+            FdtNode cpu = cpus.addChild("cpu@" + Integer.toHexString(i));
+            cpu.setStrings("device_type", "cpu");
+            // QEMU 7.2 names both cortex-a57 and max "arm,cortex-a57" in the tree.
+            cpu.setStrings("compatible", "arm,cortex-a57");
+            if (cfg.smp() > 1) {
+                cpu.setStrings("enable-method", "psci"); // QEMU omits it for a single CPU
+            }
+            cpu.setCells("reg", i);
+            cpu.setCells("phandle", PHANDLE_FIRST_CPU + i);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.armature.machine;
+
+/** Addresses and interrupt numbers of QEMU 7.2's {@code virt} board that Armature models. */
+public final class VirtMemoryMap {
+    public static final long RAM_BASE = 0x4000_0000L;
+    public static final long UART_BASE = 0x0900_0000L;
+    public static final long UART_SIZE = 0x1000;
+    public static final int UART_SPI = 1;
+    public static final long VIRTIO_BASE = 0x0a00_0000L;
+    public static final long VIRTIO_STRIDE = 0x200;
+    public static final int VIRTIO_COUNT = 32;
+    public static final int VIRTIO_SPI = 16;
+
+    /** Generic timer PPIs (secure physical, non-secure physical, virtual, hypervisor), as PPI numbers. */
+    public static final int[] TIMER_PPIS = {13, 14, 11, 10};
+
+    /** QEMU's {@code -m} default. */
+    public static final long DEFAULT_RAM_SIZE = 128L << 20;
+    /** RAM must end below the PCIe ECAM at 0x40_1000_0000 (QEMU's limit is 255 GiB). */
+    public static final long MAX_RAM_SIZE = 255L << 30;
+
+    private VirtMemoryMap() {
+    }
+
+    public static long virtioBase(int slot) {
+        return VIRTIO_BASE + slot * VIRTIO_STRIDE;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.armature.tools.difftest;
+
+/**
+ * One differential test case: the instruction words to run and the state they start from. {@code window} is the
+ * initial content of the scratch window, or null when the case does not touch memory (then the window is
+ * neither initialised nor compared). {@code v} holds V0..V31 (low half at 2n, high at 2n+1) for cases that use
+ * the SIMD&amp;FP registers (they always use memory too), or null.
+ *
+ * @param x    X0..X30
+ * @param sp   SP_EL0
+ * @param nzcv NZCV in bits 31..28
+ */
+public record TestCase(String kind, int[] words, long[] x, long sp, int nzcv, byte[] window, long[] v) {
+    public TestCase(String kind, int[] words, long[] x, long sp, int nzcv, byte[] window) {
+        this(kind, words, x, sp, nzcv, window, null);
+    }
+
+    public boolean usesMemory() {
+        return window != null;
+    }
+
+    public boolean usesVectors() {
+        return v != null;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.armature.cli;
+
+import dev.armature.machine.fdt.Fdt;
+import dev.armature.machine.fdt.FdtNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Command-line parsing: what is accepted, and how everything else is refused. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        Main main = new Main(new ByteArrayInputStream(new byte[0]), out,
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        return Main.run(main, args);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String firstErrLine() {
+        return err().lines().findFirst().orElse("");
+    }
+
+    @Test
+    void version() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("Armature "), out.toString());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, run("-frobnicate"));
+        assertEquals("armature: Unknown option: '-frobnicate'", firstErrLine());
+        assertTrue(err().contains("Usage: armature"));
+    }
+
+    @Test
+    void unimplementedQemuOptionsAreRefusedByName() {
+        for (String[] args : new String[][] {{"-s"}, {"-S"}, {"-gdb", "tcp::1234"}, {"-qmp", "stdio"},
+                {"-incoming", "tcp:0:4444"}, {"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+            errBytes.reset();
+            assertEquals(1, run(args), String.join(" ", args));
+            assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedWithReasons(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("k.bin");
+        Files.write(k, new byte[] {0, 0, 0, 0x14});
+        String kernel = k.toString();
+        assertRefused(1, "armature: -machine pc: unsupported machine type (only 'virt')", "-M", "pc", "-kernel", kernel);
+        assertRefused(1, "armature: -machine secure: unsupported machine property (supported: gic-version, "
+                + "virtualization, dumpdtb)", "-M", "virt,secure=on", "-kernel", kernel);
+        assertRefused(1, "armature: -machine virtualization=on: EL2 is not implemented yet",
+                "-M", "virt,virtualization=on", "-kernel", kernel);
+        assertRefused(2, "armature: -machine gic-version=4: expected 2, 3 or max", "-M", "virt,gic-version=4");
+        assertRefused(1, "armature: -cpu: unknown CPU model 'cortex-a53' (available: cortex-a57, max)",
+                "-cpu", "cortex-a53", "-kernel", kernel);
+        assertRefused(2, "armature: -smp 9: the virt board with GICv2 supports 1 to 8 CPUs", "-smp", "9",
+                "-kernel", kernel);
+        assertRefused(2, "armature: -m: '12X' is not a size (examples: 512M, 2G)", "-m", "12X", "-kernel", kernel);
+        assertRefused(2, "armature: -append is only allowed with -kernel", "-append", "console=ttyAMA0");
+        assertRefused(1, "armature: -accel kvm: unsupported accelerator (tcg or interp)", "-accel", "kvm",
+                "-kernel", kernel);
+        assertRefused(2, "armature: -accel: tcg option hot must be an integer in 0..2147483647, got 'x'", "-accel",
+                "tcg,hot=x", "-kernel", kernel);
+        assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
+                + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
+        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole)",
+                "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device virtconsole: chardev 'nope' not found",
+                "-device", "virtio-serial-device", "-device", "virtconsole,chardev=nope", "-kernel", kernel);
+        assertRefused(1, "armature: -chardev socket: unsupported chardev backend (only testdev)",
+                "-chardev", "socket,id=x,path=/tmp/s", "-kernel", kernel);
+        assertRefused(1, "armature: -serial vc: unsupported backend (stdio, mon:stdio, none, null, file:PATH)",
+                "-serial", "vc", "-kernel", kernel);
+        assertRefused(1, "armature: -display gtk: Armature has no graphical display (use -display none or "
+                + "-nographic)", "-display", "gtk", "-kernel", kernel);
+        assertRefused(2, "armature: -d: unknown -d log item 'exec' (available: int, in_asm, host, summary)",
+                "-d", "exec", "-kernel", kernel);
+        assertRefused(1, "armature: -kernel " + dir.resolve("missing") + ": no such file",
+                "-kernel", dir.resolve("missing").toString());
+        assertRefused(2, "armature: unexpected argument 'disk.img' (QEMU would use it as a disk image; Armature "
+                + "has no disks yet)", "disk.img");
+    }
+
+    @Test
+    void nonImagesAreRefusedWithOneLine(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("passwd");
+        Files.writeString(text, "root:x:0:0:root:/root:/bin/bash\n");
+        assertRefused(1, "armature: -kernel " + text + ": looks like a text file, not a kernel image",
+                "-kernel", text.toString());
+        Path empty = dir.resolve("empty");
+        Files.write(empty, new byte[0]);
+        assertRefused(1, "armature: -kernel " + empty + ": the file is empty", "-kernel", empty.toString());
+        assertEquals(1, err().lines().count());
+    }
+
+    @Test
+    void dumpdtbWritesTheTreeForTheConfiguration(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("k.bin");
+        Files.write(k, new byte[] {0, 0, 0, 0x14});
+        Path dtb = dir.resolve("out.dtb");
+        assertEquals(0, run("-M", "virt,gic-version=3,dumpdtb=" + dtb, "-m", "1G", "-smp", "cpus=3", "-kernel",
+                k.toString(), "-append", "console=ttyAMA0 -v", "-accel", "tcg,tb-size=64,thread=multi",
+                "-device", "virtio-serial-device", "-device", "virtconsole,chardev=ctd", "-chardev", "testdev,id=ctd"),
+                err());
+        assertEquals("armature: dtb dumped to " + dtb + ". Exiting.", firstErrLine());
+        FdtNode root = Fdt.decode(Files.readAllBytes(dtb)).root();
+        assertNotNull(root.child("memory@40000000"));
+        assertEquals(0x4000_0000L, java.nio.ByteBuffer.wrap(root.child("memory@40000000").property("reg")).getLong(8));
+        assertNotNull(root.child("cpus").child("cpu@2"));
+        assertEquals("console=ttyAMA0 -v\0",
+                new String(root.child("chosen").property("bootargs"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dumpdtbWithoutKernelAndWithGivenDtb(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.dtb");
+        assertEquals(0, run("-M", "virt,dumpdtb=" + plain), err());
+        FdtNode root = Fdt.decode(Files.readAllBytes(plain)).root();
+        assertNull(root.child("chosen").property("bootargs"));
+        assertEquals(1 << 20, Files.size(plain));
+
+        // -dtb: the given tree is kept, its memory node and /chosen are set for this boot (as QEMU does).
+        FdtNode given = new FdtNode("");
+        given.setCells("#address-cells", 2).setCells("#size-cells", 2).setStrings("model", "mine");
+        given.addChild("memory@40000000").setStrings("device_type", "memory").setU64("reg", 0x4000_0000L, 1 << 20);
+        Path in = dir.resolve("in.dtb");
+        Files.write(in, Fdt.encode(given));
+        Path k = dir.resolve("k.bin");
+        Files.write(k, new byte[] {0, 0, 0, 0x14});
+        Path outDtb = dir.resolve("out.dtb");
+        assertEquals(0, run("-M", "virt,dumpdtb=" + outDtb, "-m", "256M", "-dtb", in.toString(), "-kernel",
+                k.toString(), "-append", "root=/dev/vda"), err());
+        FdtNode out = Fdt.decode(Files.readAllBytes(outDtb)).root();
+        assertEquals("mine\0", new String(out.property("model"), StandardCharsets.UTF_8));
+        assertEquals(256L << 20, java.nio.ByteBuffer.wrap(out.child("memory@40000000").property("reg")).getLong(8));
+        assertEquals("root=/dev/vda\0", new String(out.child("chosen").property("bootargs"), StandardCharsets.UTF_8));
+
+        Files.write(in, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+            24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40});
+        errBytes.reset();
+        assertEquals(1, run("-dtb", in.toString(), "-kernel", k.toString()));
+        assertEquals("armature: -dtb: malformed device tree blob: bad magic 0x01020304 (expected 0xd00dfeed)",
+                firstErrLine());
+    }
+
+    @Test
+    void sizesFollowQemuSuffixes() throws Exception {
+        assertEquals(128L << 20, QemuOpts.size("-m", "128", 1L << 20));
+        assertEquals(512L << 20, QemuOpts.size("-m", "512M", 1L << 20));
+        assertEquals(2L << 30, QemuOpts.size("-m", "2g", 1L << 20));
+        assertEquals(1536L << 20, QemuOpts.size("-m", "1.5G", 1L << 20));
+        assertEquals(64L << 10, QemuOpts.size("-m", "64K", 1L << 20));
+        assertThrows(CliError.class, () -> QemuOpts.size("-m", "-1", 1L << 20));
+    }
+
+    @Test
+    void optionListsHandleEscapedCommas() throws Exception {
+        assertEquals(java.util.Map.of("type", "virt", "dumpdtb", "a,b.dtb"),
+                QemuOpts.parse("-machine", "virt,dumpdtb=a,,b.dtb", "type"));
+        assertThrows(CliError.class, () -> QemuOpts.parse("-machine", "virt,gic-version=2,gic-version=3", "type"));
+    }
+
+    private void assertRefused(int status, String message, String... args) {
+        errBytes.reset();
+        assertEquals(status, run(args), String.join(" ", args) + " -> " + err());
+        assertEquals(message, firstErrLine());
+    }
+}
