@@ -17,6 +17,7 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.memory.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -227,6 +228,11 @@ public final class Vm implements AutoCloseable {
             throw new KvmException(EFAULT, String.format("slot %d [0x%x, 0x%x) is beyond the %d-bit IPA space",
                     slot, guestPhys, guestPhys + size, ipaBits));
         }
+        if (old == null && size > hostMemorySize()) {
+            // Guest RAM is allocated (and zeroed) up front: more than the host has would never return.
+            throw new KvmException(ENOMEM, String.format("slot %d: 0x%x bytes exceed the host's memory", slot,
+                    size));
+        }
         map(slot, old, guestPhys, size);
         slots.put(slot, new MemorySlot(slot, guestPhys, size));
     }
@@ -256,6 +262,13 @@ public final class Vm implements AutoCloseable {
         if (old != null) {
             memory.addRam(regionName(slot), old.guestPhys(), old.size()).copyFrom(previous);
         }
+    }
+
+    private static long hostMemorySize() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Long.MAX_VALUE;
     }
 
     private static String regionName(int slot) {

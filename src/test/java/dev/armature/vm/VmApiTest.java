@@ -9,6 +9,7 @@ import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENODEV;
 import static dev.armature.vm.Errno.ENOENT;
 import static dev.armature.vm.Errno.ENOEXEC;
+import static dev.armature.vm.Errno.ENOMEM;
 import static dev.armature.vm.Errno.ENXIO;
 import static dev.armature.vm.Vgic.GRP_ADDR;
 import static dev.armature.vm.Vgic.GRP_CTRL;
@@ -258,6 +259,7 @@ class VmApiTest {
             assertErrno(EINVAL, () -> vm.setUserMemoryRegion(3, 0, 0), "delete a missing slot");
             assertErrno(EINVAL, () -> vm.setUserMemoryRegion(1, 0x5000_0000L, 0x4000), "resize");
             assertErrno(EINVAL, () -> vm.setUserMemoryRegion(-1, 0, 0x1000), "bad slot number");
+            assertErrno(ENOMEM, () -> vm.setUserMemoryRegion(2, 1L << 39, 1L << 39), "more RAM than the host has");
 
             vm.memory().write(0x5000_0010L, 8, 0xfeedL);
             vm.setUserMemoryRegion(1, 0x6000_0000L, 0x2000);
