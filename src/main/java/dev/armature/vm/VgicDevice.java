@@ -196,6 +196,7 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
         }
     }
 
+    /** {@link #initialized()} for callers that already hold the VM's lock. */
     final boolean isInitialized() {
         return initialized;
     }

@@ -53,6 +53,8 @@ public interface VgicModelFactory {
      * GICv2). The vCPU set is final from then on.
      *
      * @param cpus the vCPUs in creation order
+     * @throws KvmException to refuse (KVM's vgic_init can fail with ENOMEM, for instance); the vGIC then stays
+     *         uninitialised
      */
     VgicModel create(int version, int interruptCount, List<Cpu> cpus);
 }
