@@ -188,7 +188,7 @@ public final class Vm implements AutoCloseable {
      * {@code guestPhys} as slot {@code slot}. Size 0 deletes the slot. An existing slot may be moved (its
      * contents move with it) but not resized. EINVAL: slot number, page alignment, wrap-around, resize,
      * deleting an absent slot; EEXIST: overlap with another slot (or a mapped GIC frame); EFAULT: beyond the
-     * IPA space; ENOMEM: the host cannot allocate it.
+     * IPA space; ENOMEM: larger than the host's physical memory, or the host cannot map it.
      */
     public synchronized void setUserMemoryRegion(int slot, long guestPhys, long size) {
         checkOpen();
@@ -229,7 +229,8 @@ public final class Vm implements AutoCloseable {
                     slot, guestPhys, guestPhys + size, ipaBits));
         }
         if (old == null && size > hostMemorySize()) {
-            // Guest RAM is allocated (and zeroed) up front: more than the host has would never return.
+            // KVM would accept it against overcommit; here a move copies the slot and the guest may touch all
+            // of it, so a slot larger than the host's memory is refused rather than risking the host.
             throw new KvmException(ENOMEM, String.format("slot %d: 0x%x bytes exceed the host's memory", slot,
                     size));
         }
