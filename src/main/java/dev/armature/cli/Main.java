@@ -1,5 +1,6 @@
 package dev.armature.cli;
 
+import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.loader.ImageFormatException;
 import dev.armature.loader.KernelImage;
@@ -62,7 +63,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("-k", 1), Map.entry("-watchdog-action", 1), Map.entry("-action", 1), Map.entry("-sandbox", 1),
             Map.entry("-msg", 1), Map.entry("-preconfig", 0), Map.entry("-singlestep", 0), Map.entry("-seed", 1));
 
-    @Option(names = {"-M", "-machine"}, paramLabel = "virt[,gic-version=2|3][,virtualization=off][,dumpdtb=FILE]",
+    @Option(names = {"-M", "-machine"}, paramLabel = "virt[,gic-version=2|3][,virtualization=on|off][,dumpdtb=FILE]",
             description = "the board (only 'virt') and its properties")
     List<String> machine = new ArrayList<>();
 
@@ -99,8 +100,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-nodefaults", description = "no default devices (no serial console unless -serial)")
     boolean nodefaults;
 
-    @Option(names = "-accel", paramLabel = "interp|tcg[,tb-size=N][,thread=multi]",
-            description = "accelerator (tcg currently runs the interpreter)")
+    @Option(names = "-accel",
+            paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
+            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
@@ -184,7 +186,7 @@ public final class Main implements Callable<Integer> {
         CpuModel model = parseCpu();
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
-        parseAccel();
+        String accelOption = parseAccel();
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -194,7 +196,7 @@ public final class Main implements Callable<Integer> {
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, 1, virtioSerial);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -223,10 +225,14 @@ public final class Main implements Callable<Integer> {
                 throw new CliError("cannot allocate " + (ram >> 20) + " MiB of guest RAM on this host (-m)");
             }
             try (board) {
+                board.machine().useAccelerator(accelOption);
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
                 if (ser.readsStdin) {
+                    if (stdin == System.in) {
+                        TerminalMode.enterCharacterMode();
+                    }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
                 return board.run();
@@ -257,11 +263,12 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private record MachineOptions(int gicVersion, Path dumpDtb) {
+    private record MachineOptions(int gicVersion, boolean virtualization, Path dumpDtb) {
     }
 
     private MachineOptions parseMachine() throws CliError {
         int gic = 2;
+        boolean virtualization = false;
         Path dump = null;
         String type = null;
         for (String m : machine) {
@@ -282,11 +289,7 @@ public final class Main implements Callable<Integer> {
                         case "3", "max" -> 3;
                         default -> throw new CliError("-machine gic-version=" + v + ": expected 2, 3 or max", 2);
                     };
-                    case "virtualization" -> {
-                        if (QemuOpts.bool("-machine", "virtualization", v)) {
-                            throw new CliError("-machine virtualization=on: EL2 is not implemented yet");
-                        }
-                    }
+                    case "virtualization" -> virtualization = QemuOpts.bool("-machine", "virtualization", v);
                     case "dumpdtb" -> dump = Path.of(v);
                     default -> throw new CliError("-machine " + e.getKey() + ": unsupported machine property "
                             + "(supported: gic-version, virtualization, dumpdtb)");
@@ -296,7 +299,7 @@ public final class Main implements Callable<Integer> {
         if (!machine.isEmpty() && type == null) {
             throw new CliError("-machine: no machine type given (use -machine virt,...)", 2);
         }
-        return new MachineOptions(gic, dump);
+        return new MachineOptions(gic, virtualization, dump);
     }
 
     private CpuModel parseCpu() throws CliError {
@@ -354,40 +357,54 @@ public final class Main implements Callable<Integer> {
         if ((size & 0xfff) != 0) {
             throw new CliError("-m " + memory + ": the RAM size must be a multiple of 4 KiB", 2);
         }
+        if (size > VirtMemoryMap.MAX_RAM_SIZE) {
+            throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
+        }
         return size;
     }
 
-    private void parseAccel() throws CliError {
+    /** Validates -accel and returns it in the form {@link dev.armature.accel.Accelerator#create} takes. */
+    private String parseAccel() throws CliError {
         if (accel.size() > 1) {
             throw new CliError("-accel given more than once; Armature runs one accelerator");
         }
-        for (String a : accel) {
-            Map<String, String> o = QemuOpts.parse("-accel", a, "accel");
-            String name = o.getOrDefault("accel", "");
-            if (!name.equals("tcg") && !name.equals("interp")) {
-                throw new CliError("-accel " + name + ": unsupported accelerator (interp, or tcg which currently "
-                        + "runs the interpreter)");
-            }
-            for (Map.Entry<String, String> e : o.entrySet()) {
-                switch (e.getKey()) {
-                    case "accel" -> { }
-                    case "tb-size" -> {
-                        if (!name.equals("tcg") || QemuOpts.integer("-accel", e.getValue()) < 0) {
-                            throw new CliError("-accel tb-size=" + e.getValue() + ": needs tcg and a size in MiB", 2);
-                        }
+        if (accel.isEmpty()) {
+            return "tcg";
+        }
+        Map<String, String> o = QemuOpts.parse("-accel", accel.getFirst(), "accel");
+        String name = o.getOrDefault("accel", "");
+        if (!name.equals("tcg") && !name.equals("interp")) {
+            throw new CliError("-accel " + name + ": unsupported accelerator (tcg or interp)");
+        }
+        StringBuilder option = new StringBuilder(name);
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            switch (e.getKey()) {
+                case "accel" -> { }
+                case "tb-size", "hot", "tb-insns", "background" -> {
+                    if (!name.equals("tcg")) {
+                        throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
                     }
-                    case "thread" -> {
-                        if (e.getValue().equals("single")) {
-                            throw new CliError("-accel thread=single: Armature always runs one host thread "
-                                    + "per vCPU (thread=multi)");
-                        } else if (!e.getValue().equals("multi")) {
-                            throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
-                        }
-                    }
-                    default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
+                    option.append(',').append(e.getKey()).append('=').append(e.getValue());
                 }
+                case "thread" -> {
+                    if (e.getValue().equals("single")) {
+                        throw new CliError("-accel thread=single: Armature always runs one host thread "
+                                + "per vCPU (thread=multi)");
+                    } else if (!e.getValue().equals("multi")) {
+                        throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
+                    }
+                }
+                default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
             }
         }
+        try {
+            if (name.equals("tcg")) {
+                TcgConfig.parse(option.toString());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-accel: " + e.getMessage(), 2);
+        }
+        return option.toString();
     }
 
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */

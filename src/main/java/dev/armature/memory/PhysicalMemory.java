@@ -23,10 +23,11 @@ public final class PhysicalMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private volatile Region[] regions = new Region[0];
+    private final CodePages codePages = new CodePages();
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
-        MemorySegment seg = arena.allocate(size, 4096);
+        MemorySegment seg = AnonymousMemory.allocate(arena, size);
         add(new Region(name, base, size, seg, null));
         return seg;
     }
@@ -45,10 +46,11 @@ public final class PhysicalMemory implements AutoCloseable {
 
     public synchronized void remove(String name) {
         List<Region> list = new ArrayList<>(List.of(regions));
-        if (!list.removeIf(r -> r.name().equals(name))) {
-            throw new IllegalArgumentException("no region named " + name);
-        }
+        Region gone = list.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no region named " + name));
+        list.remove(gone);
         regions = list.toArray(Region[]::new);
+        codePages.written(gone.base(), gone.size(), false); // translations of its code are stale now
     }
 
     private void add(Region r) {
@@ -65,6 +67,11 @@ public final class PhysicalMemory implements AutoCloseable {
         list.add(r);
         list.sort(Comparator.comparingLong(Region::base));
         regions = list.toArray(Region[]::new);
+    }
+
+    /** Pages holding translated code; writes through this class and through vCPU TLBs report to it. */
+    public CodePages codePages() {
+        return codePages;
     }
 
     public List<Region> regions() {
@@ -102,6 +109,7 @@ public final class PhysicalMemory implements AutoCloseable {
         long off = pa - r.base();
         if (r.isRam()) {
             store(r.ram(), off, size, value);
+            codePages.written(pa, size, false);
         } else {
             r.mmio().write(off, size, value);
         }
@@ -130,6 +138,7 @@ public final class PhysicalMemory implements AutoCloseable {
     /** Copies host bytes into RAM (loaders, DMA). The whole range must be RAM of one region. */
     public void writeBytes(long pa, byte[] data) {
         ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
+        codePages.written(pa, data.length, false);
     }
 
     public byte[] readBytes(long pa, int length) {

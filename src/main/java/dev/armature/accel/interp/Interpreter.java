@@ -1,5 +1,6 @@
 package dev.armature.accel.interp;
 
+import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.Esr;
@@ -11,7 +12,7 @@ import dev.armature.arch.aarch64.SyncException;
  * The reference executor: fetch, decode (through the shared decode cache), execute, one instruction at a time.
  * Interrupts are taken at instruction boundaries when the CPU's exit request says one may be deliverable.
  */
-public final class Interpreter {
+public final class Interpreter implements CpuExecutor {
     private final DecodeCache decodeCache;
     private long instructions;
 
@@ -19,16 +20,13 @@ public final class Interpreter {
         this.decodeCache = decodeCache;
     }
 
-    /** Guest instructions executed (completed or faulted) so far. */
+    @Override
     public long instructions() {
         return instructions;
     }
 
-    /**
-     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or {@code budget} instructions have run.
-     *
-     * @return true if stopped by request, false if the budget ran out
-     */
+    /** Runs until an exit is requested with {@link Cpu#EXIT_STOP} or exactly {@code budget} instructions have run. */
+    @Override
     public boolean run(Cpu cpu, long budget) {
         long n = 0;
         cpu.executing = true;
@@ -48,8 +46,12 @@ public final class Interpreter {
         }
     }
 
-    /** Executes one instruction (or takes the exception it raises). */
-    public void step(Cpu cpu) {
+    /**
+     * Executes one instruction (or takes the exception it raises).
+     *
+     * @return the instruction executed, or null if it raised an exception (now taken)
+     */
+    public Insn step(Cpu cpu) {
         long pc = cpu.pc;
         try {
             if ((pc & 3) != 0) {
@@ -60,13 +62,20 @@ public final class Interpreter {
             cpu.nextPc = pc + 4;
             insn.exec(cpu);
             cpu.pc = cpu.nextPc;
+            return insn;
         } catch (SyncException e) {
             Exceptions.takeSync(cpu, e);
+            return null;
         }
     }
 
-    /** @return true if the loop must return to its caller */
-    private static boolean serviceExitRequest(Cpu cpu) {
+    /**
+     * Consumes the exit request at an instruction boundary: takes a deliverable interrupt. Shared by every
+     * executor so that interrupts are taken the same way.
+     *
+     * @return true if the loop must return to its caller
+     */
+    public static boolean serviceExitRequest(Cpu cpu) {
         int why = cpu.takeExitRequest();
         if ((why & Cpu.EXIT_TLB_FLUSH) != 0) {
             cpu.memory.serviceFlushRequests();

@@ -1,11 +1,13 @@
 package dev.armature.arch.aarch64;
 
 import dev.armature.memory.BusError;
+import dev.armature.memory.CodePages;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -33,8 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Atomics: exclusives and LSE atomics use {@link #compareAndExchange} and friends, which operate directly on
  * the RAM segment with host compare-and-swap, so they are atomic against every other vCPU thread. They are
  * defined for RAM only: an atomic access to MMIO (or unmapped space) is a synchronous external abort.
+ *
+ * <p>Translated code. Pages holding translated code ({@link CodePages}) never keep a WRITE entry, so every write
+ * to them (atomics included) takes the slow path, which reports it to the translator. This is the one exception
+ * to "another thread never touches these tables": when the translator marks a page as code, it clears matching
+ * WRITE tags of every vCPU's tables itself ({@link #dropWritable}, volatile, paired with a re-check in
+ * {@link #fill}), since a shootdown round trip per translated page would cost too much.
  */
-public final class CpuMemory {
+public final class CpuMemory implements CodePages.WritableMappings {
     public static final int READ = 0;
     public static final int WRITE = 1;
     public static final int FETCH = 2;
@@ -92,6 +100,9 @@ public final class CpuMemory {
     private MemorySegment[] fetchSeg;
     private long[] fetchOff;
 
+    /** Counts entry removals, so caches keyed by virtual address (the translator's jump cache) flush too. */
+    private long tlbGeneration;
+
     private final AtomicLong flushRequested = new AtomicLong();
     private volatile long flushServed;
 
@@ -104,6 +115,7 @@ public final class CpuMemory {
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
         selectSet(1);
+        phys.codePages().addWritableMappings(this);
     }
 
     void attach(Cpu owner) {
@@ -194,6 +206,7 @@ public final class CpuMemory {
     private void clearTable(int t) {
         Arrays.fill(tags[t], 0);
         large[t] = false;
+        tlbGeneration++;
     }
 
     /** Drops the EL1&amp;0 entries that are not global (ASID change without a TLBI, TTBR writes). */
@@ -215,6 +228,7 @@ public final class CpuMemory {
         int matchAsid = asid < 0 ? GLOBAL : asid & asidMask();
         long page = va >>> PAGE_BITS;
         int index = (int) page & (TLB_SIZE - 1);
+        tlbGeneration++;
         for (int t = from; t < from + (el2 ? 3 : 6); t++) {
             if (large[t]) {
                 flushMatching(t, t + 1, page, true, asid >= 0, matchAsid);
@@ -240,6 +254,7 @@ public final class CpuMemory {
      * by-VA match also takes global entries).
      */
     private void flushMatching(int from, int to, long page, boolean byVa, boolean byAsid, int asid) {
+        tlbGeneration++;
         for (int t = from; t < to; t++) {
             long[] tag = tags[t];
             int[] a = asids[t];
@@ -366,6 +381,7 @@ public final class CpuMemory {
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
+                phys.codePages().written(pa, size, true);
                 return;
             }
             phys.write(pa, size, value);
@@ -387,7 +403,6 @@ public final class CpuMemory {
         PageTableWalker w = mmu.lastWalk();
         int t = set * 3 + kind;
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
-        tags[t][i] = (va >>> PAGE_BITS) + 1;
         segs[t][i] = region.ram();
         offs[t][i] = pageStart;
         asids[t][i] = w.global ? GLOBAL : w.asid;
@@ -395,6 +410,55 @@ public final class CpuMemory {
         if (w.sizeShift > PAGE_BITS) {
             large[t] = true;
         }
+        if (kind != WRITE) {
+            tags[t][i] = (va >>> PAGE_BITS) + 1;
+            return;
+        }
+        // Publish, then re-check: pairs with CodePages.mark -> dropWritable.
+        TAG.setVolatile(tags[t], i, (va >>> PAGE_BITS) + 1);
+        if (phys.codePages().isCode(pa)) {
+            tags[t][i] = 0;
+        }
+    }
+
+    // ---- support for the translator ----
+
+    private static final VarHandle TAG = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * Drops WRITE entries mapping the physical page at {@code pagePa}: it now holds translated code. Called from
+     * the translating thread, usually not this vCPU's; a write racing with it is ordered before the translation.
+     */
+    @Override
+    public void dropWritable(long pagePa) {
+        Region region = phys.find(pagePa);
+        if (region == null || !region.isRam()) {
+            return;
+        }
+        MemorySegment ram = region.ram();
+        long pageStart = pagePa - region.base();
+        for (int s = 0; s < SETS; s++) {
+            int t = s * 3 + WRITE;
+            for (int i = 0; i < TLB_SIZE; i++) {
+                if ((long) TAG.getVolatile(tags[t], i) != 0 && segs[t][i] == ram && offs[t][i] == pageStart) {
+                    TAG.setVolatile(tags[t], i, 0L);
+                }
+            }
+        }
+    }
+
+    /** Incremented whenever entries are dropped: virtual-to-physical mappings may have changed since. */
+    public long tlbGeneration() {
+        return tlbGeneration;
+    }
+
+    /**
+     * The physical address instructions at {@code va} are fetched from in the current regime; throws the
+     * instruction abort a fetch would take.
+     */
+    public long translateFetch(long va) {
+        serviceFlushRequests();
+        return mmu.translate(cpu, va, FETCH, set);
     }
 
     /** Synchronous external abort on an access the bus did not answer. */
@@ -549,6 +613,11 @@ public final class CpuMemory {
             fill(kind, va, region, pa);
             atomicSeg = region.ram();
             atomicOff = pa - region.base();
+            if (kind == WRITE) {
+                // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
+                // access (its store is not observable here): a translation racing in between could keep old code.
+                phys.codePages().written(pa, size, true);
+            }
         }
         // Host atomics need the host address aligned, and sub-word CAS needs the enclosing word inside the
         // segment. Both hold for page-aligned RAM; a region at an odd base cannot be accessed atomically.

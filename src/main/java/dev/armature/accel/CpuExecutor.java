@@ -1,0 +1,20 @@
+package dev.armature.accel;
+
+import dev.armature.arch.aarch64.Cpu;
+
+/**
+ * How a vCPU thread executes guest code: the interpreter or the translator. One executor serves one vCPU; the
+ * board's vCPU threads call {@link #run} in a loop, checking {@link Cpu#exitRequest} in between.
+ */
+public interface CpuExecutor {
+    /**
+     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or about {@code budget} instructions have run
+     * (an executor may overshoot by less than one translation block).
+     *
+     * @return true if stopped by request, false if the budget ran out
+     */
+    boolean run(Cpu cpu, long budget);
+
+    /** Guest instructions executed (completed or faulted) so far. */
+    long instructions();
+}

@@ -1,0 +1,247 @@
+package dev.armature.accel.tcg;
+
+import dev.armature.memory.CodePages;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The global TB cache shared by all vCPUs: a hash table by physical PC, an index of TBs by physical page (for
+ * self-modifying-code invalidation), the links between TBs, and the code budget.
+ *
+ * <p>Concurrency: lookups walk the hash chains without locking (bucket array and chain pointers are volatile; a
+ * lookup racing with a resize may miss, and a miss only costs a retranslation attempt that finds the entry under
+ * the lock). Every mutation takes this object's monitor. Invalidation clears {@link Tb#valid} before unlinking,
+ * and every way into a TB (jump cache, link, back-edge) checks it, so a vCPU never enters a TB after its
+ * invalidation returns; the JVM keeps a flushed TB's code alive while some vCPU still runs it.
+ *
+ * <p>Translations race with writes: {@link #sequence()} is read before the page is marked and the instructions
+ * are read; {@link #insert} drops the TB if any invalidation happened since (it may have read stale words).
+ */
+final class TbCache {
+    private static final int PAGE_BITS = CodePages.PAGE_BITS;
+
+    private final CodePages codePages;
+    private final TcgStats stats;
+    private final long budgetBytes;
+
+    private volatile Tb[] buckets = new Tb[1 << 10];
+    private int count;
+    private final Map<Long, List<Tb>> byPage = new HashMap<>();
+    private long liveBytes;
+    /** Incremented by every invalidation and flush. */
+    private volatile long sequence;
+    /** Incremented by every flush; executors drop their jump caches when it changes. */
+    private volatile long generation;
+
+    TbCache(CodePages codePages, TcgStats stats, long budgetBytes) {
+        this.codePages = codePages;
+        this.stats = stats;
+        this.budgetBytes = budgetBytes;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    private static int hash(long pa, int flags) {
+        long h = (pa >>> 2) * 0x9E37_79B9_7F4A_7C15L + flags;
+        return (int) (h ^ (h >>> 29));
+    }
+
+    /** Lock-free lookup. */
+    Tb get(long pa, long va, int flags) {
+        Tb[] b = buckets;
+        for (Tb t = b[hash(pa, flags) & (b.length - 1)]; t != null; t = t.hashNext) {
+            TbKey k = t.key;
+            if (k.pa() == pa && k.va() == va && k.flags() == flags && t.valid) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds a new TB unless an invalidation happened since {@code sequenceBefore} (returns null) or an equal TB
+     * is already present (returns that one). Flushes everything first if the code budget would be exceeded.
+     */
+    synchronized Tb insert(Tb tb, long sequenceBefore) {
+        if (sequence != sequenceBefore) {
+            synchronized (stats) {
+                stats.discarded++;
+            }
+            return null;
+        }
+        TbKey k = tb.key;
+        Tb existing = get(k.pa(), k.va(), k.flags());
+        if (existing != null) {
+            return existing;
+        }
+        if (liveBytes + tb.codeBytes > budgetBytes) {
+            flush();
+            // The flush left the page marked as code (pages are unmarked lazily), so no write was missed.
+        }
+        if ((count + 1) * 4L > buckets.length * 3L) {
+            resize();
+        }
+        Tb[] b = buckets;
+        int i = hash(k.pa(), k.flags()) & (b.length - 1);
+        tb.hashNext = b[i];
+        b[i] = tb;
+        buckets = b; // publish the new head to lock-free readers
+        count++;
+        byPage.computeIfAbsent(k.pa() >>> PAGE_BITS, p -> new ArrayList<>()).add(tb);
+        liveBytes += tb.codeBytes;
+        return tb;
+    }
+
+    private void resize() {
+        Tb[] old = buckets;
+        Tb[] b = new Tb[old.length * 2];
+        for (Tb head : old) {
+            for (Tb t = head; t != null; ) {
+                Tb next = t.hashNext;
+                int i = hash(t.key.pa(), t.key.flags()) & (b.length - 1);
+                t.hashNext = b[i];
+                b[i] = t;
+                t = next;
+            }
+        }
+        buckets = b;
+    }
+
+    /** Links {@code from}'s exit to {@code pc} to {@code to}, if both are still valid and a slot is free. */
+    synchronized void link(Tb from, long pc, Tb to) {
+        if (!from.valid || !to.valid) {
+            return;
+        }
+        Tb.Link l = new Tb.Link(pc, to);
+        if (from.link0 == null) {
+            from.link0 = l;
+        } else if (from.link1 == null && from.link0.pc() != pc) {
+            from.link1 = l;
+        } else {
+            return;
+        }
+        to.incoming.add(from);
+        synchronized (stats) {
+            stats.linksMade++;
+        }
+    }
+
+    /** Invalidates the TBs overlapping {@code [pa, pa + size)} after a write there. */
+    synchronized void invalidate(long pa, long size, TcgStats.Invalidation cause) {
+        sequence++;
+        long end = pa + size;
+        for (long page = pa >>> PAGE_BITS; page <= (end - 1) >>> PAGE_BITS; page++) {
+            List<Tb> list = byPage.get(page);
+            if (list != null) {
+                list.removeIf(t -> {
+                    if (Long.compareUnsigned(t.key.pa(), end) < 0 && Long.compareUnsigned(pa, t.paEnd()) < 0) {
+                        remove(t);
+                        synchronized (stats) {
+                            stats.invalidations[cause.ordinal()]++;
+                        }
+                        return true;
+                    }
+                    return false;
+                });
+                if (!list.isEmpty()) {
+                    continue;
+                }
+                byPage.remove(page);
+            }
+            // No translation left on the page: let writes take the fast path again.
+            codePages.unmark(page << PAGE_BITS);
+        }
+    }
+
+    private void remove(Tb t) {
+        t.valid = false;
+        Tb[] b = buckets;
+        int i = hash(t.key.pa(), t.key.flags()) & (b.length - 1);
+        if (b[i] == t) {
+            b[i] = t.hashNext;
+            buckets = b;
+        } else {
+            for (Tb p = b[i]; p != null; p = p.hashNext) {
+                if (p.hashNext == t) {
+                    p.hashNext = t.hashNext;
+                    break;
+                }
+            }
+        }
+        count--;
+        liveBytes -= t.codeBytes;
+        for (Tb from : t.incoming) {
+            if (from.link0 != null && from.link0.target() == t) {
+                from.link0 = null;
+            }
+            if (from.link1 != null && from.link1.target() == t) {
+                from.link1 = null;
+            }
+        }
+        t.incoming.clear();
+        for (Tb.Link l : new Tb.Link[] {t.link0, t.link1}) {
+            if (l != null) {
+                l.target().incoming.remove(t);
+            }
+        }
+        t.link0 = null;
+        t.link1 = null;
+    }
+
+    /**
+     * Drops every TB (QEMU's tb_flush). Safe while other vCPUs run translated code: they see the TBs invalid at
+     * their next back-edge, link or lookup, and the JVM frees the classes once no vCPU uses them.
+     */
+    synchronized void flush() {
+        for (Tb head : buckets) {
+            for (Tb t = head; t != null; t = t.hashNext) {
+                t.valid = false;
+                t.link0 = null;
+                t.link1 = null;
+            }
+        }
+        synchronized (stats) {
+            stats.invalidations[TcgStats.Invalidation.FLUSH.ordinal()] += count;
+            stats.flushes++;
+        }
+        buckets = new Tb[buckets.length];
+        count = 0;
+        byPage.clear();
+        liveBytes = 0;
+        sequence++;
+        generation++;
+    }
+
+    /** Copies the cache's shape into {@code stats} for a report. */
+    synchronized void snapshot() {
+        Tb[] b = buckets;
+        int used = 0;
+        int longest = 0;
+        for (Tb head : b) {
+            int n = 0;
+            for (Tb t = head; t != null; t = t.hashNext) {
+                n++;
+            }
+            used += n > 0 ? 1 : 0;
+            longest = Math.max(longest, n);
+        }
+        synchronized (stats) {
+            stats.liveTbs = count;
+            stats.liveBytes = liveBytes;
+            stats.budgetBytes = budgetBytes;
+            stats.hashBuckets = b.length;
+            stats.hashUsedBuckets = used;
+            stats.hashLongestChain = longest;
+            stats.codePages = byPage.size();
+        }
+    }
+}

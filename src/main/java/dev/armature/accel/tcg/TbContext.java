@@ -1,0 +1,14 @@
+package dev.armature.accel.tcg;
+
+/**
+ * Per-vCPU counters that generated code updates directly (one instance per {@link TcgExecutor}, touched only by
+ * its thread, so plain fields that HotSpot can keep in registers across a translated loop).
+ */
+final class TbContext {
+    /** Guest instructions executed (completed or faulted) by this vCPU, interpreted or translated. */
+    long icount;
+    /** A translated loop stops at its back-edge once {@code icount} reaches this. */
+    long limit;
+    /** Back-edges a TB took to its own start without leaving generated code (self-chained exits). */
+    long backEdges;
+}

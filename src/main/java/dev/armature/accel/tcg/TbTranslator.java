@@ -1,0 +1,194 @@
+package dev.armature.accel.tcg;
+
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.Exceptions;
+import dev.armature.arch.aarch64.Insn;
+import dev.armature.arch.aarch64.SyncException;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+/**
+ * Turns a run of decoded instructions into a {@link Tb}: a hidden class whose {@code exec} does what the
+ * interpreter loop does around each instruction (set {@code cpu.pc}/{@code cpu.nextPc}, call the instruction's
+ * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
+ * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
+ *
+ * <p>Generated shape, for a block of n instructions starting at {@code start}:
+ * <pre>
+ * int exec(Cpu cpu, TbContext ctx) {
+ *   try {
+ *     top:
+ *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);
+ *     cpu.pc = start + 4; cpu.nextPc = start + 8;     I1.exec(cpu);
+ *     if (!this.valid) { ... return EXIT_INVALIDATED; }   // only after load/store-class instructions
+ *     ...
+ *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
+ *     ctx.icount += (cpu.pc - start) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *   }
+ *   cpu.pc = cpu.nextPc; ctx.icount += n;
+ *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid &amp;&amp; ctx.icount &lt; ctx.limit) {
+ *     ctx.backEdges++; goto top;                        // a self-loop stays in one compiled method
+ *   }
+ *   return EXIT_NORMAL;
+ * }
+ * </pre>
+ * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
+ * by {@link MethodHandles#classDataAt}, which the JIT treats as a constant. Classes are not strongly linked to
+ * their loader, so an invalidated or flushed TB's class is unloaded once unreachable.
+ */
+final class TbTranslator {
+    private static final ClassDesc CD_TB = Tb.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_TB_KEY = TbKey.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_CONTEXT = TbContext.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_CPU = Cpu.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_INSN = Insn.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_SYNC = SyncException.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_EXCEPTIONS = Exceptions.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_INIT =
+            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_boolean, CD_int);
+    private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
+    private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
+    private static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
+    private static final MethodType MT_INIT =
+            MethodType.methodType(void.class, TbKey.class, Insn[].class, boolean.class, int.class);
+
+    private static final int CPU = 1;
+    private static final int CTX = 2;
+    private static final int EXC = 3;
+
+    private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /** The generated code's frames are trivial, so they are written directly: computing them costs more. */
+    private final ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
+
+    /**
+     * Generates and loads the TB.
+     *
+     * @param words      the instruction words, for choosing where stores need an invalidation check
+     * @param staticExit whether the last instruction's successor PCs are fixed (see {@link Tb#staticExit})
+     */
+    Tb translate(TbKey key, Insn[] insns, int[] words, boolean staticExit) {
+        ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TB_%x", key.va()));
+        byte[] bytes = classFile.build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withSuperclass(CD_TB);
+            cb.withMethodBody(ConstantDescs.INIT_NAME, MTD_INIT, ClassFile.ACC_PUBLIC, c -> c
+                    .aload(0).aload(1).aload(2).iload(3).iload(4)
+                    .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
+                    .return_());
+            cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
+                    c -> emitExec(c, self, key.va(), insns.length, words, staticExit));
+        });
+        try {
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
+            MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MT_INIT);
+            return (Tb) ctor.invoke(key, insns, staticExit, bytes.length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot load translation of " + key, t);
+        }
+    }
+
+    private static void emitExec(CodeBuilder c, ClassDesc self, long start, int n, int[] words,
+            boolean staticExit) {
+        // Every branch target has the entry frame (this, cpu, ctx; empty stack); the handler has the exception.
+        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
+                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
+        List<Label> targets = new ArrayList<>();
+        c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
+        Label top = c.newBoundLabel();
+        targets.add(top);
+        for (int i = 0; i < n; i++) {
+            long pc = start + 4L * i;
+            c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
+            c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
+            c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN, i));
+            c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
+            if (i < n - 1 && mayStore(words[i])) {
+                // A store may have hit this very block (self-modifying code): stop before running stale code.
+                Label stillValid = c.newLabel();
+                targets.add(stillValid);
+                c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifne(stillValid);
+                c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
+                addToCount(c, i + 1);
+                c.loadConstant(Tb.EXIT_INVALIDATED).ireturn();
+                c.labelBinding(stillValid);
+            }
+        }
+        Label tryEnd = c.newBoundLabel();
+        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
+        addToCount(c, n);
+        Label out = c.newLabel();
+        targets.add(out);
+        if (staticExit) {
+            c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
+            c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
+            c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifeq(out);
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
+                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifge(out);
+            c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
+                    .putfield(CD_CONTEXT, "backEdges", CD_long);
+            c.goto_(top);
+        }
+        c.labelBinding(out);
+        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+
+        Label handler = c.newBoundLabel();
+        c.astore(EXC);
+        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long)
+                .aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lsub().iconst_2().lushr()
+                .lconst_1().ladd().ladd().putfield(CD_CONTEXT, "icount", CD_long);
+        c.aload(CPU).aload(EXC).invokestatic(CD_EXCEPTIONS, "takeSync", MTD_TAKE_SYNC);
+        c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
+        c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
+
+        List<StackMapFrameInfo> frames = new ArrayList<>();
+        for (Label t : targets) {
+            frames.add(StackMapFrameInfo.of(t, locals, List.of()));
+        }
+        frames.add(StackMapFrameInfo.of(handler, locals, List.of(ObjectVerificationTypeInfo.of(CD_SYNC))));
+        c.with(StackMapTableAttribute.of(frames));
+    }
+
+    private static void addToCount(CodeBuilder c, int n) {
+        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                .putfield(CD_CONTEXT, "icount", CD_long);
+    }
+
+    /**
+     * True for the instructions that can write memory: the load/store encoding group (op0 = x1x0, Arm ARM C4.1)
+     * and SYS (cache maintenance such as DC ZVA). This picks where an invalidation check goes; it is not semantics.
+     */
+    static boolean mayStore(int word) {
+        return (word & 0x0a00_0000) == 0x0800_0000 || (word & 0xfff8_0000) == 0xd508_0000;
+    }
+
+    /**
+     * True if the instruction is a direct branch, whose successors (target, next instruction) are fixed by the
+     * code: B, BL, B.cond, BC.cond, CBZ, CBNZ, TBZ, TBNZ (Arm ARM C4.1.3). Used only to allow chaining.
+     */
+    static boolean isDirectBranch(int word) {
+        return (word & 0x7c00_0000) == 0x1400_0000
+                || (word & 0xff00_0000) == 0x5400_0000
+                || (word & 0x7e00_0000) == 0x3400_0000
+                || (word & 0x7e00_0000) == 0x3600_0000;
+    }
+}

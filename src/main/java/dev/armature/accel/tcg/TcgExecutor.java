@@ -1,0 +1,229 @@
+package dev.armature.accel.tcg;
+
+import dev.armature.accel.CpuExecutor;
+import dev.armature.accel.interp.Interpreter;
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.Insn;
+import dev.armature.arch.aarch64.SyncException;
+
+import java.util.Arrays;
+
+/**
+ * One vCPU's translated execution: the dispatcher loop. Per block start it follows the previous TB's link if
+ * there is one (no lookup), else looks in this vCPU's jump cache (direct-mapped by virtual PC), else in the
+ * global cache; code not yet hot is interpreted a block at a time with the {@link Interpreter} while its start
+ * is counted, and translated once the count reaches {@link TcgConfig#hot()}.
+ *
+ * <p>Exit requests (interrupts, stop, other vCPUs) are checked before every dispatch and at every self-loop
+ * back-edge inside generated code, so a chained loop leaves within one block. Interrupts are taken the same way
+ * as the interpreter takes them.
+ *
+ * <p>An executor belongs to one vCPU thread; running it on another Cpu drops its jump cache first.
+ */
+public final class TcgExecutor implements CpuExecutor {
+    private static final int JUMP_CACHE_BITS = 12;
+    private static final int HEAT_BITS = 12;
+    private static final long PAGE_MASK = ~0xfffL;
+
+    private final TcgEngine engine;
+    private final TbCache cache;
+    private final Interpreter interpreter;
+    private final int hot;
+    private final int maxInsns;
+    private final Tb[] jumpCache = new Tb[1 << JUMP_CACHE_BITS];
+    /** Executions of block starts while cold, by hashed virtual PC (collisions only make a block hot early). */
+    private final int[] heat = new int[1 << HEAT_BITS];
+    private final TbContext ctx = new TbContext();
+    private final TcgStats.Local local = new TcgStats.Local();
+    private long reportedBackEdges;
+
+    private Cpu boundCpu;
+    private long seenTlbGeneration;
+    private long seenCacheGeneration;
+
+    TcgExecutor(TcgEngine engine) {
+        this.engine = engine;
+        this.cache = engine.cache();
+        this.interpreter = new Interpreter(engine.decodeCache());
+        this.hot = engine.config().hot();
+        this.maxInsns = engine.config().maxInsns();
+    }
+
+    @Override
+    public long instructions() {
+        return ctx.icount;
+    }
+
+    @Override
+    public boolean run(Cpu cpu, long budget) {
+        bind(cpu);
+        ctx.limit = budget > Long.MAX_VALUE - ctx.icount ? Long.MAX_VALUE : ctx.icount + budget;
+        cpu.executing = true;
+        cpu.memory.serviceFlushRequests(); // after 'executing' is visible: see CpuMemory's shootdown protocol
+        try {
+            Tb prev = null;
+            while (ctx.icount < ctx.limit) {
+                if (cpu.exitRequest != 0) {
+                    if (prev != null) {
+                        local.exits[TcgStats.Exit.EXIT_REQUEST.ordinal()]++;
+                        prev = null;
+                    }
+                    if (Interpreter.serviceExitRequest(cpu)) {
+                        return true;
+                    }
+                }
+                prev = dispatch(cpu, prev);
+            }
+            if (prev != null) {
+                local.exits[TcgStats.Exit.BUDGET.ordinal()]++;
+            }
+            return false;
+        } finally {
+            cpu.executing = false;
+            publishStats();
+        }
+    }
+
+    /**
+     * Executes exactly one dispatch: one TB (without chaining or repeating a self-loop) or one instruction if the
+     * code is not translated. Does not look at exit requests. For the lockstep tester.
+     *
+     * @return the TB run, or null if an instruction was interpreted
+     */
+    Tb step(Cpu cpu) {
+        bind(cpu);
+        ctx.limit = ctx.icount + 1;
+        try {
+            Tb tb = lookup(cpu);
+            if (tb == null) {
+                interpretBlock(cpu);
+                return null;
+            }
+            execute(cpu, tb);
+            return tb;
+        } finally {
+            publishStats();
+        }
+    }
+
+    /** Runs the next block; returns the TB to chain from next, or null if the next block needs a lookup. */
+    private Tb dispatch(Cpu cpu, Tb prev) {
+        long pc = cpu.pc;
+        Tb tb = null;
+        if (prev != null) {
+            tb = prev.successor(pc);
+            if (tb != null) {
+                local.chainedExits++;
+            } else {
+                local.exits[TcgStats.Exit.UNLINKED.ordinal()]++;
+            }
+        }
+        if (tb == null) {
+            tb = lookup(cpu);
+            if (tb == null) {
+                interpretBlock(cpu);
+                return null;
+            }
+            // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
+            if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
+                cache.link(prev, pc, tb);
+            }
+        }
+        return execute(cpu, tb);
+    }
+
+    /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
+    private Tb execute(Cpu cpu, Tb tb) {
+        long before = ctx.icount;
+        int result = tb.exec(cpu, ctx);
+        local.translatedInsns += ctx.icount - before;
+        switch (result) {
+            case Tb.EXIT_NORMAL -> {
+                if (tb.staticExit) {
+                    return tb; // counted when the next dispatch follows (or fails to follow) a link
+                }
+                local.exits[TcgStats.Exit.INDIRECT.ordinal()]++;
+            }
+            case Tb.EXIT_EXCEPTION -> local.exits[TcgStats.Exit.EXCEPTION.ordinal()]++;
+            default -> local.exits[TcgStats.Exit.INVALIDATED.ordinal()]++;
+        }
+        return null;
+    }
+
+    /** Jump cache, then global cache, then (when hot) translation. Null: interpret. */
+    private Tb lookup(Cpu cpu) {
+        long pc = cpu.pc;
+        if ((pc & 3) != 0 || cpu.il) {
+            return null; // the interpreter raises the PC alignment or illegal state fault
+        }
+        long tlbGeneration = cpu.memory.tlbGeneration();
+        long cacheGeneration = cache.generation();
+        if (tlbGeneration != seenTlbGeneration || cacheGeneration != seenCacheGeneration) {
+            Arrays.fill(jumpCache, null); // mappings changed or everything was flushed
+            seenTlbGeneration = tlbGeneration;
+            seenCacheGeneration = cacheGeneration;
+        }
+        int flags = TbKey.flagsOf(cpu);
+        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
+        Tb tb = jumpCache[j];
+        if (tb != null && tb.key.va() == pc && tb.key.flags() == flags && tb.valid) {
+            local.jumpCacheHits++;
+            return tb;
+        }
+        local.jumpCacheMisses++;
+        long pa;
+        try {
+            pa = cpu.memory.translateFetch(pc);
+        } catch (SyncException e) {
+            return null; // the interpreter takes the instruction abort
+        }
+        local.globalLookups++;
+        tb = cache.get(pa, pc, flags);
+        if (tb != null) {
+            local.globalHits++;
+        } else {
+            int h = (int) (pc >>> 2) & (heat.length - 1);
+            if (++heat[h] < hot) {
+                return null;
+            }
+            heat[h] = 0;
+            tb = engine.hot(pc, pa, flags);
+            if (tb == null) {
+                return null;
+            }
+        }
+        jumpCache[j] = tb;
+        return tb;
+    }
+
+    /** Interprets up to one block's worth of instructions (same end rules as a TB). */
+    private void interpretBlock(Cpu cpu) {
+        long page = cpu.pc & PAGE_MASK;
+        int n = 0;
+        while (true) {
+            Insn insn = interpreter.step(cpu);
+            n++;
+            if (insn == null || insn.endsBlock() || n == maxInsns || (cpu.pc & PAGE_MASK) != page
+                    || ctx.icount + n >= ctx.limit || cpu.exitRequest != 0) {
+                break;
+            }
+        }
+        ctx.icount += n;
+        local.interpretedInsns += n;
+    }
+
+    private void bind(Cpu cpu) {
+        if (cpu != boundCpu) {
+            Arrays.fill(jumpCache, null);
+            Arrays.fill(heat, 0);
+            boundCpu = cpu;
+            seenTlbGeneration = cpu.memory.tlbGeneration();
+            seenCacheGeneration = cache.generation();
+        }
+    }
+
+    private void publishStats() {
+        engine.stats().add(local, ctx.backEdges - reportedBackEdges);
+        reportedBackEdges = ctx.backEdges;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.armature.accel.tcg;
+
+import java.util.Locale;
+
+/**
+ * Translator statistics, modelled on QEMU's {@code info jit}. Translation-side counters are updated under the
+ * {@link TbCache} lock; run-side counters are kept per vCPU in a {@link Local} and added in when a run ends.
+ */
+public final class TcgStats {
+    /** Why control returned from translated code to the dispatcher (or never entered it). */
+    public enum Exit {
+        /** Computed jump or mode change (BR, BLR, RET, ERET, SVC, MSR, ...): resolved through the jump cache. */
+        INDIRECT,
+        /** Static exit not (yet) linked: first execution, or cross-page target. */
+        UNLINKED,
+        /** Synchronous exception taken inside the block. */
+        EXCEPTION,
+        /** The block was invalidated by self-modifying code while running. */
+        INVALIDATED,
+        /** Exit request (interrupt, stop, another vCPU) seen at a block boundary or back-edge. */
+        EXIT_REQUEST,
+        /** Instruction budget of the run reached. */
+        BUDGET
+    }
+
+    /** Why TBs were invalidated. */
+    public enum Invalidation {
+        /** A guest store hit translated code (self-modifying code). */
+        GUEST_WRITE,
+        /** A host-side write (loader, DMA, debugger) hit translated code. */
+        HOST_WRITE,
+        /** Dropped by a flush. */
+        FLUSH
+    }
+
+    /** Per-vCPU run-side counters, owned by one thread. */
+    static final class Local {
+        long jumpCacheHits;
+        long jumpCacheMisses;
+        long globalLookups;
+        long globalHits;
+        long chainedExits;
+        long interpretedInsns;
+        long translatedInsns;
+        final long[] exits = new long[Exit.values().length];
+
+        void clear() {
+            jumpCacheHits = jumpCacheMisses = globalLookups = globalHits = chainedExits = 0;
+            interpretedInsns = translatedInsns = 0;
+            java.util.Arrays.fill(exits, 0);
+        }
+    }
+
+    long tbsTranslated;
+    long guestInsnsTranslated;
+    long bytecodeBytes;
+    long maxTbInsns;
+    long translationNanos;
+    long discarded;
+    long untranslatable;
+    long failures;
+    String lastFailure;
+    long flushes;
+    long linksMade;
+    final long[] invalidations = new long[Invalidation.values().length];
+
+    private long jumpCacheHits;
+    private long jumpCacheMisses;
+    private long globalLookups;
+    private long globalHits;
+    private long chainedExits;
+    private long backEdges;
+    private long interpretedInsns;
+    private long translatedInsns;
+    private final long[] exits = new long[Exit.values().length];
+
+    // Snapshot of the cache, filled by TbCache when a report is made.
+    int liveTbs;
+    long liveBytes;
+    long budgetBytes;
+    int hashBuckets;
+    int hashUsedBuckets;
+    int hashLongestChain;
+    int codePages;
+
+    synchronized void add(Local l, long backEdgeDelta) {
+        jumpCacheHits += l.jumpCacheHits;
+        jumpCacheMisses += l.jumpCacheMisses;
+        globalLookups += l.globalLookups;
+        globalHits += l.globalHits;
+        chainedExits += l.chainedExits;
+        backEdges += backEdgeDelta;
+        interpretedInsns += l.interpretedInsns;
+        translatedInsns += l.translatedInsns;
+        for (int i = 0; i < exits.length; i++) {
+            exits[i] += l.exits[i];
+        }
+        l.clear();
+    }
+
+    public synchronized long tbsTranslated() {
+        return tbsTranslated;
+    }
+
+    public synchronized long guestInsnsTranslated() {
+        return guestInsnsTranslated;
+    }
+
+    public synchronized long bytecodeBytes() {
+        return bytecodeBytes;
+    }
+
+    public synchronized long translationNanos() {
+        return translationNanos;
+    }
+
+    public synchronized long flushes() {
+        return flushes;
+    }
+
+    public synchronized long invalidations(Invalidation cause) {
+        return invalidations[cause.ordinal()];
+    }
+
+    public synchronized long jumpCacheHits() {
+        return jumpCacheHits;
+    }
+
+    public synchronized long jumpCacheMisses() {
+        return jumpCacheMisses;
+    }
+
+    public synchronized long globalLookups() {
+        return globalLookups;
+    }
+
+    /** Exits that continued in translated code without a lookup: followed links plus self-loop back-edges. */
+    public synchronized long chainedExits() {
+        return chainedExits + backEdges;
+    }
+
+    public synchronized long backEdges() {
+        return backEdges;
+    }
+
+    public synchronized long exits(Exit cause) {
+        return exits[cause.ordinal()];
+    }
+
+    /** All block exits: chained ones and those that went back to the dispatcher. */
+    public synchronized long totalExits() {
+        long n = chainedExits + backEdges;
+        for (long e : exits) {
+            n += e;
+        }
+        return n;
+    }
+
+    public synchronized long interpretedInsns() {
+        return interpretedInsns;
+    }
+
+    public synchronized long translatedInsns() {
+        return translatedInsns;
+    }
+
+    public synchronized long linksMade() {
+        return linksMade;
+    }
+
+    /** A human-readable report in the spirit of QEMU's {@code info jit}. */
+    public synchronized String report() {
+        StringBuilder s = new StringBuilder();
+        long total = totalExits();
+        s.append("Translation buffer state:\n");
+        line(s, "gen code size", "%d/%d bytecode bytes (classfile)", liveBytes, budgetBytes);
+        line(s, "TB count", "%d live, %d translated, %d discarded (raced with a write), %d untranslatable",
+                liveTbs, tbsTranslated, discarded, untranslatable);
+        if (failures > 0) {
+            line(s, "translation failures", "%d (last: %s)", failures, lastFailure);
+        }
+        line(s, "TB avg target size", "%.1f guest insns (max %d)", ratio(guestInsnsTranslated, tbsTranslated),
+                maxTbInsns);
+        line(s, "TB avg host size", "%.0f bytecode bytes", ratio(bytecodeBytes, tbsTranslated));
+        line(s, "TB hash buckets", "%d/%d (%.1f%% used), longest chain %d", hashUsedBuckets, hashBuckets,
+                100 * ratio(hashUsedBuckets, hashBuckets), hashLongestChain);
+        line(s, "TB hash occupancy", "%.1f%% (%d TBs / %d buckets)", 100 * ratio(liveTbs, hashBuckets), liveTbs,
+                hashBuckets);
+        line(s, "code pages", "%d", codePages);
+        s.append("\nStatistics:\n");
+        line(s, "TB flush count", "%d", flushes);
+        line(s, "TB invalidate count", "%d guest write, %d host write, %d by flush",
+                invalidations[0], invalidations[1], invalidations[2]);
+        line(s, "translation time", "%.1f ms (%.1f us/TB)", translationNanos / 1e6,
+                ratio(translationNanos, tbsTranslated) / 1e3);
+        line(s, "direct links made", "%d", linksMade);
+        line(s, "chained exits", "%d of %d (%.1f%%; %d self-loop back-edges)", chainedExits + backEdges, total,
+                100 * ratio(chainedExits + backEdges, total), backEdges);
+        StringBuilder ex = new StringBuilder();
+        for (Exit e : Exit.values()) {
+            ex.append(String.format(Locale.ROOT, "%s%s=%d", ex.isEmpty() ? "" : ", ",
+                    e.name().toLowerCase(Locale.ROOT), exits[e.ordinal()]));
+        }
+        line(s, "exits to dispatcher", "%s", ex);
+        line(s, "jump cache", "%d hits, %d misses (%.1f%% hit)", jumpCacheHits, jumpCacheMisses,
+                100 * ratio(jumpCacheHits, jumpCacheHits + jumpCacheMisses));
+        line(s, "global lookups", "%d (%d found)", globalLookups, globalHits);
+        line(s, "instructions", "%d interpreted, %d translated (%.1f%% translated)", interpretedInsns,
+                translatedInsns, 100 * ratio(translatedInsns, translatedInsns + interpretedInsns));
+        return s.toString();
+    }
+
+    private static void line(StringBuilder s, String name, String format, Object... args) {
+        s.append(String.format(Locale.ROOT, "%-22s", name)).append(String.format(Locale.ROOT, format, args))
+                .append('\n');
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? 0 : a / b;
+    }
+}

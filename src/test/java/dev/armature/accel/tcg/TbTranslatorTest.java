@@ -1,0 +1,62 @@
+package dev.armature.accel.tcg;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The translator's encoding classes (which exits may be chained, where stores need a validity check). */
+class TbTranslatorTest {
+    private static final int[] DIRECT_BRANCHES = {
+            0x14000002, // b 8
+            0x94000002, // bl c
+            0x54000040, // b.eq 10
+            0xb4000040, // cbz x0, 14
+            0x35000041, // cbnz w1, 18
+            0xb6400042, // tbz x2, #40, 1c
+            0x37080043, // tbnz w3, #1, 20
+    };
+    private static final int[] OTHER_EXITS = {
+            0xd61f0020, // br x1
+            0xd63f0040, // blr x2
+            0xd65f03c0, // ret
+            0xd69f03e0, // eret
+            0xd4000001, // svc #0x0
+            0xd51b4200, // msr nzcv, x0
+    };
+    private static final int[] MEMORY_WRITERS = {
+            0xf9000020, // str x0, [x1]
+            0xf9400020, // ldr x0, [x1]       (same group: checked too)
+            0xa9bf07e0, // stp x0, x1, [sp, #-16]!
+            0x3d800000, // str q0, [x0]
+            0xc8027c20, // stxr w2, x0, [x1]
+            0xf8200041, // ldadd x0, x1, [x2]
+            0xd50b7420, // dc zva, x0
+            0xd50b7520, // ic ivau, x0
+    };
+    private static final int[] NON_WRITERS = {
+            0x91000400, // add x0, x0, #0x1
+            0xd53b4200, // mrs x0, nzcv
+            0xd51b4200, // msr nzcv, x0
+            0x14000002, // b 8
+    };
+
+    @Test
+    void directBranchesAreTheChainableExits() {
+        for (int w : DIRECT_BRANCHES) {
+            assertEquals(true, TbTranslator.isDirectBranch(w), Integer.toHexString(w));
+        }
+        for (int w : OTHER_EXITS) {
+            assertEquals(false, TbTranslator.isDirectBranch(w), Integer.toHexString(w));
+        }
+    }
+
+    @Test
+    void memoryWritersGetAValidityCheck() {
+        for (int w : MEMORY_WRITERS) {
+            assertEquals(true, TbTranslator.mayStore(w), Integer.toHexString(w));
+        }
+        for (int w : NON_WRITERS) {
+            assertEquals(false, TbTranslator.mayStore(w), Integer.toHexString(w));
+        }
+    }
+}
