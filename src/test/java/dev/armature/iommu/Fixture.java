@@ -2,7 +2,9 @@ package dev.armature.iommu;
 
 import dev.armature.memory.PhysicalMemory;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** Guest RAM at the virt board's base with one memory target, and a manager over it. */
@@ -15,6 +17,7 @@ final class Fixture implements AutoCloseable {
     final PhysicalMemory memory = new PhysicalMemory();
     final Vcmm vcmm = new Vcmm();
     final MemoryTarget ram;
+    private final List<SmmuContext> contexts = new ArrayList<>();
 
     Fixture() {
         this(new PoolLayout(16L << 20, 8, 16, 64));
@@ -23,6 +26,16 @@ final class Fixture implements AutoCloseable {
     Fixture(PoolLayout layout) {
         memory.addRam("ram", RAM, RAM_SIZE);
         ram = vcmm.addGuestRamTarget("guest-ram", memory, RAM, layout);
+    }
+
+    /** Registers contexts whose state {@link StateDump} should include. */
+    SmmuContext track(SmmuContext ctx) {
+        contexts.add(ctx);
+        return ctx;
+    }
+
+    List<SmmuContext> extraContexts() {
+        return contexts;
     }
 
     /** An SMMU with {@code banks} banks and a TLB of {@code tlb} entries, and a context on bank 0 bound to it. */
