@@ -24,7 +24,11 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(PoolLayout layout) {
-        memory.addRam("ram", RAM, RAM_SIZE);
+        this(layout, RAM_SIZE);
+    }
+
+    Fixture(PoolLayout layout, long ramSize) {
+        memory.addRam("ram", RAM, ramSize);
         ram = vcmm.addGuestRamTarget("guest-ram", memory, RAM, layout);
     }
 
