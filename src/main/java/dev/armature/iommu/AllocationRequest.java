@@ -3,7 +3,7 @@ package dev.armature.iommu;
 import java.util.EnumSet;
 import java.util.Set;
 
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
+import static dev.armature.vm.Errno.EINVAL;
 
 /**
  * The attributes of a physical allocation request (the seed's {@code phys_attr}).
@@ -24,10 +24,10 @@ public record AllocationRequest(boolean contiguous, long alignment, Set<PageSize
 
     public AllocationRequest {
         if (alignment < 4096 || Long.bitCount(alignment) != 1) {
-            throw IommuException.of(EINVAL, "alignment 0x%x is not a power of two of at least 4K", alignment);
+            throw Refusal.of(EINVAL, "alignment 0x%x is not a power of two of at least 4K", alignment);
         }
         if (!contiguous && (blockSizes.isEmpty() || !POOLS.containsAll(blockSizes))) {
-            throw IommuException.of(EINVAL, "block sizes %s: choose among 4K, 64K and 1M", blockSizes);
+            throw Refusal.of(EINVAL, "block sizes %s: choose among 4K, 64K and 1M", blockSizes);
         }
         blockSizes = Set.copyOf(blockSizes);
     }

@@ -2,10 +2,10 @@ package dev.armature.iommu;
 
 import java.util.Set;
 
-import static dev.armature.iommu.IommuException.Errno.EBADF;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENODEV;
+import static dev.armature.vm.Errno.EBADF;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENODEV;
 
 /**
  * The link between a {@link Vcm} and a device ({@link Vcm#associate}); the seed's AVCM. It is inactive until
@@ -52,7 +52,7 @@ public final class Association {
 
     private void checkLive() {
         if (freed) {
-            throw IommuException.of(EBADF, "association was dissolved");
+            throw Refusal.of(EBADF, "association was dissolved");
         }
     }
 
@@ -61,11 +61,11 @@ public final class Association {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (active) {
-                throw IommuException.of(EBUSY, "association is already active");
+                throw Refusal.of(EBUSY, "association is already active");
             }
             if (device instanceof SmmuContext ctx) {
                 if (ctx.smmu() == null) {
-                    throw IommuException.of(ENODEV, "%s is not bound to an SMMU", ctx.name());
+                    throw Refusal.of(ENODEV, "%s is not bound to an SMMU", ctx.name());
                 }
                 if (!ctx.isActive()) {
                     ctx.activate();
@@ -80,7 +80,7 @@ public final class Association {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (!active) {
-                throw IommuException.of(EINVAL, "association is not active");
+                throw Refusal.of(EINVAL, "association is not active");
             }
             active = false;
             if (device instanceof SmmuContext ctx && ctx.isActive()
@@ -95,7 +95,7 @@ public final class Association {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (active) {
-                throw IommuException.of(EBUSY, "association is active; deactivate it first");
+                throw Refusal.of(EBUSY, "association is active; deactivate it first");
             }
             if (device instanceof SmmuContext ctx) {
                 ctx.checkCanUpdate();

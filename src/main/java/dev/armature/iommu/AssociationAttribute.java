@@ -1,5 +1,7 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -16,7 +18,7 @@ public enum AssociationAttribute {
         boolean split = attrs.contains(SPLIT);
         int halves = (attrs.contains(USE_HIGH) ? 1 : 0) + (attrs.contains(USE_LOW) ? 1 : 0);
         if (split ? halves != 1 : halves != 0) {
-            throw IommuException.of(IommuException.Errno.EINVAL,
+            throw Refusal.of(Errno.EINVAL,
                     "SPLIT needs exactly one of USE_HIGH, USE_LOW (and they need SPLIT): %s", attrs);
         }
         return Set.copyOf(attrs.isEmpty() ? EnumSet.noneOf(AssociationAttribute.class) : attrs);

@@ -1,5 +1,7 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
@@ -20,7 +22,7 @@ public final class IoTlb {
 
     IoTlb(int capacity) {
         if (capacity < 1) {
-            throw IommuException.of(IommuException.Errno.EINVAL, "TLB needs at least one entry, not %d", capacity);
+            throw Refusal.of(Errno.EINVAL, "TLB needs at least one entry, not %d", capacity);
         }
         this.capacity = capacity;
         this.entries = new LinkedHashMap<>(capacity * 2, 0.75f, true);

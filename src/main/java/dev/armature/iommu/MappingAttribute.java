@@ -1,5 +1,7 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -20,7 +22,7 @@ public enum MappingAttribute {
         EnumSet<MappingAttribute> types = EnumSet.copyOf(copy);
         types.retainAll(MEMORY_TYPES);
         if (types.size() > 1) {
-            throw IommuException.of(IommuException.Errno.EINVAL, "more than one memory type: %s", types);
+            throw Refusal.of(Errno.EINVAL, "more than one memory type: %s", types);
         }
         return Set.copyOf(copy);
     }

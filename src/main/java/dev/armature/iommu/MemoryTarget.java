@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
+import static dev.armature.vm.Errno.EINVAL;
 
 /**
  * A pool of physical memory that allocations are drawn from: a range of guest RAM or host-side memory the guest
@@ -39,7 +39,7 @@ public final class MemoryTarget {
         try {
             seg = memory.ramSlice(base, layout.span());
         } catch (BusError e) {
-            throw IommuException.of(EINVAL, "target %s: %s", name, e.getMessage());
+            throw Refusal.of(EINVAL, "target %s: %s", name, e.getMessage());
         }
         return new MemoryTarget(name, base, layout, seg, memory, null);
     }
@@ -52,7 +52,7 @@ public final class MemoryTarget {
 
     private static void checkBase(long base) {
         if (base < 0 || (base & 0xfffff) != 0) {
-            throw IommuException.of(EINVAL, "target base 0x%x is not 1M aligned", base);
+            throw Refusal.of(EINVAL, "target base 0x%x is not 1M aligned", base);
         }
     }
 

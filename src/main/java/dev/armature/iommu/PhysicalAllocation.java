@@ -3,9 +3,9 @@ package dev.armature.iommu;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.armature.iommu.IommuException.Errno.EBADF;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
+import static dev.armature.vm.Errno.EBADF;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EINVAL;
 
 /**
  * Physical memory drawn from a {@link MemoryTarget} ({@link Vcmm#allocate}): a list of blocks, largest first, or
@@ -48,7 +48,7 @@ public final class PhysicalAllocation {
     /** The physical address of a contiguous allocation. */
     public long physicalAddress() {
         if (!isContiguous()) {
-            throw IommuException.of(EINVAL, "allocation of %d blocks has no single physical address", blocks.size());
+            throw Refusal.of(EINVAL, "allocation of %d blocks has no single physical address", blocks.size());
         }
         return blocks.getFirst().pa();
     }
@@ -72,7 +72,7 @@ public final class PhysicalAllocation {
 
     void checkLive() {
         if (freed) {
-            throw IommuException.of(EBADF, "allocation was freed");
+            throw Refusal.of(EBADF, "allocation was freed");
         }
     }
 
@@ -81,7 +81,7 @@ public final class PhysicalAllocation {
         synchronized (vcmm) {
             checkLive();
             if (!backs.isEmpty()) {
-                throw IommuException.of(EBUSY, "allocation backs %d reservation(s)", backs.size());
+                throw Refusal.of(EBUSY, "allocation backs %d reservation(s)", backs.size());
             }
             target.allocator.release(blocks);
             freed = true;

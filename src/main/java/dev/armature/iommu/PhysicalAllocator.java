@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENOMEM;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENOMEM;
 
 /**
  * The pools of one memory target: a contiguous pool (first fit, aligned) and 4K, 64K and 1M block pools. A block
@@ -40,12 +40,12 @@ final class PhysicalAllocator {
     /** The blocks of a new allocation; refused with ENOMEM (taking nothing) if the pools cannot satisfy it. */
     List<Block> allocate(long length, AllocationRequest req) {
         if (length <= 0 || (length & 0xfff) != 0) {
-            throw IommuException.of(EINVAL, "allocation length 0x%x is not a positive multiple of 4K", length);
+            throw Refusal.of(EINVAL, "allocation length 0x%x is not a positive multiple of 4K", length);
         }
         if (req.contiguous()) {
             long pa = contiguous.allocate(length, req.alignment());
             if (pa < 0) {
-                throw IommuException.of(ENOMEM, "no free contiguous 0x%x bytes aligned to 0x%x (largest free 0x%x)",
+                throw Refusal.of(ENOMEM, "no free contiguous 0x%x bytes aligned to 0x%x (largest free 0x%x)",
                         length, req.alignment(), contiguous.largestFree());
             }
             return List.of(new Block(pa, length, null));
@@ -64,7 +64,7 @@ final class PhysicalAllocator {
         }
         if (remaining != 0) {
             release(taken);
-            throw IommuException.of(ENOMEM, "block pools %s cannot supply 0x%x bytes without splitting blocks",
+            throw Refusal.of(ENOMEM, "block pools %s cannot supply 0x%x bytes without splitting blocks",
                     req.blockSizes(), length);
         }
         return List.copyOf(taken);

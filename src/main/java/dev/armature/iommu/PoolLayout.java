@@ -1,6 +1,6 @@
 package dev.armature.iommu;
 
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
+import static dev.armature.vm.Errno.EINVAL;
 
 /**
  * How a memory target's bytes are divided, from its 1M-aligned base: a contiguous pool first (its size rounded up to
@@ -9,7 +9,7 @@ import static dev.armature.iommu.IommuException.Errno.EINVAL;
 public record PoolLayout(long contiguousBytes, int blocks1M, int blocks64K, int blocks4K) {
     public PoolLayout {
         if (contiguousBytes < 0 || (contiguousBytes & 0xfff) != 0 || blocks1M < 0 || blocks64K < 0 || blocks4K < 0) {
-            throw IommuException.of(EINVAL, "pool layout %d/%d/%d/%d: sizes must be non-negative, the contiguous "
+            throw Refusal.of(EINVAL, "pool layout %d/%d/%d/%d: sizes must be non-negative, the contiguous "
                     + "pool a multiple of 4K", contiguousBytes, blocks1M, blocks64K, blocks4K);
         }
     }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static dev.armature.iommu.IommuException.Errno.EBADF;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
+import static dev.armature.vm.Errno.EBADF;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EINVAL;
 
 /**
  * A contiguous range of a VCM's device addresses ({@link Vcm#reserve}), with mapping attributes. It holds no
@@ -52,7 +52,7 @@ public final class Reservation {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (address < 0) {
-                throw IommuException.of(EINVAL, "a one-to-one reservation has no device address until backed");
+                throw Refusal.of(EINVAL, "a one-to-one reservation has no device address until backed");
             }
             return address;
         }
@@ -84,7 +84,7 @@ public final class Reservation {
 
     private void checkLive() {
         if (freed) {
-            throw IommuException.of(EBADF, "reservation was unreserved");
+            throw Refusal.of(EBADF, "reservation was unreserved");
         }
     }
 
@@ -99,18 +99,18 @@ public final class Reservation {
             checkLive();
             allocation.checkLive();
             if (allocation.vcmm() != vcmm) {
-                throw IommuException.of(EINVAL, "allocation belongs to another manager");
+                throw Refusal.of(EINVAL, "allocation belongs to another manager");
             }
             if (backing != null) {
-                throw IommuException.of(EBUSY, "reservation is already backed");
+                throw Refusal.of(EBUSY, "reservation is already backed");
             }
             if (allocation.length() != length) {
-                throw IommuException.of(EINVAL, "allocation of 0x%x bytes cannot back a reservation of 0x%x",
+                throw Refusal.of(EINVAL, "allocation of 0x%x bytes cannot back a reservation of 0x%x",
                         allocation.length(), length);
             }
             if (vcm.kind() == Vcm.Kind.ONE_TO_ONE) {
                 if (!allocation.isContiguous() || !vcm.contains(allocation.physicalAddress(), length)) {
-                    throw IommuException.of(EINVAL, "a one-to-one reservation needs contiguous memory inside %s", vcm);
+                    throw Refusal.of(EINVAL, "a one-to-one reservation needs contiguous memory inside %s", vcm);
                 }
                 address = allocation.physicalAddress();
                 pages = List.of(new Mapping(address, address, length, attributes));
@@ -167,7 +167,7 @@ public final class Reservation {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (backing == null) {
-                throw IommuException.of(EINVAL, "reservation is not backed");
+                throw Refusal.of(EINVAL, "reservation is not backed");
             }
             List<SmmuContext> contexts = contexts();
             for (SmmuContext ctx : contexts) {
@@ -198,7 +198,7 @@ public final class Reservation {
         synchronized (vcm.vcmm()) {
             checkLive();
             if (backing != null) {
-                throw IommuException.of(EBUSY, "reservation is backed; unback it first");
+                throw Refusal.of(EBUSY, "reservation is backed; unback it first");
             }
             vcm.release(this);
             freed = true;

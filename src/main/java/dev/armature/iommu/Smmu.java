@@ -1,5 +1,7 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+
 /**
  * One SMMU hardware instance: a number of context banks, each able to hold one {@link SmmuContext} at a time, and
  * one {@link IoTlb} shared by all banks. Abstract contexts are bound to an instance at run time
@@ -23,7 +25,7 @@ public final class Smmu {
      */
     public Smmu(String name, int contextBanks, int tlbEntries) {
         if (contextBanks < 1) {
-            throw IommuException.of(IommuException.Errno.EINVAL, "an SMMU needs a context bank, not %d", contextBanks);
+            throw Refusal.of(Errno.EINVAL, "an SMMU needs a context bank, not %d", contextBanks);
         }
         this.name = name;
         this.banks = new SmmuContext[contextBanks];

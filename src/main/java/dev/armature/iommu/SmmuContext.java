@@ -2,12 +2,12 @@ package dev.armature.iommu;
 
 import java.util.Set;
 
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EFAULT;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENODEV;
-import static dev.armature.iommu.IommuException.Errno.ENOENT;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EFAULT;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENODEV;
+import static dev.armature.vm.Errno.ENOENT;
 
 /**
  * An abstract SMMU context: device-independent page tables (a low and a high table, see
@@ -34,7 +34,7 @@ public final class SmmuContext extends DmaMaster {
     public SmmuContext(String name, int bank) {
         super(name);
         if (bank < 0) {
-            throw IommuException.of(EINVAL, "context bank %d", bank);
+            throw Refusal.of(EINVAL, "context bank %d", bank);
         }
         this.bank = bank;
     }
@@ -51,10 +51,10 @@ public final class SmmuContext extends DmaMaster {
     /** Binds this context to {@code instance}, whose bank {@link #bank()} it will use. */
     public synchronized void bind(Smmu instance) {
         if (smmu != null) {
-            throw IommuException.of(EBUSY, "%s is already bound to %s", name(), smmu);
+            throw Refusal.of(EBUSY, "%s is already bound to %s", name(), smmu);
         }
         if (bank >= instance.contextBanks()) {
-            throw IommuException.of(EINVAL, "%s has %d context banks, %s wants bank %d",
+            throw Refusal.of(EINVAL, "%s has %d context banks, %s wants bank %d",
                     instance, instance.contextBanks(), name(), bank);
         }
         smmu = instance;
@@ -62,10 +62,10 @@ public final class SmmuContext extends DmaMaster {
 
     public synchronized void unbind() {
         if (smmu == null) {
-            throw IommuException.of(EINVAL, "%s is not bound", name());
+            throw Refusal.of(EINVAL, "%s is not bound", name());
         }
         if (isActive()) {
-            throw IommuException.of(EBUSY, "%s is active", name());
+            throw Refusal.of(EBUSY, "%s is active", name());
         }
         smmu = null;
     }
@@ -73,17 +73,17 @@ public final class SmmuContext extends DmaMaster {
     /** Programs this context into its bank of the bound instance (a context switch). */
     public synchronized void activate() {
         if (smmu == null) {
-            throw IommuException.of(ENODEV, "%s is not bound to an SMMU", name());
+            throw Refusal.of(ENODEV, "%s is not bound to an SMMU", name());
         }
         if (isActive()) {
-            throw IommuException.of(EBUSY, "%s is already active", name());
+            throw Refusal.of(EBUSY, "%s is already active", name());
         }
         smmu.install(this);
     }
 
     public synchronized void deactivate() {
         if (!isActive()) {
-            throw IommuException.of(EINVAL, "%s is not active", name());
+            throw Refusal.of(EINVAL, "%s is not active", name());
         }
         smmu.uninstall(this);
     }
@@ -96,7 +96,7 @@ public final class SmmuContext extends DmaMaster {
     /** Whether bit 31 of a device address selects the high table; changeable only while both tables are empty. */
     public synchronized void setSplit(boolean split) {
         if (split != this.split && (low.size() > 0 || high.size() > 0)) {
-            throw IommuException.of(EBUSY, "%s has mappings; the split is fixed until they are gone", name());
+            throw Refusal.of(EBUSY, "%s has mappings; the split is fixed until they are gone", name());
         }
         this.split = split;
     }
@@ -107,7 +107,7 @@ public final class SmmuContext extends DmaMaster {
 
     public synchronized void updateStart() {
         if (updating) {
-            throw IommuException.of(EBUSY, "%s: update already started", name());
+            throw Refusal.of(EBUSY, "%s: update already started", name());
         }
         updating = true;
         removedInUpdate = false;
@@ -115,7 +115,7 @@ public final class SmmuContext extends DmaMaster {
 
     public synchronized void updateDone() {
         if (!updating) {
-            throw IommuException.of(EINVAL, "%s: update_done without update_start", name());
+            throw Refusal.of(EINVAL, "%s: update_done without update_start", name());
         }
         updating = false;
         if (removedInUpdate && smmu != null) {
@@ -127,12 +127,12 @@ public final class SmmuContext extends DmaMaster {
     public synchronized void map(long pa, long va, long length, Set<MappingAttribute> attrs) {
         checkPage(va, length);
         if ((pa & (length - 1)) != 0) {
-            throw IommuException.of(EINVAL, "PA 0x%x is not aligned to 0x%x", pa, length);
+            throw Refusal.of(EINVAL, "PA 0x%x is not aligned to 0x%x", pa, length);
         }
         Set<MappingAttribute> checked = MappingAttribute.validate(attrs);
         PageTable t = table(va);
         if (t.overlaps(va, length)) {
-            throw IommuException.of(EEXIST, "%s: 0x%x+0x%x overlaps a mapping", name(), va, length);
+            throw Refusal.of(EEXIST, "%s: 0x%x+0x%x overlaps a mapping", name(), va, length);
         }
         t.put(new Mapping(va, pa, length, checked));
     }
@@ -143,7 +143,7 @@ public final class SmmuContext extends DmaMaster {
         PageTable t = table(va);
         Mapping m = t.exactly(va);
         if (m == null || m.size() != length) {
-            throw IommuException.of(ENOENT, "%s: no 0x%x-byte mapping at 0x%x", name(), length, va);
+            throw Refusal.of(ENOENT, "%s: no 0x%x-byte mapping at 0x%x", name(), length, va);
         }
         t.remove(va);
         removedInUpdate = true;
@@ -151,13 +151,13 @@ public final class SmmuContext extends DmaMaster {
 
     private void checkPage(long va, long length) {
         if (!updating) {
-            throw IommuException.of(EINVAL, "%s: map/unmap outside update_start/update_done", name());
+            throw Refusal.of(EINVAL, "%s: map/unmap outside update_start/update_done", name());
         }
         if (PageSize.of(length) == null) {
-            throw IommuException.of(EINVAL, "size 0x%x is not 4K, 64K, 1M or 16M", length);
+            throw Refusal.of(EINVAL, "size 0x%x is not 4K, 64K, 1M or 16M", length);
         }
         if ((va & (length - 1)) != 0 || Long.compareUnsigned(va + length - 1, (1L << Smmu.INPUT_BITS) - 1) > 0) {
-            throw IommuException.of(EINVAL, "VA 0x%x is not aligned to 0x%x or beyond %d bits", va, length,
+            throw Refusal.of(EINVAL, "VA 0x%x is not aligned to 0x%x or beyond %d bits", va, length,
                     Smmu.INPUT_BITS);
         }
     }
@@ -169,7 +169,7 @@ public final class SmmuContext extends DmaMaster {
     /** Refuses (EBUSY) an update while another is open. */
     synchronized void checkCanUpdate() {
         if (updating) {
-            throw IommuException.of(EBUSY, "%s is in the middle of an update", name());
+            throw Refusal.of(EBUSY, "%s is in the middle of an update", name());
         }
     }
 
@@ -178,7 +178,7 @@ public final class SmmuContext extends DmaMaster {
         checkCanUpdate();
         for (Mapping m : mappings) {
             if (table(m.va()).overlaps(m.va(), m.size())) {
-                throw IommuException.of(EEXIST, "%s: 0x%x+0x%x overlaps a mapping", name(), m.va(), m.size());
+                throw Refusal.of(EEXIST, "%s: 0x%x+0x%x overlaps a mapping", name(), m.va(), m.size());
             }
         }
     }
@@ -200,11 +200,11 @@ public final class SmmuContext extends DmaMaster {
     public long translate(long va) {
         Smmu s = smmu();
         if (s == null || !isActive()) {
-            throw IommuException.of(ENODEV, "%s is not active", name());
+            throw Refusal.of(ENODEV, "%s is not active", name());
         }
         Mapping m = Long.compareUnsigned(va, 1L << Smmu.INPUT_BITS) < 0 ? s.walk(this, va) : null;
         if (m == null) {
-            throw IommuException.of(EFAULT, "%s: nothing mapped at 0x%x", name(), va);
+            throw Refusal.of(EFAULT, "%s: nothing mapped at 0x%x", name(), va);
         }
         return m.pa() + (va - m.va());
     }

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static dev.armature.iommu.IommuException.Errno.EBADF;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENOMEM;
+import static dev.armature.vm.Errno.EBADF;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENOMEM;
 
 /**
  * A Virtual Contiguous Memory region: the address space a device sees, from {@link #start()} for
@@ -67,7 +67,7 @@ public final class Vcm {
 
     void checkLive() {
         if (freed) {
-            throw IommuException.of(EBADF, "VCM was freed");
+            throw Refusal.of(EBADF, "VCM was freed");
         }
     }
 
@@ -81,16 +81,16 @@ public final class Vcm {
         synchronized (vcmm) {
             checkLive();
             if (length <= 0 || (length & 0xfff) != 0) {
-                throw IommuException.of(EINVAL, "reservation length 0x%x is not a positive multiple of 4K", length);
+                throw Refusal.of(EINVAL, "reservation length 0x%x is not a positive multiple of 4K", length);
             }
             Set<MappingAttribute> checked = MappingAttribute.validate(attrs);
             if (length > this.length) {
-                throw IommuException.of(ENOMEM, "0x%x bytes requested from a VCM of 0x%x", length, this.length);
+                throw Refusal.of(ENOMEM, "0x%x bytes requested from a VCM of 0x%x", length, this.length);
             }
             long address = -1;
             if (kind == Kind.ONE_TO_ONE) {
                 if (reservedOneToOne + length > this.length) {
-                    throw IommuException.of(ENOMEM, "one-to-one VCM has 0x%x of 0x%x bytes reserved",
+                    throw Refusal.of(ENOMEM, "one-to-one VCM has 0x%x of 0x%x bytes reserved",
                             reservedOneToOne, this.length);
                 }
                 reservedOneToOne += length;
@@ -104,7 +104,7 @@ public final class Vcm {
                     }
                 }
                 if (address < 0) {
-                    throw IommuException.of(ENOMEM, "no free 0x%x bytes of device addresses (largest free 0x%x)",
+                    throw Refusal.of(ENOMEM, "no free 0x%x bytes of device addresses (largest free 0x%x)",
                             length, space.largestFree());
                 }
             }
@@ -134,22 +134,22 @@ public final class Vcm {
             Set<AssociationAttribute> checked = AssociationAttribute.validate(attrs);
             for (Association a : associations) {
                 if (a.device() == device) {
-                    throw IommuException.of(EEXIST, "VCM is already associated with %s", device.name());
+                    throw Refusal.of(EEXIST, "VCM is already associated with %s", device.name());
                 }
             }
             switch (kind) {
                 case IOMMU -> {
                     if (!(device instanceof SmmuContext ctx)) {
-                        throw IommuException.of(EINVAL, "an IOMMU VCM needs an SMMU context, not %s", device.name());
+                        throw Refusal.of(EINVAL, "an IOMMU VCM needs an SMMU context, not %s", device.name());
                     }
                     checkContextSlot(ctx, checked);
                 }
                 case ONE_TO_ONE, VMM -> {
                     if (!(device instanceof DirectMaster) || (kind == Kind.VMM) != (device == vcmm.cpu())) {
-                        throw IommuException.of(EINVAL, "a %s VCM cannot be associated with %s", kind, device.name());
+                        throw Refusal.of(EINVAL, "a %s VCM cannot be associated with %s", kind, device.name());
                     }
                     if (!checked.isEmpty()) {
-                        throw IommuException.of(EINVAL, "%s has no page tables to split: %s", device.name(), checked);
+                        throw Refusal.of(EINVAL, "%s has no page tables to split: %s", device.name(), checked);
                     }
                 }
             }
@@ -173,23 +173,23 @@ public final class Vcm {
         long top = 1L << Smmu.INPUT_BITS;
         long half = top >>> 1;
         if (start + length > top) {
-            throw IommuException.of(EINVAL, "VCM ends at 0x%x, beyond the SMMU's %d-bit addresses",
+            throw Refusal.of(EINVAL, "VCM ends at 0x%x, beyond the SMMU's %d-bit addresses",
                     start + length, Smmu.INPUT_BITS);
         }
         boolean split = attrs.contains(AssociationAttribute.SPLIT);
         boolean useHigh = attrs.contains(AssociationAttribute.USE_HIGH);
         if (split && (useHigh ? start < half : start + length > half)) {
-            throw IommuException.of(EINVAL, "VCM [0x%x..0x%x) is not inside the %s half", start, start + length,
+            throw Refusal.of(EINVAL, "VCM [0x%x..0x%x) is not inside the %s half", start, start + length,
                     useHigh ? "high" : "low");
         }
         for (Association other : vcmm.usersOf(ctx)) {
             if (!split || !other.attributes().contains(AssociationAttribute.SPLIT)
                     || other.attributes().contains(AssociationAttribute.USE_HIGH) == useHigh) {
-                throw IommuException.of(EBUSY, "%s: that table is already used by another VCM", ctx.name());
+                throw Refusal.of(EBUSY, "%s: that table is already used by another VCM", ctx.name());
             }
         }
         if (vcmm.usersOf(ctx).isEmpty() && ctx.mappingCount() > 0 && ctx.isSplit() != split) {
-            throw IommuException.of(EBUSY, "%s has mappings under the other split setting", ctx.name());
+            throw Refusal.of(EBUSY, "%s has mappings under the other split setting", ctx.name());
         }
         ctx.checkCanMap(table.all());
     }
@@ -243,10 +243,10 @@ public final class Vcm {
         synchronized (vcmm) {
             checkLive();
             if (kind == Kind.VMM) {
-                throw IommuException.of(EINVAL, "the VMM VCM is prebuilt and cannot be freed");
+                throw Refusal.of(EINVAL, "the VMM VCM is prebuilt and cannot be freed");
             }
             if (!reservations.isEmpty() || !associations.isEmpty()) {
-                throw IommuException.of(EBUSY, "VCM still has %d reservation(s) and %d association(s)",
+                throw Refusal.of(EBUSY, "VCM still has %d reservation(s) and %d association(s)",
                         reservations.size(), associations.size());
             }
             freed = true;

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENOENT;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENOENT;
 
 /**
  * The Virtual Contiguous Memory Manager: the memory targets, the VCMs, the physical allocations and the graph of
@@ -56,7 +56,7 @@ public final class Vcmm implements AutoCloseable {
     private void checkFree(long base, long size) {
         for (MemoryTarget t : targets) {
             if (t.overlaps(base, size)) {
-                throw IommuException.of(EEXIST, "[0x%x..0x%x) overlaps target %s", base, base + size, t);
+                throw Refusal.of(EEXIST, "[0x%x..0x%x) overlaps target %s", base, base + size, t);
             }
         }
     }
@@ -95,10 +95,10 @@ public final class Vcmm implements AutoCloseable {
     public synchronized Vcm create(Vcm.Kind kind, long start, long length) {
         checkRange(start, length);
         if (kind == Vcm.Kind.VMM) {
-            throw IommuException.of(EINVAL, "the VMM VCM is prebuilt: use fromPrebuilt(PREBUILT_VMM)");
+            throw Refusal.of(EINVAL, "the VMM VCM is prebuilt: use fromPrebuilt(PREBUILT_VMM)");
         }
         if (kind == Vcm.Kind.ONE_TO_ONE && !insideTarget(start, length)) {
-            throw IommuException.of(EINVAL, "one-to-one VCM [0x%x..0x%x) is not inside one memory target",
+            throw Refusal.of(EINVAL, "one-to-one VCM [0x%x..0x%x) is not inside one memory target",
                     start, start + length);
         }
         Vcm vcm = new Vcm(this, kind, start, length);
@@ -108,7 +108,7 @@ public final class Vcmm implements AutoCloseable {
 
     private static void checkRange(long start, long length) {
         if (start < 0 || length <= 0 || start + length < 0) {
-            throw IommuException.of(EINVAL, "VCM range 0x%x+0x%x", start, length);
+            throw Refusal.of(EINVAL, "VCM range 0x%x+0x%x", start, length);
         }
     }
 
@@ -120,7 +120,7 @@ public final class Vcmm implements AutoCloseable {
     /** The prebuilt VCM named by {@code id}: only {@link #PREBUILT_VMM}, the VMM's own view. */
     public Vcm fromPrebuilt(int id) {
         if (id != PREBUILT_VMM) {
-            throw IommuException.of(ENOENT, "no prebuilt VCM %d", id);
+            throw Refusal.of(ENOENT, "no prebuilt VCM %d", id);
         }
         return vmm;
     }
@@ -136,7 +136,7 @@ public final class Vcmm implements AutoCloseable {
      */
     public synchronized PhysicalAllocation allocate(MemoryTarget target, long length, AllocationRequest request) {
         if (!List.of(targets).contains(target)) {
-            throw IommuException.of(EINVAL, "target %s does not belong to this manager", target);
+            throw Refusal.of(EINVAL, "target %s does not belong to this manager", target);
         }
         PhysicalAllocation a = new PhysicalAllocation(this, target, target.allocator.allocate(length, request), length);
         allocations.add(a);

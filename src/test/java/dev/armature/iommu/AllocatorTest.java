@@ -1,12 +1,15 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+import dev.armature.vm.KvmException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENOMEM;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENOMEM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +21,8 @@ class AllocatorTest {
     private static final long K64 = 64 << 10;
     private static final long M1 = 1 << 20;
 
-    private static IommuException.Errno errno(Runnable call) {
-        return assertThrows(IommuException.class, call::run).errno();
+    private static Errno errno(Runnable call) {
+        return assertThrows(KvmException.class, call::run).errno();
     }
 
     private static List<Long> sizes(PhysicalAllocation a) {

@@ -1,5 +1,8 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+import dev.armature.vm.KvmException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -10,22 +13,22 @@ import static dev.armature.iommu.AssociationAttribute.USE_HIGH;
 import static dev.armature.iommu.AssociationAttribute.USE_LOW;
 import static dev.armature.iommu.Fixture.RW;
 import static dev.armature.iommu.Fixture.WHOLE;
-import static dev.armature.iommu.IommuException.Errno.EBADF;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENODEV;
-import static dev.armature.iommu.IommuException.Errno.ENOENT;
-import static dev.armature.iommu.IommuException.Errno.ENOMEM;
+import static dev.armature.vm.Errno.EBADF;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENODEV;
+import static dev.armature.vm.Errno.ENOENT;
+import static dev.armature.vm.Errno.ENOMEM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every misuse is refused with its errno, and the refused call changes nothing. */
 class MisuseTest {
-    private static void refused(IommuException.Errno errno, Fixture f, Runnable call) {
+    private static void refused(Errno errno, Fixture f, Runnable call) {
         String before = StateDump.of(f);
-        assertEquals(errno, assertThrows(IommuException.class, call::run).errno());
+        assertEquals(errno, assertThrows(KvmException.class, call::run).errno());
         assertEquals(before, StateDump.of(f));
     }
 

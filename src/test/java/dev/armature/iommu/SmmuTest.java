@@ -1,5 +1,8 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.Errno;
+import dev.armature.vm.KvmException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -7,12 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.armature.iommu.Fixture.RW;
-import static dev.armature.iommu.IommuException.Errno.EBUSY;
-import static dev.armature.iommu.IommuException.Errno.EEXIST;
-import static dev.armature.iommu.IommuException.Errno.EFAULT;
-import static dev.armature.iommu.IommuException.Errno.EINVAL;
-import static dev.armature.iommu.IommuException.Errno.ENODEV;
-import static dev.armature.iommu.IommuException.Errno.ENOENT;
+import static dev.armature.vm.Errno.EBUSY;
+import static dev.armature.vm.Errno.EEXIST;
+import static dev.armature.vm.Errno.EFAULT;
+import static dev.armature.vm.Errno.EINVAL;
+import static dev.armature.vm.Errno.ENODEV;
+import static dev.armature.vm.Errno.ENOENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SmmuTest {
-    private static void assertErrno(IommuException.Errno errno, Runnable call) {
-        assertEquals(errno, assertThrows(IommuException.class, call::run).errno());
+    private static void assertErrno(Errno errno, Runnable call) {
+        assertEquals(errno, assertThrows(KvmException.class, call::run).errno());
     }
 
     private static void map(SmmuContext ctx, long pa, long va, long len) {

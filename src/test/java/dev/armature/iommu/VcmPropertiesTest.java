@@ -1,5 +1,7 @@
 package dev.armature.iommu;
 
+import dev.armature.vm.KvmException;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -154,7 +156,7 @@ class VcmPropertiesTest {
                 String before = StateDump.of(f);
                 try {
                     w.step(n);
-                } catch (IommuException refused) {
+                } catch (KvmException refused) {
                     assertEquals(before, StateDump.of(f), "refused call changed state: " + refused.getMessage());
                 }
                 w.checkInvariants();
