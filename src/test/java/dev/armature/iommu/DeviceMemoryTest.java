@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import static dev.armature.iommu.Fixture.RW;
 import static dev.armature.iommu.Fixture.WHOLE;
@@ -33,6 +34,28 @@ class DeviceMemoryTest {
             assertEquals(Fault.Reason.TRANSLATION, faults.getFirst().reason());
             assertEquals(0xcafe_f00dL, f.memory.read(r.backing().blocks().getFirst().pa() + 8, 4));
             assertEquals(0xcafe_f00dL, dev.memory().read(r.deviceAddress() + 8, 4));
+        }
+    }
+
+    @Test
+    void twoVcmsShareOneContextThroughItsSplitTables() {
+        try (Fixture f = new Fixture()) {
+            SmmuContext ctx = Fixture.boundContext("split", 1, 8);
+            Vcm low = f.vcmm.create(0x10_0000L, 0x10_0000L);
+            Vcm high = f.vcmm.create(0x8010_0000L, 0x10_0000L);
+            Association lo = low.associate(ctx, Set.of(AssociationAttribute.SPLIT, AssociationAttribute.USE_LOW));
+            Association hi = high.associate(ctx, Set.of(AssociationAttribute.SPLIT, AssociationAttribute.USE_HIGH));
+            lo.activate();
+            hi.activate();
+            Reservation a = low.reserve(0x1000, RW);
+            Reservation b = high.reserve(0x1000, RW);
+            a.back(f.vcmm.allocate(f.ram, 0x1000, AllocationRequest.CONTIGUOUS));
+            b.back(f.vcmm.allocate(f.ram, 0x1000, AllocationRequest.CONTIGUOUS));
+            lo.memory().write(a.deviceAddress(), 8, 0x1111L);
+            hi.memory().write(b.deviceAddress(), 8, 0x2222L);
+            assertEquals(0x1111L, f.memory.read(a.backing().physicalAddress(), 8));
+            assertEquals(0x2222L, f.memory.read(b.backing().physicalAddress(), 8));
+            assertEquals(b.backing().physicalAddress(), ctx.translate(b.deviceAddress()));
         }
     }
 
