@@ -14,11 +14,14 @@ public final class IoTlb {
     private record Tag(int bank, long va, long size) {
     }
 
+    private static final PageSize[] SIZES = PageSize.DESCENDING.toArray(PageSize[]::new);
+
     private final int capacity;
     private final LinkedHashMap<Tag, Mapping> entries;
     private long hits;
     private long misses;
     private long evictions;
+    private final int[] entriesOfSize = new int[PageSize.values().length]; // lookups skip sizes not cached
 
     IoTlb(int capacity) {
         if (capacity < 1) {
@@ -30,7 +33,10 @@ public final class IoTlb {
 
     /** The cached mapping of {@code va} in {@code bank}, counting a hit or a miss. */
     Mapping lookup(int bank, long va) {
-        for (PageSize s : PageSize.DESCENDING) {
+        for (PageSize s : SIZES) {
+            if (entriesOfSize[s.ordinal()] == 0) {
+                continue;
+            }
             Mapping m = entries.get(new Tag(bank, va & -s.bytes(), s.bytes()));
             if (m != null) {
                 hits++;
@@ -44,16 +50,28 @@ public final class IoTlb {
     void fill(int bank, Mapping m) {
         if (entries.size() >= capacity) {
             Iterator<Tag> lru = entries.keySet().iterator();
-            lru.next();
+            forget(lru.next());
             lru.remove();
             evictions++;
         }
-        entries.put(new Tag(bank, m.va(), m.size()), m);
+        if (entries.put(new Tag(bank, m.va(), m.size()), m) == null) {
+            entriesOfSize[PageSize.of(m.size()).ordinal()]++;
+        }
     }
 
     /** Drops every entry of {@code bank} (context switch, mappings removed). */
     void invalidate(int bank) {
-        entries.keySet().removeIf(t -> t.bank() == bank);
+        entries.keySet().removeIf(t -> {
+            if (t.bank() == bank) {
+                forget(t);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void forget(Tag t) {
+        entriesOfSize[PageSize.of(t.size()).ordinal()]--;
     }
 
     public int capacity() {
