@@ -74,6 +74,9 @@ final class FpInputs {
 
     /** Random FPCR: rounding mode, FZ, DN and AHP (the controls ARMv8.0 without FP16 has). */
     static int fpcr(RandomGenerator r) {
+        if (r.nextInt(32) == 0) {
+            return r.nextInt(); // reserved and trap-enable bits too: both must keep only what the model has
+        }
         int rmode = r.nextInt(2) == 0 ? 0 : r.nextInt(4);
         return (r.nextInt(4) == 0 ? 1 << 26 : 0) | (r.nextInt(4) == 0 ? 1 << 25 : 0) | (r.nextInt(4) == 0 ? 1 << 24 : 0)
                 | rmode << 22;
@@ -81,6 +84,9 @@ final class FpInputs {
 
     /** Random FPSR: some cumulative exception flags (IDC, IXC, UFC, OFC, DZC, IOC) and QC. */
     static int fpsr(RandomGenerator r) {
+        if (r.nextInt(32) == 0) {
+            return r.nextInt();
+        }
         return r.nextBoolean() ? 0 : r.nextInt() & (1 << 27 | 0x9f);
     }
 }
