@@ -37,7 +37,7 @@ static const struct {
 };
 
 static shape_fn shape;
-static unsigned long rounds = 40, mod = 5, steps = 100000;
+static unsigned long rounds = 25, mod = 5, steps = 100000;
 static bool smc, irq, check_irq;
 
 static uint32_t pattern[MAX_CPUS];
