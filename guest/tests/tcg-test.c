@@ -12,6 +12,9 @@
  *        cache maintenance that makes the "new" code visible (DC CVAU, IC IVAU,
  *        DSB, ISB), so translated blocks must be invalidated;
  *   irq: sends an IPI to every other CPU.
+ * With smc, CPU 0 first also checks that code really changed is run in its new
+ * version: it patches the immediate of a small function 200 times, calling
+ * each version often enough to be translated.
  * IPIs are counted: a sender waits until its previous IPI to a CPU has been
  * taken before sending it another one (so none merge in the GIC), and with
  * check_irq the test checks that every CPU received exactly what was sent.
@@ -89,6 +92,24 @@ static void rewrite_code(void)
 		*p++ = insn;
 	}
 	sync_icache((uintptr_t)tcg_code_start, (uintptr_t)tcg_code_end);
+}
+
+/* A function rewritten at run time: MOVZ W0, #imm; RET. */
+static uint32_t patched_fn[2] __attribute__((aligned(64)));
+
+static void check_patched_code(void)
+{
+	unsigned int wrong = 0;
+	uint32_t (*fn)(void) = (uint32_t (*)(void))(uintptr_t)patched_fn;
+	for (uint32_t version = 1; version <= 200; version++) {
+		patched_fn[0] = 0x52800000u | (version << 5);
+		patched_fn[1] = 0xd65f03c0u;
+		sync_icache((uintptr_t)patched_fn, (uintptr_t)(patched_fn + 2));
+		for (int call = 0; call < 50; call++)
+			if (fn() != version)
+				wrong++;
+	}
+	report(wrong == 0, "a function patched 200 times runs its new version (%u stale calls)", wrong);
 }
 
 static void send_ipis(int cpu)
@@ -184,6 +205,10 @@ int main(int argc, char **argv)
 		pattern[cpu] = xorshift32(&seed);
 		expected[cpu] = model(steps, pattern[cpu]);
 		report_info("CPU%d: pattern 0x%08x", cpu, pattern[cpu]);
+	}
+	if (smc) {
+		mmu_enable_identity();
+		check_patched_code();
 	}
 	if (irq)
 		for (int cpu = 0; cpu < nr_cpus; cpu++)
