@@ -7,7 +7,10 @@
  *   - with IRQs masked at the CPU, a polled acknowledge shows the pending,
  *     active and running-priority state: a higher-priority SGI preempts an
  *     active one, a lower one does not, and EOIs drop priority in order;
- *   - a taken interrupt is preempted by a higher-priority one inside its handler.
+ *   - a taken interrupt is preempted by a higher-priority one inside its handler;
+ *   - an SPI made pending by software (GICD_ISPENDR) is delivered to the CPU its
+ *     target (GICD_ITARGETSR on v2, GICD_IROUTER on v3) names: first CPU 0
+ *     (polled: pending, acknowledged, active, EOI), then the last CPU (taken).
  */
 #include "libguest.h"
 #include "gic.h"
@@ -229,6 +232,89 @@ static void check_preemption(void)
 	report_prefix_pop();
 }
 
+#define TEST_SPI 100            /* an SPI no device of the virt board uses */
+#define GICD_IGROUPR   0x080
+#define GICD_ITARGETSR 0x800
+#define GICD_IROUTER   0x6000
+
+static void route_spi(unsigned int intid, int cpu)
+{
+	if (gic.version == 2) {
+		writeb((uint8_t)(1u << cpu), gic.dist + GICD_ITARGETSR + intid);
+	} else {
+		uint64_t m = cpu_mpidr[cpu];
+		writeq((m & 0xffffff) | ((m >> 32) & 0xff) << 32, gic.dist + GICD_IROUTER + 8 * intid);
+		/* Group 1 (Group 0 would be signalled as FIQ). */
+		uintptr_t grp = gic.dist + GICD_IGROUPR + (intid / 32) * 4;
+		writel(readl(grp) | (1u << (intid % 32)), grp);
+	}
+}
+
+static volatile int spi_cpu = -1;
+static volatile uint32_t spi_taken;
+
+static void spi_handler(struct ex_regs *regs, uint32_t iar)
+{
+	(void)regs;
+	(void)iar;
+	spi_cpu = smp_processor_id();
+	spi_taken++;
+}
+
+static void spi_receiver(void *arg)
+{
+	(void)arg;
+	gic_cpu_init();
+	local_irq_enable();
+	ready = 1;
+	for (unsigned long i = 0; i < 200000000UL && !spi_taken; i++)
+		cpu_relax();
+	local_irq_disable();
+}
+
+static void check_spi(void)
+{
+	report_prefix_push("spi");
+	gic_set_priority(TEST_SPI, 0x80);
+	route_spi(TEST_SPI, 0);
+	gic_disable_irq(TEST_SPI);
+	writel(1u << (TEST_SPI % 32), gic.dist + GICD_ISPENDR + (TEST_SPI / 32) * 4);
+	report(gic_irq_pending(TEST_SPI), "INTID %d pending after a GICD_ISPENDR write", TEST_SPI);
+	uint32_t iar = gic_read_iar();
+	report(gic_iar_irqnr(iar) == GIC_SPURIOUS, "not signalled while disabled: IAR 0x%x", iar);
+	gic_clear_pending(TEST_SPI);
+	report(!gic_irq_pending(TEST_SPI), "GICD_ICPENDR clears it");
+
+	gic_enable_irq(TEST_SPI);
+	writel(1u << (TEST_SPI % 32), gic.dist + GICD_ISPENDR + (TEST_SPI / 32) * 4);
+	iar = gic_read_iar();
+	report(gic_iar_irqnr(iar) == TEST_SPI && gic_irq_active(TEST_SPI) && !gic_irq_pending(TEST_SPI),
+	       "routed to CPU0: acknowledged (IAR 0x%x), active, no longer pending", iar);
+	if (gic_iar_irqnr(iar) < 1020)
+		gic_write_eoir(iar);
+	report(!gic_irq_active(TEST_SPI) && gic_read_rpr() == 0xff, "EOI deactivates it");
+
+	if (nr_cpus < 2) {
+		report_skip("routing to another CPU needs 2 CPUs");
+	} else {
+		int target = nr_cpus - 1;
+		install_irq_handler(TEST_SPI, spi_handler);
+		ready = 0;
+		if (cpu_on(target, spi_receiver, NULL) != PSCI_SUCCESS)
+			report_abort("CPU_ON of CPU%d failed", target);
+		while (!ready)
+			cpu_relax();
+		route_spi(TEST_SPI, target);
+		writel(1u << (TEST_SPI % 32), gic.dist + GICD_ISPENDR + (TEST_SPI / 32) * 4);
+		while (cpu_affinity_info(target) != PSCI_AFFINITY_OFF)
+			cpu_relax();
+		report(spi_taken == 1 && spi_cpu == target, "routed to CPU%d: taken there once (by CPU%d, %u times)",
+		       target, spi_cpu, spi_taken);
+	}
+	gic_disable_irq(TEST_SPI);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -241,6 +327,8 @@ int main(int argc, char **argv)
 	check_ids();
 	check_priorities();
 	check_preemption();
+	check_spi();
+	ready = 0;
 	check_ipis();
 	return report_summary();
 }
