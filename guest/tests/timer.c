@@ -9,9 +9,13 @@
  *     exactly once when PSTATE.I is cleared (the handler masks the timer);
  *   - WFI with interrupts masked at the CPU wakes up when the timer fires, no
  *     earlier than the compare value.
+ * With several CPUs, each one arms its own virtual timer with a different
+ * deadline and waits in WFI: every CPU must get exactly one interrupt, its own
+ * (the PPIs and timers are per CPU), no earlier than its deadline.
  */
 #include "libguest.h"
 #include "gic.h"
+#include "spinlock.h"
 
 #define CTL_ENABLE  1u
 #define CTL_IMASK   2u
@@ -49,6 +53,7 @@ static const struct timer timers[] = {
 
 static const struct timer *current;
 static volatile int fired;
+static volatile uint32_t cpu_fired[MAX_CPUS], cpu_early[MAX_CPUS], cpu_done;
 static volatile uint64_t fired_ctl;
 
 static void timer_handler(struct ex_regs *regs, uint32_t iar)
@@ -58,6 +63,7 @@ static void timer_handler(struct ex_regs *regs, uint32_t iar)
 	fired_ctl = current->ctl();
 	current->set_ctl(CTL_ENABLE | CTL_IMASK);   /* lower the line before EOI */
 	fired++;
+	cpu_fired[smp_processor_id()]++;
 }
 
 static uint64_t freq;
@@ -160,6 +166,58 @@ static void check_timer(const struct timer *t)
 	report_prefix_pop();
 }
 
+/* Each CPU: its own virtual timer, (cpu + 1) * 5 ms ahead. */
+static void per_cpu_timer(void *arg)
+{
+	int cpu = (int)(uintptr_t)arg;
+	const struct timer *t = &timers[0];
+	if (cpu != 0)
+		gic_cpu_init();
+	gic_enable_irq(t->intid);
+	t->set_ctl(0);
+	t->set_tval((int32_t)(freq / 200 * (uint64_t)(cpu + 1)));
+	uint64_t deadline = t->cval();
+	t->set_ctl(CTL_ENABLE);
+	for (uint64_t start = t->count(); !cpu_fired[cpu] && t->count() - start < 2 * freq;) {
+		wfi();
+		local_irq_enable();   /* take it if it is pending, then mask again for the next WFI */
+		local_irq_disable();
+	}
+	if (t->count() < deadline)
+		cpu_early[cpu] = 1;
+	t->set_ctl(0);
+	gic_disable_irq(t->intid);
+	atomic_add_return(&cpu_done, 1);
+}
+
+static void check_per_cpu(void)
+{
+	report_prefix_push("per-cpu");
+	if (nr_cpus < 2) {
+		report_skip("needs 2 CPUs");
+		report_prefix_pop();
+		return;
+	}
+	current = &timers[0];
+	for (int c = 0; c < nr_cpus; c++)
+		cpu_fired[c] = 0;
+	dsb(ish);
+	for (int c = 1; c < nr_cpus; c++)
+		if (cpu_on(c, per_cpu_timer, (void *)(uintptr_t)c) != PSCI_SUCCESS)
+			report_abort("CPU_ON of CPU%d failed", c);
+	per_cpu_timer((void *)0);
+	while (cpu_done < (uint32_t)nr_cpus)
+		cpu_relax();
+	int wrong = 0;
+	for (int c = 0; c < nr_cpus; c++)
+		if (cpu_fired[c] != 1 || cpu_early[c]) {
+			wrong++;
+			report_info("CPU%d: %u interrupts%s", c, cpu_fired[c], cpu_early[c] ? ", before its deadline" : "");
+		}
+	report(wrong == 0, "%d CPUs, each took exactly its own virtual timer interrupt after its deadline", nr_cpus);
+	report_prefix_pop();
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -174,5 +232,6 @@ int main(int argc, char **argv)
 		install_irq_handler(timers[i].intid, timer_handler);
 		check_timer(&timers[i]);
 	}
+	check_per_cpu();
 	return report_summary();
 }
