@@ -14,6 +14,9 @@
  *     flag fault level 3); the handler sets AF and the load is retried;
  *   - translation fault: a load from an unmapped VA faults (DFSC translation
  *     fault, FAR = the VA); the handler skips the load;
+ *   - code at a non-identity VA runs; after the VA is remapped to another
+ *     frame (TLBI, IC IALLU) the new frame's code runs; a PXN page takes an
+ *     instruction abort (EC 0x21, IFSC permission fault level 3, FAR = the VA);
  *   - TLB shootdown (2 CPUs or more): CPU1 caches a translation, CPU0 points
  *     the page at another frame and broadcasts TLBI VAE1IS; CPU1 must then see
  *     the new frame.
@@ -62,6 +65,8 @@ static const struct granule granules[] = {
 #define VA_NOAF   0x830000000UL
 #define VA_SHOOT  0x840000000UL
 #define VA_NONE   0x850000000UL
+#define VA_CODE   0x860000000UL
+#define VA_XN     0x870000000UL
 
 static const struct granule *g;
 static unsigned int bpl, start_level;
@@ -71,6 +76,10 @@ static size_t pool_used;
 /* Two 64 KiB frames the test pages map to (one page of any granule each). */
 static volatile uint64_t frame_a[8192] __attribute__((aligned(65536)));
 static volatile uint64_t frame_b[8192] __attribute__((aligned(65536)));
+
+/* Two code frames: MOVZ W0, #1; RET and MOVZ W0, #2; RET. */
+static uint32_t code_a[16384] __attribute__((aligned(65536)));
+static uint32_t code_b[16384] __attribute__((aligned(65536)));
 
 static uint64_t *alloc_table(void)
 {
@@ -160,6 +169,8 @@ static void build_tables(void)
 	map_page(VA_RO, (uintptr_t)frame_b, NORMAL | PTE_AP_RO | PTE_PXN | PTE_UXN);
 	map_page(VA_NOAF, (uintptr_t)frame_b, (NORMAL & ~PTE_AF) | PTE_PXN | PTE_UXN);
 	map_page(VA_SHOOT, (uintptr_t)frame_a, NORMAL | PTE_PXN | PTE_UXN);
+	map_page(VA_CODE, (uintptr_t)code_a, NORMAL | PTE_AP_RO | PTE_UXN);
+	map_page(VA_XN, (uintptr_t)code_a, NORMAL | PTE_AP_RO | PTE_PXN | PTE_UXN);
 	dsb(ish);
 }
 
@@ -204,6 +215,50 @@ static void dabt_handler(struct ex_regs *regs, unsigned int esr)
 		regs->elr += 4;
 		break;
 	}
+}
+
+static volatile unsigned int iaborts;
+static volatile uint64_t iabt_esr, iabt_far;
+
+/* An instruction abort on a call: return to the caller with 0xdead. */
+static void iabt_handler(struct ex_regs *regs, unsigned int esr)
+{
+	iaborts++;
+	iabt_esr = esr;
+	iabt_far = regs->far;
+	regs->regs[0] = 0xdead;
+	regs->elr = regs->regs[30];
+}
+
+static void check_code(void)
+{
+	typedef uint32_t (*fn_t)(void);
+	code_a[0] = 0x52800020u;   /* movz w0, #1 */
+	code_a[1] = 0xd65f03c0u;   /* ret */
+	code_b[0] = 0x52800040u;   /* movz w0, #2 */
+	code_b[1] = 0xd65f03c0u;
+	sync_icache((uintptr_t)code_a, (uintptr_t)(code_a + 2));
+	sync_icache((uintptr_t)code_b, (uintptr_t)(code_b + 2));
+	fn_t fn = (fn_t)VA_CODE;
+	unsigned int wrong = 0;
+	for (int i = 0; i < 100; i++)
+		wrong += fn() != 1;
+	report(wrong == 0, "code at VA 0x%lx runs (%u wrong results)", VA_CODE, wrong);
+	map_page(VA_CODE, (uintptr_t)code_b, NORMAL | PTE_AP_RO | PTE_UXN);
+	tlbi_va(VA_CODE);
+	__asm__ volatile("ic iallu\n dsb ish\n isb" : : : "memory");
+	wrong = 0;
+	for (int i = 0; i < 100; i++)
+		wrong += fn() != 2;
+	report(wrong == 0, "after remapping it to another frame, that frame's code runs (%u stale)", wrong);
+
+	iaborts = 0;
+	uint32_t r = ((fn_t)VA_XN)();
+	unsigned int ifsc = iabt_esr & 0x3f;
+	report(iaborts == 1 && ESR_EC(iabt_esr) == EC_IABT_CUR && ifsc == DFSC_PERM(3) && iabt_far == VA_XN &&
+	       r == 0xdead,
+	       "PXN page: instruction abort, ESR 0x%lx (EC 0x%x, IFSC 0x%x), FAR 0x%lx", (unsigned long)iabt_esr,
+	       ESR_EC(iabt_esr), ifsc, (unsigned long)iabt_far);
 }
 
 static uint64_t load(uint64_t va) { return *(volatile uint64_t *)va; }
@@ -280,6 +335,8 @@ static void run_granule(void)
 	snprintf(what, sizeof(what), "translation fault (level %d) on an unmapped VA", level);
 	check_fault(what, DFSC_TRANS((unsigned int)level), false, VA_NONE + 0x40);
 
+	check_code();
+
 	if (nr_cpus < 2) {
 		report_skip("TLB shootdown needs 2 CPUs");
 	} else {
@@ -309,6 +366,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	install_exception_handler(EL1H_SYNC, EC_DABT_CUR, dabt_handler);
+	install_exception_handler(EL1H_SYNC, EC_IABT_CUR, iabt_handler);
 	for (size_t i = 0; i < sizeof(granules) / sizeof(granules[0]); i++) {
 		g = &granules[i];
 		run_granule();
