@@ -17,6 +17,10 @@
  *   - code at a non-identity VA runs; after the VA is remapped to another
  *     frame (TLBI, IC IALLU) the new frame's code runs; a PXN page takes an
  *     instruction abort (EC 0x21, IFSC permission fault level 3, FAR = the VA);
+ *   - ASIDs: two table sets map a non-global page (nG) at the same VA to
+ *     different frames under ASIDs 1 and 2; switching TTBR0_EL1 between them
+ *     without TLBI must show each set's frame; after a remap in set 1, TLBI
+ *     ASIDE1IS for ASID 1 makes the new frame visible;
  *   - TLB shootdown (2 CPUs or more): CPU1 caches a translation, CPU0 points
  *     the page at another frame and broadcasts TLBI VAE1IS; CPU1 must then see
  *     the new frame.
@@ -67,6 +71,8 @@ static const struct granule granules[] = {
 #define VA_NONE   0x850000000UL
 #define VA_CODE   0x860000000UL
 #define VA_XN     0x870000000UL
+#define VA_ASID   0x880000000UL     /* in a top-level slot of its own for every granule */
+#define PTE_NG    (1UL << 11)
 
 static const struct granule *g;
 static unsigned int bpl, start_level;
@@ -261,6 +267,43 @@ static void check_code(void)
 	       ESR_EC(iabt_esr), ifsc, (unsigned long)iabt_far);
 }
 
+static uint64_t load(uint64_t va);
+
+static void set_ttbr0(uint64_t *table, uint64_t asid)
+{
+	write_sysreg(ttbr0_el1, (uintptr_t)table | asid << 48);
+	isb();
+}
+
+static void check_asids(void)
+{
+	/* Set 2 shares set 1's global mappings (copied top level) and has its own VA_ASID subtree. */
+	uint64_t *set1 = root, *set2 = alloc_table();
+	memcpy(set2, set1, 1UL << g->shift);
+	root = set2;
+	map_page(VA_ASID, (uintptr_t)frame_b, NORMAL | PTE_NG | PTE_PXN | PTE_UXN);
+	root = set1;
+	map_page(VA_ASID, (uintptr_t)frame_a, NORMAL | PTE_NG | PTE_PXN | PTE_UXN);
+	dsb(ish);
+	uint64_t a = frame_a[0], b = frame_b[0];
+
+	set_ttbr0(set1, 1);
+	uint64_t v1 = load(VA_ASID);
+	set_ttbr0(set2, 2);
+	uint64_t v2 = load(VA_ASID);
+	set_ttbr0(set1, 1);
+	uint64_t v3 = load(VA_ASID);
+	report(v1 == a && v2 == b && v3 == a, "ASID 1, 2, 1 without TLBI: 0x%lx 0x%lx 0x%lx", (unsigned long)v1,
+	       (unsigned long)v2, (unsigned long)v3);
+
+	map_page(VA_ASID, (uintptr_t)frame_b, NORMAL | PTE_NG | PTE_PXN | PTE_UXN);
+	__asm__ volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" : : "r"(1UL << 48) : "memory");
+	uint64_t v4 = load(VA_ASID);
+	report(v4 == b, "remap under ASID 1 and TLBI ASIDE1IS: 0x%lx", (unsigned long)v4);
+	set_ttbr0(set1, 0);
+	__asm__ volatile("tlbi vmalle1is\n dsb ish\n isb" : : : "memory");
+}
+
 static uint64_t load(uint64_t va) { return *(volatile uint64_t *)va; }
 static void store(uint64_t va, uint64_t v) { *(volatile uint64_t *)va = v; }
 
@@ -336,6 +379,7 @@ static void run_granule(void)
 	check_fault(what, DFSC_TRANS((unsigned int)level), false, VA_NONE + 0x40);
 
 	check_code();
+	check_asids();
 
 	if (nr_cpus < 2) {
 		report_skip("TLB shootdown needs 2 CPUs");
