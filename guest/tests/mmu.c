@@ -21,6 +21,9 @@
  *     different frames under ASIDs 1 and 2; switching TTBR0_EL1 between them
  *     without TLBI must show each set's frame; after a remap in set 1, TLBI
  *     ASIDE1IS for ASID 1 makes the new frame visible;
+ *   - alignment: an unaligned load from Normal memory works with SCTLR_EL1.A
+ *     clear and takes an alignment fault (DFSC 0x21, FAR) with A set; an
+ *     unaligned LDXR faults whatever A says;
  *   - TLB shootdown (2 CPUs or more): CPU1 caches a translation, CPU0 points
  *     the page at another frame and broadcasts TLBI VAE1IS; CPU1 must then see
  *     the new frame.
@@ -269,6 +272,48 @@ static void check_code(void)
 
 static uint64_t load(uint64_t va);
 
+#define DFSC_ALIGN 0x21
+
+static void check_fault(const char *what, unsigned int want_dfsc, bool write, uint64_t va);
+
+static uint64_t load_unaligned(uint64_t va)
+{
+	uint64_t v;
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static uint64_t ldxr(uint64_t va)
+{
+	uint64_t v;
+	__asm__ volatile("ldxr %0, [%1]\n clrex" : "=r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static void check_alignment(void)
+{
+	frame_a[4] = 0x0807060504030201UL;
+	frame_a[5] = 0x100f0e0d0c0b0a09UL;
+	dsb(ish);
+	uint64_t va = VA_PAGE + 4 * 8 + 3;
+	uint64_t v = load_unaligned(va);
+	report(v == 0x0b0a090807060504UL, "unaligned load from Normal memory with SCTLR_EL1.A clear: 0x%lx",
+	       (unsigned long)v);
+
+	fixup = FIX_SKIP;
+	aborts = 0;
+	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) | (1UL << 1));
+	isb();
+	load_unaligned(va);
+	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) & ~(1UL << 1));
+	isb();
+	check_fault("SCTLR_EL1.A set: unaligned load", DFSC_ALIGN, false, va);
+
+	aborts = 0;
+	ldxr(VA_PAGE + 4 * 8 + 4);
+	check_fault("unaligned LDXR", DFSC_ALIGN, false, VA_PAGE + 4 * 8 + 4);
+}
+
 static void set_ttbr0(uint64_t *table, uint64_t asid)
 {
 	write_sysreg(ttbr0_el1, (uintptr_t)table | asid << 48);
@@ -380,6 +425,7 @@ static void run_granule(void)
 
 	check_code();
 	check_asids();
+	check_alignment();
 
 	if (nr_cpus < 2) {
 		report_skip("TLB shootdown needs 2 CPUs");
