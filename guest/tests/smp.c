@@ -16,7 +16,7 @@
 #include "mmu.h"
 #include "spinlock.h"
 
-static unsigned long iters = 20000, mp_changes = 20000;
+static unsigned long iters = 10000, mp_changes = 10000;
 
 /* Each shared variable on its own 64-byte line. */
 struct line {
