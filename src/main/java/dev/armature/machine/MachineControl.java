@@ -31,7 +31,15 @@ public final class MachineControl {
     public enum Action { STAY, STEP, CONTINUE }
 
     /** Why the machine stopped. */
-    public enum Reason { REQUEST, BREAKPOINT, STEP, WATCHPOINT }
+    public enum Reason {
+        /** {@code -S}: not started yet. */
+        PRELAUNCH,
+        /** The monitor's {@code stop}. */
+        MONITOR,
+        /** The debugger's attach or interrupt (Ctrl-C). */
+        REQUEST,
+        BREAKPOINT, STEP, WATCHPOINT
+    }
 
     /** A stop: the vCPU that caused it, and for watchpoints the watched address and kind. */
     public record Stop(int vcpu, Reason reason, long watchAddress, WatchKind watchKind) {
@@ -95,6 +103,11 @@ public final class MachineControl {
         return machine.cpu(index);
     }
 
+    /** The guest physical memory map (for {@code info mtree}). */
+    public java.util.List<dev.armature.memory.Region> regions() {
+        return machine.memory().regions();
+    }
+
     public void addListener(Listener l) {
         listeners.add(l);
     }
@@ -108,7 +121,21 @@ public final class MachineControl {
         synchronized (lock) {
             paused = true;
             announced = true;
-            pending = Stop.of(0, Reason.REQUEST);
+            pending = Stop.of(0, Reason.PRELAUNCH);
+        }
+    }
+
+    /** True unless paused (or pausing). */
+    public boolean isRunning() {
+        synchronized (lock) {
+            return !paused;
+        }
+    }
+
+    /** The stop the machine is in, or null while running. */
+    public Stop currentStop() {
+        synchronized (lock) {
+            return paused ? pending : null;
         }
     }
 
@@ -127,11 +154,11 @@ public final class MachineControl {
     }
 
     /** Stops all vCPUs (all-stop) at an instruction boundary and waits until they have; returns the stop. */
-    public Stop pause() throws InterruptedException {
+    public Stop pause(Reason reason) throws InterruptedException {
         synchronized (lock) {
             if (!paused) {
                 paused = true;
-                pending = Stop.of(0, Reason.REQUEST);
+                pending = Stop.of(0, reason);
                 stops++;
             }
         }
