@@ -24,6 +24,7 @@ public final class QmpServer {
     private final ServerSocketChannel listener;
     private final Machine machine;
     private final PrintStream err;
+    private volatile boolean shutdownSent;
 
     private QmpServer(ServerSocketChannel listener, Machine machine, PrintStream err) {
         this.listener = listener;
@@ -53,6 +54,12 @@ public final class QmpServer {
 
     /** Sends an event to every negotiated client (also for guest-initiated shutdowns). */
     public void broadcast(String event, JsonNode data) {
+        if (event.equals("SHUTDOWN")) {
+            if (shutdownSent) {
+                return; // a monitor command already announced it; the run ending now is its consequence
+            }
+            shutdownSent = true;
+        }
         for (QmpSession s : sessions) {
             s.event(event, data);
         }

@@ -226,7 +226,8 @@ final class QmpSession implements MachineControl.Listener {
         if (!negotiated) {
             return;
         }
-        long micros = System.currentTimeMillis() * 1000;
+        java.time.Instant now = java.time.Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
         ObjectNode e = json.createObjectNode();
         e.putObject("timestamp").put("seconds", micros / 1_000_000).put("microseconds", micros % 1_000_000);
         e.put("event", name);
