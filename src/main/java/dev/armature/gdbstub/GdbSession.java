@@ -46,6 +46,7 @@ final class GdbSession {
                     continue; // already stopped
                 }
                 if (p.equals("D") || p.startsWith("D;")) {
+                    letGo(); // before the reply: once GDB has it, the guest runs
                     io.send("OK");
                     return;
                 }
@@ -73,10 +74,15 @@ final class GdbSession {
                 }
             }
         } finally {
-            control.clearDebugPoints();
-            if (control.isStopped()) {
-                control.resumeAll(); // QEMU too lets the guest run on when the debugger goes away
-            }
+            letGo();
+        }
+    }
+
+    /** Detach or disconnect: drop our breakpoints and watchpoints and let the guest run on (as QEMU does). */
+    private void letGo() {
+        control.clearDebugPoints();
+        if (control.isStopped()) {
+            control.resumeAll();
         }
     }
 

@@ -1,15 +1,12 @@
 package dev.armature.gdbstub;
 
 import dev.armature.cli.InProcessEmulator;
+import dev.armature.testutil.RspClient;
 import dev.armature.testutil.Tools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -73,7 +70,7 @@ class GdbStubTest {
         try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-accel",
                 "interp", "-kernel", FLAT, "-smp", "2", "-S", "-gdb", "tcp::" + port);
              Socket s = connect(port)) {
-            Rsp rsp = new Rsp(s);
+            RspClient rsp = new RspClient(s);
             assertTrue(rsp.ask("qSupported:multiprocess+;xmlRegisters=i386")
                     .contains("PacketSize=4000;qXfer:features:read+;vContSupported+"));
             assertEquals("T05thread:1;", rsp.ask("?"));
@@ -127,49 +124,4 @@ class GdbStubTest {
         InProcessEmulator.awaitListening(port);
         return new Socket("127.0.0.1", port);
     }
-
-    /** A minimal RSP client with acknowledgements. */
-    static final class Rsp {
-        private final InputStream in;
-        private final OutputStream out;
-
-        Rsp(Socket s) throws IOException {
-            s.setSoTimeout(30_000);
-            in = s.getInputStream();
-            out = s.getOutputStream();
-        }
-
-        String ask(String packet) throws IOException {
-            send(packet);
-            return receive();
-        }
-
-        void send(String packet) throws IOException {
-            int sum = 0;
-            for (byte b : packet.getBytes(StandardCharsets.ISO_8859_1)) {
-                sum += b & 0xff;
-            }
-            out.write(String.format("$%s#%02x", packet, sum & 0xff).getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            int ack = in.read();
-            assertEquals('+', ack, "ack for " + packet);
-        }
-
-        String receive() throws IOException {
-            int b;
-            while ((b = in.read()) != '$') {
-                assertNotEquals(-1, b, "connection closed");
-            }
-            StringBuilder p = new StringBuilder();
-            while ((b = in.read()) != '#') {
-                p.append(b == '}' ? (char) (in.read() ^ 0x20) : (char) b);
-            }
-            in.read();
-            in.read();
-            out.write('+');
-            out.flush();
-            return p.toString();
-        }
-    }
-
 }
