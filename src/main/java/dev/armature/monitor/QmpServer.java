@@ -65,8 +65,11 @@ public final class QmpServer {
         }
     }
 
-    /** Removes the Unix socket file, if any. */
+    /** Stops listening, disconnects every client and removes the Unix socket file, if any. */
     public void close() {
+        for (QmpSession s : sessions) {
+            s.disconnect();
+        }
         try {
             SocketAddress a = listener.getLocalAddress();
             listener.close();

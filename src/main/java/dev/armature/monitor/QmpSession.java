@@ -241,6 +241,15 @@ final class QmpSession implements MachineControl.Listener {
         }
     }
 
+    /** Ends the session (the run is over). */
+    void disconnect() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
     private void send(JsonNode node) throws IOException {
         byte[] bytes = (json.writeValueAsString(node) + "\r\n").getBytes(StandardCharsets.UTF_8);
         synchronized (out) {
