@@ -62,7 +62,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("-k", 1), Map.entry("-watchdog-action", 1), Map.entry("-action", 1), Map.entry("-sandbox", 1),
             Map.entry("-msg", 1), Map.entry("-preconfig", 0), Map.entry("-singlestep", 0), Map.entry("-seed", 1));
 
-    @Option(names = {"-M", "-machine"}, paramLabel = "virt[,gic-version=2|3][,virtualization=off][,dumpdtb=FILE]",
+    @Option(names = {"-M", "-machine"}, paramLabel = "virt[,gic-version=2|3][,virtualization=on|off][,dumpdtb=FILE]",
             description = "the board (only 'virt') and its properties")
     List<String> machine = new ArrayList<>();
 
@@ -208,7 +208,7 @@ public final class Main implements Callable<Integer> {
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, 1, virtioSerial);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -242,6 +242,9 @@ public final class Main implements Callable<Integer> {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
                 if (ser.readsStdin) {
+                    if (stdin == System.in) {
+                        TerminalMode.enterCharacterMode();
+                    }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
                 DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
@@ -276,11 +279,12 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private record MachineOptions(int gicVersion, Path dumpDtb) {
+    private record MachineOptions(int gicVersion, boolean virtualization, Path dumpDtb) {
     }
 
     private MachineOptions parseMachine() throws CliError {
         int gic = 2;
+        boolean virtualization = false;
         Path dump = null;
         String type = null;
         for (String m : machine) {
@@ -301,11 +305,7 @@ public final class Main implements Callable<Integer> {
                         case "3", "max" -> 3;
                         default -> throw new CliError("-machine gic-version=" + v + ": expected 2, 3 or max", 2);
                     };
-                    case "virtualization" -> {
-                        if (QemuOpts.bool("-machine", "virtualization", v)) {
-                            throw new CliError("-machine virtualization=on: EL2 is not implemented yet");
-                        }
-                    }
+                    case "virtualization" -> virtualization = QemuOpts.bool("-machine", "virtualization", v);
                     case "dumpdtb" -> dump = Path.of(v);
                     default -> throw new CliError("-machine " + e.getKey() + ": unsupported machine property "
                             + "(supported: gic-version, virtualization, dumpdtb)");
@@ -315,7 +315,7 @@ public final class Main implements Callable<Integer> {
         if (!machine.isEmpty() && type == null) {
             throw new CliError("-machine: no machine type given (use -machine virt,...)", 2);
         }
-        return new MachineOptions(gic, dump);
+        return new MachineOptions(gic, virtualization, dump);
     }
 
     private CpuModel parseCpu() throws CliError {
@@ -372,6 +372,9 @@ public final class Main implements Callable<Integer> {
         long size = QemuOpts.size("-m", o.getOrDefault("size", ""), 1L << 20);
         if ((size & 0xfff) != 0) {
             throw new CliError("-m " + memory + ": the RAM size must be a multiple of 4 KiB", 2);
+        }
+        if (size > VirtMemoryMap.MAX_RAM_SIZE) {
+            throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
         }
         return size;
     }

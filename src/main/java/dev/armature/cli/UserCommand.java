@@ -6,7 +6,9 @@ import dev.armature.linuxuser.UserProcess;
 import dev.armature.loader.ElfFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -20,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code armature user [-cpu MODEL] [-E VAR=VAL] [-U VAR] [-strace] [-d syscalls] PROGRAM [ARGS...]}: runs a
+ * {@code armature user [-cpu MODEL] [-accel A] [-E VAR=VAL] [-U VAR] [-strace] [-d syscalls] PROGRAM [ARGS...]}: runs a
  * static arm64 Linux ELF at EL0, like qemu-aarch64. The exit status is the guest's, or 128 + the signal that
  * killed it.
  */
@@ -29,6 +31,10 @@ import java.util.concurrent.Callable;
 public final class UserCommand implements Callable<Integer> {
     @Option(names = "-cpu", paramLabel = "MODEL", description = "CPU model: cortex-a57 (default) or max")
     String cpu = "cortex-a57";
+
+    @Option(names = "-accel", paramLabel = "ACCEL",
+            description = "interp (default, the reference interpreter) or tcg[,options] (the translator)")
+    String accel = "interp";
 
     @Option(names = "-E", paramLabel = "VAR=VALUE", description = "set an environment variable for the guest")
     List<String> setEnv = new ArrayList<>();
@@ -48,6 +54,12 @@ public final class UserCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARGS...]", description = "the program and its arguments")
     List<String> argv;
+
+    /** Options after PROGRAM belong to the guest, as with qemu-user. */
+    @Spec
+    void configure(CommandSpec spec) {
+        spec.parser().stopAtPositional(true);
+    }
 
     @Override
     public Integer call() {
@@ -90,7 +102,7 @@ public final class UserCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         UserProcess.Config config = new UserProcess.Config(model, envList, System.in, out, err, true,
-                strace ? err : null, 0);
+                strace ? err : null, 0, accel);
         try (UserProcess p = UserProcess.load(elf, program, argv, config)) {
             ExitStatus status;
             try {
@@ -107,7 +119,7 @@ public final class UserCommand implements Callable<Integer> {
             return status.shellStatus();
         } catch (ElfFile.ElfException e) {
             return fail(program + ": " + e.getMessage());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) { // emulator failure, bad -accel
             return fail(e.getMessage());
         }
     }

@@ -172,7 +172,12 @@ public final class AddressSpace {
         return e.getValue();
     }
 
+    /**
+     * Host writes (loader, system calls) go straight to the backing memory, so they tell the translator, whose
+     * translations of code on those pages become stale, as guest stores do.
+     */
     public void write(long va, byte[] src, int off, int len) throws Fault {
+        phys.codePages().written(va, len, false);
         while (len > 0) {
             Mapping m = at(va);
             int n = (int) Math.min(len, m.end() - va);
@@ -185,6 +190,7 @@ public final class AddressSpace {
 
     /** Zeroes [va, va + len). */
     public void zero(long va, long len) throws Fault {
+        phys.codePages().written(va, len, false);
         while (len > 0) {
             Mapping m = at(va);
             long n = Math.min(len, m.end() - va);
@@ -196,6 +202,7 @@ public final class AddressSpace {
 
     /** Copies {@code len} bytes from {@code src} to {@code dst} (non-overlapping ranges). */
     public void copy(long src, long dst, long len) throws Fault {
+        phys.codePages().written(dst, len, false);
         while (len > 0) {
             Mapping from = at(src);
             Mapping to = at(dst);

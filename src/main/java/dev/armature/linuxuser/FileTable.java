@@ -15,7 +15,11 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -159,9 +163,13 @@ public final class FileTable {
         }
     }
 
-    /** A directory opened for its path (a dirfd for *at calls, or fstat). */
+    /** A directory opened for its path (a dirfd for *at calls, fstat, or getdents64). */
     static final class Directory extends OpenFile {
         final Path path;
+        /** The listing ("." and ".." first, then sorted names), read at the first getdents64. */
+        List<String> entries;
+        /** Index of the next entry getdents64 returns. */
+        int position;
 
         Directory(Path path, int flags) {
             super(flags);
@@ -171,6 +179,19 @@ public final class FileTable {
         @Override
         int read(byte[] b, int len) {
             return -Errno.EISDIR;
+        }
+
+        /** Offsets are entry indexes (getdents64's d_off); seeking to 0 (rewinddir) lists afresh. */
+        @Override
+        long seek(long offset, int whence) {
+            if (whence != 0 || offset < 0) {
+                return -Errno.EINVAL;
+            }
+            if (offset == 0) {
+                entries = null;
+            }
+            position = (int) Math.min(offset, Integer.MAX_VALUE);
+            return offset;
         }
 
         @Override
@@ -265,11 +286,27 @@ public final class FileTable {
             if ((flags & O_NOFOLLOW) != 0) {
                 opts.add(LinkOption.NOFOLLOW_LINKS);
             }
-            fds.put(fd, new HostFile(FileChannel.open(path, opts), path, flags));
+            // A created file gets the guest's mode; the host's open(2) applies the umask, as Linux would.
+            fds.put(fd, new HostFile(FileChannel.open(path, opts, PosixFilePermissions.asFileAttribute(
+                    permissions(mode))), path, flags));
             return fd;
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return -errnoOf(e);
         }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & 1 << i) != 0) {
+                p.add(bits[i]);
+            }
+        }
+        return p;
     }
 
     /** Maps a host I/O failure to the errno Linux would give. */

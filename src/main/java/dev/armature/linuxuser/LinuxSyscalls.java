@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static dev.armature.linuxuser.SyscallNumbers.*;
 
@@ -166,6 +169,7 @@ public final class LinuxSyscalls {
             case READLINKAT -> readlinkat((int) a[0], a[1], a[2], a[3]);
             case FACCESSAT, FACCESSAT2 -> faccessat((int) a[0], a[1], (int) a[2]);
             case GETCWD -> getcwd(a[0], a[1]);
+            case GETDENTS64 -> getdents64(fd, a[1], a[2]);
             case DUP -> files.dup(fd, -1, false);
             case DUP3 -> (int) a[0] == (int) a[1] ? -Errno.EINVAL
                     : files.get(fd) == null ? -Errno.EBADF
@@ -383,6 +387,60 @@ public final class LinuxSyscalls {
         boolean ok = ((mode & 4) == 0 || Files.isReadable(p)) && ((mode & 2) == 0 || Files.isWritable(p))
                 && ((mode & 1) == 0 || Files.isExecutable(p));
         return ok ? 0 : -Errno.EACCES;
+    }
+
+    /** Fills {@code struct linux_dirent64} records (8-byte aligned) from the directory's listing. */
+    private long getdents64(int fd, long dirp, long count) throws AddressSpace.Fault, IOException {
+        FileTable.OpenFile f = files.get(fd);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        if (!(f instanceof FileTable.Directory d)) {
+            return -Errno.ENOTDIR;
+        }
+        if (d.entries == null) {
+            List<String> names = new ArrayList<>(List.of(".", ".."));
+            try (Stream<Path> list = Files.list(d.path)) {
+                list.map(p -> p.getFileName().toString()).sorted().forEach(names::add);
+            }
+            d.entries = names;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (d.position < d.entries.size()) {
+            String name = d.entries.get(d.position);
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            int reclen = (19 + n.length + 1 + 7) & ~7;
+            if (out.size() + reclen > Math.min(count, IO_CHUNK)) {
+                if (out.size() == 0) {
+                    return -Errno.EINVAL; // buffer too small for one entry
+                }
+                break;
+            }
+            Path p = d.path.resolve(name);
+            java.nio.ByteBuffer rec = java.nio.ByteBuffer.allocate(reclen).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            rec.putLong(0, inode(p)).putLong(8, d.position + 1).putShort(16, (short) reclen)
+                    .put(18, direntType(p)).put(19, n);
+            out.writeBytes(rec.array());
+            d.position++;
+        }
+        as.write(dirp, out.toByteArray());
+        return out.size();
+    }
+
+    private static long inode(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** d_type: DT_DIR, DT_REG, DT_LNK or DT_UNKNOWN. */
+    private static byte direntType(Path p) {
+        if (Files.isSymbolicLink(p)) {
+            return 10;
+        }
+        return Files.isDirectory(p) ? (byte) 4 : Files.isRegularFile(p) ? (byte) 8 : 0;
     }
 
     private long getcwd(long buf, long size) throws AddressSpace.Fault {

@@ -12,6 +12,7 @@ final class SyscallNumbers {
     static final int FACCESSAT = 48;
     static final int OPENAT = 56;
     static final int CLOSE = 57;
+    static final int GETDENTS64 = 61;
     static final int LSEEK = 62;
     static final int READ = 63;
     static final int WRITE = 64;
@@ -58,7 +59,7 @@ final class SyscallNumbers {
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(GETCWD, "getcwd"), Map.entry(DUP, "dup"), Map.entry(DUP3, "dup3"), Map.entry(FCNTL, "fcntl"),
             Map.entry(IOCTL, "ioctl"), Map.entry(FACCESSAT, "faccessat"), Map.entry(OPENAT, "openat"),
-            Map.entry(CLOSE, "close"), Map.entry(61, "getdents64"), Map.entry(LSEEK, "lseek"),
+            Map.entry(CLOSE, "close"), Map.entry(GETDENTS64, "getdents64"), Map.entry(LSEEK, "lseek"),
             Map.entry(READ, "read"), Map.entry(WRITE, "write"), Map.entry(READV, "readv"),
             Map.entry(WRITEV, "writev"), Map.entry(PREAD64, "pread64"), Map.entry(68, "pwrite64"),
             Map.entry(READLINKAT, "readlinkat"), Map.entry(NEWFSTATAT, "newfstatat"), Map.entry(FSTAT, "fstat"),

@@ -1,6 +1,7 @@
 package dev.armature.linuxuser;
 
-import dev.armature.accel.interp.Interpreter;
+import dev.armature.accel.Accelerator;
+import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
@@ -33,21 +34,29 @@ public final class UserProcess implements AutoCloseable {
     /** Interpreter slice between checks of the instruction limit. */
     private static final long SLICE = 1 << 20;
 
-    /** What to run and how: standard streams, environment, tracing and an optional instruction limit. */
+    /**
+     * What to run and how: standard streams, environment, tracing, an optional instruction limit and the
+     * {@code -accel} value (interp, the reference, or tcg[,options]).
+     */
     public record Config(CpuModel model, List<String> env, InputStream stdin, OutputStream stdout,
-                         OutputStream stderr, boolean hostStdio, PrintStream strace, long instructionLimit) {
-        /** A configuration for tests and tools: given streams, no tracing, no limit. */
+                         OutputStream stderr, boolean hostStdio, PrintStream strace, long instructionLimit,
+                         String accel) {
+        /** A configuration for tests and tools: given streams, the interpreter, no tracing, no limit. */
         public static Config of(CpuModel model, List<String> env, InputStream in, OutputStream out,
                                 OutputStream err) {
-            return new Config(model, env, in, out, err, false, null, 0);
+            return new Config(model, env, in, out, err, false, null, 0, "interp");
         }
 
         public Config withStrace(PrintStream s) {
-            return new Config(model, env, stdin, stdout, stderr, hostStdio, s, instructionLimit);
+            return new Config(model, env, stdin, stdout, stderr, hostStdio, s, instructionLimit, accel);
         }
 
         public Config withInstructionLimit(long n) {
-            return new Config(model, env, stdin, stdout, stderr, hostStdio, strace, n);
+            return new Config(model, env, stdin, stdout, stderr, hostStdio, strace, n, accel);
+        }
+
+        public Config withAccel(String a) {
+            return new Config(model, env, stdin, stdout, stderr, hostStdio, strace, instructionLimit, a);
         }
     }
 
@@ -55,7 +64,7 @@ public final class UserProcess implements AutoCloseable {
     private final Cpu cpu;
     private final AddressSpace as;
     private final LinuxSyscalls syscalls;
-    private final Interpreter interpreter;
+    private final CpuExecutor executor;
     private final Config config;
     private final long initialSp;
     private final long stackTop;
@@ -65,7 +74,13 @@ public final class UserProcess implements AutoCloseable {
         this.config = config;
         this.cpu = new Cpu(0, config.model(), new CpuMemory(phys));
         this.as = new AddressSpace(phys, cpu.memory::flushTlb);
-        this.interpreter = new Interpreter(new DecodeCache(config.model()));
+        // Throws IllegalArgumentException naming a bad -accel value; nothing is allocated yet but the RAM arena.
+        try {
+            this.executor = Accelerator.create(config.accel(), phys, new DecodeCache(config.model())).newExecutor();
+        } catch (IllegalArgumentException e) {
+            phys.close();
+            throw e;
+        }
         // With the MMU off, VA = PA: every user address must fit the model's physical address size.
         this.stackTop = 1L << cpu.sys.id.physicalAddressBits;
         ProgramLoader.LoadedProgram prog;
@@ -191,13 +206,13 @@ public final class UserProcess implements AutoCloseable {
         long limit = config.instructionLimit();
         try {
             while (exit == null) {
-                long budget = limit > 0 ? Math.min(SLICE, limit - interpreter.instructions()) : SLICE;
+                long budget = limit > 0 ? Math.min(SLICE, limit - executor.instructions()) : SLICE;
                 if (budget <= 0) {
                     terminate(ExitStatus.killed(24, "SIGXCPU: instruction limit of " + limit + " reached at PC 0x"
                             + Long.toHexString(cpu.pc)));
                     break;
                 }
-                interpreter.run(cpu, budget);
+                executor.run(cpu, budget);
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException(String.format("emulator failure at PC 0x%x: %s", cpu.pc, e), e);
@@ -235,7 +250,7 @@ public final class UserProcess implements AutoCloseable {
 
     /** Guest instructions executed so far. */
     public long instructions() {
-        return interpreter.instructions();
+        return executor.instructions();
     }
 
     @Override

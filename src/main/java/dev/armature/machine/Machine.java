@@ -13,6 +13,8 @@ import dev.armature.memory.PhysicalMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntToLongFunction;
+import java.util.function.LongToIntFunction;
 
 /**
  * A running machine: its vCPUs and their threads, and the events that end or restart a run. Front ends call
@@ -24,14 +26,26 @@ import java.util.function.Function;
  * QEMU's {@code -no-reboot} does).
  */
 public final class Machine implements PowerController {
-    /** Reloads boot images into RAM and returns CPU0's entry point. */
+    /** Loads the boot images into RAM (after resetting the devices, on a system reset); returns CPU0's entry. */
     @FunctionalInterface
     public interface Reloader {
-        long reload();
+        long reload(boolean systemReset);
+    }
+
+    /**
+     * How the board attaches a freshly powered-on vCPU's {@link Cpu} to the rest of the machine (interrupt
+     * controller, timer outputs, MPIDR affinity, TLB shootdown), replacing {@code previous} (null the first time).
+     * Called on the thread that powers the vCPU on, before the vCPU runs.
+     */
+    @FunctionalInterface
+    public interface CpuWiring {
+        void attach(int index, Cpu fresh, Cpu previous);
     }
 
     private final List<Vcpu> vcpus = new ArrayList<>();
+    private final LongToIntFunction indexOfAffinity;
     private final Reloader reloader;
+    private final int bootEl;
     private final boolean noReboot;
     private final DebugLog log;
     private final PhysicalMemory mem;
@@ -46,11 +60,28 @@ public final class Machine implements PowerController {
     private int resets;
 
     /**
-     * @param hookFor the exception hook each vCPU's CPUs get (the PSCI firmware, needing this machine)
+     * @param hookFor    the exception hook each vCPU's CPUs get (the PSCI firmware, needing this machine)
+     * @param wiring     connects each new Cpu to the board's devices
+     * @param affinityOf the MPIDR affinity of each vCPU index (the board's numbering)
+     * @param bootEl     the exception level CPU0 starts at (EL1h, or EL2h with virtualization)
      */
     public Machine(PhysicalMemory mem, CpuModel model, int smp, Function<Machine, ExceptionHook> hookFor,
-                   Reloader reloader, boolean noReboot, DebugLog log) {
+                   CpuWiring wiring, IntToLongFunction affinityOf, Reloader reloader, int bootEl,
+                   boolean noReboot, DebugLog log) {
+        long[] affinities = new long[smp];
+        for (int i = 0; i < smp; i++) {
+            affinities[i] = affinityOf.applyAsLong(i);
+        }
+        this.indexOfAffinity = aff -> {
+            for (int i = 0; i < affinities.length; i++) {
+                if (affinities[i] == aff) {
+                    return i;
+                }
+            }
+            return -1;
+        };
         this.reloader = reloader;
+        this.bootEl = bootEl;
         this.noReboot = noReboot;
         this.log = log;
         this.mem = mem;
@@ -58,7 +89,7 @@ public final class Machine implements PowerController {
         this.accelerator = new InterpreterAccelerator(decodeCache);
         ExceptionHook hook = hookFor.apply(this);
         for (int i = 0; i < smp; i++) {
-            vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, log));
+            vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
         }
         control = new MachineControl(this, smp);
     }
@@ -98,10 +129,12 @@ public final class Machine implements PowerController {
     /** Boots and runs until the guest ends the run; returns the exit status. */
     public int run() throws InterruptedException {
         long t0 = System.nanoTime();
+        boolean systemReset = false;
         while (true) {
-            long entry = reloader.reload();
+            long entry = reloader.reload(systemReset);
+            systemReset = true;
             stopping = false;
-            vcpus.getFirst().powerOn(entry, 0, 1);
+            vcpus.getFirst().powerOn(entry, 0, bootEl);
             for (Vcpu v : vcpus) {
                 v.start();
             }
@@ -189,6 +222,11 @@ public final class Machine implements PowerController {
     @Override
     public int cpuCount() {
         return vcpus.size();
+    }
+
+    @Override
+    public int indexOf(long affinity) {
+        return indexOfAffinity.applyAsInt(affinity);
     }
 
     @Override

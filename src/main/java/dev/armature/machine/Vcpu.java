@@ -8,6 +8,8 @@ import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
+import dev.armature.devices.psci.Psci;
+import dev.armature.memory.BusMaster;
 import dev.armature.memory.PhysicalMemory;
 
 import java.util.Set;
@@ -31,6 +33,7 @@ final class Vcpu implements Runnable {
     private final CpuModel model;
     private final DecodeCache decodeCache;
     private final ExceptionHook hook;
+    private final Machine.CpuWiring wiring;
     private final DebugLog log;
     private final Set<Long> seenPcs;
 
@@ -40,13 +43,14 @@ final class Vcpu implements Runnable {
     private long retired;
 
     Vcpu(int index, Machine machine, PhysicalMemory mem, CpuModel model, DecodeCache decodeCache,
-         ExceptionHook hook, DebugLog log) {
+         ExceptionHook hook, Machine.CpuWiring wiring, DebugLog log) {
         this.index = index;
         this.machine = machine;
         this.mem = mem;
         this.model = model;
         this.decodeCache = decodeCache;
         this.hook = hook;
+        this.wiring = wiring;
         this.log = log;
         this.seenPcs = log.on(DebugLog.Item.IN_ASM) ? ConcurrentHashMap.newKeySet() : null;
     }
@@ -70,21 +74,18 @@ final class Vcpu implements Runnable {
     /** Powers on at {@code entry} in ELx h with {@code context} in X0. Returns a PSCI code. */
     synchronized int powerOn(long entry, long context, int el) {
         if (on) {
-            return dev.armature.devices.psci.Psci.ALREADY_ON;
+            return Psci.ALREADY_ON;
         }
         Cpu c = new Cpu(index, model, new CpuMemory(mem));
         c.exceptionHook = hook;
         c.setMode(el, true);
         c.pc = entry;
         c.setX(0, context);
-        if (cpu != null) {
-            // The interrupt inputs are wires from the interrupt controller, not CPU state: keep their levels.
-            c.setInterruptLines(cpu.irqLine, cpu.fiqLine);
-        }
+        wiring.attach(index, c, cpu);
         cpu = c;
         on = true;
         notifyAll();
-        return dev.armature.devices.psci.Psci.SUCCESS;
+        return Psci.SUCCESS;
     }
 
     /** Powers off; called on this vCPU's own thread (PSCI CPU_OFF) or while the machine is stopped. */
@@ -119,6 +120,7 @@ final class Vcpu implements Runnable {
 
     @Override
     public void run() {
+        BusMaster.set(index); // banked device registers (the GIC's) see which vCPU accesses them
         // -d in_asm needs instruction-by-instruction execution: it always interprets.
         Interpreter interp = new Interpreter(decodeCache);
         CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;

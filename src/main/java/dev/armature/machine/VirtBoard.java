@@ -1,7 +1,16 @@
 package dev.armature.machine;
 
+import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
-import dev.armature.devices.InterruptLine;
+import dev.armature.arch.aarch64.GenericTimer;
+import dev.armature.arch.aarch64.SysReg;
+import dev.armature.arch.aarch64.TlbShootdown;
+import dev.armature.devices.gic.GicCpuInterface;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV3;
+import dev.armature.devices.gic.IccRegisters;
+import dev.armature.devices.gic.InterruptController;
+import dev.armature.devices.gic.MmioWindow;
 import dev.armature.devices.pl011.Pl011;
 import dev.armature.devices.psci.Psci;
 import dev.armature.devices.virtio.TestDev;
@@ -22,22 +31,27 @@ import java.util.List;
 import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
- * Assembles a QEMU-compatible {@code virt} board: RAM, PL011, the 32 virtio-mmio slots (devices in the highest
- * slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot images, and the
- * {@link Machine} that runs the vCPUs.
+ * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, the 32 virtio-mmio slots
+ * (devices in the highest slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot
+ * images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
     public record Boot(KernelImage kernel, byte[] initrd, String bootargs, byte[] dtb) {
     }
 
+    private static final int[] TIMER_INTIDS = {GenericTimer.INTID_PHYSICAL, GenericTimer.INTID_VIRTUAL,
+        GenericTimer.INTID_HYP};
     /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
     public static final int DTB_SIZE = 1 << 20;
 
     private final VirtConfig config;
     private final PhysicalMemory mem = new PhysicalMemory();
+    private final InterruptController gic;
+    private final TlbShootdown shootdown = new TlbShootdown();
     private final Pl011 uart;
-    private final Psci psci;
+    /** The virtio transports that hold a device (empty slots have no state to reset). */
+    private final List<VirtioMmio> transports = new ArrayList<>();
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -50,15 +64,17 @@ public final class VirtBoard implements AutoCloseable {
             throws BootException {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
-        uart = new Pl011(serial, InterruptLine.NONE);
+        gic = interruptController(config);
+        for (MmioWindow w : gic.mmioWindows()) {
+            mem.addMmio(w.name(), w.base(), w.size(), w.handler());
+        }
+        uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
 
-        Psci[] firmware = new Psci[1];
-        machine = new Machine(mem, config.cpuModel(), config.smp(), m -> {
-            firmware[0] = new Psci(Psci.Conduit.HVC, m);
-            return log.on(DebugLog.Item.INT) ? logging(firmware[0], log) : firmware[0];
-        }, this::reload, noReboot, log);
-        psci = firmware[0];
+        machine = new Machine(mem, config.effectiveCpuModel(), config.smp(), m -> {
+            Psci psci = new Psci(conduit(config), m);
+            return log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
+        }, this::attachCpu, gic::affinity, this::reload, config.bootEl(), noReboot, log);
 
         List<VirtioDevice> devices = new ArrayList<>();
         switch (config.virtioSerial()) {
@@ -69,15 +85,22 @@ public final class VirtBoard implements AutoCloseable {
         for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
             int fromTop = VIRTIO_COUNT - 1 - slot;
             VirtioDevice d = fromTop < devices.size() ? devices.get(fromTop) : null;
-            mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE,
-                    new VirtioMmio(mem, config.virtioMmioVersion(), d, InterruptLine.NONE));
+            VirtioMmio transport = new VirtioMmio(mem, config.virtioMmioVersion(), d, gic.spiLine(VIRTIO_SPI + slot));
+            mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE, transport);
+            if (d != null) {
+                transports.add(transport);
+            }
         }
 
         try {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
                     chosen -> dtbBlob = deviceTree(boot.dtb(), chosen));
         } catch (FdtException e) {
+            mem.close();
             throw new BootException("-dtb: malformed device tree blob: " + e.getMessage());
+        } catch (BootException e) {
+            mem.close();
+            throw e;
         }
     }
 
@@ -108,7 +131,11 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        FdtNode root = VirtDeviceTree.build(config, Psci.Conduit.HVC.dtMethod, chosen, new SecureRandom());
+        return encodeTree(config, interruptController(config), chosen);
+    }
+
+    private static byte[] encodeTree(VirtConfig config, InterruptController gic, VirtDeviceTree.Chosen chosen) {
+        FdtNode root = VirtDeviceTree.build(config, gic, conduit(config).dtMethod, chosen, new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
 
@@ -117,14 +144,79 @@ public final class VirtBoard implements AutoCloseable {
         return machine.run();
     }
 
-    private long reload() {
+    public InterruptController interruptController() {
+        return gic;
+    }
+
+    /**
+     * Boot, and system reset: on a reset, devices go back to their reset state and the old vCPUs are detached
+     * (at first boot they are fresh, and input may already be waiting in the UART); then the images load.
+     */
+    private long reload(boolean systemReset) {
+        if (systemReset) {
+            resetDevices();
+        }
         plan.load(mem);
         return plan.entryPc();
     }
 
+    private void resetDevices() {
+        for (int i = 0; i < config.smp(); i++) {
+            Cpu old = machine.cpu(i);
+            if (old != null) {
+                detachCpu(i, old);
+            }
+        }
+        gic.reset();
+        uart.reset();
+        transports.forEach(VirtioMmio::reset);
+    }
+
+    /** Disconnects a Cpu the vCPU no longer runs: its timer must not reach the GIC, nor its TLB the shootdowns. */
+    private void detachCpu(int index, Cpu old) {
+        old.sys.timer.setListener(null);
+        shootdown.remove(old);
+        for (int intid : TIMER_INTIDS) {
+            gic.setPrivateLevel(index, intid, false);
+        }
+    }
+
+    /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
+    private static Psci.Conduit conduit(VirtConfig config) {
+        return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
+    }
+
+    private static InterruptController interruptController(VirtConfig config) {
+        return config.gicVersion() == 3 ? new GicV3(config.smp()) : new GicV2(config.smp());
+    }
+
+    /**
+     * Wires a powered-on vCPU's new Cpu: its MPIDR affinity, the GIC's IRQ/FIQ outputs and (GICv3) its ICC_*
+     * system registers, the generic timer's outputs to the GIC's PPIs, and the TLB shootdown domain.
+     */
+    private void attachCpu(int index, Cpu fresh, Cpu previous) {
+        if (previous != null) {
+            detachCpu(index, previous);
+        }
+        fresh.sys.setAffinity(gic.affinity(index));
+        GicCpuInterface icc = gic.cpuInterface(index);
+        if (icc.hasSystemRegisters()) {
+            for (IccRegisters.Register r : IccRegisters.ALL) {
+                int key = r.key();
+                fresh.sys.install(new SysReg(r.name(), key, false, (cpu, k, read) -> { },
+                        r.readable() ? cpu -> icc.readSysReg(cpu, key) : null,
+                        r.writable() ? (cpu, v) -> icc.writeSysReg(cpu, key, v) : null));
+            }
+            fresh.sys.setGicSystemRegisters(true);
+        }
+        fresh.sys.timer.setListener((intid, asserted) -> gic.setPrivateLevel(index, intid, asserted));
+        shootdown.add(fresh);
+        gic.connect(index, fresh);
+    }
+
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {
         if (given == null) {
-            return generatedDeviceTree(config, chosen);
+            return encodeTree(config, gic, chosen);
         }
         // Like QEMU with -dtb: keep the user's tree, but make memory and /chosen describe this boot.
         Fdt.Blob blob = Fdt.decode(given);

@@ -1,6 +1,8 @@
 package dev.armature.machine;
 
 import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV3;
 
 /**
  * The configuration of a {@code virt} board, as the command line gives it.
@@ -8,12 +10,13 @@ import dev.armature.arch.aarch64.CpuModel;
  * @param ramSize            bytes of RAM at {@link VirtMemoryMap#RAM_BASE}
  * @param smp                number of vCPUs
  * @param cpuModel           the {@code -cpu} model
- * @param gicVersion         2 or 3: the interrupt controller version the device tree describes
+ * @param gicVersion         2 or 3: the interrupt controller
+ * @param virtualization     EL2 present and the kernel entered at EL2 ({@code -machine virtualization=on})
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  */
-public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, int virtioMmioVersion,
-                         VirtioSerial virtioSerial) {
+public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                         int virtioMmioVersion, VirtioSerial virtioSerial) {
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -25,9 +28,9 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
     }
 
     /** CPUs a GICv2 can address (its target lists are 8 bits wide). */
-    public static final int MAX_CPUS_GICV2 = 8;
-    /** CPUs QEMU 7.2's virt fits in its first GICv3 redistributor region. */
-    public static final int MAX_CPUS_GICV3 = 123;
+    public static final int MAX_CPUS_GICV2 = GicV2.MAX_CPUS;
+    /** CPUs QEMU 7.2's virt supports with GICv3 (two redistributor regions). */
+    public static final int MAX_CPUS_GICV3 = GicV3.MAX_CPUS;
 
     public VirtConfig {
         if (ramSize <= 0 || ramSize > VirtMemoryMap.MAX_RAM_SIZE || (ramSize & 0xfff) != 0) {
@@ -49,7 +52,17 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         }
     }
 
+    /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */
+    public CpuModel effectiveCpuModel() {
+        return cpuModel.withEl2(virtualization);
+    }
+
+    /** The exception level the boot CPU (and the kernel) starts at. */
+    public int bootEl() {
+        return virtualization ? 2 : 1;
+    }
+
     public static VirtConfig defaults() {
-        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, 1, VirtioSerial.NONE);
+        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE);
     }
 }

@@ -1,5 +1,7 @@
 package dev.armature.machine;
 
+import dev.armature.devices.gic.GicDeviceTree;
+import dev.armature.devices.gic.InterruptController;
 import dev.armature.machine.fdt.FdtNode;
 
 import java.util.random.RandomGenerator;
@@ -10,9 +12,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
  * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
  * models: memory, CPUs, PSCI, the generic timer, the PL011 and its clock, the 32 virtio-mmio slots, /chosen.
  *
- * <p>Nodes for hardware Armature does not model (flash, GIC, PL031, PL061, fw-cfg, PCIe, PMU, platform bus)
- * are left out rather than described falsely; the GIC node and the root {@code interrupt-parent} belong with
- * the GIC model.
+ * <p>Nodes for hardware Armature does not model (flash, PL031, PL061, fw-cfg, PCIe, PMU, platform bus, the
+ * GICv2m MSI frame and the GICv3 ITS) are left out rather than described falsely.
  */
 public final class VirtDeviceTree {
     private static final int PHANDLE_CLOCK = 0x8000;
@@ -34,8 +35,11 @@ public final class VirtDeviceTree {
     private VirtDeviceTree() {
     }
 
-    public static FdtNode build(VirtConfig cfg, String psciMethod, Chosen chosen, RandomGenerator seeds) {
+    public static FdtNode build(VirtConfig cfg, InterruptController gic, String psciMethod, Chosen chosen,
+                                RandomGenerator seeds) {
+        int intcPhandle = PHANDLE_FIRST_CPU + cfg.smp();
         FdtNode root = new FdtNode("");
+        root.setCells("interrupt-parent", intcPhandle);
         root.setStrings("compatible", "linux,dummy-virt");
         root.setStrings("model", "linux,dummy-virt");
         root.setCells("#address-cells", 2);
@@ -53,9 +57,10 @@ public final class VirtDeviceTree {
                 .setStrings("device_type", "memory")
                 .setU64("reg", RAM_BASE, cfg.ramSize());
 
-        addCpus(root, cfg);
+        addCpus(root, cfg, gic);
+        addIntc(root, gic.deviceTree(), intcPhandle);
 
-        int cpuMask = cfg.gicVersion() == 2 ? ((1 << cfg.smp()) - 1) << 8 : 0;
+        int cpuMask = gic.deviceTree().ppiCpuMask();
         int[] timer = new int[TIMER_PPIS.length * 3];
         for (int i = 0; i < TIMER_PPIS.length; i++) {
             timer[i * 3] = GIC_PPI;
@@ -120,7 +125,27 @@ public final class VirtDeviceTree {
         }
     }
 
-    private static void addCpus(FdtNode root, VirtConfig cfg) {
+    /** {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. */
+    private static void addIntc(FdtNode root, GicDeviceTree dt, int phandle) {
+        long[] reg = new long[dt.reg().size()];
+        for (int i = 0; i < reg.length; i++) {
+            reg[i] = dt.reg().get(i);
+        }
+        FdtNode intc = root.addChild(String.format("intc@%x", reg[0]))
+                .setStrings("compatible", dt.compatible())
+                .setCells("#interrupt-cells", dt.interruptCells())
+                .setEmpty("interrupt-controller")
+                .setCells("#address-cells", 2)
+                .setCells("#size-cells", 2)
+                .setEmpty("ranges")
+                .setU64("reg", reg);
+        if (dt.redistributorRegions() > 0) {
+            intc.setCells("#redistributor-regions", dt.redistributorRegions());
+        }
+        intc.setCells("phandle", phandle);
+    }
+
+    private static void addCpus(FdtNode root, VirtConfig cfg, InterruptController gic) {
         FdtNode cpus = root.addChild("cpus");
         cpus.setCells("#address-cells", 1);
         cpus.setCells("#size-cells", 0);
@@ -129,14 +154,14 @@ public final class VirtDeviceTree {
             cluster.addChild("core" + i).setCells("cpu", PHANDLE_FIRST_CPU + i);
         }
         for (int i = 0; i < cfg.smp(); i++) {
-            FdtNode cpu = cpus.addChild("cpu@" + Integer.toHexString(i));
+            FdtNode cpu = cpus.addChild("cpu@" + i); // QEMU numbers the nodes in decimal
             cpu.setStrings("device_type", "cpu");
             // QEMU 7.2 names both cortex-a57 and max "arm,cortex-a57" in the tree.
             cpu.setStrings("compatible", "arm,cortex-a57");
             if (cfg.smp() > 1) {
                 cpu.setStrings("enable-method", "psci"); // QEMU omits it for a single CPU
             }
-            cpu.setCells("reg", i);
+            cpu.setCells("reg", (int) gic.affinity(i)); // MPIDR affinity: Aff1 counts clusters of 16 with GICv3
             cpu.setCells("phandle", PHANDLE_FIRST_CPU + i);
         }
     }

@@ -27,7 +27,7 @@ public final class PhysicalMemory implements AutoCloseable {
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
-        MemorySegment seg = arena.allocate(size, 4096);
+        MemorySegment seg = AnonymousMemory.allocate(arena, size);
         add(new Region(name, base, size, seg, null));
         return seg;
     }

@@ -263,4 +263,160 @@ class BootEndToEndTest {
         assertEquals(qemu.stdout(), ours.console(), ours.err());
         assertEquals(qemu.exit(), ours.status());
     }
+
+    /** Vector table: IRQ from the current EL with SP_ELx (entry 5, offset 0x280) branches to irq; others hang. */
+    private static final String VECTORS = """
+                .balign 2048
+            vectors:
+                .rept 5
+                b .
+                .balign 128
+                .endr
+                b irq
+            """;
+
+    /** Arms the virtual timer (PPI 27) to fire at once, unmasks IRQs and waits for the interrupt. */
+    private static final String ARM_TIMER_AND_WAIT = """
+                mov x0, #100
+                msr cntv_tval_el0, x0
+                mov x0, #1
+                msr cntv_ctl_el0, x0
+                msr daifclr, #2
+            1:  wfi
+                b 1b
+            """;
+
+    @Test
+    void timerInterruptThroughGicV2() throws Exception {
+        String src = """
+                    ldr x0, =vectors
+                    msr vbar_el1, x0
+                    ldr x1, =0x08000000
+                    mov w2, #1
+                    str w2, [x1]                // GICD_CTLR: enable
+                    mov w2, #(1 << 27)
+                    str w2, [x1, #0x100]        // GICD_ISENABLER0: PPI 27 (virtual timer)
+                    ldr x1, =0x08010000
+                    mov w2, #0xff
+                    str w2, [x1, #0x4]          // GICC_PMR
+                    mov w2, #1
+                    str w2, [x1]                // GICC_CTLR: enable
+                """ + ARM_TIMER_AND_WAIT + """
+                irq:
+                    ldr x1, =0x08010000
+                    ldr w9, [x1, #0xc]          // GICC_IAR
+                    cmp w9, #27
+                    b.ne 3f
+                    msr cntv_ctl_el0, xzr
+                    str w9, [x1, #0x10]         // GICC_EOIR
+                """ + PRINT + "3:\n" + SYSTEM_OFF + "msg: .asciz \"irq 27\\n\"\n" + VECTORS;
+        Run r = boot("-kernel", assemble("gicv2", src, 0x4008_0000L, true).toString());
+        assertEquals("irq 27\n", r.console(), r.err());
+    }
+
+    @Test
+    void timerInterruptThroughGicV3SystemRegisters() throws Exception {
+        String src = """
+                    ldr x0, =vectors
+                    msr vbar_el1, x0
+                    ldr x1, =0x08000000
+                    mov w2, #((1 << 4) | 2)
+                    str w2, [x1]                // GICD_CTLR: ARE, EnableGrp1
+                    ldr x1, =0x080a0000         // CPU0's redistributor
+                    ldr w2, [x1, #0x14]
+                    and w2, w2, #~2
+                    str w2, [x1, #0x14]         // GICR_WAKER: clear ProcessorSleep
+                    add x1, x1, #0x10000        // its SGI/PPI frame
+                    mov w2, #(1 << 27)
+                    str w2, [x1, #0x80]         // GICR_IGROUPR0: PPI 27 in group 1
+                    str w2, [x1, #0x100]        // GICR_ISENABLER0
+                    mov x2, #0xff
+                    msr icc_pmr_el1, x2
+                    mov x2, #1
+                    msr icc_igrpen1_el1, x2
+                """ + ARM_TIMER_AND_WAIT + """
+                irq:
+                    mrs x9, icc_iar1_el1
+                    cmp x9, #27
+                    b.ne 3f
+                    msr cntv_ctl_el0, xzr
+                    msr icc_eoir1_el1, x9
+                """ + PRINT + "3:\n" + SYSTEM_OFF + "msg: .asciz \"irq 27\\n\"\n" + VECTORS;
+        Run r = boot("-M", "virt,gic-version=3", "-kernel", assemble("gicv3", src, 0x4008_0000L, true).toString());
+        assertEquals("irq 27\n", r.console(), r.err());
+    }
+
+    @Test
+    void uartReceiveInterruptThroughGicV2() throws Exception {
+        String src = """
+                    ldr x0, =vectors
+                    msr vbar_el1, x0
+                    ldr x1, =0x08000000
+                    mov w2, #1
+                    str w2, [x1]                // GICD_CTLR: enable
+                    mov w2, #(1 << 1)
+                    str w2, [x1, #0x104]        // GICD_ISENABLER1: INTID 33 (SPI 1, the PL011)
+                    mov w2, #1
+                    strb w2, [x1, #0x821]       // GICD_ITARGETSR8 byte 1: INTID 33 to CPU0
+                    ldr x1, =0x08010000
+                    mov w2, #0xff
+                    str w2, [x1, #0x4]          // GICC_PMR
+                    mov w2, #1
+                    str w2, [x1]                // GICC_CTLR: enable
+                    ldr x1, =0x09000000
+                    mov w2, #(1 << 4)
+                    str w2, [x1, #0x38]         // UARTIMSC: RXIM
+                    msr daifclr, #2
+                1:  wfi
+                    b 1b
+                irq:
+                    ldr x4, =0x08010000
+                    ldr w9, [x4, #0xc]          // GICC_IAR
+                    cmp w9, #33
+                    b.ne 3f
+                    ldr x1, =0x09000000
+                    ldr w3, [x1]                // UARTDR: the byte (drains the FIFO, RX falls)
+                    str w9, [x4, #0x10]         // GICC_EOIR
+                    str w3, [x1]
+                3:
+                """ + SYSTEM_OFF + VECTORS;
+        Run r = bootWithInput("z", "-kernel", assemble("uartirq", src, 0x4008_0000L, true).toString());
+        assertEquals("z", r.console(), r.err());
+    }
+
+    @Test
+    void virtualizationOnEntersAtEl2WithPsciOverSmc() throws Exception {
+        String src = """
+                    mrs x9, currentel
+                    cmp x9, #(2 << 2)
+                    b.ne 3f
+                    mrs x10, spsel
+                    cbz x10, 3f                 // EL2h: SP_EL2 selected
+                """ + PRINT + """
+                3:  ldr x0, =0x84000008
+                    smc #0
+                    b .
+                msg: .asciz "EL2\\n"
+                """;
+        Path k = assemble("el2", src, 0x4008_0000L, true);
+        Run r = boot("-M", "virt,virtualization=on", "-kernel", k.toString());
+        assertEquals("EL2\n", r.console(), r.err());
+        assertEquals(0, r.status());
+        Path dtb = dir.resolve("el2.dtb");
+        boot("-M", "virt,virtualization=on,dumpdtb=" + dtb, "-kernel", k.toString());
+        byte[] method = dev.armature.machine.fdt.Fdt.decode(Files.readAllBytes(dtb)).root().child("psci")
+                .property("method");
+        assertEquals("smc\0", new String(method, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void noArgumentsBootsTheBundledDemo() {
+        Assumptions.assumeTrue(Main.class.getResource(Main.DEMO_RESOURCE) != null,
+                "the demo guest is not on the classpath (guest/images/demo.flat missing)");
+        Run r = exactly("");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.console().contains("linux,dummy-virt"), r.console());
+        assertTrue(r.console().strip().endsWith("Powering off."), r.console());
+    }
 }

@@ -77,14 +77,18 @@ class MainTest {
         assertRefused(1, "armature: -machine pc: unsupported machine type (only 'virt')", "-M", "pc", "-kernel", kernel);
         assertRefused(1, "armature: -machine secure: unsupported machine property (supported: gic-version, "
                 + "virtualization, dumpdtb)", "-M", "virt,secure=on", "-kernel", kernel);
-        assertRefused(1, "armature: -machine virtualization=on: EL2 is not implemented yet",
-                "-M", "virt,virtualization=on", "-kernel", kernel);
+        assertRefused(2, "armature: -machine: virtualization=maybe: expected on or off",
+                "-M", "virt,virtualization=maybe", "-kernel", kernel);
         assertRefused(2, "armature: -machine gic-version=4: expected 2, 3 or max", "-M", "virt,gic-version=4");
         assertRefused(1, "armature: -cpu: unknown CPU model 'cortex-a53' (available: cortex-a57, max)",
                 "-cpu", "cortex-a53", "-kernel", kernel);
         assertRefused(2, "armature: -smp 9: the virt board with GICv2 supports 1 to 8 CPUs", "-smp", "9",
                 "-kernel", kernel);
+        assertRefused(2, "armature: -smp 513: the virt board with GICv3 supports 1 to 512 CPUs", "-smp", "513",
+                "-M", "virt,gic-version=3", "-kernel", kernel);
         assertRefused(2, "armature: -m: '12X' is not a size (examples: 512M, 2G)", "-m", "12X", "-kernel", kernel);
+        assertRefused(2, "armature: -m 300G: the virt board takes at most 255 GiB of RAM", "-m", "300G",
+                "-kernel", kernel);
         assertRefused(2, "armature: -append is only allowed with -kernel", "-append", "console=ttyAMA0");
         assertRefused(1, "armature: -accel kvm: unsupported accelerator (tcg or interp)", "-accel", "kvm",
                 "-kernel", kernel);

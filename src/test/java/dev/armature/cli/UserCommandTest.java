@@ -26,6 +26,16 @@ class UserCommandTest {
     }
 
     @Test
+    void optionsAfterTheProgramBelongToTheGuest() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.parseArgs("user", "-strace", "-E", "A=1", "prog", "-strace", "-E", "--x");
+        UserCommand user = cl.getSubcommands().get("user").getCommand();
+        assertEquals(java.util.List.of("prog", "-strace", "-E", "--x"), user.argv);
+        assertEquals(true, user.strace);
+        assertEquals(java.util.List.of("A=1"), user.setEnv);
+    }
+
+    @Test
     void rejectsFilesThatAreNotAarch64Programs(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("script.sh");
         Files.writeString(script, "#!/bin/sh\necho hi\n");

@@ -160,6 +160,10 @@ class LinuxSyscallsTest {
         assertEquals(3, svc(64, wfd, DATA, 3));
         assertEquals(0, svc(57, wfd));
         assertEquals("xyz", Files.readString(dir.resolve("out")));
+        int secret = (int) svc(56, -100, string(DATA + 0xc00, dir.resolve("secret").toString()), 0xc1, 0600);
+        assertEquals(0, svc(57, secret));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("secret"))));
         assertEquals(0, svc(79, -100, out, DATA + 0x100, 0));
         assertEquals(3, as.readLong(DATA + 0x100 + 48));
         assertEquals(0, svc(48, -100, out, 4)); // faccessat R_OK
@@ -167,6 +171,29 @@ class LinuxSyscallsTest {
         assertEquals(-Errno.ENAMETOOLONG, svc(56, -100, longName, 0x41, 0644));
         assertEquals(-Errno.ENOTDIR, svc(56, -100, string(DATA + 0x800, dir.resolve("out/x").toString()), 0, 0));
         assertEquals(-Errno.ENOENT, svc(48, -100, string(DATA + 0x800, "/no/such/file"), 0));
+    }
+
+    @Test
+    void directoriesAreListedWithGetdents64(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("b.txt"), "x");
+        Files.createDirectory(dir.resolve("a"));
+        int fd = (int) svc(56, -100, string(DATA + 0x800, dir.toString()), 0x4000, 0); // O_DIRECTORY
+        assertEquals(-Errno.EISDIR, svc(63, fd, DATA, 10));
+        assertEquals(-Errno.EINVAL, svc(61, fd, DATA, 10)); // too small for one record
+        long n = svc(61, fd, DATA, 0x400);
+        StringBuilder names = new StringBuilder();
+        for (long at = DATA; at < DATA + n; ) {
+            int reclen = as.readInt(at + 16) & 0xffff;
+            int type = as.read(at + 18, 1)[0];
+            names.append(as.readCString(at + 19, 256)).append(':').append(type).append(' ');
+            assertEquals(0, reclen % 8);
+            at += reclen;
+        }
+        assertEquals(".:4 ..:4 a:4 b.txt:8 ", names.toString());
+        assertEquals(0, svc(61, fd, DATA, 0x400)); // end of directory
+        assertEquals(0, svc(62, fd, 0, 0)); // rewind
+        assertEquals(n, svc(61, fd, DATA, 0x400));
+        assertEquals(-Errno.ENOTDIR, svc(61, 1, DATA, 0x400));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Small static C programs built with the cross compiler, run under qemu-aarch64 and under Armature's user mode:
- * stdout and exit status must match. "nolibc" programs need only the integer ISA; glibc programs also need
+ * stdout and exit status must match, under the interpreter and under the translator. "nolibc" programs need only the integer ISA; glibc programs also need
  * FP/AdvSIMD (glibc's static startup and string routines use it), so each case first checks that the
  * instructions it needs decode, and is skipped with that reason while they do not.
  */
@@ -47,6 +48,7 @@ class ProgramsTest {
                 Arguments.of("fault.c", NOLIBC, List.of("segv"), false),
                 Arguments.of("fault.c", NOLIBC, List.of("trap"), false),
                 Arguments.of("fault.c", NOLIBC, List.of("ill"), false),
+                Arguments.of("idregs.S", "-nostdlib", List.of(), false),
                 Arguments.of("hello_libc.c", "", List.of("x"), true),
                 Arguments.of("args_libc.c", LIBC, List.of("one", "two"), true),
                 Arguments.of("malloc_libc.c", LIBC, List.of(), true),
@@ -84,23 +86,26 @@ class ProgramsTest {
         pb.redirectError(errFile.toFile());
         Process q = pb.start();
         q.getOutputStream().close();
-        String qemuOut = new String(q.getInputStream().readAllBytes());
+        String qemuOut = new String(q.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         q.waitFor(120, TimeUnit.SECONDS);
         byte[] qemuErr = Files.readAllBytes(errFile);
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        UserProcess.Config config = UserProcess.Config.of(CpuModel.CORTEX_A57, env,
-                new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(2_000_000_000L);
-        ExitStatus status;
-        try (UserProcess p = UserProcess.load(ElfFile.read(exe), exe, argv, config)) {
-            status = p.run();
-        }
-        assertEquals(qemuOut, out.toString(), "stdout");
-        assertEquals(q.exitValue(), status.shellStatus(), "exit status; armature: " + status.message()
-                + "; qemu stderr: " + new String(qemuErr));
-        if (status.signal() == 0) {
-            assertEquals(new String(qemuErr), err.toString(), "stderr");
+        for (String accel : List.of("interp", "tcg")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            UserProcess.Config config = UserProcess.Config.of(CpuModel.CORTEX_A57, env,
+                    new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(2_000_000_000L)
+                    .withAccel(accel);
+            ExitStatus status;
+            try (UserProcess p = UserProcess.load(ElfFile.read(exe), exe, argv, config)) {
+                status = p.run();
+            }
+            assertEquals(qemuOut, out.toString(StandardCharsets.ISO_8859_1), accel + ": stdout");
+            assertEquals(q.exitValue(), status.shellStatus(), accel + ": exit status; armature: " + status.message()
+                    + "; qemu stderr: " + new String(qemuErr));
+            if (status.signal() == 0) {
+                assertEquals(new String(qemuErr), err.toString(), accel + ": stderr");
+            }
         }
     }
 
@@ -112,7 +117,7 @@ class ProgramsTest {
         try (InputStream in = ProgramsTest.class.getResourceAsStream("nolibc.h")) {
             Files.write(dir.resolve("nolibc.h"), in.readAllBytes());
         }
-        Path exe = dir.resolve(source.replace(".c", ""));
+        Path exe = dir.resolve(source.replaceAll("\\.[cS]$", ""));
         List<String> cmd = new ArrayList<>(List.of(ToolchainSupport.GCC, "-static", "-O2", "-o", exe.toString(),
                 src.toString()));
         if (!flags.isEmpty()) {

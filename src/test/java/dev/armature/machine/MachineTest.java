@@ -38,10 +38,11 @@ class MachineTest {
     }
 
     private Machine machine(int smp, boolean noReboot) {
-        return new Machine(mem, CpuModel.CORTEX_A57, smp, m -> new Psci(Psci.Conduit.HVC, m), () -> {
+        return new Machine(mem, CpuModel.CORTEX_A57, smp, m -> new Psci(Psci.Conduit.HVC, m), (i, c, p) -> { },
+                i -> i, reset -> {
             reloads.incrementAndGet();
             return RAM;
-        }, noReboot, DebugLog.OFF);
+        }, 1, noReboot, DebugLog.OFF);
     }
 
     private static CompletableFuture<Integer> start(Machine m) {
@@ -108,7 +109,7 @@ class MachineTest {
         mem.ramSlice(RAM, 1 << 20).fill((byte) 0); // UDF #0 everywhere: the first instruction raises UNDEFINED
         Machine m = new Machine(mem, CpuModel.CORTEX_A57, 1, x -> (cpu, e) -> {
             throw new IllegalStateException("model bug");
-        }, () -> RAM, false, DebugLog.OFF);
+        }, (i, c, p) -> { }, i -> i, reset -> RAM, 1, false, DebugLog.OFF);
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(err, true));

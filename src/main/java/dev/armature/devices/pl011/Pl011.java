@@ -64,8 +64,8 @@ public final class Pl011 implements MmioHandler {
     private int ibrd;
     private int fbrd;
     private int lcr;
-    private int cr = 0x300; // TXE | RXE
-    private int ifls = 0x12; // both trigger levels at 1/2
+    private int cr;
+    private int ifls;
     private int imsc;
     private int txRis;
     private int dmacr;
@@ -78,6 +78,16 @@ public final class Pl011 implements MmioHandler {
     public Pl011(OutputStream sink, InterruptLine irq) {
         this.sink = sink;
         this.irq = irq;
+        reset();
+    }
+
+    /** Reset (power-on and system reset): registers to their reset values, receive FIFO emptied. */
+    public synchronized void reset() {
+        ilpr = ibrd = fbrd = lcr = imsc = txRis = dmacr = 0;
+        cr = 0x300; // TXE | RXE
+        ifls = 0x12; // both trigger levels at 1/2
+        flushRx();
+        updateIrq();
     }
 
     @Override

@@ -11,6 +11,9 @@ public interface PowerController {
 
     int cpuCount();
 
+    /** The vCPU whose MPIDR_EL1 affinity fields (Aff3 in bits 39:32, Aff2..Aff0 in 23:0) are {@code affinity}, or -1. */
+    int indexOf(long affinity);
+
     /**
      * Powers vCPU {@code index} on at {@code entry} with {@code context} in X0, at exception level {@code el}.
      *

@@ -127,12 +127,8 @@ public final class Psci implements ExceptionHook {
         };
     }
 
-    /** The vCPU whose MPIDR affinity is {@code mpidr} (Aff0 = index, higher levels 0), or -1. */
+    /** The vCPU whose MPIDR affinity fields match {@code mpidr} (other bits ignored), or -1. */
     private int cpuIndex(long mpidr) {
-        long aff = mpidr & 0xff_00ff_ffffL; // Aff3 (39..32), Aff2..Aff0
-        if (Long.compareUnsigned(aff, power.cpuCount()) >= 0) {
-            return -1;
-        }
-        return (int) aff;
+        return power.indexOf(mpidr & 0xff_00ff_ffffL);
     }
 }

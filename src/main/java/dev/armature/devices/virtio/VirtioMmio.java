@@ -270,7 +270,8 @@ public final class VirtioMmio implements MmioHandler {
         }
     }
 
-    private void reset() {
+    /** Device reset: what the driver gets by writing 0 to Status, and what a system reset does. */
+    public synchronized void reset() {
         status = 0;
         driverFeatures = 0;
         deviceFeaturesSel = 0;

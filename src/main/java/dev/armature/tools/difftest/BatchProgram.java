@@ -129,9 +129,28 @@ public final class BatchProgram {
         return 2 + (usesMemory ? 1 + 2 + 2 * (WINDOW_SIZE / 16) : 0) + (usesVectors ? 16 : 0) + 4 + 15 + 1;
     }
 
-    /** The finished ELF image. */
+    /** The finished ELF image, running every case once. */
     public byte[] elf() {
+        return elf(1);
+    }
+
+    /**
+     * The finished ELF image, running the whole sequence of cases {@code passes} times (so a translator sees the
+     * code hot); each pass writes every record again. The pass counter lives in the first data word.
+     */
+    public byte[] elf(int passes) {
         List<Integer> all = new ArrayList<>(code);
+        int loop = all.size();
+        all.add(movz(0, (int) DATA & 0xffff));
+        all.add(0xf2a0_0000 | ((int) (DATA >>> 16) & 0xffff) << 5); // movk x0, #hi, lsl 16
+        all.add(ldrImm(1, 0, 0));
+        all.add(0xf100_0421); // subs x1, x1, #1
+        all.add(strImm(1, 0, 0));
+        all.add(0x5400_0040); // b.eq .+8: done
+        all.add(0x1400_0000 | (-(all.size()) & 0x3ff_ffff)); // b to the first case
+        if (all.size() - loop != 7) {
+            throw new IllegalStateException("pass loop length changed");
+        }
         all.add(movz(0, 0));
         all.add(movz(8, 94));
         all.add(0xd400_0001); // exit_group(0)
@@ -141,6 +160,7 @@ public final class BatchProgram {
         long dataSize = (TABLE - DATA) + data.length;
         byte[] full = new byte[(int) dataSize];
         System.arraycopy(data, 0, full, (int) (TABLE - DATA), data.length);
+        ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN).putLong(0, passes);
         return ElfWriter.executable(TEXT, b.array(), DATA, full, dataSize, TEXT + ElfWriter.codeOffset());
     }
 

@@ -1,5 +1,9 @@
 package dev.armature.tools.difftest;
 
+import dev.armature.accel.Accelerator;
+import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.memory.PhysicalMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +44,15 @@ public final class DiffTest implements Callable<Integer> {
     @Option(names = "--cpu", paramLabel = "MODEL",
             description = "CPU model for both emulators (default: cortex-a57, or max for lse)")
     String cpu;
+
+    @Option(names = "--accel", paramLabel = "ACCEL",
+            description = "Armature's executor: interp (default) or tcg[,options]")
+    String accel = "interp";
+
+    @Option(names = "--repeat", paramLabel = "K",
+            description = "run each batch's cases K times in one process, comparing every pass (default 1); "
+                    + "with --accel tcg this makes the code hot so it is translated")
+    int repeat = 1;
 
     @Option(names = "--keep", paramLabel = "DIR", description = "keep batch and reproducer ELFs in DIR")
     Path keep;
@@ -76,8 +90,14 @@ public final class DiffTest implements Callable<Integer> {
             System.err.println("difftest: unknown CPU model '" + cpu + "' (available: cortex-a57, max)");
             return 2;
         }
-        if (count < 0 || jobs < 1 || batchSize < 1) {
-            System.err.println("difftest: --count must be >= 0, --jobs and --batch >= 1");
+        try (PhysicalMemory scratch = new PhysicalMemory()) { // validates --accel before any batch runs
+            Accelerator.create(accel, scratch, new DecodeCache(CpuModel.byName(cpu)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("difftest: " + e.getMessage());
+            return 2;
+        }
+        if (count < 0 || jobs < 1 || batchSize < 1 || repeat < 1) {
+            System.err.println("difftest: --count must be >= 0, --jobs, --batch and --repeat >= 1");
             return 2;
         }
         if (!Engines.qemuAvailable()) {
@@ -85,7 +105,12 @@ public final class DiffTest implements Callable<Integer> {
             return 2;
         }
         if (keep != null) {
-            Files.createDirectories(keep);
+            try {
+                Files.createDirectories(keep);
+            } catch (IOException e) {
+                System.err.println("difftest: cannot create --keep directory " + keep + ": " + e);
+                return 2;
+            }
         }
         long s = seed != null ? seed : System.nanoTime();
         out.printf("difftest: class %s, %d cases, seed %d, cpu %s%n", cls.cliName(), count, s, cpu);
@@ -100,23 +125,24 @@ public final class DiffTest implements Callable<Integer> {
         }
         int compared = 0;
         int divergences = 0;
-        int printed = 0;
         try {
             for (Future<BatchResult> f : results) {
                 BatchResult r = f.get();
                 compared += r.compared();
                 for (String d : r.divergences()) {
-                    divergences++;
-                    if (printed++ < maxReports) {
+                    if (divergences++ < maxReports) {
                         out.print(d);
                     }
                 }
             }
+        } catch (ExecutionException e) {
+            System.err.println("difftest: a batch could not run: " + e.getCause());
+            return 2;
         } finally {
             pool.shutdownNow();
         }
-        if (printed > maxReports) {
-            out.printf("(%d more divergences not shown; raise --max-reports)%n", printed - maxReports);
+        if (divergences > maxReports) {
+            out.printf("(%d more divergences not shown; raise --max-reports)%n", divergences - maxReports);
         }
         out.printf("%d compared, %d divergences%n", compared, divergences);
         return divergences > 0 ? 1 : 0;
@@ -137,10 +163,10 @@ public final class DiffTest implements Callable<Integer> {
         int part = 0;
         while (!cases.isEmpty()) {
             BatchProgram program = program(cases);
-            byte[] image = program.elf();
+            byte[] image = program.elf(repeat);
             Outcome ref = Engines.qemu(Engines.write(image, keep, "batch-" + index + "-" + part + ".elf"),
                     cpu);
-            Outcome arm = Engines.armature(image, cpu);
+            Outcome arm = Engines.armature(image, cpu, accel);
             part++;
             int done = Math.min(ref.completeRecords(cases), arm.completeRecords(cases));
             long at = 0;
@@ -156,6 +182,10 @@ public final class DiffTest implements Callable<Integer> {
                 at += size;
             }
             if (done == cases.size()) {
+                String later = laterPasses(cases, ref, arm, index);
+                if (later != null) {
+                    reports.add(later);
+                }
                 break;
             }
             // One side stopped at case `done`: settle it alone, then go on with the rest.
@@ -180,6 +210,33 @@ public final class DiffTest implements Callable<Integer> {
             cases = new ArrayList<>(cases.subList(done + 1, cases.size()));
         }
         return new BatchResult(compared, reports);
+    }
+
+    /**
+     * Compares passes 2..K (first pass already compared): the first differing case is reported with the batch
+     * outputs (it agreed in pass 1, so it will not reproduce alone: a translator or state problem).
+     */
+    private String laterPasses(List<TestCase> cases, Outcome ref, Outcome arm, int index)
+            throws IOException, InterruptedException {
+        if (repeat == 1) {
+            return null;
+        }
+        int passBytes = cases.stream().mapToInt(BatchProgram::outputSize).sum();
+        int total = passBytes * repeat;
+        byte[] a = ref.stdout();
+        byte[] b = arm.stdout();
+        for (int off = passBytes; off < total; ) {
+            for (TestCase c : cases) {
+                int size = BatchProgram.outputSize(c);
+                boolean missing = a.length < off + size || b.length < off + size;
+                if (missing || !Arrays.equals(a, off, off + size, b, off, off + size)) {
+                    return report(c, ref, arm, off, true, String.format("in batch %d, pass %d of %d", index,
+                            off / passBytes + 1, repeat));
+                }
+                off += size;
+            }
+        }
+        return null;
     }
 
     private static BatchProgram program(List<TestCase> cases) {
@@ -207,7 +264,7 @@ public final class DiffTest implements Callable<Integer> {
     private String report(TestCase c, Outcome batchRef, Outcome batchArm, int batchOffset, boolean batchDiffers,
                           String where) throws IOException, InterruptedException {
         Outcome ref = alone(c);
-        Outcome arm = Engines.armature(program(List.of(c)).elf(), cpu);
+        Outcome arm = Engines.armature(program(List.of(c)).elf(), cpu, accel);
         StringBuilder sb = new StringBuilder();
         boolean reproduces = ref.status() != arm.status() || !Arrays.equals(ref.stdout(), arm.stdout());
         if (!reproduces && !batchDiffers) {

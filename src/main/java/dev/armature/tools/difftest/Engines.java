@@ -54,11 +54,12 @@ final class Engines {
         return new Outcome(out, p.exitValue(), note.isEmpty() ? null : note, -1);
     }
 
-    static Outcome armature(byte[] image, String cpu) {
+    static Outcome armature(byte[] image, String cpu, String accel) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         UserProcess.Config config = UserProcess.Config.of(CpuModel.byName(cpu), List.of(),
-                new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(INSTRUCTION_LIMIT);
+                new ByteArrayInputStream(new byte[0]), out, err).withInstructionLimit(INSTRUCTION_LIMIT)
+                .withAccel(accel);
         try (UserProcess p = UserProcess.load(ElfFile.parse(image), Path.of("difftest.elf"), List.of("difftest"),
                 config)) {
             try {

@@ -110,4 +110,20 @@ class Pl011Test {
         assertFalse(t.isAlive());
         assertEquals('b', uart.read(DR, 4));
     }
+
+    @Test
+    void resetRestoresRegistersAndEmptiesTheFifo() throws Exception {
+        uart.write(LCR_H, 4, 0x70);
+        uart.write(CR, 4, 0x301);
+        uart.write(IMSC, 4, INT_RX | INT_RT);
+        uart.receive('q'); // below the FIFO's trigger level: receive timeout
+        assertEquals(List.of(true), irq);
+        uart.reset();
+        assertEquals(0, uart.read(LCR_H, 4));
+        assertEquals(0x300, uart.read(CR, 4));
+        assertEquals(0x12, uart.read(IFLS, 4));
+        assertEquals(0, uart.read(IMSC, 4));
+        assertEquals(FR_TXFE | FR_RXFE, uart.read(FR, 4));
+        assertEquals(List.of(true, false), irq);
+    }
 }

@@ -27,6 +27,11 @@ class PsciTest {
         }
 
         @Override
+        public int indexOf(long affinity) {
+            return affinity < on.length ? (int) affinity : -1;
+        }
+
+        @Override
         public int cpuOn(int index, long entry, long context, int el) {
             calls.add(String.format("on %d 0x%x 0x%x EL%d", index, entry, context, el));
             if (on[index]) {

@@ -80,6 +80,25 @@ class BatchProgramTest {
     }
 
     @Test
+    void repeatedPassesWriteEveryRecordAgain() throws Exception {
+        assumeQemu();
+        SplittableRandom r = new SplittableRandom(9);
+        Generator g = new Generator();
+        BatchProgram p = new BatchProgram();
+        for (int i = 0; i < 20; i++) {
+            p.add(g.next(r, InsnClass.ALL, p));
+        }
+        Path f = Engines.write(p.elf(3), null, null);
+        Outcome o = Engines.qemu(f, "cortex-a57");
+        Files.delete(f);
+        assertEquals(0, o.status(), o.note());
+        int pass = p.cases().stream().mapToInt(BatchProgram::outputSize).sum();
+        assertEquals(3 * pass, o.stdout().length);
+        assertArrayEquals(java.util.Arrays.copyOfRange(o.stdout(), 0, pass),
+                java.util.Arrays.copyOfRange(o.stdout(), 2 * pass, 3 * pass));
+    }
+
+    @Test
     void toolchainIsOptional() {
         ToolchainSupport.available("true");
     }

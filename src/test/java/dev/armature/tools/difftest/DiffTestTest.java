@@ -39,6 +39,13 @@ class DiffTestTest {
     }
 
     @Test
+    void theTranslatorAgreesWithQemuToo() {
+        Assumptions.assumeTrue(Engines.qemuAvailable(), "qemu-aarch64 is not installed");
+        String[] r = run("--count", "300", "--seed", "5", "--accel", "tcg", "--repeat", "60");
+        assertEquals("300 compared, 0 divergences", lastLine(r[1]), r[1]);
+    }
+
+    @Test
     void casesThatKillBothEmulatorsTheSameWayAgree() {
         // LSE words on cortex-a57 are UNDEFINED in both: every case stops its batch and is settled alone.
         Assumptions.assumeTrue(Engines.qemuAvailable(), "qemu-aarch64 is not installed");
@@ -67,6 +74,7 @@ class DiffTestTest {
     void badArgumentsAreUsageErrors() {
         assertEquals("2", run("--class", "fpu")[0]);
         assertEquals("2", run("--cpu", "cortex-a53")[0]);
+        assertEquals("2", run("--accel", "kvm")[0]);
         assertTrue(run("--help")[1].contains("--count"));
     }
 }
