@@ -295,6 +295,15 @@ final class GdbSession {
                 actions[target] = Action.STEP;
             }
         }
+        for (int i = 0; i < actions.length; i++) {
+            if (actions[i] == Action.STEP && !control.isOn(i)) {
+                // A powered-off vCPU executes nothing: its step is over at once, and nothing else runs.
+                gThread = i;
+                Stop stop = new Stop(i, MachineControl.Reason.STEP, 0, null);
+                io.send(stopReply(stop, SIGTRAP));
+                return stop;
+            }
+        }
         long after = control.stopCount();
         control.resume(actions);
         Stop stop;

@@ -98,6 +98,11 @@ public final class MachineControl {
         return actions.length;
     }
 
+    /** True while vCPU {@code index} is powered on (PSCI AFFINITY_INFO says ON). */
+    public boolean isOn(int index) {
+        return machine.affinityInfo(index) == dev.armature.devices.psci.PowerController.AFFINITY_ON;
+    }
+
     /** The Cpu of vCPU {@code index}, or null if it was never powered on. */
     public Cpu cpu(int index) {
         return machine.cpu(index);

@@ -110,6 +110,10 @@ class GdbStubTest {
             assertEquals("T05thread:1;", rsp.ask("vCont;c"));
             assertEquals("0800004000000000", rsp.ask("p20"));
             assertEquals("OK", rsp.ask("z0,40000008,4"));
+            // Stepping a powered-off vCPU ends at once, and it stays where it is.
+            assertEquals("T05thread:2;", rsp.ask("vCont;s:2"));
+            assertEquals("OK", rsp.ask("Hg1"));
+            assertEquals("0800004000000000", rsp.ask("p20"));
             // Run free, then interrupt with Ctrl-C.
             rsp.send("c");
             Thread.sleep(300);
