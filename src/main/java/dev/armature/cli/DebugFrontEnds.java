@@ -14,9 +14,11 @@ import java.util.Map;
 
 /** Starts the GDB stub ({@code -s}, {@code -gdb}) and the QMP monitor ({@code -qmp}) and applies {@code -S}. */
 final class DebugFrontEnds {
+    private final GdbServer gdb;
     private final QmpServer qmp;
 
-    private DebugFrontEnds(QmpServer qmp) {
+    private DebugFrontEnds(GdbServer gdb, QmpServer qmp) {
+        this.gdb = gdb;
         this.qmp = qmp;
     }
 
@@ -29,9 +31,10 @@ final class DebugFrontEnds {
         if (startStopped) {
             board.machine().control().startStopped();
         }
+        GdbServer gdbServer = null;
         if (gdb != null) {
             try {
-                GdbServer.listen(gdb, board.machine(), err);
+                gdbServer = GdbServer.listen(gdb, board.machine(), err);
             } catch (IllegalArgumentException e) {
                 throw new CliError(e.getMessage(), 2);
             } catch (IOException e) {
@@ -46,11 +49,14 @@ final class DebugFrontEnds {
                 throw new CliError("-qmp " + qmp + ": cannot listen: " + e.getMessage());
             }
         }
-        return new DebugFrontEnds(server);
+        return new DebugFrontEnds(gdbServer, server);
     }
 
-    /** The run ended with {@code status}: QMP clients get SHUTDOWN, the socket goes away. */
-    void finished(int status) {
+    /** The run ended with {@code status}: GDB gets W (exited), QMP clients get SHUTDOWN, the sockets go away. */
+    void finished(int status) throws InterruptedException {
+        if (gdb != null) {
+            gdb.exited(status);
+        }
         if (qmp != null) {
             qmp.broadcast("SHUTDOWN", JsonNodeFactory.instance.objectNode().put("guest", true)
                     .put("reason", "guest-shutdown"));

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The GDB remote stub's listener ({@code -s}, {@code -gdb tcp:[HOST]:PORT}): accepts one debugger connection at
@@ -18,6 +20,9 @@ public final class GdbServer {
     private final ServerSocket listener;
     private final Machine machine;
     private final PrintStream err;
+    private volatile Integer exitStatus;
+    private volatile boolean sessionWaiting;
+    private final CountDownLatch exitReported = new CountDownLatch(1);
 
     private GdbServer(ServerSocket listener, Machine machine, PrintStream err) {
         this.listener = listener;
@@ -58,11 +63,37 @@ public final class GdbServer {
         return listener.getLocalPort();
     }
 
+    /**
+     * The run ended with {@code status}: a debugger waiting for a stop gets {@code W} (exited) before the process
+     * goes; waits up to a second for that.
+     */
+    public void exited(int status) throws InterruptedException {
+        exitStatus = status;
+        if (sessionWaiting) {
+            exitReported.await(1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The run's exit status once it has ended, else null. */
+    Integer exitStatus() {
+        return exitStatus;
+    }
+
+    /** A session is (or is no longer) waiting for the guest to stop. */
+    void waiting(boolean on) {
+        sessionWaiting = on;
+    }
+
+    /** A session has told its debugger that the run ended. */
+    void exitReported() {
+        exitReported.countDown();
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try (Socket s = listener.accept()) {
                 s.setTcpNoDelay(true);
-                new GdbSession(new PacketIo(s), machine).serve();
+                new GdbSession(new PacketIo(s), machine, this).serve();
             } catch (EOFException e) {
                 // GDB went away: the session has let the guest run on; wait for the next one
             } catch (IOException e) {

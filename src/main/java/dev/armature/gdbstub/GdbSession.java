@@ -6,6 +6,7 @@ import dev.armature.machine.MachineControl.Action;
 import dev.armature.machine.MachineControl.Stop;
 import dev.armature.machine.MachineControl.WatchKind;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,12 +27,14 @@ final class GdbSession {
     private final PacketIo io;
     private final Machine machine;
     private final MachineControl control;
+    private final GdbServer server;
     private int gThread; // vCPU index for register and memory access (Hg)
     private int cThread = -1; // vCPU index for c/s (Hc); -1 = all
     private boolean physical;
 
-    GdbSession(PacketIo io, Machine machine) {
+    GdbSession(PacketIo io, Machine machine, GdbServer server) {
         this.io = io;
+        this.server = server;
         this.machine = machine;
         this.control = machine.control();
     }
@@ -305,15 +308,26 @@ final class GdbSession {
             }
         }
         long after = control.stopCount();
+        server.waiting(true);
         control.resume(actions);
         Stop stop;
         int signal = SIGTRAP;
-        while ((stop = control.awaitStop(after, 0)) == null) {
-            if (io.pollInterrupt(20)) {
-                stop = control.pause(MachineControl.Reason.REQUEST);
-                signal = SIGINT;
-                break;
+        try {
+            while ((stop = control.awaitStop(after, 0)) == null) {
+                Integer exit = server.exitStatus();
+                if (exit != null) {
+                    io.send(String.format("W%02x", exit & 0xff));
+                    server.exitReported();
+                    throw new EOFException("the run has ended");
+                }
+                if (io.pollInterrupt(20)) {
+                    stop = control.pause(MachineControl.Reason.REQUEST);
+                    signal = SIGINT;
+                    break;
+                }
             }
+        } finally {
+            server.waiting(false);
         }
         if (stop.reason() == MachineControl.Reason.REQUEST || stop.reason() == MachineControl.Reason.MONITOR) {
             signal = SIGINT; // Ctrl-C, or a stop from the monitor

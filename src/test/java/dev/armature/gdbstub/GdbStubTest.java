@@ -124,6 +124,20 @@ class GdbStubTest {
         }
     }
 
+    @Test
+    void theEndOfTheRunIsReportedAsAnExit() throws Exception {
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-kernel", FLAT,
+                "-S", "-gdb", "tcp::" + port);
+             Socket s = connect(port)) {
+            RspClient rsp = new RspClient(s);
+            assertEquals("T05thread:1;", rsp.ask("?"));
+            rsp.send("c");
+            assertEquals("W00", rsp.receive()); // the guest powered off (PSCI SYSTEM_OFF): exit status 0
+            assertEquals(0, emu.awaitExit(60), emu.errors());
+        }
+    }
+
     private static Socket connect(int port) throws Exception {
         InProcessEmulator.awaitListening(port);
         return new Socket("127.0.0.1", port);
