@@ -39,7 +39,9 @@ class GdbStubTest {
                     "-ex", "set $saved = $x0", "-ex", "set $x0 = 0x1234", "-ex", "print/x $x0",
                     "-ex", "set $x0 = $saved",
                     "-ex", "watch tests", "-ex", "continue",
-                    "-ex", "delete", "-ex", "break check_printf", "-ex", "continue",
+                    "-ex", "delete", "-ex", "rwatch tests", "-ex", "continue",
+                    "-ex", "delete", "-ex", "awatch tests", "-ex", "continue",
+                    "-ex", "delete", "-ex", "hbreak check_printf", "-ex", "continue",
                     "-ex", "info threads",
                     "-ex", "detach");
             String o = r.stdout() + r.stderr();
@@ -51,7 +53,9 @@ class GdbStubTest {
             assertTrue(o.contains("$2 = 0x1234"), o);
             assertTrue(o.contains("hit Hardware watchpoint 2: tests"), o);
             assertTrue(o.contains("Old value = 0") && o.contains("New value = 1"), o);
-            assertTrue(o.contains("hit Breakpoint 3, check_printf"), o);
+            assertTrue(o.contains("hit Hardware read watchpoint 3: tests"), o);
+            assertTrue(o.contains("hit Hardware access (read/write) watchpoint 4: tests"), o);
+            assertTrue(o.contains("hit Breakpoint 5, check_printf"), o);
             // By check_printf the secondaries ran their PSCI CPU_ON test: four threads, all listed.
             for (int t = 1; t <= 4; t++) {
                 assertTrue(o.contains("Thread " + t + " (CPU#" + (t - 1)), o);
