@@ -57,21 +57,26 @@ final class GdbSession {
                     machine.exit(0);
                     return;
                 }
-                String reply = switch (p.isEmpty() ? ' ' : p.charAt(0)) {
-                    case '?' -> stopReply(last, SIGTRAP);
-                    case 'c', 'C', 's', 'S' -> {
-                        last = resume(p);
-                        yield null;
-                    }
-                    case 'v' -> {
-                        if (p.startsWith("vCont;")) {
+                String reply;
+                try {
+                    reply = switch (p.isEmpty() ? ' ' : p.charAt(0)) {
+                        case '?' -> stopReply(last, SIGTRAP);
+                        case 'c', 'C', 's', 'S' -> {
                             last = resume(p);
                             yield null;
                         }
-                        yield p.equals("vCont?") ? "vCont;c;C;s;S" : "";
-                    }
-                    default -> answer(p);
-                };
+                        case 'v' -> {
+                            if (p.startsWith("vCont;")) {
+                                last = resume(p);
+                                yield null;
+                            }
+                            yield p.equals("vCont?") ? "vCont;c;C;s;S" : "";
+                        }
+                        default -> answer(p);
+                    };
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    reply = "E01"; // malformed packet (found before anything was resumed or changed)
+                }
                 if (reply != null) {
                     io.send(reply);
                 }
@@ -112,8 +117,8 @@ final class GdbSession {
                 case 'q', 'Q' -> query(p);
                 default -> "";
             };
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            return "E01"; // malformed packet
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return "E01"; // malformed packet (bad number, bad hex, missing field)
         }
     }
 
@@ -289,7 +294,10 @@ final class GdbSession {
             char op = p.charAt(0);
             String arg = op == 'c' || op == 's' ? p.substring(1) : (p.contains(";") ? p.substring(p.indexOf(';') + 1) : "");
             if (!arg.isEmpty()) {
-                control.cpu(cThread < 0 ? gThread : cThread).pc = Long.parseUnsignedLong(arg, 16);
+                long pc = Long.parseUnsignedLong(arg, 16);
+                if (control.cpu(cThread < 0 ? gThread : cThread) != null) {
+                    control.cpu(cThread < 0 ? gThread : cThread).pc = pc;
+                }
             }
             boolean step = op == 's' || op == 'S';
             int target = cThread < 0 ? gThread : cThread;

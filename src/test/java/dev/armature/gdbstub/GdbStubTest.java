@@ -103,6 +103,10 @@ class GdbStubTest {
             assertEquals("efbeadde00000000", rsp.ask("p0"));
             assertEquals("E01", rsp.ask("p99"));
             assertEquals("", rsp.ask("qNoSuchThing"));
+            for (String bad : new String[] {"M40000000,2:zz", "m40000000", "Z0", "pxyz", "G00", "vCont;s:zz",
+                    "cnothex"}) {
+                assertEquals("E01", rsp.ask(bad), bad);
+            }
             assertEquals("OK", rsp.ask("Hg2"));
             assertEquals("QC2", rsp.ask("qC"));
             assertEquals("0000000000000000", rsp.ask("p20")); // CPU#1 is still off
