@@ -51,6 +51,7 @@ public final class Machine implements PowerController {
     private final PhysicalMemory mem;
     private final DecodeCache decodeCache;
     private volatile Accelerator accelerator;
+    private final MachineControl control;
 
     private final Object events = new Object();
     private volatile boolean stopping;
@@ -90,6 +91,21 @@ public final class Machine implements PowerController {
         for (int i = 0; i < smp; i++) {
             vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
         }
+        control = new MachineControl(this, smp);
+    }
+
+    /** Run control for the debugger and the monitor. */
+    public MachineControl control() {
+        return control;
+    }
+
+    PhysicalMemory memory() {
+        return mem;
+    }
+
+    /** The accelerator's statistics report (empty for the interpreter). */
+    public String acceleratorReport() {
+        return accelerator.report();
     }
 
     /**
@@ -174,6 +190,7 @@ public final class Machine implements PowerController {
                 v.notifyAll();
             }
         }
+        control.wake();
     }
 
     private void stopAll() throws InterruptedException {
