@@ -188,8 +188,15 @@ public final class GenericTimer {
      */
     public synchronized void update() {
         Listener l = listener;
+        long wait = Long.MAX_VALUE;
         for (Timer t : new Timer[] {physical, virtual, hyp}) {
-            boolean level = t.asserted();
+            // One reading of the count decides both the level and the alarm: with two, a deadline passing
+            // between them would leave the output unreported and no alarm armed (a lost interrupt).
+            long untilAsserted = t.nanosUntilAsserted();
+            boolean level = untilAsserted == 0;
+            if (!level) {
+                wait = Math.min(wait, untilAsserted); // an asserted timer must not keep the others' alarm off
+            }
             if (level != t.reported) {
                 t.reported = level;
                 if (l != null) {
@@ -201,8 +208,7 @@ public final class GenericTimer {
             alarm.cancel(false);
             alarm = null;
         }
-        long wait = nanosUntilNextDeadline();
-        if (wait > 0 && wait != Long.MAX_VALUE && !counter.isDeterministic()) {
+        if (wait != Long.MAX_VALUE && !counter.isDeterministic()) {
             alarm = counter.schedule(this::update, wait);
         }
     }
