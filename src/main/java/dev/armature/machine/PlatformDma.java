@@ -41,7 +41,7 @@ public final class PlatformDma implements AutoCloseable {
     private static final long MIB = 1L << 20;
     private static final int SMMU_TLB_ENTRIES = 64;
 
-    /** Device addresses {@code [deviceBase, deviceBase + length)} reach guest physical addresses from {@code physicalBase}. */
+    /** Device addresses {@code [deviceBase, deviceBase + length)} reach guest physical ones from {@code physicalBase}. */
     public record Window(long deviceBase, long physicalBase, long length) {
     }
 
