@@ -1,8 +1,8 @@
 /*
  * Armature's DMA test engine (-device armature-dma[,iommu=on]) on the
  * platform bus: found through the device tree, copies checked byte for byte,
- * its interrupt line seen at the GIC, faults outside the device's address
- * window reported in STATUS.ERROR and FAULT.
+ * its interrupt line seen pending at the GIC and then taken, faults outside
+ * the device's address window reported in STATUS.ERROR and FAULT.
  *
  * QEMU has no such device: without it the test skips.
  *
@@ -12,6 +12,7 @@
  *           it, device addresses must be physical ones (no dma-ranges)
  */
 #include "libguest.h"
+#include "gic.h"
 
 /* Register map (see the engine's documentation). */
 #define DMA_SRC         0x00
@@ -27,7 +28,6 @@
 #define STATUS_ERROR    (1u << 2)
 #define DMA_ID_VALUE    0x444d4130u  /* "DMA0" */
 
-#define GICD_ISPENDR    0x200
 #define POLL_LIMIT      1000000
 
 #define BUF_SIZE        (4 * 4096)
@@ -181,37 +181,96 @@ static void test_copy(void)
 	report_prefix_pop();
 }
 
+static volatile int irq_count;
+static volatile uint32_t irq_status;
+
+/* Clears STATUS before the runtime's EOI: the level-sensitive line drops, so the interrupt ends. */
+static void dma_irq(struct ex_regs *regs, uint32_t iar)
+{
+	(void)regs;
+	(void)iar;
+	irq_status = reg_read(DMA_STATUS);
+	reg_write(DMA_STATUS, irq_status);
+	irq_count++;
+}
+
+/* The engine's SPI to CPU 0, in the group the runtime's CPU interface signals (v2: Group 0, v3: Group 1). */
+static void route_spi(int intid)
+{
+	if (gic.version == 3) {
+		uintptr_t igroupr = gic.dist + 0x080 + 4 * (intid / 32);
+		writel(readl(igroupr) | 1u << (intid % 32), igroupr);
+		uint64_t m = cpu_mpidr[0];
+		writeq((m & 0xffffff) | (m & 0xff00000000UL), gic.dist + 0x6000 + 8 * intid); /* GICD_IROUTER */
+	} else {
+		writeb(1, gic.dist + 0x800 + intid);                                       /* GICD_ITARGETSR */
+	}
+	gic_set_priority(intid, 0xa0);
+}
+
+/* Starts a copy with IRQ_EN and waits for the handler; returns the STATUS it saw (0 if none came). */
+static uint32_t dma_copy_irq(uint64_t src, uint64_t dst, uint32_t len)
+{
+	int before = irq_count;
+	writeq(src, regs + DMA_SRC);
+	writeq(dst, regs + DMA_DST);
+	reg_write(DMA_LEN, len);
+	dsb(sy);
+	reg_write(DMA_CTRL, CTRL_IRQ_EN | CTRL_GO);
+	for (int i = 0; i < POLL_LIMIT && irq_count == before; i++)
+		cpu_relax();
+	return irq_count == before ? 0 : irq_status;
+}
+
 static void test_irq(int intid)
 {
 	report_prefix_push("irq");
-	int gic = dt_find_compatible(-1, "arm,cortex-a15-gic");
-	if (gic < 0)
-		gic = dt_find_compatible(-1, "arm,gic-v3");
-	uint64_t gicd, size;
-	if (intid < 0 || gic < 0 || dt_get_reg(gic, 0, &gicd, &size) != 0) {
-		report_skip("no GIC distributor or interrupt in the device tree");
+	if (intid < 0 || gic_init() != 0) {
+		report_skip("no GIC or no interrupt in the device tree");
 		report_prefix_pop();
 		return;
 	}
-	uintptr_t ispendr = gicd + GICD_ISPENDR + 4 * (intid / 32);
-	uint32_t bit = 1u << (intid % 32);
+	gic_cpu_init();
 
+	/* Polled first, IRQs masked: the line as the distributor's pending state shows it. */
 	fill();
 	uint32_t s = dma_copy(dev_addr(src_buf), dev_addr(dst_buf), 64, 0);
-	report(s == STATUS_DONE && !(readl(ispendr) & bit), "without IRQ_EN, INTID %d is not pending", intid);
+	report(s == STATUS_DONE && !gic_irq_pending(intid), "without IRQ_EN, INTID %d is not pending", intid);
 	reg_write(DMA_STATUS, STATUS_DONE);
 
 	s = dma_copy(dev_addr(src_buf), dev_addr(dst_buf), 64, CTRL_IRQ_EN);
-	report(s == STATUS_DONE && (readl(ispendr) & bit), "with IRQ_EN, DONE makes INTID %d pending", intid);
+	report(s == STATUS_DONE && gic_irq_pending(intid), "with IRQ_EN, DONE makes INTID %d pending", intid);
 	report(reg_read(DMA_CTRL) == CTRL_IRQ_EN, "CTRL reads IRQ_EN (GO reads 0)");
 	reg_write(DMA_STATUS, STATUS_DONE);
-	report(!(readl(ispendr) & bit), "clearing DONE deasserts the line");
+	report(!gic_irq_pending(intid), "clearing DONE deasserts the line");
 
 	s = dma_copy(dev_addr(src_buf), dev_base + window, 64, CTRL_IRQ_EN);
-	report(s == STATUS_ERROR && (readl(ispendr) & bit), "an ERROR raises the line too");
+	report(s == STATUS_ERROR && gic_irq_pending(intid), "an ERROR raises the line too");
 	reg_write(DMA_STATUS, STATUS_ERROR);
+	report(!gic_irq_pending(intid), "clearing ERROR deasserts the line");
+
+	/* Then taken: the handler sees STATUS and clears it. */
+	route_spi(intid);
+	install_irq_handler(intid, dma_irq);
+	gic_enable_irq(intid);
+	local_irq_enable();
+
+	fill();
+	s = dma_copy_irq(dev_addr(src_buf + 1), dev_addr(dst_buf + 2), 2 * 4096 + 5);
+	report(s == STATUS_DONE, "DONE interrupt taken, handler saw STATUS 0x%x", s);
+	report(differs(dst_buf + 2, src_buf + 1, 2 * 4096 + 5) < 0, "the copy is complete when it arrives");
+	for (int i = 0; i < 1000; i++)
+		cpu_relax();
+	report(irq_count == 1 && reg_read(DMA_STATUS) == 0 && !gic_irq_pending(intid),
+	       "exactly one interrupt (%d), STATUS cleared, nothing pending", irq_count);
+
+	s = dma_copy_irq(dev_base + window, dev_addr(dst_buf), 64);
+	report(s == STATUS_ERROR && readq(regs + DMA_FAULT) == dev_base + window,
+	       "ERROR interrupt taken, handler saw STATUS 0x%x", s);
+
+	local_irq_disable();
+	gic_disable_irq(intid);
 	reg_write(DMA_CTRL, 0);
-	report(!(readl(ispendr) & bit), "clearing ERROR deasserts the line");
 	report_prefix_pop();
 }
 
