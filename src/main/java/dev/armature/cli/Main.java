@@ -105,7 +105,7 @@ public final class Main implements Callable<Integer> {
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
-            description = "virtio-serial-device, virtconsole,chardev=ID")
+            description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
@@ -204,11 +204,12 @@ public final class Main implements Callable<Integer> {
                     + "or -nographic)");
         }
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        VirtConfig.Dma dma = parseDma();
         Serial ser = parseSerial();
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -450,7 +451,8 @@ public final class Main implements Callable<Integer> {
             String driver = o.get("driver");
             switch (driver) {
                 case "help" -> throw new CliError("supported devices: virtio-serial-device, "
-                        + "virtconsole,chardev=ID", 0);
+                        + "virtconsole,chardev=ID, armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
+                case "armature-dma" -> { } // parseDma
                 case "virtio-serial-device" -> {
                     serialBuses++;
                     for (String k : o.keySet()) {
@@ -475,7 +477,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-serial-device, virtconsole)");
+                        + "virtio-serial-device, virtconsole, armature-dma)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {
@@ -488,6 +490,31 @@ public final class Main implements Callable<Integer> {
             return VirtConfig.VirtioSerial.NONE;
         }
         return consoles == 1 ? VirtConfig.VirtioSerial.TESTDEV : VirtConfig.VirtioSerial.UNCONNECTED;
+    }
+
+    /** {@code -device armature-dma[,iommu=on|off]}: the DMA test engine on the platform bus, at most one. */
+    private VirtConfig.Dma parseDma() throws CliError {
+        VirtConfig.Dma dma = VirtConfig.Dma.NONE;
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            if (!o.get("driver").equals("armature-dma")) {
+                continue;
+            }
+            if (dma != VirtConfig.Dma.NONE) {
+                throw new CliError("-device armature-dma: the platform bus holds at most one");
+            }
+            boolean iommu = false;
+            for (Map.Entry<String, String> e : o.entrySet()) {
+                switch (e.getKey()) {
+                    case "driver", "id" -> { }
+                    case "iommu" -> iommu = QemuOpts.bool("-device armature-dma", "iommu", e.getValue());
+                    default -> throw new CliError("-device armature-dma: unsupported property '" + e.getKey()
+                            + "' (supported: iommu=on|off)");
+                }
+            }
+            dma = iommu ? VirtConfig.Dma.IOMMU : VirtConfig.Dma.DIRECT;
+        }
+        return dma;
     }
 
     /** The PL011 backend. */

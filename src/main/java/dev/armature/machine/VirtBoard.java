@@ -33,8 +33,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
  * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
- * (devices in the highest slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot
- * images, and the {@link Machine} that runs the vCPUs.
+ * (devices in the highest slots first, as QEMU assigns them), the DMA test engine on the platform bus if asked
+ * for, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
@@ -54,6 +54,8 @@ public final class VirtBoard implements AutoCloseable {
     private final Pl031 rtc;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
+    /** {@code -device armature-dma}, or null. */
+    private final PlatformDma dma;
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -96,14 +98,21 @@ public final class VirtBoard implements AutoCloseable {
             }
         }
 
+        if (config.dma() != VirtConfig.Dma.NONE) {
+            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
+            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
+        } else {
+            dma = null;
+        }
+
         try {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
                     chosen -> dtbBlob = deviceTree(boot.dtb(), chosen));
         } catch (FdtException e) {
-            mem.close();
+            close();
             throw new BootException("-dtb: malformed device tree blob: " + e.getMessage());
         } catch (BootException e) {
-            mem.close();
+            close();
             throw e;
         }
     }
@@ -118,6 +127,11 @@ public final class VirtBoard implements AutoCloseable {
 
     public Pl011 uart() {
         return uart;
+    }
+
+    /** The DMA test engine and its address space, or null without {@code -device armature-dma}. */
+    public PlatformDma platformDma() {
+        return dma;
     }
 
     public Machine machine() {
@@ -175,6 +189,9 @@ public final class VirtBoard implements AutoCloseable {
         uart.reset();
         rtc.reset();
         transports.forEach(VirtioMmio::reset);
+        if (dma != null) {
+            dma.engine().reset();
+        }
     }
 
     /** Disconnects a Cpu the vCPU no longer runs: its timer must not reach the GIC, nor its TLB the shootdowns. */
@@ -249,6 +266,9 @@ public final class VirtBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dma != null) {
+            dma.close();
+        }
         mem.close();
     }
 }

@@ -96,8 +96,16 @@ class MainTest {
                 "tcg,hot=x", "-kernel", kernel);
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
-        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole)",
-                "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
+                + "armature-dma)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
+                "-device", "armature-dma,foo=1", "-kernel", kernel);
+        assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",
+                "-device", "armature-dma,iommu=maybe", "-kernel", kernel);
+        assertRefused(1, "armature: -device armature-dma: the platform bus holds at most one",
+                "-device", "armature-dma", "-device", "armature-dma,iommu=on", "-kernel", kernel);
+        assertRefused(2, "armature: -device armature-dma,iommu=on: the SMMU maps RAM in whole MiB; give the board "
+                + "at least 1 MiB", "-m", "512K", "-device", "armature-dma,iommu=on", "-kernel", kernel);
         assertRefused(1, "armature: -device virtconsole: chardev 'nope' not found",
                 "-device", "virtio-serial-device", "-device", "virtconsole,chardev=nope", "-kernel", kernel);
         assertRefused(1, "armature: -chardev socket: unsupported chardev backend (only testdev)",
