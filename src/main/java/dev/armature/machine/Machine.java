@@ -66,6 +66,7 @@ public final class Machine implements PowerController {
     /** Held while vCPU threads are started or stopped: run() boundaries and snapshot pauses. */
     private final Object lifecycle = new Object();
     private boolean threadsRunning;
+    private boolean paused;
     /** A snapshot was loaded before run(): the first start resumes it instead of booting. */
     private boolean restored;
 
@@ -134,19 +135,10 @@ public final class Machine implements PowerController {
      */
     public void saveSnapshot(Path path) throws SnapshotException, InterruptedException {
         MachineSnapshot codec = codec();
-        synchronized (lifecycle) {
-            boolean resume = threadsRunning;
-            if (resume) {
-                pauseThreads();
-            }
-            try {
-                codec.save(path);
-            } finally {
-                if (resume) {
-                    resumeThreads();
-                }
-            }
-        }
+        whilePaused(() -> {
+            codec.save(path);
+            return null;
+        });
     }
 
     /**
@@ -158,17 +150,40 @@ public final class Machine implements PowerController {
      */
     public void loadSnapshot(Path path) throws SnapshotException, InterruptedException {
         Runnable commit = codec().decode(path);
-        synchronized (lifecycle) {
-            boolean resume = threadsRunning;
-            if (resume) {
-                pauseThreads();
-            }
+        whilePaused(() -> {
             commit.run();
             accelerator.flush(); // translations of the old RAM contents are stale
-            if (resume) {
-                resumeThreads();
-            } else {
+            if (!threadsRunning) {
                 restored = true;
+            }
+            return null;
+        });
+    }
+
+    /** Work done with every vCPU thread stopped at an instruction boundary. */
+    @FunctionalInterface
+    interface PausedAction<T> {
+        T run() throws SnapshotException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code action} with the vCPU threads stopped (power states and registers kept), then restarts them if
+     * they were running. Nests: an action may save or load a snapshot itself.
+     */
+    <T> T whilePaused(PausedAction<T> action) throws SnapshotException, InterruptedException {
+        synchronized (lifecycle) {
+            boolean resume = threadsRunning && !paused;
+            if (resume) {
+                pauseThreads();
+                paused = true;
+            }
+            try {
+                return action.run();
+            } finally {
+                if (resume) {
+                    paused = false;
+                    resumeThreads();
+                }
             }
         }
     }
