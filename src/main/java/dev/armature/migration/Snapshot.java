@@ -101,7 +101,7 @@ public final class Snapshot {
             config = BoardConfig.read(header);
             in.position(in.position() + before - header.available());
         } catch (IOException e) {
-            throw new SnapshotException("snapshot is truncated (in the header)");
+            throw new SnapshotException("snapshot is corrupt or truncated (in the header)");
         }
         List<Section> sections = new ArrayList<>();
         Set<String> seen = new HashSet<>();
