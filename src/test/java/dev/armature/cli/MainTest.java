@@ -49,7 +49,7 @@ class MainTest {
     @Test
     void unimplementedQemuOptionsAreRefusedByName() {
         for (String[] args : new String[][] {{"-s"}, {"-S"}, {"-gdb", "tcp::1234"}, {"-qmp", "stdio"},
-                {"-incoming", "tcp:0:4444"}, {"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+                {"-monitor", "stdio"}, {"-drive", "file=x"}}) {
             errBytes.reset();
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());

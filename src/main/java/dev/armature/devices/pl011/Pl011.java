@@ -134,7 +134,8 @@ public final class Pl011 implements MmioHandler, Snapshottable {
                 System.arraycopy(fifo, 0, rxFifo, 0, FIFO_DEPTH);
                 rxHead = 0;
                 rxCount = count;
-                updateIrq();
+                irqLevel = (ris() & imsc) != 0;
+                irq.set(irqLevel); // the wire as the restored registers drive it, whatever it was before
                 notifyAll(); // receive() may be waiting for room
             }
         };
