@@ -17,6 +17,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ final class MachineSnapshot {
                 write(file);
             }
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            throw new SnapshotException("cannot write snapshot " + path + ": no such directory", e);
         } catch (IOException e) {
             throw new SnapshotException("cannot write snapshot " + path + ": " + e.getMessage(), e);
         } finally {

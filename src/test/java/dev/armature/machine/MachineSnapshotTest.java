@@ -107,12 +107,14 @@ class MachineSnapshotTest {
     Path dir;
     private final List<VirtBoard> boards = new ArrayList<>();
 
+    private final List<Thread> runs = new ArrayList<>();
+
     @AfterEach
     void closeBoards() throws InterruptedException {
-        for (VirtBoard b : boards) {
-            b.machine().exit(0);
+        boards.forEach(b -> b.machine().exit(0));
+        for (Thread t : runs) {
+            t.join(); // the run has stopped its vCPUs: RAM can go
         }
-        Thread.sleep(50);
         boards.forEach(VirtBoard::close);
     }
 
@@ -130,14 +132,14 @@ class MachineSnapshotTest {
     }
 
     /** Runs the board on a thread of its own (several boards run at once: not the common pool). */
-    private static void start(VirtBoard b) {
-        Thread.ofPlatform().daemon(true).name("board-run").start(() -> {
+    private void start(VirtBoard b) {
+        runs.add(Thread.ofPlatform().daemon(true).name("board-run").start(() -> {
             try {
                 b.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -383,5 +385,15 @@ class MachineSnapshotTest {
         long c2 = counter(b, 2);
         Thread.sleep(20);
         assertEquals(c2, counter(b, 2), "CPU 2 was on in the snapshot, but a reset powers it off");
+    }
+
+    @Test
+    void aSnapshotThatCannotBeWrittenSaysWhyAndTheGuestRunsOn() throws Exception {
+        VirtBoard a = runningGuest();
+        Path file = dir.resolve("no/such/dir/vm.snap");
+        SnapshotException e = assertThrows(SnapshotException.class, () -> a.machine().saveSnapshot(file));
+        assertEquals("cannot write snapshot " + file + ": no such directory", e.getMessage());
+        long c1 = counter(a, 1);
+        await(() -> counter(a, 1) > c1 + 1000);
     }
 }
