@@ -291,7 +291,8 @@ class MachineSnapshotTest {
             BusMaster.set(i);
             try {
                 for (long off = 0; off < 0x1000; off += 4) {
-                    s.put("cpu" + i + ".gicd+" + Long.toHexString(off), Long.toHexString(mem.read(0x0800_0000L + off, 4)));
+                    s.put("cpu" + i + ".gicd+" + Long.toHexString(off),
+                            Long.toHexString(mem.read(0x0800_0000L + off, 4)));
                 }
                 for (long off = 0; off < 0x100; off += 4) {
                     if (off != 0x0c && off != 0x20) { // IAR, AIAR: reading acknowledges

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class GicSnapshotTest {
     private static final int CPUS = 3;
 
-    /** Distributor offsets that hold state: CTLR, IGROUPR, I[SC]ENABLER, I[SC]PENDR, I[SC]ACTIVER, IPRIORITYR, ICFGR. */
+    /** Distributor offsets holding state: CTLR, IGROUPR, I[SC]ENABLER, I[SC]PENDR, I[SC]ACTIVER, IPRIORITYR, ICFGR. */
     private static List<Integer> distributorOffsets() {
         List<Integer> offs = new ArrayList<>();
         offs.add(0);
