@@ -50,7 +50,6 @@ public final class Main implements Callable<Integer> {
 
     /** QEMU options Armature knows of but does not implement, with their arity. */
     static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
-            Map.entry("-s", 0), Map.entry("-S", 0), Map.entry("-gdb", 1), Map.entry("-qmp", 1),
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
@@ -125,6 +124,19 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d log to FILE instead of stderr")
     Path debugFile;
+
+    @Option(names = "-s", description = "shorthand for -gdb tcp::1234")
+    boolean gdbDefault;
+
+    @Option(names = "-gdb", paramLabel = "tcp::PORT", description = "wait for a GDB connection on this TCP port")
+    String gdb;
+
+    @Option(names = "-S", description = "do not start the CPUs until a debugger or the monitor continues")
+    boolean startStopped;
+
+    @Option(names = "-qmp", paramLabel = "unix:PATH,server=on,wait=off|tcp:HOST:PORT,server=on,wait=off",
+            description = "QMP monitor socket")
+    String qmp;
 
     @Option(names = {"--version", "-version"}, description = "print the version and exit")
     boolean version;
@@ -248,7 +260,11 @@ public final class Main implements Callable<Integer> {
                     }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
-                return board.run();
+                DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
+                        qmp, startStopped, err);
+                int status = board.run();
+                fe.finished(status);
+                return status;
             }
         } finally {
             if (logOut != System.err) {

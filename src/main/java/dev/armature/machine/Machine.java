@@ -60,6 +60,7 @@ public final class Machine implements PowerController {
     private final PhysicalMemory mem;
     private final DecodeCache decodeCache;
     private volatile Accelerator accelerator;
+    private final MachineControl control;
 
     /** What the board adds to a snapshot; null for a machine without snapshot support. */
     private SnapshotParts snapshotParts;
@@ -108,6 +109,21 @@ public final class Machine implements PowerController {
         for (int i = 0; i < smp; i++) {
             vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
         }
+        control = new MachineControl(this, smp);
+    }
+
+    /** Run control for the debugger and the monitor. */
+    public MachineControl control() {
+        return control;
+    }
+
+    PhysicalMemory memory() {
+        return mem;
+    }
+
+    /** The accelerator's statistics report (empty for the interpreter). */
+    public String acceleratorReport() {
+        return accelerator.report();
     }
 
     /** The board's part of a snapshot: its configuration and its devices, each saved as one section. */
@@ -308,6 +324,7 @@ public final class Machine implements PowerController {
                 v.notifyAll();
             }
         }
+        control.wake();
     }
 
     private void stopAll() throws InterruptedException {

@@ -142,6 +142,7 @@ final class Vcpu implements Runnable {
         // -d in_asm needs instruction-by-instruction execution: it always interprets.
         Interpreter interp = new Interpreter(decodeCache);
         CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
+        MachineControl control = machine.control();
         Cpu c = null;
         try {
             while (!machine.stopping()) {
@@ -154,10 +155,21 @@ final class Vcpu implements Runnable {
                 if (machine.stopping()) {
                     break;
                 }
-                long before = executor.instructions();
-                boolean stopped = seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
-                synchronized (this) {
-                    retired += executor.instructions() - before;
+                MachineControl.Action action = control.enter(index);
+                if (action == null) {
+                    break;
+                }
+                boolean stopped;
+                try {
+                    control.arm(c);
+                    long before = executor.instructions();
+                    stopped = control.debugging(action) ? control.runDebug(index, interp, c, action, BUDGET)
+                            : seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
+                    synchronized (this) {
+                        retired += executor.instructions() - before;
+                    }
+                } finally {
+                    control.leave(index);
                 }
                 if (stopped) {
                     // Consume the stop (its reason, power off or machine stop, is in our own state) but keep

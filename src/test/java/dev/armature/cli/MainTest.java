@@ -48,12 +48,24 @@ class MainTest {
 
     @Test
     void unimplementedQemuOptionsAreRefusedByName() {
-        for (String[] args : new String[][] {{"-s"}, {"-S"}, {"-gdb", "tcp::1234"}, {"-qmp", "stdio"},
-                {"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-drive", "file=x"}}) {
             errBytes.reset();
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
         }
+    }
+
+    @Test
+    void badDebugFrontEndsAreRefusedWithReasons() {
+        assertEquals(2, run("-display", "none", "-qmp", "stdio"));
+        assertTrue(err().contains("armature: -qmp stdio: expected unix:PATH,server=on,wait=off or "
+                + "tcp:HOST:PORT,server=on,wait=off"), err());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-qmp", "unix:x.sock,server=on,wait=on"));
+        assertTrue(err().contains("wait=on is not supported"), err());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-gdb", "tcp::port"));
+        assertTrue(err().contains("armature: -gdb tcp::port: expected tcp::PORT or tcp:HOST:PORT"), err());
     }
 
     @Test
