@@ -11,6 +11,7 @@ import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
 import dev.armature.machine.VirtDeviceTree;
 import dev.armature.machine.VirtMemoryMap;
+import dev.armature.migration.SnapshotException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +50,7 @@ public final class Main implements Callable<Integer> {
 
     /** QEMU options Armature knows of but does not implement, with their arity. */
     static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
-            Map.entry("-monitor", 1), Map.entry("-incoming", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
+            Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
             Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
@@ -110,6 +111,10 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
     List<String> chardevs = new ArrayList<>();
+
+    @Option(names = "-incoming", paramLabel = "file:PATH",
+            description = "start from a snapshot (as QMP migrate \"file:PATH\" saves it) instead of booting")
+    String incoming;
 
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
@@ -222,6 +227,7 @@ public final class Main implements Callable<Integer> {
             return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
                     VirtDeviceTree.Chosen.NONE));
         }
+        Path incomingFile = parseIncoming();
         KernelImage image = loadKernel();
         byte[] initrdData = initrd == null ? null : read("-initrd", initrd);
 
@@ -241,6 +247,13 @@ public final class Main implements Callable<Integer> {
                 board.machine().useAccelerator(accelOption);
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
+                }
+                if (incomingFile != null) {
+                    try {
+                        board.machine().loadSnapshot(incomingFile);
+                    } catch (SnapshotException e) {
+                        throw new CliError("-incoming: " + e.getMessage());
+                    }
                 }
                 if (ser.readsStdin) {
                     if (stdin == System.in) {
@@ -568,6 +581,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code -incoming file:PATH}: the snapshot to start from (a system reset still boots the -kernel). */
+    private Path parseIncoming() throws CliError {
+        if (incoming == null) {
+            return null;
+        }
+        if (!incoming.startsWith("file:") || incoming.length() == 5) {
+            throw new CliError("-incoming " + incoming + ": only file:PATH is supported (live migration is not "
+                    + "implemented yet)", 2);
+        }
+        return Path.of(incoming.substring(5));
+    }
+
     private KernelImage loadKernel() throws CliError {
         byte[] data;
         String what;
@@ -575,7 +600,7 @@ public final class Main implements Callable<Integer> {
             data = read("-kernel", kernel);
             what = "-kernel " + kernel;
         } else {
-            if (!noArguments) {
+            if (!noArguments && incoming == null) {
                 err.println("armature: no -kernel given: booting the bundled demo guest");
             }
             try (InputStream in = Main.class.getResourceAsStream(DEMO_RESOURCE)) {

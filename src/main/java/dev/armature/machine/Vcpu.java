@@ -76,8 +76,7 @@ final class Vcpu implements Runnable {
         if (on) {
             return Psci.ALREADY_ON;
         }
-        Cpu c = new Cpu(index, model, new CpuMemory(mem));
-        c.exceptionHook = hook;
+        Cpu c = newCpu();
         c.setMode(el, true);
         c.pc = entry;
         c.setX(0, context);
@@ -86,6 +85,25 @@ final class Vcpu implements Runnable {
         on = true;
         notifyAll();
         return Psci.SUCCESS;
+    }
+
+    /** A Cpu in the architectural reset state for this vCPU, not yet wired to the board nor running. */
+    Cpu newCpu() {
+        Cpu c = new Cpu(index, model, new CpuMemory(mem));
+        c.exceptionHook = hook;
+        return c;
+    }
+
+    /**
+     * Snapshot restore, with the thread stopped: wires {@code fresh} in place of the current Cpu, applies the
+     * saved {@code state} to it, and sets the power state (MP_STATE RUNNABLE = on).
+     */
+    synchronized void restore(Cpu fresh, Runnable state, boolean powerOn) {
+        wiring.attach(index, fresh, cpu);
+        state.run();
+        cpu = fresh;
+        on = powerOn;
+        notifyAll();
     }
 
     /** Powers off; called on this vCPU's own thread (PSCI CPU_OFF) or while the machine is stopped. */

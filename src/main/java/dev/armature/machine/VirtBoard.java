@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.arch.aarch64.GenericTimer;
 import dev.armature.arch.aarch64.SysReg;
+import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
 import dev.armature.devices.gic.GicCpuInterface;
 import dev.armature.devices.gic.GicV2;
@@ -23,7 +24,13 @@ import dev.armature.machine.fdt.Fdt;
 import dev.armature.machine.fdt.FdtException;
 import dev.armature.machine.fdt.FdtNode;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.migration.BoardConfig;
+import dev.armature.migration.SectionId;
+import dev.armature.migration.Snapshottable;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -50,6 +57,8 @@ public final class VirtBoard implements AutoCloseable {
     private final PhysicalMemory mem = new PhysicalMemory();
     private final InterruptController gic;
     private final TlbShootdown shootdown = new TlbShootdown();
+    /** The VM's system counter: every vCPU's timers read it, so their counts agree and a snapshot can set it. */
+    private final SystemCounter counter = new SystemCounter();
     private final Pl011 uart;
     private final Pl031 rtc;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
@@ -83,8 +92,16 @@ public final class VirtBoard implements AutoCloseable {
         }, this::attachCpu, gic::affinity, this::reload, config.bootEl(), noReboot, log);
 
         List<VirtioDevice> devices = new ArrayList<>();
+        List<Machine.DeviceSection> states = new ArrayList<>();
+        states.add(new Machine.DeviceSection(SectionId.COUNTER, 0, counterState()));
+        states.add(new Machine.DeviceSection(SectionId.GIC, 0, gic));
+        states.add(new Machine.DeviceSection(SectionId.PL011, 0, uart));
+        TestDev testDev = null;
         switch (config.virtioSerial()) {
-            case TESTDEV -> devices.add(new VirtioConsole(mem, new TestDev(machine::exit)::write));
+            case TESTDEV -> {
+                testDev = new TestDev(machine::exit);
+                devices.add(new VirtioConsole(mem, testDev::write));
+            }
             case UNCONNECTED -> devices.add(new VirtioConsole(mem, data -> { }));
             case NONE -> { }
         }
@@ -95,8 +112,24 @@ public final class VirtBoard implements AutoCloseable {
             mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE, transport);
             if (d != null) {
                 transports.add(transport);
+                states.add(new Machine.DeviceSection(SectionId.VIRTIO_MMIO, slot, transport));
             }
         }
+        if (testDev != null) {
+            states.add(new Machine.DeviceSection(SectionId.TESTDEV, 0, testDev));
+        }
+        List<Machine.DeviceSection> deviceStates = List.copyOf(states);
+        machine.setSnapshotParts(new Machine.SnapshotParts() {
+            @Override
+            public BoardConfig config() {
+                return snapshotConfig(config);
+            }
+
+            @Override
+            public List<Machine.DeviceSection> devices() {
+                return deviceStates;
+            }
+        });
 
         if (config.dma() != VirtConfig.Dma.NONE) {
             dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
@@ -203,6 +236,28 @@ public final class VirtBoard implements AutoCloseable {
         }
     }
 
+    /** The configuration a snapshot of this board records and must match to load. */
+    static BoardConfig snapshotConfig(VirtConfig config) {
+        return new BoardConfig(config.smp(), config.gicVersion(), config.ramSize(), config.cpuModel().name(),
+                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name());
+    }
+
+    /** The system counter's snapshot state: its count, which a restore makes the count continue from. */
+    private Snapshottable counterState() {
+        return new Snapshottable() {
+            @Override
+            public void saveState(DataOutput out) throws IOException {
+                out.writeLong(counter.count());
+            }
+
+            @Override
+            public Runnable loadState(DataInput in) throws IOException {
+                long count = in.readLong();
+                return () -> counter.setCount(count);
+            }
+        };
+    }
+
     /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
     private static Psci.Conduit conduit(VirtConfig config) {
         return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
@@ -221,6 +276,7 @@ public final class VirtBoard implements AutoCloseable {
             detachCpu(index, previous);
         }
         fresh.sys.setAffinity(gic.affinity(index));
+        fresh.sys.timer.setCounter(counter);
         GicCpuInterface icc = gic.cpuInterface(index);
         if (icc.hasSystemRegisters()) {
             for (IccRegisters.Register r : IccRegisters.ALL) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.armature.machine.Machine;
 import dev.armature.machine.MachineControl;
+import dev.armature.migration.SnapshotException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,7 +26,7 @@ import java.util.List;
 final class QmpSession implements MachineControl.Listener {
     static final List<String> COMMANDS = List.of("qmp_capabilities", "query-version", "query-commands",
             "query-status", "stop", "cont", "system_reset", "system_powerdown", "quit", "query-cpus-fast",
-            "human-monitor-command");
+            "human-monitor-command", "migrate");
 
     private final SocketChannel channel;
     private final OutputStream out;
@@ -186,6 +188,10 @@ final class QmpSession implements MachineControl.Listener {
                     result = json.getNodeFactory().textNode(e.getMessage() + "\n"); // HMP errors are output
                 }
             }
+            case "migrate" -> {
+                migrate(args);
+                server.broadcast("MIGRATION", json.createObjectNode().put("status", "completed"));
+            }
             default -> {
                 send(error(id, "CommandNotFound", "The command " + command + " has not been found"));
                 return;
@@ -197,6 +203,33 @@ final class QmpSession implements MachineControl.Listener {
             reply.set("id", id);
         }
         send(reply);
+    }
+
+    /**
+     * {@code migrate {"uri": "file:PATH"}}: writes a snapshot of the whole VM (pausing the vCPUs at an instruction
+     * boundary) before replying. Unlike QEMU the VM then goes on in the state it was in: running, or stopped
+     * after a {@code stop}. Other URI schemes need live migration, which is not implemented yet.
+     */
+    private void migrate(JsonNode args) throws InterruptedException {
+        args.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("uri") && !name.equals("detach")) {
+                throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
+            }
+        });
+        JsonNode uri = args.get("uri");
+        if (uri == null || !uri.isTextual()) {
+            throw new IllegalArgumentException("Parameter 'uri' is missing or not a string");
+        }
+        String u = uri.asText();
+        if (!u.startsWith("file:") || u.length() == "file:".length()) {
+            throw new IllegalArgumentException("migrate " + u + ": only file:PATH is supported (live migration is "
+                    + "not implemented yet)");
+        }
+        try {
+            machine.saveSnapshot(Path.of(u.substring("file:".length())));
+        } catch (SnapshotException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static void noArguments(JsonNode args) {

@@ -3,6 +3,7 @@ package dev.armature.monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.armature.cli.InProcessEmulator;
+import dev.armature.migration.Snapshot;
 import dev.armature.testutil.RspClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +200,49 @@ class QmpTest {
                 JsonNode e = c.line();
                 assertEquals("SHUTDOWN", e.get("event").asText());
                 assertEquals("host-qmp-quit", e.get("data").get("reason").asText());
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /** {@code migrate} to a file writes a snapshot that {@code -incoming} resumes; other URIs are refused. */
+    @Test
+    void migrateToAFileAndBackIn(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("vm.snap");
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-smp", "2",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals(0, c.ret("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}")
+                        .size());
+                assertEquals(List.of("MIGRATION"), c.events);
+                assertEquals("running", c.status(), "the VM goes on after a snapshot");
+                assertEquals(2, Snapshot.read(snap).config().smp());
+                JsonNode tcp = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:4444\"}}");
+                assertEquals("migrate tcp:127.0.0.1:4444: only file:PATH is supported (live migration is not "
+                        + "implemented yet)", tcp.get("error").get("desc").asText());
+                Path nowhere = dir.resolve("no/dir/vm.snap");
+                JsonNode bad = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + nowhere + "\"}}");
+                assertEquals("cannot write snapshot " + nowhere + ": no such directory",
+                        bad.get("error").get("desc").asText());
+                assertEquals("GenericError", c.errorClass("{\"execute\":\"migrate\"}"));
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+        int port2 = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-smp", "2",
+                "-kernel", "guest/images/hang.flat", "-incoming", "file:" + snap,
+                "-qmp", "tcp:127.0.0.1:" + port2 + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port2);
+            try (Client c = new Client(connect(port2))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals("running", c.status());
+                c.ret("{\"execute\":\"quit\"}");
             }
             assertEquals(0, emu.awaitExit(30), emu.errors());
         }

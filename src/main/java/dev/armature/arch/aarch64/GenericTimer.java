@@ -1,5 +1,8 @@
 package dev.armature.arch.aarch64;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -150,6 +153,45 @@ public final class GenericTimer {
         cntkctl = 0;
         cnthctl = 3;
         update();
+    }
+
+    /**
+     * Saves the access controls, CNTVOFF_EL2 and each timer's CTL (ENABLE, IMASK) and CVAL. CVALs are absolute
+     * counts: a restore also restores the VM's counter ({@link SystemCounter#setCount}), so each timer stays
+     * as far from firing as it was.
+     */
+    public void saveState(DataOutput out) throws IOException {
+        out.writeLong(cntkctl);
+        out.writeLong(cnthctl);
+        out.writeLong(cntvoff);
+        for (Timer t : new Timer[] {physical, virtual, hyp}) {
+            out.writeLong(t.ctl);
+            out.writeLong(t.cval);
+        }
+    }
+
+    /** Reads a {@link #saveState} record without changing this timer; the returned action applies it. */
+    public Runnable loadState(DataInput in) throws IOException {
+        long kctl = in.readLong();
+        long hctl = in.readLong();
+        long voff = in.readLong();
+        long[] ctlCval = new long[6];
+        for (int i = 0; i < ctlCval.length; i++) {
+            ctlCval[i] = in.readLong();
+        }
+        return () -> {
+            synchronized (this) {
+                cntkctl = kctl & 0x3ff;
+                cnthctl = hctl & 0xff;
+                cntvoff = voff;
+                Timer[] timers = {physical, virtual, hyp};
+                for (int i = 0; i < timers.length; i++) {
+                    timers[i].ctl = ctlCval[2 * i] & (CTL_ENABLE | CTL_IMASK);
+                    timers[i].cval = ctlCval[2 * i + 1];
+                }
+            }
+            update();
+        };
     }
 
     public long physicalCount() {

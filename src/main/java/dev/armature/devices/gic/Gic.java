@@ -4,6 +4,9 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -125,7 +128,102 @@ abstract class Gic implements InterruptController {
         }
     }
 
+    // ---- snapshot ----
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        synchronized (lock) {
+            out.writeInt(nCpus);
+            out.writeInt(nIrqs);
+            out.writeInt(distGroupEnable);
+            for (int c = 0; c < nCpus; c++) {
+                saveBits(out, banked[c]);
+                out.write(bankedPriority[c]);
+                out.write(sgiSources[c]);
+                cpuIf[c].saveState(out);
+            }
+            saveBits(out, shared);
+            out.write(spiPriority);
+            saveVersionState(out);
+        }
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        int cpus = in.readInt();
+        int irqs = in.readInt();
+        if (cpus != nCpus || irqs != nIrqs) {
+            throw new IOException("GIC: saved for " + cpus + " CPUs and " + irqs + " INTIDs, this GIC has "
+                    + nCpus + " and " + nIrqs);
+        }
+        int groupEnable = in.readInt() & 3;
+        Bits[] b = new Bits[nCpus];
+        byte[][] prio = new byte[nCpus][32];
+        byte[][] sources = new byte[nCpus][16];
+        CpuInterfaceState[] ifs = new CpuInterfaceState[nCpus];
+        for (int c = 0; c < nCpus; c++) {
+            b[c] = loadBits(in, 1);
+            in.readFully(prio[c]);
+            in.readFully(sources[c]);
+            ifs[c] = new CpuInterfaceState(priorityBits, minBpr0, minBpr0 + 1, aprPerGroup);
+            ifs[c].loadState(in);
+        }
+        Bits spis = loadBits(in, words);
+        byte[] spiPrio = new byte[nIrqs];
+        in.readFully(spiPrio);
+        Runnable version = loadVersionState(in);
+        return () -> {
+            synchronized (lock) {
+                distGroupEnable = groupEnable;
+                for (int c = 0; c < nCpus; c++) {
+                    copyBits(b[c], banked[c]);
+                    System.arraycopy(prio[c], 0, bankedPriority[c], 0, 32);
+                    System.arraycopy(sources[c], 0, sgiSources[c], 0, 16);
+                    cpuIf[c] = ifs[c];
+                }
+                copyBits(spis, shared);
+                System.arraycopy(spiPrio, 0, spiPriority, 0, nIrqs);
+                version.run();
+                updateAll();
+            }
+        };
+    }
+
+    private static void saveBits(DataOutput out, Bits b) throws IOException {
+        for (int[] a : new int[][] {b.enabled, b.latch, b.level, b.active, b.group, b.edge}) {
+            for (int w : a) {
+                out.writeInt(w);
+            }
+        }
+    }
+
+    private static Bits loadBits(DataInput in, int words) throws IOException {
+        Bits b = new Bits(words);
+        for (int[] a : new int[][] {b.enabled, b.latch, b.level, b.active, b.group, b.edge}) {
+            for (int i = 0; i < words; i++) {
+                a[i] = in.readInt();
+            }
+        }
+        return b;
+    }
+
+    private static void copyBits(Bits from, Bits to) {
+        System.arraycopy(from.enabled, 0, to.enabled, 0, to.enabled.length);
+        System.arraycopy(from.latch, 0, to.latch, 0, to.latch.length);
+        System.arraycopy(from.level, 0, to.level, 0, to.level.length);
+        System.arraycopy(from.active, 0, to.active, 0, to.active.length);
+        System.arraycopy(from.group, 0, to.group, 0, to.group.length);
+        System.arraycopy(from.edge, 0, to.edge, 0, to.edge.length);
+    }
+
     // ---- version-specific policy ----
+
+    /** Saves the version's own registers (SPI targets or routes, redistributor power); called under the lock. */
+    abstract void saveVersionState(DataOutput out) throws IOException;
+
+    /** Reads what {@link #saveVersionState} wrote; the action runs under the lock. */
+    abstract Runnable loadVersionState(DataInput in) throws IOException;
+
 
     /** Whether SPI {@code intid} is routed to CPU {@code cpu}. */
     abstract boolean targets(int intid, int cpu);
