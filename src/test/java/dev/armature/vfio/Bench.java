@@ -39,7 +39,7 @@ final class Bench implements AutoCloseable {
     final HostInterruptController hostIc = new HostInterruptController(8);
     final HostTimer timer = new HostTimer("timer0", hostIc.line(HOST_IRQ));
     final Vfio vfio = new Vfio();
-    final int fd = vfio.open(timer);
+    int fd = vfio.open(timer);
     final Vm vm;
     final KvmVfioDevice kvmVfio;
     private final PhysicalMemory gicMemory = new PhysicalMemory();
