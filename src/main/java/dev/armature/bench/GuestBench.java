@@ -52,6 +52,7 @@ public final class GuestBench {
             "BENCH: kernel=\\S+ iters=(\\d+) ticks=(\\d+) freq=(\\d+)");
     private static final Pattern TIME = Pattern.compile("TIME ([0-9.]+) ([0-9.]+) ([0-9.]+)");
     private static final int CALIBRATION_ITERS = 200;
+    private static final String TIME_PROGRAM = "/usr/bin/time";
 
     private final String armature = System.getProperty("bench.armature", "./armature");
     private final String qemu = System.getProperty("bench.qemu", "qemu-system-aarch64");
@@ -96,7 +97,12 @@ public final class GuestBench {
                     + " [--no-qemu] [--qemu-scale K] [--startup-reps N]");
             System.exit(2);
         }
-        b.run();
+        try {
+            b.run();
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("GuestBench: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private void parse(String[] args) {
@@ -133,6 +139,9 @@ public final class GuestBench {
     private void run() throws IOException, InterruptedException {
         if (!Files.isRegularFile(Path.of(IMAGE))) {
             throw new IOException(IMAGE + " not found: run from the repository root after 'make -C guest install'");
+        }
+        if (!Files.isExecutable(Path.of(TIME_PROGRAM))) {
+            throw new IOException(TIME_PROGRAM + " (GNU time) not found: it measures each run's CPU time");
         }
         if (withQemu && !onPath(qemu)) {
             System.out.println("(" + qemu + " not found: QEMU columns skipped)");
@@ -213,7 +222,7 @@ public final class GuestBench {
     private static String timed(List<String> command) throws IOException, InterruptedException {
         Path times = Files.createTempFile("guestbench", ".time");
         try {
-            List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f",
+            List<String> cmd = new ArrayList<>(List.of(TIME_PROGRAM, "-o", times.toString(), "-f",
                     "TIME %U %S %e"));
             cmd.addAll(command);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
