@@ -12,6 +12,7 @@ import dev.armature.devices.gic.IccRegisters;
 import dev.armature.devices.gic.InterruptController;
 import dev.armature.devices.gic.MmioWindow;
 import dev.armature.devices.pl011.Pl011;
+import dev.armature.devices.pl031.Pl031;
 import dev.armature.devices.psci.Psci;
 import dev.armature.devices.virtio.TestDev;
 import dev.armature.devices.virtio.VirtioConsole;
@@ -31,7 +32,7 @@ import java.util.List;
 import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
- * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, the 32 virtio-mmio slots
+ * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
  * (devices in the highest slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot
  * images, and the {@link Machine} that runs the vCPUs.
  */
@@ -50,6 +51,7 @@ public final class VirtBoard implements AutoCloseable {
     private final InterruptController gic;
     private final TlbShootdown shootdown = new TlbShootdown();
     private final Pl011 uart;
+    private final Pl031 rtc;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
     private final Machine machine;
@@ -70,6 +72,8 @@ public final class VirtBoard implements AutoCloseable {
         }
         uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
+        rtc = new Pl031(gic.spiLine(RTC_SPI));
+        mem.addMmio("pl031", RTC_BASE, RTC_SIZE, rtc);
 
         machine = new Machine(mem, config.effectiveCpuModel(), config.smp(), m -> {
             Psci psci = new Psci(conduit(config), m);
@@ -169,6 +173,7 @@ public final class VirtBoard implements AutoCloseable {
         }
         gic.reset();
         uart.reset();
+        rtc.reset();
         transports.forEach(VirtioMmio::reset);
     }
 

@@ -10,9 +10,10 @@ import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
  * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
- * models: memory, CPUs, PSCI, the generic timer, the PL011 and its clock, the 32 virtio-mmio slots, /chosen.
+ * models: memory, CPUs, PSCI, the generic timer, the PL011 and PL031 and their clock, the 32 virtio-mmio slots,
+ * /chosen.
  *
- * <p>Nodes for hardware Armature does not model (flash, PL031, PL061, fw-cfg, PCIe, PMU, platform bus, the
+ * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PCIe, PMU, platform bus, the
  * GICv2m MSI frame and the GICv3 ITS) are left out rather than described falsely.
  */
 public final class VirtDeviceTree {
@@ -86,6 +87,13 @@ public final class VirtDeviceTree {
                 .setCells("interrupts", GIC_SPI, UART_SPI, IRQ_LEVEL_HIGH)
                 .setCells("clocks", PHANDLE_CLOCK, PHANDLE_CLOCK)
                 .setStrings("clock-names", "uartclk", "apb_pclk");
+
+        root.addChild(String.format("pl031@%x", RTC_BASE))
+                .setStrings("compatible", "arm,pl031", "arm,primecell")
+                .setU64("reg", RTC_BASE, RTC_SIZE)
+                .setCells("interrupts", GIC_SPI, RTC_SPI, IRQ_LEVEL_HIGH)
+                .setCells("clocks", PHANDLE_CLOCK)
+                .setStrings("clock-names", "apb_pclk");
 
         for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
             root.addChild(String.format("virtio_mmio@%x", virtioBase(slot)))

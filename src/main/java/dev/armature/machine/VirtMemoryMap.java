@@ -6,6 +6,9 @@ public final class VirtMemoryMap {
     public static final long UART_BASE = 0x0900_0000L;
     public static final long UART_SIZE = 0x1000;
     public static final int UART_SPI = 1;
+    public static final long RTC_BASE = 0x0901_0000L;
+    public static final long RTC_SIZE = 0x1000;
+    public static final int RTC_SPI = 2;
     public static final long VIRTIO_BASE = 0x0a00_0000L;
     public static final long VIRTIO_STRIDE = 0x200;
     public static final int VIRTIO_COUNT = 32;

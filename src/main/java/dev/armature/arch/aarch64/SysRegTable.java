@@ -117,7 +117,9 @@ final class SysRegTable {
         });
         def("CurrentEL", SysRegs.CURRENT_EL, EL1, c -> (long) c.el << 2, null);
         def("SPSel", SysRegs.SPSEL, EL1, c -> c.spSel ? 1 : 0, (c, v) -> c.setMode(c.el, (v & 1) != 0));
-        def("FPCR", SysRegs.FPCR, FP, c -> c.fpcr & 0xffff_ffffL, (c, v) -> c.fpcr = (int) v & 0x07ff_9f00);
+        // FPCR keeps AHP, DN, FZ, RMode and the AArch32 Stride/Len; FZ16 (no FEAT_FP16) and the exception trap
+        // enables (trapping is not implemented, as on cortex-a57) are RAZ/WI.
+        def("FPCR", SysRegs.FPCR, FP, c -> c.fpcr & 0xffff_ffffL, (c, v) -> c.fpcr = (int) v & 0x07f7_0000);
         def("FPSR", SysRegs.FPSR, FP, c -> c.fpsr & 0xffff_ffffL, (c, v) -> c.fpsr = (int) v & 0xf800_009f);
         def("TPIDR_EL0", SysRegs.TPIDR_EL0, EL0, c -> c.sys.tpidrEl0, (c, v) -> c.sys.tpidrEl0 = v);
         def("TPIDRRO_EL0", SysRegs.TPIDRRO_EL0, EL0_READ, c -> c.sys.tpidrroEl0, (c, v) -> c.sys.tpidrroEl0 = v);

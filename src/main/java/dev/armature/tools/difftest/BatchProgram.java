@@ -15,7 +15,8 @@ import java.util.List;
  * window, if the case uses memory) to stdout with the write system call. After the last case: exit_group(0).
  *
  * <p>Record layout (little-endian 64-bit words): case index, X0..X30, NZCV, SP — {@link #RECORD} bytes. The
- * window follows for cases that use memory, then V0..V31 ({@link #VECTORS} bytes) for cases that use them.
+ * window follows for cases that use memory, then V0..V31, FPCR and FPSR ({@link #VECTORS} bytes) for cases that
+ * use the SIMD&amp;FP registers (their prologue loads V0..V31, FPCR and FPSR too).
  */
 public final class BatchProgram {
     public static final long TEXT = 0x40_0000;
@@ -25,10 +26,16 @@ public final class BatchProgram {
     public static final int RECORD = 8 * 34;
     static final long OUTBUF = WINDOW - RECORD;
     private static final long TABLE = DATA + 0x2000;
-    public static final int VECTORS = 32 * 16;
-    /** V0..V31 are dumped right after the window, so record, window and vectors leave in one write. */
+    /** V0..V31, then FPCR and FPSR as 64-bit words. */
+    public static final int VECTORS = 32 * 16 + 16;
+    /**
+     * V0..V31 are dumped right after the window, so record, window and vectors leave in one write; a case that
+     * uses no memory dumps them at the window's place.
+     */
     static final long VECTOR_DUMP = WINDOW + WINDOW_SIZE;
-    private static final int TABLE_ENTRY = 8 * 33 + WINDOW_SIZE + VECTORS;
+    private static final int TABLE_VECTORS = 8 * 33 + WINDOW_SIZE;
+    private static final int TABLE_FP_STATUS = TABLE_VECTORS + VECTORS - 16;
+    private static final int TABLE_ENTRY = TABLE_VECTORS + VECTORS;
 
     private final List<Integer> code = new ArrayList<>();
     private final ByteArrayOutputStream table = new ByteArrayOutputStream();
@@ -64,8 +71,9 @@ public final class BatchProgram {
         }
         if (c.usesVectors()) {
             for (int i = 0; i < 64; i++) {
-                t.putLong(264 + WINDOW_SIZE + 8 * i, c.v()[i]);
+                t.putLong(TABLE_VECTORS + 8 * i, c.v()[i]);
             }
+            t.putLong(TABLE_FP_STATUS, c.fpcr() & 0xffff_ffffL).putLong(TABLE_FP_STATUS + 8, c.fpsr() & 0xffff_ffffL);
         }
         table.writeBytes(t.array());
 
@@ -79,10 +87,17 @@ public final class BatchProgram {
                 emit(stpPost(0, 1, 29, 16));
             }
         }
-        if (c.usesVectors()) { // x28 points at the vector table now
+        if (c.usesVectors()) { // x28 points at the vector table now (after the window copy)
+            if (!c.usesMemory()) {
+                emit(addImm(28, 30, TABLE_VECTORS));
+            }
             for (int i = 0; i < 32; i += 2) {
                 emit(0xacc1_0000 | (i + 1) << 10 | 28 << 5 | i); // ldp qi, qi+1, [x28], #32
             }
+            emit(ldrImm(0, 30, TABLE_FP_STATUS));
+            emit(0xd51b_4400); // msr fpcr, x0
+            emit(ldrImm(0, 30, TABLE_FP_STATUS + 8));
+            emit(0xd51b_4420); // msr fpsr, x0
         }
         emit(ldrImm(0, 30, 248));
         emit(0xd51b_4200); // msr nzcv, x0
@@ -111,10 +126,13 @@ public final class BatchProgram {
         emit(addImm(1, 31, 0)); // mov x1, sp
         emit(strImm(1, 0, 264));
         if (c.usesVectors()) {
-            mov32(1, VECTOR_DUMP);
+            mov32(1, c.usesMemory() ? VECTOR_DUMP : WINDOW);
             for (int i = 0; i < 32; i += 2) {
                 emit(0xac81_0000 | (i + 1) << 10 | 1 << 5 | i); // stp qi, qi+1, [x1], #32
             }
+            emit(0xd53b_4402); // mrs x2, fpcr
+            emit(0xd53b_4423); // mrs x3, fpsr
+            emit(stpOffset(2, 3, 1, 0));
         }
         emit(movz(1, index));
         emit(strImm(1, 0, 0));
@@ -126,7 +144,8 @@ public final class BatchProgram {
     }
 
     private static int prologueLength(boolean usesMemory, boolean usesVectors) {
-        return 2 + (usesMemory ? 1 + 2 + 2 * (WINDOW_SIZE / 16) : 0) + (usesVectors ? 16 : 0) + 4 + 15 + 1;
+        return 2 + (usesMemory ? 1 + 2 + 2 * (WINDOW_SIZE / 16) : 0) + (usesVectors ? (usesMemory ? 0 : 1) + 16 + 4 : 0)
+                + 4 + 15 + 1;
     }
 
     /** The finished ELF image, running every case once. */
@@ -162,6 +181,11 @@ public final class BatchProgram {
         System.arraycopy(data, 0, full, (int) (TABLE - DATA), data.length);
         ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN).putLong(0, passes);
         return ElfWriter.executable(TEXT, b.array(), DATA, full, dataSize, TEXT + ElfWriter.codeOffset());
+    }
+
+    /** Offset of V0 in one case's output (V0..V31, then FPCR and FPSR), for cases that use vectors. */
+    public static int vectorOffset(TestCase c) {
+        return RECORD + (c.usesMemory() ? WINDOW_SIZE : 0);
     }
 
     /** Output bytes one case produces. */

@@ -38,7 +38,7 @@ public final class DiffTest implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: time-based, printed)")
     Long seed;
 
-    @Option(names = "--class", paramLabel = "NAME", description = "alu, branch, ldst, simdldst, lse or all (default all)")
+    @Option(names = "--class", paramLabel = "NAME", description = "alu, branch, ldst, simdldst, fp, simd, lse or all (default all)")
     String className = "all";
 
     @Option(names = "--cpu", paramLabel = "MODEL",
@@ -295,6 +295,7 @@ public final class DiffTest implements Callable<Integer> {
                 sb.append(i % 2 == 0 ? "   " : "").append(String.format(" v%-2d=%016x%016x", i, c.v()[2 * i + 1],
                         c.v()[2 * i])).append(i % 2 == 1 ? "\n" : "");
             }
+            sb.append(String.format("    fpcr=%08x fpsr=%08x%n", c.fpcr(), c.fpsr()));
         }
         if (ref.status() != 0 || arm.status() != 0 || ref.note() != null || arm.note() != null) {
             sb.append(String.format("  qemu-aarch64: status %d%s%n", ref.status(),
@@ -346,7 +347,7 @@ public final class DiffTest implements Callable<Integer> {
             }
         }
         if (c.usesVectors()) {
-            int v = offset + BatchProgram.RECORD + BatchProgram.WINDOW_SIZE;
+            int v = offset + BatchProgram.vectorOffset(c);
             for (int i = 0; i < 32; i++) {
                 long la = a.getLong(v + 16 * i);
                 long ha = a.getLong(v + 16 * i + 8);
@@ -354,6 +355,14 @@ public final class DiffTest implements Callable<Integer> {
                 long hb = b.getLong(v + 16 * i + 8);
                 if (la != lb || ha != hb) {
                     sb.append(String.format("    v%-2d  %016x%016x  %016x%016x%n", i, ha, la, hb, lb));
+                }
+            }
+            String[] names = {"fpcr", "fpsr"};
+            for (int i = 0; i < 2; i++) {
+                long ra = a.getLong(v + 512 + 8 * i);
+                long rb = b.getLong(v + 512 + 8 * i);
+                if (ra != rb) {
+                    sb.append(String.format("    %s %08x  %08x%n", names[i], ra, rb));
                 }
             }
         }

@@ -13,6 +13,16 @@ public enum InsnClass {
     LDST,
     /** SIMD&amp;FP register loads and stores: B/H/S/D/Q in every addressing mode, pairs, literals, LD1-4/ST1-4. */
     SIMDLDST,
+    /**
+     * Scalar floating point: arithmetic, fused multiply-add, min/max, sqrt, compares, FCSEL, FRINT*, FCVT between
+     * precisions, conversions to and from integers (also fixed-point), FMOV.
+     */
+    FP,
+    /**
+     * AdvSIMD integer and FP data processing (vector and scalar forms) and the AES, SHA1, SHA256 and PMULL
+     * crypto instructions.
+     */
+    SIMD,
     /** ARMv8.1 atomics (CAS, CASP, LD&lt;op&gt;, SWP): needs -cpu max. */
     LSE,
     /** ALU, BRANCH, LDST and SIMDLDST mixed (ARMv8.0 only, so it runs on cortex-a57). */
@@ -28,7 +38,7 @@ public enum InsnClass {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown class '" + name + "' (available: alu, branch, ldst, simdldst, lse, all)");
+        throw new IllegalArgumentException("unknown class '" + name + "' (available: alu, branch, ldst, simdldst, fp, simd, lse, all)");
     }
 
     /** The concrete classes {@code this} draws from. */

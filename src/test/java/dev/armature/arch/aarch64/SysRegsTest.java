@@ -222,6 +222,20 @@ class SysRegsTest {
     }
 
     @Test
+    void fpcrKeepsOnlyImplementedControls() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            SysRegs s = m.cpu.sys;
+            s.write(SysRegs.CPACR_EL1, 3L << 20);
+            // Found by tools/difftest --class fp: qemu-aarch64 -cpu cortex-a57 reads 0x2313f800 back as 0x03130000
+            // (FZ16 and the trap enables IDE/IXE/UFE/OFE/DZE/IOE are RAZ/WI; Stride and Len stay).
+            s.write(SysRegs.FPCR, 0x2313_f800L);
+            assertEquals(0x0313_0000L, s.read(SysRegs.FPCR));
+            s.write(SysRegs.FPCR, 0xffff_ffffL);
+            assertEquals(0x07f7_0000L, s.read(SysRegs.FPCR));
+        }
+    }
+
+    @Test
     void wfiAndWfeTraps() {
         try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57.withEl2(true))) {
             Cpu cpu = m.cpu;

@@ -39,6 +39,15 @@ class DiffTestTest {
     }
 
     @Test
+    void fpAndSimdSamplesAgreeWithQemu() {
+        Assumptions.assumeTrue(Engines.qemuAvailable(), "qemu-aarch64 is not installed");
+        for (String cls : new String[] {"fp", "simd"}) {
+            String[] r = run("--count", "600", "--seed", "2", "--class", cls, "--batch", "300");
+            assertEquals("600 compared, 0 divergences", lastLine(r[1]), r[1]);
+        }
+    }
+
+    @Test
     void theTranslatorAgreesWithQemuToo() {
         Assumptions.assumeTrue(Engines.qemuAvailable(), "qemu-aarch64 is not installed");
         String[] r = run("--count", "300", "--seed", "5", "--accel", "tcg", "--repeat", "60");
@@ -67,6 +76,24 @@ class DiffTestTest {
                   differs (qemu-aarch64 vs armature):
                     x5   0000000000000055  0000000000000056
                     nzcv nZCv vs nzCv
+                """, sb.toString());
+    }
+
+    @Test
+    void vectorReportsShowLanesFpcrAndFpsr() {
+        TestCase c = new TestCase("fp", new int[] {0x1e22_2820}, new long[31], 0, 0, null, new long[64], 0, 0);
+        int size = BatchProgram.outputSize(c);
+        ByteBuffer a = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        int v = BatchProgram.vectorOffset(c);
+        a.putLong(v + 16 * 3 + 8, 0x7ff8_0000_0000_0000L).putLong(v + 512, 0x0040_0000L).putLong(v + 520, 0x10);
+        b.putLong(v + 16 * 3 + 8, 0x7ff0_0000_0000_0001L).putLong(v + 512, 0x0040_0000L).putLong(v + 520, 0x11);
+        StringBuilder sb = new StringBuilder();
+        DiffTest.appendDifferences(sb, c, a.array(), b.array(), 0);
+        assertEquals("""
+                  differs (qemu-aarch64 vs armature):
+                    v3   7ff80000000000000000000000000000  7ff00000000000010000000000000000
+                    fpsr 00000010  00000011
                 """, sb.toString());
     }
 

@@ -29,6 +29,10 @@ class GeneratorTest {
     private static final Pattern LSE = Pattern.compile("(ld|st)(add|clr|eor|set|smax|smin|umax|umin)(a|al|l)?[bh]?|"
             + "swp(a|al|l)?[bh]?|cas(a|al|l)?[bh]?|casp(a|al|l)?");
 
+    private static final Pattern FP = Pattern.compile("f(add|sub|mul|div|nmul|max|min|maxnm|minnm|madd|msub|"
+            + "nmadd|nmsub|sqrt|abs|neg|cmp|cmpe|ccmp|ccmpe|csel|mov|cvt|rint[npmzaxi]|cvt[npmza][su])|[su]cvtf");
+    private static final Pattern SIMD = Pattern.compile("[^ ]+"); // the space is too wide to list; see the checks
+
     private static List<String> mnemonics(InsnClass cls, int cases) {
         SplittableRandom r = new SplittableRandom(42 + cls.ordinal());
         Generator g = new Generator();
@@ -37,6 +41,9 @@ class GeneratorTest {
         for (int i = 0; i < cases; i++) {
             TestCase c = g.next(r, cls, p);
             p.add(c);
+            if (c.kind().equals(Generator.PROBE_KIND)) {
+                continue; // raw words, unallocated on purpose
+            }
             for (int w : c.words()) {
                 words.add(w);
             }
@@ -101,6 +108,50 @@ class GeneratorTest {
         List<String> lines = Disassembler.disassemble(new int[] {0x3dc0_0000, 0x0cdf_7000});
         Assumptions.assumeTrue(lines != null);
         assertEquals(List.of("ldr q0, [x0]", "ld1 {v0.8b}, [x0], #8"), lines);
+    }
+
+    @Test
+    void fpWordsAreScalarFloatingPoint() {
+        Set<String> seen = check(InsnClass.FP, FP, 6000);
+        for (String m : List.of("fadd", "fnmul", "fmadd", "fnmsub", "fmaxnm", "fsqrt", "fabs", "fcmpe", "fccmp",
+                "fcsel", "frintx", "frinta", "fcvt", "fcvtzs", "fcvtau", "fcvtmu", "scvtf", "ucvtf", "fmov")) {
+            assertTrue(seen.contains(m), "fp never made " + m + ": " + seen);
+        }
+        List<String> lines = Disassembler.disassemble(FP_HALF);
+        Assumptions.assumeTrue(lines != null);
+        assertTrue(lines.get(0).startsWith("fcvt\td0, h") || lines.get(0).startsWith("fcvt d0, h"), lines.get(0));
+    }
+
+    private static final int[] FP_HALF = {0x1ee2_c000}; // fcvt d0, h0: the FCVT form with a half source
+
+    @Test
+    void simdWordsAreAdvSimdDataProcessing() {
+        Set<String> seen = check(InsnClass.SIMD, SIMD, 12000);
+        for (String m : List.of("add", "sqrdmulh", "fmaxnmp", "uaddl", "pmull", "pmull2", "sqdmlal2", "rev64",
+                "fcvtxn", "frecpe", "urecpe", "sqxtun", "addv", "fmaxnmv", "uaddlv", "mla", "fmla", "sqdmulh",
+                "dup", "mov", "smov", "umov", "movi", "mvni", "bic", "fmov", "sshr", "sqrshrun", "uqshrn2", "sri",
+                "sli", "ushll", "scvtf", "fcvtzu", "uzp1", "trn2", "zip1", "ext", "tbl", "tbx", "aese", "aesimc",
+                "sha1c", "sha256h2", "sha1h", "sha256su0", "fcvtl", "fcvtn2", "shll", "mvn", "rbit", "cnt")) {
+            assertTrue(seen.contains(m), "simd never made " + m + ": " + seen);
+        }
+        assertFalse(seen.contains("fmlal") || seen.contains("sqrdmlah") || seen.contains("sdot"), seen.toString());
+    }
+
+    @Test
+    void someFpAndSimdCasesAreRawWords() {
+        SplittableRandom r = new SplittableRandom(7);
+        Generator g = new Generator();
+        BatchProgram p = new BatchProgram();
+        int raw = 0;
+        for (int i = 0; i < 16 * Generator.UNDEFINED_PROBE_RATE; i++) {
+            TestCase c = g.next(r, i % 2 == 0 ? InsnClass.FP : InsnClass.SIMD, p);
+            if (c.kind().equals(Generator.PROBE_KIND)) {
+                raw++;
+                assertEquals(0x0e00_0000, c.words()[0] & 0x0e00_0000);
+            }
+            assertTrue(c.usesVectors() && !c.usesMemory());
+        }
+        assertTrue(raw >= 4 && raw <= 40, "raw words: " + raw); // 16 expected
     }
 
     @Test
