@@ -6,6 +6,7 @@
 #                                        ((code << 1) | 1 via chr-testdev, 124 on timeout)
 #   run-qemu.sh -g [GROUP]               every unittests.cfg test (not "nodefault") or those
 #                                        of GROUP; prints PASS/FAIL/SKIP per test, logs in logs/
+#                                        (tests in group "armature-only" are skipped)
 #
 # Environment: QEMU (binary), TIMEOUT (seconds, default 20, unless the test sets timeout), IMAGES (default: images/
 # next to this script), VIRTIO_MODERN=1 (virtio-mmio Version 2 instead of QEMU 7.2's legacy).
@@ -43,6 +44,10 @@ run_cfg() {   # run_cfg [GROUP]
 		[ -n "$name" ] || return 0
 		if { [ -z "$want" ] && [[ " $groups " == *" nodefault "* ]]; } ||
 		   { [ -n "$want" ] && [[ " $groups " != *" $want "* ]]; }; then
+			return 0
+		fi
+		if [[ " $groups " == *" armature-only "* ]]; then   # needs a device QEMU does not have
+			echo "SKIP $name (Armature only)"
 			return 0
 		fi
 		local log=$here/logs/$name.log status

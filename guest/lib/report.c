@@ -1,8 +1,14 @@
-/* Test result accounting and the PASS/FAIL/SKIP/INFO/SUMMARY lines. Meant for one CPU at a time. */
+/*
+ * Test result accounting and the PASS/FAIL/SKIP/INFO/SUMMARY lines. Each line
+ * and its count are taken under a lock so several CPUs may report at once;
+ * prefixes are shared, so only push and pop them while one CPU reports.
+ */
 #include <stdarg.h>
 #include "libguest.h"
+#include "spinlock.h"
 
 static unsigned int tests, failures, skipped;
+static struct spinlock report_lock;
 static char prefixes[256];
 
 void report_prefix_pushf(const char *fmt, ...)
@@ -34,21 +40,25 @@ void report_prefix_pop(void)
 	prefixes[cut] = '\0';
 }
 
-static void va_report(const char *kind, const char *fmt, va_list ap)
+/* Prints one line and updates the counters: *counter (if any) and tests. */
+static void va_report(const char *kind, unsigned int *counter, bool counted, const char *fmt, va_list ap)
 {
+	spin_lock(&report_lock);
+	if (counted)
+		tests++;
+	if (counter)
+		(*counter)++;
 	printf("%s: %s", kind, prefixes);
 	vprintf(fmt, ap);
 	printf("\n");
+	spin_unlock(&report_lock);
 }
 
 void report(bool pass, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	tests++;
-	if (!pass)
-		failures++;
-	va_report(pass ? "PASS" : "FAIL", fmt, ap);
+	va_report(pass ? "PASS" : "FAIL", pass ? NULL : &failures, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -56,8 +66,7 @@ void report_pass(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	tests++;
-	va_report("PASS", fmt, ap);
+	va_report("PASS", NULL, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -65,9 +74,7 @@ void report_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	tests++;
-	failures++;
-	va_report("FAIL", fmt, ap);
+	va_report("FAIL", &failures, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -75,9 +82,7 @@ void report_skip(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	tests++;
-	skipped++;
-	va_report("SKIP", fmt, ap);
+	va_report("SKIP", &skipped, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -85,7 +90,7 @@ void report_info(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	va_report("INFO", fmt, ap);
+	va_report("INFO", NULL, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -106,7 +111,7 @@ void report_abort(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	va_report("ABORT", fmt, ap);
+	va_report("ABORT", NULL, false, fmt, ap);
 	va_end(ap);
 	report_summary();
 	exit(EXIT_CODE_ABORT);

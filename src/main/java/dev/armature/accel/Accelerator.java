@@ -15,6 +15,10 @@ public interface Accelerator {
     CpuExecutor newExecutor();
 
     /** Statistics for humans (the translator's {@code info jit}); empty if there are none. */
+    /** Drops every cached translation (after guest RAM was replaced, e.g. by a snapshot restore). */
+    default void flush() {
+    }
+
     String report();
 
     /**

@@ -11,6 +11,7 @@ import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
 import dev.armature.machine.VirtDeviceTree;
 import dev.armature.machine.VirtMemoryMap;
+import dev.armature.migration.SnapshotException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +50,7 @@ public final class Main implements Callable<Integer> {
 
     /** QEMU options Armature knows of but does not implement, with their arity. */
     static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
-            Map.entry("-s", 0), Map.entry("-S", 0), Map.entry("-gdb", 1), Map.entry("-qmp", 1),
-            Map.entry("-monitor", 1), Map.entry("-incoming", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
+            Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
             Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
@@ -106,11 +106,15 @@ public final class Main implements Callable<Integer> {
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
-            description = "virtio-serial-device, virtconsole,chardev=ID")
+            description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
     List<String> chardevs = new ArrayList<>();
+
+    @Option(names = "-incoming", paramLabel = "file:PATH",
+            description = "start from a snapshot (as QMP migrate \"file:PATH\" saves it) instead of booting")
+    String incoming;
 
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
@@ -120,6 +124,19 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d log to FILE instead of stderr")
     Path debugFile;
+
+    @Option(names = "-s", description = "shorthand for -gdb tcp::1234")
+    boolean gdbDefault;
+
+    @Option(names = "-gdb", paramLabel = "tcp::PORT", description = "wait for a GDB connection on this TCP port")
+    String gdb;
+
+    @Option(names = "-S", description = "do not start the CPUs until a debugger or the monitor continues")
+    boolean startStopped;
+
+    @Option(names = "-qmp", paramLabel = "unix:PATH,server=on,wait=off|tcp:HOST:PORT,server=on,wait=off",
+            description = "QMP monitor socket")
+    String qmp;
 
     @Option(names = {"--version", "-version"}, description = "print the version and exit")
     boolean version;
@@ -192,11 +209,12 @@ public final class Main implements Callable<Integer> {
                     + "or -nographic)");
         }
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        VirtConfig.Dma dma = parseDma();
         Serial ser = parseSerial();
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -209,6 +227,7 @@ public final class Main implements Callable<Integer> {
             return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
                     VirtDeviceTree.Chosen.NONE));
         }
+        Path incomingFile = parseIncoming();
         KernelImage image = loadKernel();
         byte[] initrdData = initrd == null ? null : read("-initrd", initrd);
 
@@ -229,13 +248,24 @@ public final class Main implements Callable<Integer> {
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
+                if (incomingFile != null) {
+                    try {
+                        board.machine().loadSnapshot(incomingFile);
+                    } catch (SnapshotException e) {
+                        throw new CliError("-incoming: " + e.getMessage());
+                    }
+                }
                 if (ser.readsStdin) {
                     if (stdin == System.in) {
                         TerminalMode.enterCharacterMode();
                     }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
-                return board.run();
+                DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
+                        qmp, startStopped, err);
+                int status = board.run();
+                fe.finished(status);
+                return status;
             }
         } finally {
             if (logOut != System.err) {
@@ -434,7 +464,8 @@ public final class Main implements Callable<Integer> {
             String driver = o.get("driver");
             switch (driver) {
                 case "help" -> throw new CliError("supported devices: virtio-serial-device, "
-                        + "virtconsole,chardev=ID", 0);
+                        + "virtconsole,chardev=ID, armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
+                case "armature-dma" -> { } // parseDma
                 case "virtio-serial-device" -> {
                     serialBuses++;
                     for (String k : o.keySet()) {
@@ -459,7 +490,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-serial-device, virtconsole)");
+                        + "virtio-serial-device, virtconsole, armature-dma)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {
@@ -472,6 +503,31 @@ public final class Main implements Callable<Integer> {
             return VirtConfig.VirtioSerial.NONE;
         }
         return consoles == 1 ? VirtConfig.VirtioSerial.TESTDEV : VirtConfig.VirtioSerial.UNCONNECTED;
+    }
+
+    /** {@code -device armature-dma[,iommu=on|off]}: the DMA test engine on the platform bus, at most one. */
+    private VirtConfig.Dma parseDma() throws CliError {
+        VirtConfig.Dma dma = VirtConfig.Dma.NONE;
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            if (!o.get("driver").equals("armature-dma")) {
+                continue;
+            }
+            if (dma != VirtConfig.Dma.NONE) {
+                throw new CliError("-device armature-dma: the platform bus holds at most one");
+            }
+            boolean iommu = false;
+            for (Map.Entry<String, String> e : o.entrySet()) {
+                switch (e.getKey()) {
+                    case "driver", "id" -> { }
+                    case "iommu" -> iommu = QemuOpts.bool("-device armature-dma", "iommu", e.getValue());
+                    default -> throw new CliError("-device armature-dma: unsupported property '" + e.getKey()
+                            + "' (supported: iommu=on|off)");
+                }
+            }
+            dma = iommu ? VirtConfig.Dma.IOMMU : VirtConfig.Dma.DIRECT;
+        }
+        return dma;
     }
 
     /** The PL011 backend. */
@@ -525,6 +581,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code -incoming file:PATH}: the snapshot to start from (a system reset still boots the -kernel). */
+    private Path parseIncoming() throws CliError {
+        if (incoming == null) {
+            return null;
+        }
+        if (!incoming.startsWith("file:") || incoming.length() == 5) {
+            throw new CliError("-incoming " + incoming + ": only file:PATH is supported (live migration is not "
+                    + "implemented yet)", 2);
+        }
+        return Path.of(incoming.substring(5));
+    }
+
     private KernelImage loadKernel() throws CliError {
         byte[] data;
         String what;
@@ -532,7 +600,7 @@ public final class Main implements Callable<Integer> {
             data = read("-kernel", kernel);
             what = "-kernel " + kernel;
         } else {
-            if (!noArguments) {
+            if (!noArguments && incoming == null) {
                 err.println("armature: no -kernel given: booting the bundled demo guest");
             }
             try (InputStream in = Main.class.getResourceAsStream(DEMO_RESOURCE)) {

@@ -9,7 +9,12 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.migration.BoardConfig;
+import dev.armature.migration.SectionId;
+import dev.armature.migration.SnapshotException;
+import dev.armature.migration.Snapshottable;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +29,11 @@ import java.util.function.LongToIntFunction;
  *
  * <p>A system reset stops every vCPU thread, asks the board to reload its boot images, and powers on CPU0 at
  * the boot entry with the others off; with {@code noReboot} a reset ends the run with status 0 instead (as
- * QEMU's {@code -no-reboot} does).
+ * QEMU's {@code -no-reboot} does). That holds after a snapshot restore too: a reset goes back to the board's
+ * defaults, not to the power states the snapshot carried.
+ *
+ * <p>Snapshots ({@link #saveSnapshot}, {@link #loadSnapshot}) pause every vCPU thread at an instruction boundary,
+ * then resume them; a snapshot loaded before {@link #run} replaces the boot (QEMU's {@code -incoming}).
  */
 public final class Machine implements PowerController {
     /** Loads the boot images into RAM (after resetting the devices, on a system reset); returns CPU0's entry. */
@@ -52,6 +61,16 @@ public final class Machine implements PowerController {
     private final PhysicalMemory mem;
     private final DecodeCache decodeCache;
     private volatile Accelerator accelerator;
+    private final MachineControl control;
+
+    /** What the board adds to a snapshot; null for a machine without snapshot support. */
+    private SnapshotParts snapshotParts;
+    /** Held while vCPU threads are started or stopped: run() boundaries and snapshot pauses. */
+    private final Object lifecycle = new Object();
+    private boolean threadsRunning;
+    private boolean paused;
+    /** A snapshot was loaded before run(): the first start resumes it instead of booting. */
+    private boolean restored;
 
     private final Object events = new Object();
     private volatile boolean stopping;
@@ -91,6 +110,127 @@ public final class Machine implements PowerController {
         for (int i = 0; i < smp; i++) {
             vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
         }
+        control = new MachineControl(this, smp);
+    }
+
+    /** Run control for the debugger and the monitor. */
+    public MachineControl control() {
+        return control;
+    }
+
+    PhysicalMemory memory() {
+        return mem;
+    }
+
+    /** The accelerator's statistics report (empty for the interpreter). */
+    public String acceleratorReport() {
+        return accelerator.report();
+    }
+
+    /** The board's part of a snapshot: its configuration and its devices, each saved as one section. */
+    public interface SnapshotParts {
+        BoardConfig config();
+
+        /** The device sections, in the order they are saved and restored (before RAM and the vCPUs). */
+        List<DeviceSection> devices();
+    }
+
+    /** A device state saved as section {@code id}/{@code instance}. */
+    public record DeviceSection(SectionId id, int instance, Snapshottable state) {
+    }
+
+    /** Enables snapshots; the board calls this once, before {@link #run}. */
+    public void setSnapshotParts(SnapshotParts parts) {
+        this.snapshotParts = parts;
+    }
+
+    /**
+     * Writes a snapshot of the whole VM to {@code path} (through a temporary file, so a failed save leaves no
+     * partial file). If the vCPUs are running they are paused at an instruction boundary and resumed after.
+     *
+     * @throws SnapshotException if the file cannot be written (the VM keeps running either way)
+     */
+    public void saveSnapshot(Path path) throws SnapshotException, InterruptedException {
+        MachineSnapshot codec = codec();
+        whilePaused(() -> {
+            codec.save(path);
+            return null;
+        });
+    }
+
+    /**
+     * Restores the VM from the snapshot at {@code path}. The whole stream is read and checked first (header,
+     * configuration, every section's checksum and contents, trailer); only then are the vCPUs paused and the
+     * state applied. Called before {@link #run}, the run starts from the snapshot instead of booting.
+     *
+     * @throws SnapshotException naming what is wrong; the VM is then exactly as it was
+     */
+    public void loadSnapshot(Path path) throws SnapshotException, InterruptedException {
+        Runnable commit = codec().decode(path);
+        whilePaused(() -> {
+            commit.run();
+            accelerator.flush(); // translations of the old RAM contents are stale
+            if (!threadsRunning) {
+                restored = true;
+            }
+            return null;
+        });
+    }
+
+    /** Work done with every vCPU thread stopped at an instruction boundary. */
+    @FunctionalInterface
+    interface PausedAction<T> {
+        T run() throws SnapshotException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code action} with the vCPU threads stopped (power states and registers kept), then restarts them if
+     * they were running. Nests: an action may save or load a snapshot itself.
+     */
+    <T> T whilePaused(PausedAction<T> action) throws SnapshotException, InterruptedException {
+        synchronized (lifecycle) {
+            boolean resume = threadsRunning && !paused;
+            if (resume) {
+                pauseThreads();
+                paused = true;
+            }
+            try {
+                return action.run();
+            } finally {
+                if (resume) {
+                    paused = false;
+                    resumeThreads();
+                }
+            }
+        }
+    }
+
+    private MachineSnapshot codec() throws SnapshotException {
+        if (snapshotParts == null) {
+            throw new SnapshotException("this machine does not support snapshots");
+        }
+        return new MachineSnapshot(snapshotParts, vcpus, mem);
+    }
+
+    /** Stops every vCPU thread at an instruction boundary, keeping power states and registers. */
+    private void pauseThreads() throws InterruptedException {
+        requestStop();
+        for (Vcpu v : vcpus) {
+            v.stop();
+        }
+    }
+
+    /** Restarts the threads {@link #pauseThreads} stopped, unless the run ended or a reset came meanwhile. */
+    private void resumeThreads() {
+        synchronized (events) {
+            if (exitStatus != null || resetRequested) {
+                return;
+            }
+        }
+        stopping = false;
+        for (Vcpu v : vcpus) {
+            v.start();
+        }
     }
 
     /**
@@ -116,12 +256,19 @@ public final class Machine implements PowerController {
         long t0 = System.nanoTime();
         boolean systemReset = false;
         while (true) {
-            long entry = reloader.reload(systemReset);
-            systemReset = true;
-            stopping = false;
-            vcpus.getFirst().powerOn(entry, 0, bootEl);
-            for (Vcpu v : vcpus) {
-                v.start();
+            synchronized (lifecycle) {
+                if (restored) {
+                    restored = false; // the snapshot set RAM, registers and power states
+                } else {
+                    long entry = reloader.reload(systemReset);
+                    vcpus.getFirst().powerOn(entry, 0, bootEl);
+                }
+                systemReset = true;
+                stopping = false;
+                for (Vcpu v : vcpus) {
+                    v.start();
+                }
+                threadsRunning = true;
             }
             boolean reset;
             synchronized (events) {
@@ -131,7 +278,10 @@ public final class Machine implements PowerController {
                 reset = exitStatus == null;
                 resetRequested = false;
             }
-            stopAll();
+            synchronized (lifecycle) {
+                stopAll();
+                threadsRunning = false;
+            }
             if (!reset) {
                 summary(t0);
                 return exitStatus;
@@ -175,6 +325,7 @@ public final class Machine implements PowerController {
                 v.notifyAll();
             }
         }
+        control.wake();
     }
 
     private void stopAll() throws InterruptedException {

@@ -84,8 +84,7 @@ final class Vcpu implements Runnable {
         if (on) {
             return Psci.ALREADY_ON;
         }
-        Cpu c = new Cpu(index, model, new CpuMemory(mem));
-        c.exceptionHook = hook;
+        Cpu c = newCpu();
         c.setMode(el, true);
         c.pc = entry;
         c.setX(0, context);
@@ -94,6 +93,25 @@ final class Vcpu implements Runnable {
         on = true;
         notifyAll();
         return Psci.SUCCESS;
+    }
+
+    /** A Cpu in the architectural reset state for this vCPU, not yet wired to the board nor running. */
+    Cpu newCpu() {
+        Cpu c = new Cpu(index, model, new CpuMemory(mem));
+        c.exceptionHook = hook;
+        return c;
+    }
+
+    /**
+     * Snapshot restore, with the thread stopped: wires {@code fresh} in place of the current Cpu, applies the
+     * saved {@code state} to it, and sets the power state (MP_STATE RUNNABLE = on).
+     */
+    synchronized void restore(Cpu fresh, Runnable state, boolean powerOn) {
+        wiring.attach(index, fresh, cpu);
+        state.run();
+        cpu = fresh;
+        on = powerOn;
+        notifyAll();
     }
 
     /** Powers off; called on this vCPU's own thread (PSCI CPU_OFF) or while the machine is stopped. */
@@ -132,6 +150,7 @@ final class Vcpu implements Runnable {
         // -d in_asm needs instruction-by-instruction execution: it always interprets.
         Interpreter interp = new Interpreter(decodeCache);
         CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
+        MachineControl control = machine.control();
         Cpu c = null;
         try {
             while (!machine.stopping()) {
@@ -144,10 +163,21 @@ final class Vcpu implements Runnable {
                 if (machine.stopping()) {
                     break;
                 }
-                long before = executor.instructions();
-                boolean stopped = seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
-                synchronized (this) {
-                    retired += executor.instructions() - before;
+                MachineControl.Action action = control.enter(index);
+                if (action == null) {
+                    break;
+                }
+                boolean stopped;
+                try {
+                    control.arm(c);
+                    long before = executor.instructions();
+                    stopped = control.debugging(action) ? control.runDebug(index, interp, c, action, BUDGET)
+                            : seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
+                    synchronized (this) {
+                        retired += executor.instructions() - before;
+                    }
+                } finally {
+                    control.leave(index);
                 }
                 if (stopped) {
                     // Consume the stop (its reason, power off or machine stop, is in our own state) but keep

@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.arch.aarch64.GenericTimer;
 import dev.armature.arch.aarch64.SysReg;
+import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
 import dev.armature.devices.gic.GicCpuInterface;
 import dev.armature.devices.gic.GicV2;
@@ -23,7 +24,13 @@ import dev.armature.machine.fdt.Fdt;
 import dev.armature.machine.fdt.FdtException;
 import dev.armature.machine.fdt.FdtNode;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.migration.BoardConfig;
+import dev.armature.migration.SectionId;
+import dev.armature.migration.Snapshottable;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -33,8 +40,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
  * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
- * (devices in the highest slots first, as QEMU assigns them), PSCI firmware, the device tree and the boot
- * images, and the {@link Machine} that runs the vCPUs.
+ * (devices in the highest slots first, as QEMU assigns them), the DMA test engine on the platform bus if asked
+ * for, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
@@ -50,10 +57,14 @@ public final class VirtBoard implements AutoCloseable {
     private final PhysicalMemory mem = new PhysicalMemory();
     private final InterruptController gic;
     private final TlbShootdown shootdown = new TlbShootdown();
+    /** The VM's system counter: every vCPU's timers read it, so their counts agree and a snapshot can set it. */
+    private final SystemCounter counter = new SystemCounter();
     private final Pl011 uart;
     private final Pl031 rtc;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
+    /** {@code -device armature-dma}, or null. */
+    private final PlatformDma dma;
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -81,8 +92,16 @@ public final class VirtBoard implements AutoCloseable {
         }, this::attachCpu, gic::affinity, this::reload, config.bootEl(), noReboot, log);
 
         List<VirtioDevice> devices = new ArrayList<>();
+        List<Machine.DeviceSection> states = new ArrayList<>();
+        states.add(new Machine.DeviceSection(SectionId.COUNTER, 0, counterState()));
+        states.add(new Machine.DeviceSection(SectionId.GIC, 0, gic));
+        states.add(new Machine.DeviceSection(SectionId.PL011, 0, uart));
+        TestDev testDev = null;
         switch (config.virtioSerial()) {
-            case TESTDEV -> devices.add(new VirtioConsole(mem, new TestDev(machine::exit)::write));
+            case TESTDEV -> {
+                testDev = new TestDev(machine::exit);
+                devices.add(new VirtioConsole(mem, testDev::write));
+            }
             case UNCONNECTED -> devices.add(new VirtioConsole(mem, data -> { }));
             case NONE -> { }
         }
@@ -93,17 +112,40 @@ public final class VirtBoard implements AutoCloseable {
             mem.addMmio("virtio-mmio." + slot, virtioBase(slot), VIRTIO_STRIDE, transport);
             if (d != null) {
                 transports.add(transport);
+                states.add(new Machine.DeviceSection(SectionId.VIRTIO_MMIO, slot, transport));
             }
+        }
+        if (testDev != null) {
+            states.add(new Machine.DeviceSection(SectionId.TESTDEV, 0, testDev));
+        }
+        List<Machine.DeviceSection> deviceStates = List.copyOf(states);
+        machine.setSnapshotParts(new Machine.SnapshotParts() {
+            @Override
+            public BoardConfig config() {
+                return snapshotConfig(config);
+            }
+
+            @Override
+            public List<Machine.DeviceSection> devices() {
+                return deviceStates;
+            }
+        });
+
+        if (config.dma() != VirtConfig.Dma.NONE) {
+            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
+            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
+        } else {
+            dma = null;
         }
 
         try {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
                     chosen -> dtbBlob = deviceTree(boot.dtb(), chosen));
         } catch (FdtException e) {
-            mem.close();
+            close();
             throw new BootException("-dtb: malformed device tree blob: " + e.getMessage());
         } catch (BootException e) {
-            mem.close();
+            close();
             throw e;
         }
     }
@@ -118,6 +160,11 @@ public final class VirtBoard implements AutoCloseable {
 
     public Pl011 uart() {
         return uart;
+    }
+
+    /** The DMA test engine and its address space, or null without {@code -device armature-dma}. */
+    public PlatformDma platformDma() {
+        return dma;
     }
 
     public Machine machine() {
@@ -175,6 +222,9 @@ public final class VirtBoard implements AutoCloseable {
         uart.reset();
         rtc.reset();
         transports.forEach(VirtioMmio::reset);
+        if (dma != null) {
+            dma.engine().reset();
+        }
     }
 
     /** Disconnects a Cpu the vCPU no longer runs: its timer must not reach the GIC, nor its TLB the shootdowns. */
@@ -184,6 +234,28 @@ public final class VirtBoard implements AutoCloseable {
         for (int intid : TIMER_INTIDS) {
             gic.setPrivateLevel(index, intid, false);
         }
+    }
+
+    /** The configuration a snapshot of this board records and must match to load. */
+    static BoardConfig snapshotConfig(VirtConfig config) {
+        return new BoardConfig(config.smp(), config.gicVersion(), config.ramSize(), config.cpuModel().name(),
+                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name());
+    }
+
+    /** The system counter's snapshot state: its count, which a restore makes the count continue from. */
+    private Snapshottable counterState() {
+        return new Snapshottable() {
+            @Override
+            public void saveState(DataOutput out) throws IOException {
+                out.writeLong(counter.count());
+            }
+
+            @Override
+            public Runnable loadState(DataInput in) throws IOException {
+                long count = in.readLong();
+                return () -> counter.setCount(count);
+            }
+        };
     }
 
     /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
@@ -204,6 +276,7 @@ public final class VirtBoard implements AutoCloseable {
             detachCpu(index, previous);
         }
         fresh.sys.setAffinity(gic.affinity(index));
+        fresh.sys.timer.setCounter(counter);
         GicCpuInterface icc = gic.cpuInterface(index);
         if (icc.hasSystemRegisters()) {
             for (IccRegisters.Register r : IccRegisters.ALL) {
@@ -249,6 +322,9 @@ public final class VirtBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dma != null) {
+            dma.close();
+        }
         mem.close();
     }
 }

@@ -14,9 +14,10 @@ import dev.armature.devices.gic.GicV3;
  * @param virtualization     EL2 present and the kernel entered at EL2 ({@code -machine virtualization=on})
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
+ * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial) {
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -25,6 +26,16 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         UNCONNECTED,
         /** kvm-unit-tests' exit channel: a virtconsole on a {@code testdev} chardev. */
         TESTDEV
+    }
+
+    /** Whether the DMA test engine is present, and how its device addresses reach guest RAM. */
+    public enum Dma {
+        /** No DMA engine. */
+        NONE,
+        /** {@code iommu=off}: device addresses are guest physical addresses (a one-to-one VCM over RAM). */
+        DIRECT,
+        /** {@code iommu=on}: device addresses go through an SMMU context that maps guest RAM at an offset. */
+        IOMMU
     }
 
     /** CPUs a GICv2 can address (its target lists are 8 bits wide). */
@@ -44,8 +55,12 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
             throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
                     + " supports 1 to " + max + " CPUs");
         }
-        if (virtioSerial == null) {
-            throw new IllegalArgumentException("virtioSerial must not be null");
+        if (virtioSerial == null || dma == null) {
+            throw new IllegalArgumentException("virtioSerial and dma must not be null");
+        }
+        if (dma == Dma.IOMMU && ramSize < 1 << 20) {
+            throw new IllegalArgumentException("-device armature-dma,iommu=on: the SMMU maps RAM in whole MiB; "
+                    + "give the board at least 1 MiB");
         }
         if (virtioMmioVersion != 1 && virtioMmioVersion != 2) {
             throw new IllegalArgumentException("virtio-mmio version must be 1 or 2");
@@ -63,6 +78,7 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
     }
 
     public static VirtConfig defaults() {
-        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE);
+        return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE,
+                Dma.NONE);
     }
 }

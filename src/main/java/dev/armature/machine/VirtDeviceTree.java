@@ -11,10 +11,11 @@ import static dev.armature.machine.VirtMemoryMap.*;
 /**
  * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
  * models: memory, CPUs, PSCI, the generic timer, the PL011 and PL031 and their clock, the 32 virtio-mmio slots,
- * /chosen.
+ * the platform bus, /chosen. The platform bus holds the DMA test engine when the board has one (QEMU has no such
+ * device).
  *
- * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PCIe, PMU, platform bus, the
- * GICv2m MSI frame and the GICv3 ITS) are left out rather than described falsely.
+ * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PCIe, PMU, the GICv2m MSI frame and the
+ * GICv3 ITS) are left out rather than described falsely.
  */
 public final class VirtDeviceTree {
     private static final int PHANDLE_CLOCK = 0x8000;
@@ -103,6 +104,8 @@ public final class VirtDeviceTree {
                     .setEmpty("dma-coherent");
         }
 
+        addPlatformBus(root, cfg, intcPhandle);
+
         FdtNode ch = root.addChild("chosen");
         ch.setStrings("stdout-path", "/" + uart);
         applyChosen(ch, chosen);
@@ -131,6 +134,34 @@ public final class VirtDeviceTree {
         } else {
             node.setU64(name, value);
         }
+    }
+
+    /**
+     * {@code /platform-bus@c000000}, as QEMU writes it (a {@code simple-bus} whose children have 32-bit addresses
+     * from the bus base), with the DMA engine as its first device: {@code dma@0}, SPI {@value
+     * VirtMemoryMap#PLATFORM_BUS_SPI}, level-high. Behind the SMMU, the fixed translation of the engine's device
+     * addresses is the bus's {@code dma-ranges}: (device address, physical address, length).
+     */
+    private static void addPlatformBus(FdtNode root, VirtConfig cfg, int intcPhandle) {
+        FdtNode bus = root.addChild(String.format("platform-bus@%x", PLATFORM_BUS_BASE))
+                .setCells("interrupt-parent", intcPhandle)
+                .setCells("ranges", 0, 0, (int) PLATFORM_BUS_BASE, (int) PLATFORM_BUS_SIZE)
+                .setCells("#address-cells", 1)
+                .setCells("#size-cells", 1)
+                .setStrings("compatible", "qemu,platform", "simple-bus");
+        if (cfg.dma() == VirtConfig.Dma.NONE) {
+            return;
+        }
+        if (cfg.dma() == VirtConfig.Dma.IOMMU) {
+            PlatformDma.Window w = PlatformDma.window(cfg);
+            bus.setCells("dma-ranges", (int) w.deviceBase(), (int) (w.physicalBase() >>> 32),
+                    (int) w.physicalBase(), (int) w.length());
+        }
+        bus.addChild("dma@0")
+                .setStrings("compatible", "armature,dma-engine")
+                .setCells("reg", 0, (int) PlatformDma.REG_SIZE)
+                .setCells("interrupts", GIC_SPI, PLATFORM_BUS_SPI, IRQ_LEVEL_HIGH)
+                .setEmpty("dma-coherent");
     }
 
     /** {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. */

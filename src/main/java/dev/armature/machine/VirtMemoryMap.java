@@ -13,6 +13,11 @@ public final class VirtMemoryMap {
     public static final long VIRTIO_STRIDE = 0x200;
     public static final int VIRTIO_COUNT = 32;
     public static final int VIRTIO_SPI = 16;
+    /** The platform bus: the window for dynamically added devices ({@code -device armature-dma}). */
+    public static final long PLATFORM_BUS_BASE = 0x0c00_0000L;
+    public static final long PLATFORM_BUS_SIZE = 0x0200_0000L;
+    /** The platform bus's first SPI (QEMU gives it SPIs 112..175). */
+    public static final int PLATFORM_BUS_SPI = 112;
 
     /** Generic timer PPIs (secure physical, non-secure physical, virtual, hypervisor), as PPI numbers. */
     public static final int[] TIMER_PPIS = {13, 14, 11, 10};

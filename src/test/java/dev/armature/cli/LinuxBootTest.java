@@ -63,7 +63,7 @@ class LinuxBootTest {
         int status = Main.run(main, "-M", machine, "-cpu", "cortex-a57", "-smp", String.valueOf(smp),
                 "-m", "512M", "-display", "none", "-serial", "stdio", "-accel", accel,
                 "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", "console=ttyAMA0 panic=-1");
-        String console = out.toString(StandardCharsets.UTF_8);
+        String console = out.toString(StandardCharsets.UTF_8).replace("\r", "");
         String tail = console.substring(Math.max(0, console.length() - 3000)) + err;
 
         assertTrue(console.contains("Booting Linux on physical CPU 0x0000000000 [0x411fd070]"), tail);

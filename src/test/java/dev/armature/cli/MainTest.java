@@ -48,12 +48,24 @@ class MainTest {
 
     @Test
     void unimplementedQemuOptionsAreRefusedByName() {
-        for (String[] args : new String[][] {{"-s"}, {"-S"}, {"-gdb", "tcp::1234"}, {"-qmp", "stdio"},
-                {"-incoming", "tcp:0:4444"}, {"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-drive", "file=x"}}) {
             errBytes.reset();
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
         }
+    }
+
+    @Test
+    void badDebugFrontEndsAreRefusedWithReasons() {
+        assertEquals(2, run("-display", "none", "-qmp", "stdio"));
+        assertTrue(err().contains("armature: -qmp stdio: expected unix:PATH,server=on,wait=off or "
+                + "tcp:HOST:PORT,server=on,wait=off"), err());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-qmp", "unix:x.sock,server=on,wait=on"));
+        assertTrue(err().contains("wait=on is not supported"), err());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-gdb", "tcp::port"));
+        assertTrue(err().contains("armature: -gdb tcp::port: expected tcp::PORT or tcp:HOST:PORT"), err());
     }
 
     @Test
@@ -83,8 +95,16 @@ class MainTest {
                 "tcg,hot=x", "-kernel", kernel);
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
-        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole)",
-                "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
+                + "armature-dma)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
+                "-device", "armature-dma,foo=1", "-kernel", kernel);
+        assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",
+                "-device", "armature-dma,iommu=maybe", "-kernel", kernel);
+        assertRefused(1, "armature: -device armature-dma: the platform bus holds at most one",
+                "-device", "armature-dma", "-device", "armature-dma,iommu=on", "-kernel", kernel);
+        assertRefused(2, "armature: -device armature-dma,iommu=on: the SMMU maps RAM in whole MiB; give the board "
+                + "at least 1 MiB", "-m", "512K", "-device", "armature-dma,iommu=on", "-kernel", kernel);
         assertRefused(1, "armature: -device virtconsole: chardev 'nope' not found",
                 "-device", "virtio-serial-device", "-device", "virtconsole,chardev=nope", "-kernel", kernel);
         assertRefused(1, "armature: -chardev socket: unsupported chardev backend (only testdev)",

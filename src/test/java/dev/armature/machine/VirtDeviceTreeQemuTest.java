@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VirtDeviceTreeQemuTest {
     /** QEMU nodes for hardware Armature does not model (yet), left out of our tree on purpose. */
     private static final List<String> NOT_MODELLED = List.of("/flash@", "/intc@8000000/v2m@",
-            "/intc@8000000/its@", "/fw-cfg@", "/pl061@", "/gpio-keys", "/pcie@", "/pmu", "/platform-bus@");
+            "/intc@8000000/its@", "/fw-cfg@", "/pl061@", "/gpio-keys", "/pcie@", "/pmu");
     /** Random per boot; phandles are compared through what refers to them. */
     private static final Set<String> IGNORED_PROPERTIES = Set.of("rng-seed", "kaslr-seed", "phandle");
     private static final Set<String> PHANDLE_PROPERTIES = Set.of("clocks", "cpu", "interrupt-parent");
@@ -56,7 +56,7 @@ class VirtDeviceTreeQemuTest {
         assertEquals(0, r.exit(), r.stderr());
 
         VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, false, 1,
-                VirtConfig.VirtioSerial.NONE);
+                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.NONE);
         VirtBoard.Boot boot = linuxBoot
                 ? new VirtBoard.Boot(KernelImage.identify(Files.readAllBytes(kernel)), Files.readAllBytes(initrd),
                 "console=ttyAMA0 earlycon", null)

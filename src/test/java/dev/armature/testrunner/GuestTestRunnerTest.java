@@ -62,6 +62,28 @@ class GuestTestRunnerTest {
     }
 
     @Test
+    void emulatorErrorWithStatusOneIsNotAPass() throws Exception {
+        // Armature (like QEMU) exits with 1 on a command-line error: the same status as chr-testdev's "pass".
+        Outcome o = runner("echo 'armature: -accel given more than once'; exit 1", 20).run(spec("e1", null));
+        assertEquals("FAIL e1 (emulator exited with 1: armature: -accel given more than once)", o.line());
+    }
+
+    @Test
+    void testWithItsOwnAccelOptionsReplacesTheRunnersOrIsSkipped() throws Exception {
+        GuestTestRunner r = runner("echo \"$@\"; echo 'SUMMARY: 1 tests'; exit 1", 20);
+        TestSpec own = new TestSpec("tb", "t.flat", null, List.of("-accel", "tcg,tb-size=1"), Set.of(), null, null,
+                0, List.of());
+        Outcome o = r.run(own);
+        assertEquals(Outcome.Status.PASS, o.status());
+        String args = Files.readAllLines(o.log()).get(1);
+        assertEquals(1, args.split("-accel", -1).length - 1, args);
+        assertTrue(args.contains("-accel tcg,tb-size=1"), args);
+        GuestTestRunner interp = new GuestTestRunner(new GuestTestRunner.Settings(tmp, tmp.resolve("logs"), "interp",
+                4, 20, List.of(tmp.resolve("emu.sh").toString())));
+        assertEquals("SKIP tb (extra_params select -accel tcg,tb-size=1)", interp.run(own).line());
+    }
+
+    @Test
     void hungGuestIsStoppedAndReportedAsTimeout() throws Exception {
         long start = System.nanoTime();
         Outcome o = runner("echo 'PASS: started'; exec sleep 60", 1).run(spec("hang", null));

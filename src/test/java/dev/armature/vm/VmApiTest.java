@@ -124,7 +124,7 @@ class VmApiTest {
     @Test
     void unknownDeviceTypes() {
         try (Vm vm = Vm.create()) {
-            assertErrno(ENODEV, () -> vm.createDevice(4, false), "VFIO device is not provided");
+            assertErrno(ENODEV, () -> vm.createDevice(1, false), "FSL MPIC is not provided");
             assertErrno(ENODEV, () -> vm.createDevice(-1, true), "negative type");
             assertTrue(vm.devices().isEmpty());
         }
@@ -191,6 +191,31 @@ class VmApiTest {
                 }
             }
             assertEquals(MpState.STOPPED, b.getMpState());
+        }
+    }
+
+    /**
+     * The MP_STATE review's question: a secondary created powered off, made RUNNABLE by a migration's
+     * KVM_SET_MP_STATE, must be held off again when userspace re-inits it for a PSCI SYSTEM_RESET: the reset
+     * follows the init features (the board's defaults), not the migrated power state.
+     */
+    @Test
+    void resetAfterMigrationFollowsTheInitFeaturesNotTheMigratedMpState() {
+        try (Vm vm = Vm.create()) {
+            Vcpu boot = vm.createVcpu(0);
+            Vcpu secondary = vm.createVcpu(1);
+            boot.init(Set.of(VcpuFeature.PSCI_0_2));
+            secondary.init(Set.of(VcpuFeature.PSCI_0_2, VcpuFeature.POWER_OFF));
+            secondary.setMpState(MpState.RUNNABLE); // restored from the source, where the guest had powered it on
+            secondary.setReg(Reg.PC, 0x4008_0100L);
+            assertEquals(MpState.RUNNABLE, secondary.getMpState());
+            assertEquals(0x4008_0100L, secondary.getReg(Reg.PC), "runs on at its migrated PC");
+
+            boot.init(Set.of(VcpuFeature.PSCI_0_2)); // system reset: userspace re-inits every vCPU
+            secondary.init(Set.of(VcpuFeature.PSCI_0_2, VcpuFeature.POWER_OFF));
+            assertEquals(MpState.RUNNABLE, boot.getMpState());
+            assertEquals(MpState.STOPPED, secondary.getMpState(), "held off until the guest's CPU_ON");
+            assertEquals(0, secondary.getReg(Reg.PC));
         }
     }
 

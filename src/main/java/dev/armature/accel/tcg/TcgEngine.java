@@ -77,6 +77,7 @@ public final class TcgEngine implements Accelerator {
     }
 
     /** Drops all translations (also done automatically when the code budget is full). */
+    @Override
     public void flush() {
         cache.flush();
     }

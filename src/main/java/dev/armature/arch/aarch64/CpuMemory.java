@@ -114,6 +114,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
     /** Result of fetchPage: the page's offset in its segment. */
     private long fetchPageOffset;
 
+    /** Debugger watchpoints (null when none): see {@link #setWatch}. */
+    private AccessWatch watch;
+
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
         selectSet(1);
@@ -131,6 +134,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     public Mmu mmu() {
         return mmu;
+    }
+
+    /**
+     * Installs (or with null removes) the debugger's watchpoint observer. Installing drops every cached
+     * translation and stops caching new ones, so each data access reaches the observer. Owner thread only.
+     */
+    public void setWatch(AccessWatch w) {
+        if (w != watch) {
+            watch = w;
+            flushTlb();
+        }
     }
 
     private void selectSet(int s) {
@@ -364,6 +378,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private long slowRead(long va, int size, int kind) {
         serviceFlushRequests();
+        if (watch != null && kind != FETCH) {
+            watch.access(cpu.index, va, size, kind);
+        }
         if (kind != FETCH && alignmentChecked()) {
             checkAligned(va, size, kind);
         }
@@ -390,6 +407,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void slowWrite(long va, int size, long value) {
         serviceFlushRequests();
+        if (watch != null) {
+            watch.access(cpu.index, va, size, WRITE);
+        }
         if (alignmentChecked()) {
             checkAligned(va, size, WRITE);
         }
@@ -424,8 +444,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void fill(int kind, long va, Region region, long pa) {
         long pageStart = (pa & ~PAGE_MASK) - region.base();
-        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked()) {
-            return; // region smaller than a page, or alignment checking on: never cache
+        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null) {
+            return; // region smaller than a page, alignment checking or watchpoints on: never cache
         }
         PageTableWalker w = mmu.lastWalk();
         int t = set * 3 + kind;
@@ -632,6 +652,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
             atomicOff = offs[t][i] + (va & PAGE_MASK);
         } else {
             serviceFlushRequests();
+            if (watch != null) {
+                watch.access(cpu.index, va, size, kind);
+            }
             long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
             if (region == null || !region.isRam() || !region.contains(pa + size - 1)) {

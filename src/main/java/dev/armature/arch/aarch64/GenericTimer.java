@@ -1,5 +1,8 @@
 package dev.armature.arch.aarch64;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -152,6 +155,45 @@ public final class GenericTimer {
         update();
     }
 
+    /**
+     * Saves the access controls, CNTVOFF_EL2 and each timer's CTL (ENABLE, IMASK) and CVAL. CVALs are absolute
+     * counts: a restore also restores the VM's counter ({@link SystemCounter#setCount}), so each timer stays
+     * as far from firing as it was.
+     */
+    public void saveState(DataOutput out) throws IOException {
+        out.writeLong(cntkctl);
+        out.writeLong(cnthctl);
+        out.writeLong(cntvoff);
+        for (Timer t : new Timer[] {physical, virtual, hyp}) {
+            out.writeLong(t.ctl);
+            out.writeLong(t.cval);
+        }
+    }
+
+    /** Reads a {@link #saveState} record without changing this timer; the returned action applies it. */
+    public Runnable loadState(DataInput in) throws IOException {
+        long kctl = in.readLong();
+        long hctl = in.readLong();
+        long voff = in.readLong();
+        long[] ctlCval = new long[6];
+        for (int i = 0; i < ctlCval.length; i++) {
+            ctlCval[i] = in.readLong();
+        }
+        return () -> {
+            synchronized (this) {
+                cntkctl = kctl & 0x3ff;
+                cnthctl = hctl & 0xff;
+                cntvoff = voff;
+                Timer[] timers = {physical, virtual, hyp};
+                for (int i = 0; i < timers.length; i++) {
+                    timers[i].ctl = ctlCval[2 * i] & (CTL_ENABLE | CTL_IMASK);
+                    timers[i].cval = ctlCval[2 * i + 1];
+                }
+            }
+            update();
+        };
+    }
+
     public long physicalCount() {
         return counter.count();
     }
@@ -188,8 +230,15 @@ public final class GenericTimer {
      */
     public synchronized void update() {
         Listener l = listener;
+        long wait = Long.MAX_VALUE;
         for (Timer t : new Timer[] {physical, virtual, hyp}) {
-            boolean level = t.asserted();
+            // One reading of the count decides both the level and the alarm: with two, a deadline passing
+            // between them would leave the output unreported and no alarm armed (a lost interrupt).
+            long untilAsserted = t.nanosUntilAsserted();
+            boolean level = untilAsserted == 0;
+            if (!level) {
+                wait = Math.min(wait, untilAsserted); // an asserted timer must not keep the others' alarm off
+            }
             if (level != t.reported) {
                 t.reported = level;
                 if (l != null) {
@@ -201,8 +250,7 @@ public final class GenericTimer {
             alarm.cancel(false);
             alarm = null;
         }
-        long wait = nanosUntilNextDeadline();
-        if (wait > 0 && wait != Long.MAX_VALUE && !counter.isDeterministic()) {
+        if (wait != Long.MAX_VALUE && !counter.isDeterministic()) {
             alarm = counter.schedule(this::update, wait);
         }
     }

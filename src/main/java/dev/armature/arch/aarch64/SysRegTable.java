@@ -38,6 +38,7 @@ final class SysRegTable {
     private static final SysReg[] TABLE = new SysReg[1 << 16];
     private static final List<SysReg> ALL = new ArrayList<>();
     private static final List<long[]> STORAGE_RESETS = new ArrayList<>(); // {reset}
+    private static final List<Integer> STORAGE_KEYS = new ArrayList<>(); // by slot
 
     private SysRegTable() {
     }
@@ -56,6 +57,11 @@ final class SysRegTable {
             s[i] = STORAGE_RESETS.get(i)[0];
         }
         return s;
+    }
+
+    /** The key of the storage register in each slot of {@link #newStorage()}. */
+    static int storageKey(int slot) {
+        return STORAGE_KEYS.get(slot);
     }
 
     private static void def(String name, int key, boolean needsEl2, SysReg.Access access, SysReg.Reader reader,
@@ -77,6 +83,7 @@ final class SysRegTable {
             long mask) {
         int slot = STORAGE_RESETS.size();
         STORAGE_RESETS.add(new long[] {reset});
+        STORAGE_KEYS.add(key);
         def(name, key, needsEl2, access, c -> c.sys.storage[slot], (c, v) -> c.sys.storage[slot] = v & mask);
     }
 

@@ -1,5 +1,8 @@
 package dev.armature.arch.aarch64;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -143,6 +146,117 @@ public final class SysRegs {
         esrEl2 = farEl2 = elrEl2 = spsrEl2 = cptrEl2 = 0;
         vpidrEl2 = id.midr;
         vmpidrEl2 = mpidr();
+    }
+
+    /**
+     * Saves every register of {@link SysRegTable} that holds state, and the generic timer. Identification
+     * registers, MPIDR (the board's affinity) and the GICv3 ICC_* registers (the GIC's state) are not saved.
+     */
+    public void saveState(DataOutput out) throws IOException {
+        long[] named = namedState();
+        out.writeInt(named.length);
+        for (long v : named) {
+            out.writeLong(v);
+        }
+        out.writeInt(storage.length);
+        for (int slot = 0; slot < storage.length; slot++) {
+            out.writeInt(SysRegTable.storageKey(slot));
+            out.writeLong(storage[slot]);
+        }
+        timer.saveState(out);
+    }
+
+    /**
+     * Reads a {@link #saveState} record without changing this vCPU; the returned action applies it (with the
+     * TLB flushed, since translation registers change). Unknown registers are refused.
+     */
+    public Runnable loadState(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n != namedState().length) {
+            throw new IOException("system registers: " + n + " named registers, expected " + namedState().length);
+        }
+        long[] named = new long[n];
+        for (int i = 0; i < n; i++) {
+            named[i] = in.readLong();
+        }
+        int count = in.readInt();
+        if (count < 0 || count > storage.length) {
+            throw new IOException("system registers: " + count + " storage registers, at most " + storage.length);
+        }
+        Map<Integer, Integer> slotOf = new HashMap<>();
+        for (int slot = 0; slot < storage.length; slot++) {
+            slotOf.put(SysRegTable.storageKey(slot), slot);
+        }
+        long[] values = SysRegTable.newStorage(); // registers the stream does not name keep their reset value
+        for (int i = 0; i < count; i++) {
+            int key = in.readInt();
+            Integer slot = slotOf.get(key);
+            if (slot == null) {
+                throw new IOException(String.format("system registers: unknown register S%d_%d_C%d_C%d_%d",
+                        key >>> 14 & 3, key >>> 11 & 7, key >>> 7 & 0xf, key >>> 3 & 0xf, key & 7));
+            }
+            values[slot] = in.readLong();
+        }
+        Runnable timerState = timer.loadState(in);
+        return () -> {
+            applyNamedState(named);
+            System.arraycopy(values, 0, storage, 0, storage.length);
+            cpu.memory.flushTlb();
+            timerState.run();
+        };
+    }
+
+    /** The registers kept in fields, in the order {@link #applyNamedState} takes them. */
+    private long[] namedState() {
+        return new long[] {sctlrEl1, tcrEl1, ttbr0El1, ttbr1El1, mairEl1, parEl1, cpacrEl1, vbarEl1, esrEl1,
+            farEl1, elrEl1, spsrEl1, tpidrEl0, tpidrroEl0, tpidrEl1, csselrEl1, cntfrq, mdscrEl1, osLock ? 1 : 0,
+            claim, pmcr, pmcnten, pmovs, pminten, pmselr, pmccntr, pmccfiltr, pmuserenr, hcrEl2, sctlrEl2, tcrEl2,
+            ttbr0El2, mairEl2, vbarEl2, esrEl2, farEl2, elrEl2, spsrEl2, cptrEl2, vpidrEl2, vmpidrEl2};
+    }
+
+    private void applyNamedState(long[] v) {
+        int i = 0;
+        sctlrEl1 = v[i++];
+        tcrEl1 = v[i++];
+        ttbr0El1 = v[i++];
+        ttbr1El1 = v[i++];
+        mairEl1 = v[i++];
+        parEl1 = v[i++];
+        cpacrEl1 = v[i++];
+        vbarEl1 = v[i++];
+        esrEl1 = v[i++];
+        farEl1 = v[i++];
+        elrEl1 = v[i++];
+        spsrEl1 = v[i++];
+        tpidrEl0 = v[i++];
+        tpidrroEl0 = v[i++];
+        tpidrEl1 = v[i++];
+        csselrEl1 = v[i++];
+        cntfrq = v[i++];
+        mdscrEl1 = v[i++];
+        osLock = v[i++] != 0;
+        claim = v[i++];
+        pmcr = v[i++];
+        pmcnten = v[i++];
+        pmovs = v[i++];
+        pminten = v[i++];
+        pmselr = v[i++];
+        pmccntr = v[i++];
+        pmccfiltr = v[i++];
+        pmuserenr = v[i++];
+        hcrEl2 = v[i++];
+        sctlrEl2 = v[i++];
+        tcrEl2 = v[i++];
+        ttbr0El2 = v[i++];
+        mairEl2 = v[i++];
+        vbarEl2 = v[i++];
+        esrEl2 = v[i++];
+        farEl2 = v[i++];
+        elrEl2 = v[i++];
+        spsrEl2 = v[i++];
+        cptrEl2 = v[i++];
+        vpidrEl2 = v[i++];
+        vmpidrEl2 = v[i];
     }
 
     /** All system registers Armature implements (with EL2 ones, whether or not this model has EL2). */

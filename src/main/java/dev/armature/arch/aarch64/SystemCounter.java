@@ -30,6 +30,8 @@ public final class SystemCounter {
     private static final long HOST_BASE = System.nanoTime();
     private volatile LongSupplier instructions;
     private volatile long nanosPerInstruction;
+    /** Added to the count so that a restored snapshot's counter continues from where it was saved. */
+    private volatile long offsetTicks;
 
     /** Host monotonic time (since the class was loaded), or deterministic time from the instruction count. */
     public long nanos() {
@@ -39,7 +41,15 @@ public final class SystemCounter {
 
     /** The physical count, CNTPCT_EL0. */
     public long count() {
-        return nanos() / NANOS_PER_TICK;
+        return nanos() / NANOS_PER_TICK + offsetTicks;
+    }
+
+    /**
+     * Makes the count read {@code ticks} now and advance from there (restoring a snapshot: the guest sees no
+     * jump, and timer compare values keep their distance to the count).
+     */
+    public void setCount(long ticks) {
+        offsetTicks = ticks - nanos() / NANOS_PER_TICK;
     }
 
     /**

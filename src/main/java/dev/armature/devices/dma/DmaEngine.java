@@ -116,6 +116,17 @@ public final class DmaEngine implements MmioHandler {
         }
     }
 
+    /** Back to the reset state: registers zero, interrupt deasserted. */
+    public synchronized void reset() {
+        src = 0;
+        dst = 0;
+        len = 0;
+        ctrl = 0;
+        status = 0;
+        fault = 0;
+        updateIrq();
+    }
+
     private void run() {
         status &= ~(STATUS_DONE | STATUS_ERROR);
         long length = len & 0xffff_ffffL;

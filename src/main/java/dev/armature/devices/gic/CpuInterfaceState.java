@@ -1,5 +1,9 @@
 package dev.armature.devices.gic;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The priority state of one CPU interface: enables, priority mask, binary points and the active priorities
  * (the APRs), from which the running priority follows. Shared by the GICv2 memory-mapped and the GICv3
@@ -131,6 +135,35 @@ final class CpuInterfaceState {
         int shift = (n & 1) * 32;
         long[] set = active[group];
         set[n >> 1] = (set[n >> 1] & ~(0xffff_ffffL << shift)) | ((value & 0xffff_ffffL) << shift);
+    }
+
+    void saveState(DataOutput out) throws IOException {
+        out.writeInt(groupEnable);
+        out.writeInt((fiqEn ? 1 : 0) | (ackCtl ? 2 : 0) | (cbpr ? 4 : 0) | (eoiModeSplit ? 8 : 0));
+        out.writeInt(pmr);
+        out.writeInt(bpr0);
+        out.writeInt(bpr1);
+        for (long[] set : active) {
+            out.writeLong(set[0]);
+            out.writeLong(set[1]);
+        }
+    }
+
+    /** Reads a {@link #saveState} record into this (fresh, unshared) state; values are masked as writes are. */
+    void loadState(DataInput in) throws IOException {
+        groupEnable = in.readInt() & 3;
+        int flags = in.readInt();
+        fiqEn = (flags & 1) != 0;
+        ackCtl = (flags & 2) != 0;
+        cbpr = (flags & 4) != 0;
+        eoiModeSplit = (flags & 8) != 0;
+        setPmr(in.readInt());
+        setBpr0(in.readInt());
+        bpr1 = Math.max(minBpr1, in.readInt() & 7);
+        for (long[] set : active) {
+            set[0] = in.readLong();
+            set[1] = in.readLong();
+        }
     }
 
     private static int lowestLevel(long[] set) {

@@ -4,6 +4,9 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -23,7 +26,7 @@ import java.util.Arrays;
  * are recomputed and pushed inside the critical section, so the last writer always leaves them consistent.
  * The GIC must be the only caller of {@code setInterruptLines} for its vCPUs (it only pushes changes).
  */
-abstract class Gic implements InterruptController {
+abstract class Gic implements InterruptController, IrqForwarding {
     static final int SPURIOUS = 1023;
     /** GICv2 GICC_IAR: the highest-priority pending interrupt is Group 1 and AckCtl is 0. */
     static final int SPURIOUS_GROUP1 = 1022;
@@ -73,6 +76,9 @@ abstract class Gic implements InterruptController {
     private final boolean aprPerGroup;
     private final boolean[] irqOut;
     private final boolean[] fiqOut;
+    /** Forwarded SPIs: INTID to the host interrupt bound to it. */
+    private final java.util.Map<Integer, PhysicalInterrupt> forwarded = new java.util.HashMap<>();
+    private DeactivationListener deactivationListener;
 
     Gic(int nCpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
         this.nCpus = nCpus;
@@ -125,7 +131,102 @@ abstract class Gic implements InterruptController {
         }
     }
 
+    // ---- snapshot ----
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        synchronized (lock) {
+            out.writeInt(nCpus);
+            out.writeInt(nIrqs);
+            out.writeInt(distGroupEnable);
+            for (int c = 0; c < nCpus; c++) {
+                saveBits(out, banked[c]);
+                out.write(bankedPriority[c]);
+                out.write(sgiSources[c]);
+                cpuIf[c].saveState(out);
+            }
+            saveBits(out, shared);
+            out.write(spiPriority);
+            saveVersionState(out);
+        }
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        int cpus = in.readInt();
+        int irqs = in.readInt();
+        if (cpus != nCpus || irqs != nIrqs) {
+            throw new IOException("GIC: saved for " + cpus + " CPUs and " + irqs + " INTIDs, this GIC has "
+                    + nCpus + " and " + nIrqs);
+        }
+        int groupEnable = in.readInt() & 3;
+        Bits[] b = new Bits[nCpus];
+        byte[][] prio = new byte[nCpus][32];
+        byte[][] sources = new byte[nCpus][16];
+        CpuInterfaceState[] ifs = new CpuInterfaceState[nCpus];
+        for (int c = 0; c < nCpus; c++) {
+            b[c] = loadBits(in, 1);
+            in.readFully(prio[c]);
+            in.readFully(sources[c]);
+            ifs[c] = new CpuInterfaceState(priorityBits, minBpr0, minBpr0 + 1, aprPerGroup);
+            ifs[c].loadState(in);
+        }
+        Bits spis = loadBits(in, words);
+        byte[] spiPrio = new byte[nIrqs];
+        in.readFully(spiPrio);
+        Runnable version = loadVersionState(in);
+        return () -> {
+            synchronized (lock) {
+                distGroupEnable = groupEnable;
+                for (int c = 0; c < nCpus; c++) {
+                    copyBits(b[c], banked[c]);
+                    System.arraycopy(prio[c], 0, bankedPriority[c], 0, 32);
+                    System.arraycopy(sources[c], 0, sgiSources[c], 0, 16);
+                    cpuIf[c] = ifs[c];
+                }
+                copyBits(spis, shared);
+                System.arraycopy(spiPrio, 0, spiPriority, 0, nIrqs);
+                version.run();
+                updateAll();
+            }
+        };
+    }
+
+    private static void saveBits(DataOutput out, Bits b) throws IOException {
+        for (int[] a : new int[][] {b.enabled, b.latch, b.level, b.active, b.group, b.edge}) {
+            for (int w : a) {
+                out.writeInt(w);
+            }
+        }
+    }
+
+    private static Bits loadBits(DataInput in, int words) throws IOException {
+        Bits b = new Bits(words);
+        for (int[] a : new int[][] {b.enabled, b.latch, b.level, b.active, b.group, b.edge}) {
+            for (int i = 0; i < words; i++) {
+                a[i] = in.readInt();
+            }
+        }
+        return b;
+    }
+
+    private static void copyBits(Bits from, Bits to) {
+        System.arraycopy(from.enabled, 0, to.enabled, 0, to.enabled.length);
+        System.arraycopy(from.latch, 0, to.latch, 0, to.latch.length);
+        System.arraycopy(from.level, 0, to.level, 0, to.level.length);
+        System.arraycopy(from.active, 0, to.active, 0, to.active.length);
+        System.arraycopy(from.group, 0, to.group, 0, to.group.length);
+        System.arraycopy(from.edge, 0, to.edge, 0, to.edge.length);
+    }
+
     // ---- version-specific policy ----
+
+    /** Saves the version's own registers (SPI targets or routes, redistributor power); called under the lock. */
+    abstract void saveVersionState(DataOutput out) throws IOException;
+
+    /** Reads what {@link #saveVersionState} wrote; the action runs under the lock. */
+    abstract Runnable loadVersionState(DataInput in) throws IOException;
+
 
     /** Whether SPI {@code intid} is routed to CPU {@code cpu}. */
     abstract boolean targets(int intid, int cpu);
@@ -369,14 +470,76 @@ abstract class Gic implements InterruptController {
         update(cpu);
     }
 
-    /** Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. */
+    /**
+     * Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. A forwarded SPI
+     * deactivates its host interrupt, then the deactivation listener hears of it.
+     */
     void deactivate(int cpu, int intid) {
         if (intid >= nIrqs) {
             return;
         }
         int n = intid >> 5;
-        bits(cpu, n).active[n] &= ~(1 << (intid & 31));
+        int bit = 1 << (intid & 31);
+        Bits b = bits(cpu, n);
+        boolean wasActive = (b.active[n] & bit) != 0;
+        b.active[n] &= ~bit;
+        if (wasActive) {
+            PhysicalInterrupt host = forwarded.get(intid);
+            if (host != null) {
+                host.deactivate();
+            }
+            if (deactivationListener != null) {
+                deactivationListener.deactivated(cpu, intid);
+            }
+        }
         updateFor(cpu, intid);
+    }
+
+    // ---- forwarding (IrqForwarding) ----
+
+    @Override
+    public void setDeactivationListener(DeactivationListener listener) {
+        synchronized (lock) {
+            deactivationListener = listener;
+        }
+    }
+
+    @Override
+    public void forward(PhysicalInterrupt host, int guestIrq) {
+        if (guestIrq < 32 || guestIrq >= nIrqs) {
+            throw new IllegalArgumentException("INTID " + guestIrq + " is not an SPI of this GIC");
+        }
+        synchronized (lock) {
+            if (forwarded.containsKey(guestIrq)) {
+                throw new IllegalArgumentException("INTID " + guestIrq + " is already forwarded");
+            }
+            forwarded.put(guestIrq, host);
+            host.setHandler(() -> {
+                synchronized (lock) {
+                    shared.latch[guestIrq >> 5] |= 1 << (guestIrq & 31);
+                    updateAll();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void unforward(int guestIrq) {
+        synchronized (lock) {
+            PhysicalInterrupt host = forwarded.remove(guestIrq);
+            if (host == null) {
+                return;
+            }
+            host.setHandler(null);
+            int n = guestIrq >> 5;
+            int bit = 1 << (guestIrq & 31);
+            shared.latch[n] &= ~bit;
+            shared.active[n] &= ~bit;
+            if (host.isActive()) {
+                host.deactivate();
+            }
+            updateAll();
+        }
     }
 
     // ---- register helpers shared by the distributor, redistributor and CPU interface views ----

@@ -3,6 +3,9 @@ package dev.armature.devices.gic;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.SyncException;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -65,6 +68,21 @@ public final class GicV2 extends Gic {
         for (Bits b : banked) {
             b.enabled[0] = 0xffff; // SGIs cannot be disabled
         }
+    }
+
+    @Override
+    void saveVersionState(DataOutput out) throws IOException {
+        out.write(targets);
+    }
+
+    @Override
+    Runnable loadVersionState(DataInput in) throws IOException {
+        byte[] t = new byte[INTERRUPTS];
+        in.readFully(t);
+        for (int intid = 32; intid < INTERRUPTS; intid++) {
+            t[intid] &= (byte) allCpus;
+        }
+        return () -> targets = t;
     }
 
     private static int checkCount(int nCpus) {

@@ -1,6 +1,9 @@
 package dev.armature.devices.gic;
 
 import java.util.ArrayList;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -79,6 +82,32 @@ public final class GicV3 extends Gic {
         route = new long[INTERRUPTS];
         processorSleep = new boolean[nCpus];
         Arrays.fill(processorSleep, true);
+    }
+
+    @Override
+    void saveVersionState(DataOutput out) throws IOException {
+        for (long r : route) {
+            out.writeLong(r);
+        }
+        for (boolean sleep : processorSleep) {
+            out.writeBoolean(sleep);
+        }
+    }
+
+    @Override
+    Runnable loadVersionState(DataInput in) throws IOException {
+        long[] r = new long[INTERRUPTS];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = in.readLong() & IROUTER_MASK;
+        }
+        boolean[] sleep = new boolean[nCpus];
+        for (int c = 0; c < nCpus; c++) {
+            sleep[c] = in.readBoolean();
+        }
+        return () -> {
+            route = r;
+            processorSleep = sleep;
+        };
     }
 
     private static int checkCount(int nCpus) {

@@ -2,6 +2,7 @@ package dev.armature.devices.gic;
 
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.devices.InterruptLine;
+import dev.armature.migration.Snapshottable;
 
 import java.util.List;
 
@@ -10,9 +11,10 @@ import java.util.List;
  *
  * <p>Interrupt numbers are GIC INTIDs: 0-15 SGIs, 16-31 PPIs (banked per CPU), 32 and up SPIs. Device-tree
  * specifiers number SPIs from 0 ({@code <0 n flags>} is INTID 32 + n) and PPIs from 0 ({@code <1 n flags>} is
- * INTID 16 + n). All methods are thread-safe.
+ * INTID 16 + n). All methods are thread-safe. Its snapshot state is the distributor, every CPU's
+ * redistributor/CPU interface, and the input line levels.
  */
-public interface InterruptController {
+public interface InterruptController extends Snapshottable {
     /** Architecture version: 2 or 3. */
     int version();
 

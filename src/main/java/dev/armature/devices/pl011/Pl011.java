@@ -2,7 +2,10 @@ package dev.armature.devices.pl011;
 
 import dev.armature.devices.InterruptLine;
 import dev.armature.memory.MmioHandler;
+import dev.armature.migration.Snapshottable;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -19,7 +22,7 @@ import java.io.OutputStream;
  * after each transmitted byte (the FIFO passes its trigger level at once) and cleared by a DR write or ICR.
  * The output line is MIS = RIS &amp; IMSC, non-zero.
  */
-public final class Pl011 implements MmioHandler {
+public final class Pl011 implements MmioHandler, Snapshottable {
     public static final int DR = 0x000;
     public static final int RSR = 0x004;
     public static final int FR = 0x018;
@@ -88,6 +91,54 @@ public final class Pl011 implements MmioHandler {
         ifls = 0x12; // both trigger levels at 1/2
         flushRx();
         updateIrq();
+    }
+
+    /** Saves the registers and the receive FIFO (bytes the guest has not read yet). */
+    @Override
+    public synchronized void saveState(DataOutput out) throws IOException {
+        for (int r : new int[] {ilpr, ibrd, fbrd, lcr, cr, ifls, imsc, txRis, dmacr}) {
+            out.writeInt(r);
+        }
+        out.writeInt(rxCount);
+        for (int i = 0; i < rxCount; i++) {
+            out.writeInt(rxFifo[(rxHead + i) % FIFO_DEPTH]);
+        }
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        int[] regs = new int[9];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = in.readInt();
+        }
+        int count = in.readInt();
+        if (count < 0 || count > FIFO_DEPTH) {
+            throw new IOException("PL011: " + count + " bytes in a " + FIFO_DEPTH + "-entry receive FIFO");
+        }
+        int[] fifo = new int[FIFO_DEPTH];
+        for (int i = 0; i < count; i++) {
+            fifo[i] = in.readInt();
+        }
+        return () -> {
+            synchronized (this) {
+                int i = 0;
+                ilpr = regs[i++];
+                ibrd = regs[i++];
+                fbrd = regs[i++];
+                lcr = regs[i++];
+                cr = regs[i++];
+                ifls = regs[i++];
+                imsc = regs[i++];
+                txRis = regs[i++];
+                dmacr = regs[i];
+                System.arraycopy(fifo, 0, rxFifo, 0, FIFO_DEPTH);
+                rxHead = 0;
+                rxCount = count;
+                irqLevel = (ris() & imsc) != 0;
+                irq.set(irqLevel); // the wire as the restored registers drive it, whatever it was before
+                notifyAll(); // receive() may be waiting for room
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.armature.devices.virtio;
 
+import dev.armature.migration.Snapshottable;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.function.IntConsumer;
 
 /**
@@ -7,13 +12,29 @@ import java.util.function.IntConsumer;
  * number followed by {@code q} and the emulator exits with status {@code (number << 1) | 1}. Other characters
  * discard the number being collected.
  */
-public final class TestDev {
+public final class TestDev implements Snapshottable {
     private final IntConsumer exit;
     private long number;
 
     /** @param exit called with the exit status when the guest asks to quit */
     public TestDev(IntConsumer exit) {
         this.exit = exit;
+    }
+
+    /** Saves the number collected so far (a guest may be saved between writing its digits and the q). */
+    @Override
+    public synchronized void saveState(DataOutput out) throws IOException {
+        out.writeLong(number);
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        long n = in.readLong();
+        return () -> {
+            synchronized (this) {
+                number = n;
+            }
+        };
     }
 
     public synchronized void write(byte[] data) {

@@ -57,6 +57,15 @@ public final class VirtQueue {
         return new VirtQueue(mem, size, base, availAddr, usedAddr);
     }
 
+    /** The index in the available ring of the next buffer the device will take (snapshot state). */
+    int lastAvail() {
+        return lastAvail;
+    }
+
+    void setLastAvail(int index) {
+        lastAvail = index;
+    }
+
     public int size() {
         return size;
     }

@@ -3,6 +3,11 @@ package dev.armature.devices.virtio;
 import dev.armature.devices.InterruptLine;
 import dev.armature.memory.MmioHandler;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.migration.Snapshottable;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * The virtio-mmio transport (virtio 1.2 section 4.2): one 0x200-byte register window, holding one device or
@@ -12,7 +17,7 @@ import dev.armature.memory.PhysicalMemory;
  * default ({@code force-legacy=on}); version 2 is the modern layout (QueueReady and 64-bit ring addresses) and
  * offers VIRTIO_F_VERSION_1.
  */
-public final class VirtioMmio implements MmioHandler {
+public final class VirtioMmio implements MmioHandler, Snapshottable {
     public static final int MAGIC = 0x74726976; // "virt"
     public static final int VENDOR_QEMU = 0x554d4551; // "QEMU"
     public static final long VIRTIO_F_VERSION_1 = 1L << 32;
@@ -95,6 +100,90 @@ public final class VirtioMmio implements MmioHandler {
 
     public VirtioDevice device() {
         return device;
+    }
+
+    /**
+     * Saves the transport registers and each queue's registers, its active geometry and the next available
+     * index the device will consume. The device behind it keeps no state of its own (a console forwards bytes).
+     */
+    @Override
+    public synchronized void saveState(DataOutput out) throws IOException {
+        out.writeInt(version);
+        out.writeInt(device.deviceId());
+        out.writeInt(queues.length);
+        for (int r : new int[] {deviceFeaturesSel, driverFeaturesSel, guestPageSize, queueSel, interruptStatus,
+            status}) {
+            out.writeInt(r);
+        }
+        out.writeLong(driverFeatures);
+        for (QueueRegs q : queues) {
+            out.writeInt(q.num);
+            out.writeInt(q.align);
+            out.writeLong(q.pfn);
+            out.writeBoolean(q.ready);
+            out.writeLong(q.desc);
+            out.writeLong(q.driver);
+            out.writeLong(q.device);
+            out.writeBoolean(q.active != null);
+            if (q.active != null) {
+                out.writeInt(q.active.size());
+                out.writeLong(q.active.descAddress());
+                out.writeLong(q.active.availAddress());
+                out.writeLong(q.active.usedAddress());
+                out.writeInt(q.active.lastAvail());
+            }
+        }
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        int savedVersion = in.readInt();
+        int deviceId = in.readInt();
+        int count = in.readInt();
+        if (savedVersion != version || deviceId != device.deviceId() || count != queues.length) {
+            throw new IOException(String.format("virtio-mmio: saved version %d device %d with %d queues, this slot "
+                    + "is version %d device %d with %d queues", savedVersion, deviceId, count, version,
+                    device.deviceId(), queues.length));
+        }
+        int[] regs = new int[6];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = in.readInt();
+        }
+        long features = in.readLong();
+        QueueRegs[] qs = new QueueRegs[count];
+        for (int i = 0; i < count; i++) {
+            QueueRegs q = new QueueRegs();
+            q.num = in.readInt();
+            q.align = in.readInt();
+            q.pfn = in.readLong();
+            q.ready = in.readBoolean();
+            q.desc = in.readLong();
+            q.driver = in.readLong();
+            q.device = in.readLong();
+            if (in.readBoolean()) {
+                int size = in.readInt();
+                if (!validSize(size)) {
+                    throw new IOException("virtio-mmio: queue " + i + " has invalid size " + size);
+                }
+                q.active = new VirtQueue(mem, size, in.readLong(), in.readLong(), in.readLong());
+                q.active.setLastAvail(in.readInt());
+            }
+            qs[i] = q;
+        }
+        return () -> {
+            synchronized (this) {
+                int i = 0;
+                deviceFeaturesSel = regs[i++];
+                driverFeaturesSel = regs[i++];
+                guestPageSize = regs[i++];
+                queueSel = regs[i++];
+                interruptStatus = regs[i++];
+                status = regs[i];
+                driverFeatures = features;
+                System.arraycopy(qs, 0, queues, 0, queues.length);
+                irq.set(interruptStatus != 0);
+            }
+        };
     }
 
     @Override

@@ -107,4 +107,22 @@ class GenericTimerTest {
             assertTrue(s.timer.virtualTimerAsserted());
         }
     }
+    @Test
+    void hostTimeAlarmStillArmedWhileAnotherTimerIsAsserted() throws Exception {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
+            SysRegs s = m.cpu.sys;
+            java.util.concurrent.CountDownLatch fired = new java.util.concurrent.CountDownLatch(1);
+            s.timer.setListener((intid, level) -> {
+                if (intid == GenericTimer.INTID_VIRTUAL && level) {
+                    fired.countDown();
+                }
+            });
+            s.write(CNTP_TVAL, 0);
+            s.write(CNTP_CTL, 1); // the physical timer's output is high from now on
+            assertTrue(s.timer.physicalTimerAsserted());
+            s.write(CNTV_TVAL, 62_500 * 5); // 5 ms
+            s.write(CNTV_CTL, 1);
+            assertTrue(fired.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
 }

@@ -1,0 +1,52 @@
+package dev.armature.migration;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/** Writes a snapshot stream: the header on construction, then sections, then {@link #finish} for the trailer. */
+public final class SnapshotWriter {
+    /** Writes one section's payload. */
+    @FunctionalInterface
+    public interface Payload {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private final CRC32C streamCrc = new CRC32C();
+    private final DataOutputStream out;
+
+    public SnapshotWriter(OutputStream sink, BoardConfig config) throws IOException {
+        this.out = new DataOutputStream(new CheckedOutputStream(sink, streamCrc));
+        out.write(SnapshotFormat.MAGIC);
+        out.writeShort(SnapshotFormat.VERSION);
+        config.write(out);
+    }
+
+    public void section(SectionId id, int instance, Payload payload) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DataOutputStream body = new DataOutputStream(buf);
+        payload.write(body);
+        body.flush();
+        byte[] bytes = buf.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        out.writeInt(id.number());
+        out.writeInt(instance);
+        out.writeLong(bytes.length);
+        out.writeInt((int) crc.getValue());
+        out.write(bytes);
+    }
+
+    /** Writes the end marker and the trailer, and flushes. */
+    public void finish() throws IOException {
+        out.writeInt(SnapshotFormat.END);
+        out.flush();
+        int crc = (int) streamCrc.getValue(); // everything before the trailer
+        out.write(SnapshotFormat.TRAILER_MAGIC);
+        out.writeInt(crc);
+        out.flush();
+    }
+}

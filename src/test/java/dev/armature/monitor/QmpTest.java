@@ -1,0 +1,264 @@
+package dev.armature.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.armature.cli.InProcessEmulator;
+import dev.armature.migration.Snapshot;
+import dev.armature.testutil.RspClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** QMP over a Unix socket and TCP: greeting, negotiation, every command, errors, events, and run state shared with GDB. */
+class QmpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A QMP client that sets events aside while waiting for a command's answer. */
+    private static final class Client implements AutoCloseable {
+        final BufferedReader in;
+        final OutputStream out;
+        final java.io.Closeable socket;
+        final List<String> events = new ArrayList<>();
+
+        Client(SocketChannel ch) {
+            socket = ch;
+            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            out = Channels.newOutputStream(ch);
+        }
+
+        Client(Socket s) throws IOException {
+            socket = s;
+            in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            out = s.getOutputStream();
+        }
+
+        JsonNode line() throws IOException {
+            String l = in.readLine();
+            assertNotNull(l, "QMP connection closed");
+            return JSON.readTree(l);
+        }
+
+        JsonNode ask(String command) throws IOException {
+            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                JsonNode r = line();
+                if (!r.has("event")) {
+                    return r;
+                }
+                assertTrue(r.get("timestamp").get("seconds").asLong() > 1_600_000_000L, r.toString());
+                events.add(r.get("event").asText());
+            }
+        }
+
+        JsonNode ret(String command) throws IOException {
+            JsonNode r = ask(command);
+            assertTrue(r.has("return"), command + " -> " + r);
+            return r.get("return");
+        }
+
+        String status() throws IOException {
+            return ret("{\"execute\":\"query-status\"}").get("status").asText();
+        }
+
+        String hmp(String line) throws IOException {
+            return ret("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"" + line + "\"}}")
+                    .asText();
+        }
+
+        String errorClass(String command) throws IOException {
+            JsonNode r = ask(command);
+            assertTrue(r.has("error"), command + " -> " + r);
+            assertTrue(r.get("error").get("desc").isTextual());
+            return r.get("error").get("class").asText();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void commandsEventsAndRunStateSharedWithGdb(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("qmp.sock");
+        int gdbPort = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-accel", "tcg",
+                "-kernel", "guest/images/hang.flat", "-smp", "2", "-S", "-gdb", "tcp::" + gdbPort,
+                "-qmp", "unix:" + sock + ",server=on,wait=off")) {
+            awaitFile(sock);
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            try (Client c = new Client(ch)) {
+                JsonNode greeting = c.line();
+                assertEquals(7, greeting.get("QMP").get("version").get("qemu").get("major").asInt());
+                assertTrue(greeting.get("QMP").get("capabilities").isArray());
+
+                assertEquals("CommandNotFound", c.errorClass("{\"execute\":\"query-status\"}"));
+                assertEquals(0, c.ret("{\"execute\":\"qmp_capabilities\"}").size());
+                assertEquals("CommandNotFound", c.errorClass("{\"execute\":\"qmp_capabilities\"}"));
+                assertEquals("prelaunch", c.status());
+                assertEquals(42, c.ask("{\"execute\":\"query-status\",\"id\":42}").get("id").asInt());
+
+                // Errors keep the connection.
+                assertEquals("GenericError", c.errorClass("{\"execute\": \"query-status\""));
+                assertEquals("GenericError", c.errorClass("[1, 2]"));
+                assertEquals("CommandNotFound", c.errorClass("{\"execute\":\"no-such-command\"}"));
+                assertEquals("GenericError", c.errorClass("{\"execute\":\"stop\",\"arguments\":{\"now\":true}}"));
+                assertEquals("GenericError", c.errorClass("{\"execute\":\"human-monitor-command\"}"));
+                assertEquals(7, c.ret("{\"execute\":\"query-version\"}").get("qemu").get("major").asInt());
+
+                List<String> names = new ArrayList<>();
+                c.ret("{\"execute\":\"query-commands\"}").forEach(n -> names.add(n.get("name").asText()));
+                assertTrue(names.containsAll(List.of("qmp_capabilities", "query-version", "query-commands",
+                        "query-status", "stop", "cont", "system_reset", "system_powerdown", "quit",
+                        "query-cpus-fast", "human-monitor-command")), names.toString());
+                JsonNode cpus = c.ret("{\"execute\":\"query-cpus-fast\"}");
+                assertEquals(2, cpus.size());
+                assertEquals(1, cpus.get(1).get("cpu-index").asInt());
+
+                // Stop and cont from QMP.
+                c.ret("{\"execute\":\"cont\"}");
+                assertEquals("running", c.status());
+                assertTrue(c.hmp("x /4xw 0x40000000").contains("stop the machine first"));
+                c.ret("{\"execute\":\"stop\"}");
+                assertEquals("paused", c.status());
+                assertEquals(List.of("RESUME", "STOP"), c.events);
+                assertTrue(c.hmp("info registers").contains("PC=0000000040"));
+                assertTrue(c.hmp("info registers -a").contains("CPU#1"));
+                String words = c.hmp("x /2xw 0x40000000");
+                assertTrue(words.startsWith("0000000040000000: 0x"), words);
+                assertEquals(words, c.hmp("xp /2xw 0x40000000"));
+                assertTrue(c.hmp("xp /2xg 0x40000000").matches("0000000040000000: 0x[0-9a-f]{16} 0x[0-9a-f]{16}\n"));
+                assertTrue(c.hmp("info mtree").contains("(i/o): pl011"));
+                assertTrue(c.hmp("info jit").contains("TB count"));
+                assertTrue(c.hmp("info nonsense").contains("unknown"));
+                c.ret("{\"execute\":\"cont\"}");
+
+                // GDB's attach, continue and Ctrl-C show in query-status too.
+                try (Socket g = new Socket("127.0.0.1", gdbPort)) {
+                    RspClient rsp = new RspClient(g);
+                    assertTrue(rsp.ask("?").startsWith("T"));
+                    assertEquals("debug", c.status());
+                    rsp.send("vCont;c");
+                    Thread.sleep(100);
+                    assertEquals("running", c.status());
+                    g.getOutputStream().write(3);
+                    assertTrue(rsp.receive().startsWith("T02"));
+                    assertEquals("debug", c.status());
+                    c.ret("{\"execute\":\"cont\"}"); // the monitor may resume what the debugger stopped
+                    assertEquals("running", c.status());
+                    c.ret("{\"execute\":\"stop\"}");
+                    assertEquals("paused", c.status());
+                    assertEquals("OK", rsp.ask("D"));
+                }
+                assertEquals("running", c.status()); // detaching lets the guest run
+
+                c.events.clear();
+                c.ret("{\"execute\":\"system_reset\"}");
+                assertTrue(c.events.contains("RESET"), c.events.toString());
+                c.ret("{\"execute\":\"system_powerdown\"}");
+                List<String> last = new ArrayList<>();
+                for (String l; (l = c.in.readLine()) != null; ) {
+                    last.add(JSON.readTree(l).get("event").asText());
+                }
+                assertEquals(List.of("POWERDOWN", "SHUTDOWN"), last);
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+            assertFalse(Files.exists(sock));
+        }
+    }
+
+    @Test
+    void quitOverTcp() throws Exception {
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals("running", c.status());
+                c.ret("{\"execute\":\"quit\"}");
+                JsonNode e = c.line();
+                assertEquals("SHUTDOWN", e.get("event").asText());
+                assertEquals("host-qmp-quit", e.get("data").get("reason").asText());
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /** {@code migrate} to a file writes a snapshot that {@code -incoming} resumes; other URIs are refused. */
+    @Test
+    void migrateToAFileAndBackIn(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("vm.snap");
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-smp", "2",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals(0, c.ret("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}")
+                        .size());
+                assertEquals(List.of("MIGRATION"), c.events);
+                assertEquals("running", c.status(), "the VM goes on after a snapshot");
+                assertEquals(2, Snapshot.read(snap).config().smp());
+                JsonNode tcp = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:4444\"}}");
+                assertEquals("migrate tcp:127.0.0.1:4444: only file:PATH is supported (live migration is not "
+                        + "implemented yet)", tcp.get("error").get("desc").asText());
+                Path nowhere = dir.resolve("no/dir/vm.snap");
+                JsonNode bad = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + nowhere + "\"}}");
+                assertEquals("cannot write snapshot " + nowhere + ": no such directory",
+                        bad.get("error").get("desc").asText());
+                assertEquals("GenericError", c.errorClass("{\"execute\":\"migrate\"}"));
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+        int port2 = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-smp", "2",
+                "-kernel", "guest/images/hang.flat", "-incoming", "file:" + snap,
+                "-qmp", "tcp:127.0.0.1:" + port2 + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port2);
+            try (Client c = new Client(connect(port2))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals("running", c.status());
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(30_000);
+        return s;
+    }
+
+    private static void awaitFile(Path p) throws InterruptedException {
+        for (int i = 0; i < 400 && !Files.exists(p); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(p), "no QMP socket at " + p);
+    }
+}
