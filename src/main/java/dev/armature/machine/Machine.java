@@ -17,6 +17,7 @@ import dev.armature.migration.Snapshottable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongToIntFunction;
@@ -338,12 +339,15 @@ public final class Machine implements PowerController {
     private void summary(long t0) {
         if (log.on(DebugLog.Item.SUMMARY)) {
             long insns = 0;
+            long cpuNanos = 0;
             for (Vcpu v : vcpus) {
                 insns += v.instructions();
+                cpuNanos += v.cpuNanos();
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            log.log(String.format("armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), %d reset(s), "
-                    + "exit status %d", vcpus.size(), insns, s, insns / s / 1e6, resets, exitStatus));
+            log.log(String.format(Locale.ROOT, "armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), "
+                    + "vCPU CPU time %.3f s (%.1f MIPS), %d reset(s), exit status %d", vcpus.size(), insns, s,
+                    insns / s / 1e6, cpuNanos / 1e9, insns * 1e3 / Math.max(cpuNanos, 1), resets, exitStatus));
             String report = accelerator.report();
             if (!report.isEmpty()) {
                 log.log(report.stripTrailing());

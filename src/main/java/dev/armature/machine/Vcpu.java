@@ -12,6 +12,7 @@ import dev.armature.devices.psci.Psci;
 import dev.armature.memory.BusMaster;
 import dev.armature.memory.PhysicalMemory;
 
+import java.lang.management.ManagementFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,6 +42,8 @@ final class Vcpu implements Runnable {
     private boolean on;
     private Thread thread;
     private long retired;
+    /** CPU time of this vCPU's threads that have finished (for -d summary: MIPS independent of host load). */
+    private long cpuNanos;
 
     Vcpu(int index, Machine machine, PhysicalMemory mem, CpuModel model, DecodeCache decodeCache,
          ExceptionHook hook, Machine.CpuWiring wiring, DebugLog log) {
@@ -69,6 +72,11 @@ final class Vcpu implements Runnable {
 
     synchronized long instructions() {
         return retired;
+    }
+
+    /** CPU time used by this vCPU's finished threads, in nanoseconds. */
+    synchronized long cpuNanos() {
+        return cpuNanos;
     }
 
     /** Powers on at {@code entry} in ELx h with {@code context} in X0. Returns a PSCI code. */
@@ -184,6 +192,11 @@ final class Vcpu implements Runnable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             machine.vcpuFailed(index, c == null ? -1 : c.pc, e);
+        } finally {
+            long used = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            synchronized (this) {
+                cpuNanos += Math.max(used, 0); // -1 if the JVM cannot measure thread CPU time
+            }
         }
     }
 

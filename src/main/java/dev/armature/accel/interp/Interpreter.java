@@ -2,18 +2,46 @@ package dev.armature.accel.interp;
 
 import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.Esr;
 import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
+import dev.armature.memory.PhysicalMemory;
+
+import java.lang.foreign.MemorySegment;
 
 /**
- * The reference executor: fetch, decode (through the shared decode cache), execute, one instruction at a time.
- * Interrupts are taken at instruction boundaries when the CPU's exit request says one may be deliverable.
+ * The reference executor: fetch, decode, execute, one instruction at a time. Interrupts are taken at instruction
+ * boundaries when the CPU's exit request says one may be deliverable.
+ *
+ * <p>Fast path ({@link #runBlock}). Instructions run a basic block at a time: the fetch TLB is consulted once
+ * per block for the RAM page holding the PC, and then each instruction is read straight from that page and
+ * looked up in this vCPU's <em>decoded-page cache</em>: a direct-mapped table of whole pages (slot = hash of the
+ * host address of the page, entry = offset in the page) holding the word seen there and its decoded
+ * {@link Insn}. Each execution re-reads the word from guest memory and compares it with the cached one, so the
+ * cache needs no invalidation at all: self-modifying code, DMA and loader writes are seen at the next execution
+ * of the modified instruction, and a slot reused by another page is just a miss. A block ends after an
+ * instruction that {@link Insn#endsBlock() ends a block} (every branch, exception-generating, system-register
+ * and barrier instruction), on an exception, at the end of the page or when the budget runs out. Only those
+ * instructions change the PC other than by 4, the translation regime or interrupt masking, so the page found
+ * at block start stays the right one, and the exit request (interrupts, stop, TLB shootdowns) is checked once
+ * per block: at least at every branch, as the translator does.
  */
 public final class Interpreter implements CpuExecutor {
+    /** A decoded-page cache entry: the word last seen at the slot's address, its decoding, and endsBlock(). */
+    private record Decoded(int word, Insn insn, boolean endsBlock) {
+    }
+
+    private static final int PAGE_BITS = 12;
+    private static final int SLOTS_PER_PAGE = 1 << (PAGE_BITS - 2);
+    private static final int PAGE_SLOT_BITS = 6; // 64 pages = 256 KiB of code
+    private static final int PAGE_SLOTS = 1 << PAGE_SLOT_BITS;
+
     private final DecodeCache decodeCache;
+    /** Decoded-page cache: what was decoded at each cached instruction slot. */
+    private final Decoded[] cache = new Decoded[PAGE_SLOTS * SLOTS_PER_PAGE];
     private long instructions;
 
     public Interpreter(DecodeCache decodeCache) {
@@ -36,8 +64,7 @@ public final class Interpreter implements CpuExecutor {
                 if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
                     return true;
                 }
-                step(cpu);
-                n++;
+                n += runBlock(cpu, budget - n);
             }
             return false;
         } finally {
@@ -47,7 +74,73 @@ public final class Interpreter implements CpuExecutor {
     }
 
     /**
-     * Executes one instruction (or takes the exception it raises).
+     * Executes instructions from {@code cpu.pc} up to the end of the basic block (see the class comment), at most
+     * {@code max} (&ge; 1) of them. Does not look at exit requests: the caller does, between blocks.
+     *
+     * @return the number of instructions executed, the one that raised an exception (now taken) included
+     */
+    public long runBlock(Cpu cpu, long max) {
+        long pc = cpu.pc;
+        if ((pc & 3) != 0 || cpu.il) {
+            step(cpu); // raises the PC alignment or illegal state fault
+            return 1;
+        }
+        CpuMemory memory = cpu.memory;
+        MemorySegment page;
+        try {
+            page = memory.fetchPage(pc);
+        } catch (SyncException e) {
+            Exceptions.takeSync(cpu, e);
+            return 1;
+        }
+        if (page == null) {
+            step(cpu); // not RAM: fetch through the bus
+            return 1;
+        }
+        long pageOffset = memory.fetchPageOffset();
+        long address = page.address() + pageOffset;
+        int slot = (int) ((address >>> PAGE_BITS) ^ (address >>> (PAGE_BITS + PAGE_SLOT_BITS))) & (PAGE_SLOTS - 1);
+        int first = slot * SLOTS_PER_PAGE + ((int) (pc & ((1 << PAGE_BITS) - 1)) >>> 2);
+        int last = first + (int) Math.min(max - 1, SLOTS_PER_PAGE - 1 - ((first & (SLOTS_PER_PAGE - 1))));
+        long wordOffset = pageOffset - ((long) (first & -SLOTS_PER_PAGE) << 2); // of entry k's word: + 4k
+        Decoded[] cache = this.cache; // a local: the JIT would reload the field after every exec call
+        int k = first;
+        try {
+            while (true) {
+                int word = page.get(PhysicalMemory.U32, wordOffset + ((long) k << 2));
+                Decoded d = cache[k];
+                if (d == null || d.word != word) {
+                    d = decode(k, word);
+                }
+                cpu.nextPc = pc + 4;
+                d.insn.exec(cpu);
+                if (d.endsBlock) {
+                    cpu.pc = cpu.nextPc;
+                    break;
+                }
+                pc += 4;
+                cpu.pc = pc;
+                if (k == last) {
+                    break;
+                }
+                k++;
+            }
+        } catch (SyncException e) {
+            Exceptions.takeSync(cpu, e);
+        }
+        return k - first + 1;
+    }
+
+    private Decoded decode(int k, int word) {
+        Insn insn = decodeCache.get(word);
+        Decoded d = new Decoded(word, insn, insn.endsBlock());
+        cache[k] = d;
+        return d;
+    }
+
+    /**
+     * Executes one instruction (or takes the exception it raises), without the decoded-page cache: for tracing,
+     * lockstep comparison and code outside RAM.
      *
      * @return the instruction executed, or null if it raised an exception (now taken)
      */

@@ -3,7 +3,6 @@ package dev.armature.accel.tcg;
 import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
 
 import java.util.Arrays;
@@ -198,16 +197,7 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
-        long page = cpu.pc & PAGE_MASK;
-        int n = 0;
-        while (true) {
-            Insn insn = interpreter.step(cpu);
-            n++;
-            if (insn == null || insn.endsBlock() || n == maxInsns || (cpu.pc & PAGE_MASK) != page
-                    || ctx.icount + n >= ctx.limit || cpu.exitRequest != 0) {
-                break;
-            }
-        }
+        long n = interpreter.runBlock(cpu, Math.min(maxInsns, ctx.limit - ctx.icount));
         ctx.icount += n;
         local.interpretedInsns += n;
     }

@@ -111,6 +111,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private long atomicOff;
     /** High 64 bits of the last 128-bit atomic's result. */
     private long pairHigh;
+    /** Result of fetchPage: the page's offset in its segment. */
+    private long fetchPageOffset;
 
     /** Debugger watchpoints (null when none): see {@link #setWatch}. */
     private AccessWatch watch;
@@ -347,6 +349,31 @@ public final class CpuMemory implements CodePages.WritableMappings {
             return (int) PhysicalMemory.load(fetchSeg[i], fetchOff[i] + (va & PAGE_MASK), 4);
         }
         return (int) slowRead(va, 4, FETCH);
+    }
+
+    /**
+     * The RAM page instructions at {@code va} are fetched from, through the fetch TLB (filled if needed; throws
+     * the instruction abort a fetch would take): returns its segment, the page's offset in it is then in
+     * {@link #fetchPageOffset()}. Null if the page is not cacheable RAM: fetch each word with {@link #fetch}.
+     * The result stays valid until the translation regime or the TLB changes, which only instructions that end a
+     * block do.
+     */
+    public MemorySegment fetchPage(long va) {
+        long page = va >>> PAGE_BITS;
+        int i = (int) page & (TLB_SIZE - 1);
+        if (fetchTag[i] != page + 1) {
+            slowRead(va & ~3L, 4, FETCH);
+            if (fetchTag[i] != page + 1) {
+                return null;
+            }
+        }
+        fetchPageOffset = fetchOff[i];
+        return fetchSeg[i];
+    }
+
+    /** Offset of the page found by the last {@link #fetchPage} in its segment. */
+    public long fetchPageOffset() {
+        return fetchPageOffset;
     }
 
     private long slowRead(long va, int size, int kind) {
