@@ -153,6 +153,16 @@ public final class TcgEngine implements Accelerator {
         }
         TbKey key = new TbKey(pa, va, flags);
         Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit);
+        // A vCPU store that passed its TLB check just before mark() dropped its write entry is not reported, yet
+        // may land after the words were read: check them again (translation took far longer than that store).
+        for (int i = 0; i < insns.size(); i++) {
+            if ((int) PhysicalMemory.load(region.ram(), pa + 4L * i - region.base(), 4) != words[i]) {
+                synchronized (stats) {
+                    stats.discarded++;
+                }
+                return null;
+            }
+        }
         Tb result = cache.insert(tb, sequence);
         synchronized (stats) {
             stats.tbsTranslated++;
