@@ -3,6 +3,7 @@ package dev.armature.devices.psci;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Esr;
 import dev.armature.arch.aarch64.ExceptionHook;
+import dev.armature.arch.aarch64.Feature;
 import dev.armature.arch.aarch64.SyncException;
 
 /**
@@ -100,7 +101,10 @@ public final class Psci implements ExceptionHook {
             }
             case CPU_ON_32, CPU_ON_64 -> {
                 int target = cpuIndex(a1);
-                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3, cpu.el);
+                // As QEMU's PSCI ("fake firmware"): the new CPU starts at the highest EL the guest has, EL2 with
+                // virtualization=on, so a hypervisor's secondaries can install their EL2 vectors as CPU 0 did.
+                int el = cpu.model.has(Feature.EL2) ? 2 : 1;
+                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3, el);
             }
             case AFFINITY_INFO_32, AFFINITY_INFO_64 -> {
                 int target = cpuIndex(a1);
