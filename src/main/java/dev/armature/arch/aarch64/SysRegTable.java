@@ -142,7 +142,19 @@ final class SysRegTable {
         def("TPIDR_EL1", SysRegs.TPIDR_EL1, EL1, c -> c.sys.tpidrEl1, (c, v) -> c.sys.tpidrEl1 = v);
         def("SP_EL0", SysRegs.SP_EL0, SP_EL0, c -> c.spOf(0), (c, v) -> c.setSpOf(0, v));
         def("SP_EL1", key(3, 4, 4, 1, 0), true, EL2, c -> c.spOf(1), (c, v) -> c.setSpOf(1, v));
-        def("ISR_EL1", key(3, 0, 12, 1, 0), EL1, c -> (c.irqLine ? 0x80 : 0) | (c.fiqLine ? 0x40 : 0), null);
+        def("ISR_EL1", key(3, 0, 12, 1, 0), EL1, SysRegTable::isr, null);
+    }
+
+    /**
+     * ISR_EL1: I, F, A pending. Read at EL1 with HCR_EL2.IMO/FMO/AMO set, each shows the virtual interrupt
+     * (HCR_EL2.VI/VF/VSE) instead of the physical one.
+     */
+    private static long isr(Cpu c) {
+        long hcr = c.el < 2 && c.model.has(Feature.EL2) ? c.sys.hcrEl2 : 0;
+        boolean irq = (hcr & 0x10) != 0 ? (hcr & 0x80) != 0 : c.irqLine;
+        boolean fiq = (hcr & 0x08) != 0 ? (hcr & 0x40) != 0 : c.fiqLine;
+        boolean serror = (hcr & 0x20) != 0 && (hcr & 0x100) != 0;
+        return (irq ? 0x80 : 0) | (fiq ? 0x40 : 0) | (serror ? 0x100 : 0);
     }
 
     private static void defineIdentification() {
