@@ -94,7 +94,7 @@ class SysRegsTest {
                 {17, (Runnable) () -> s.read(key(3, 1, 0, 0, 1))},              // TID2: CLIDR_EL1
                 {16, (Runnable) () -> s.read(key(3, 0, 0, 0, 6))},              // TID1: REVIDR_EL1
                 {21, (Runnable) () -> s.read(key(3, 0, 1, 0, 1))},              // TACR: ACTLR_EL1
-                {28, (Runnable) () -> s.sysOp(key(1, 3, 7, 4, 1), RAM)},        // TDZ: DC ZVA
+                {28, (Runnable) () -> s.sysOp(key(1, 3, 7, 4, 1), RAM + 0x1000)}, // TDZ: DC ZVA
                 {25, (Runnable) () -> s.sysOp(key(1, 0, 8, 7, 0), 0)},          // TTLB: TLBI VMALLE1
                 {24, (Runnable) () -> s.sysOp(key(1, 0, 7, 5, 0), 0)},          // TPU: IC IALLU
                 {23, (Runnable) () -> s.sysOp(key(1, 3, 7, 10, 1), RAM)},       // TPC: DC CVAC
