@@ -52,7 +52,9 @@ public abstract class Hint extends Insn {
         @Override
         public void exec(Cpu cpu) {
             cpu.sys.checkWfxTrap(false); // SCTLR_EL1.nTWI at EL0, HCR_EL2.TWI
-            cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
+            if (!cpu.sys.timer.warpToNextDeadline()) { // deterministic time jumps to the deadline instead
+                cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
+            }
         }
 
         @Override
