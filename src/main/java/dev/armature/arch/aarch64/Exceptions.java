@@ -25,6 +25,7 @@ public final class Exceptions {
     private static final long HCR_VSE = 1L << 8;
     private static final long HCR_TSC = 1L << 19;
     private static final long HCR_TGE = 1L << 27;
+    private static final long HCR_HCD = 1L << 29;
     private static final long HCR_RW = 1L << 31;
 
     private Exceptions() {
@@ -49,9 +50,10 @@ public final class Exceptions {
         }
         long returnAddress = cpu.pc;
         if (ec == Esr.EC_HVC64) {
-            if (cpu.model.has(Feature.EL2) && cpu.el > 0) {
+            // HVC is UNDEFINED at EL0, without EL2, and (no EL3) while HCR_EL2.HCD disables it.
+            if (cpu.model.has(Feature.EL2) && cpu.el > 0 && (cpu.sys.hcrEl2 & HCR_HCD) == 0) {
                 target = 2;
-            } else { // HVC without EL2, or at EL0, is UNDEFINED
+            } else {
                 ec = Esr.EC_UNKNOWN;
                 iss = 0;
                 returnAddress -= 4;

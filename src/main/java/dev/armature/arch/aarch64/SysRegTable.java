@@ -216,7 +216,14 @@ final class SysRegTable {
         storage("ACTLR_EL1", key(3, 0, 1, 0, 1), false,
                 SysRegAccess.hcr(EL1, SysRegAccess.HCR_TACR, SysRegAccess.HCR_TACR), 0, -1L);
         storage("CONTEXTIDR_EL1", key(3, 0, 13, 0, 1), false, VM_CONTROL, 0, 0xffff_ffffL);
-        def("CPACR_EL1", SysRegs.CPACR_EL1, EL1, c -> c.sys.cpacrEl1, (c, v) -> c.sys.cpacrEl1 = v & 0x0030_0000L);
+        // CPTR_EL2.TCPAC traps EL1's CPACR_EL1 accesses to EL2.
+        SysReg.Access cpacr = (c, k, read) -> {
+            EL1.check(c, k, read);
+            if (c.el == 1 && (c.sys.cptrEl2 & 1L << 31) != 0 && c.model.has(Feature.EL2)) {
+                throw SysRegAccess.trap(c, k, read, 2);
+            }
+        };
+        def("CPACR_EL1", SysRegs.CPACR_EL1, cpacr, c -> c.sys.cpacrEl1, (c, v) -> c.sys.cpacrEl1 = v & 0x0030_0000L);
     }
 
     private static void defineExceptionState() {

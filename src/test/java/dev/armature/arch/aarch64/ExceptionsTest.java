@@ -93,6 +93,17 @@ class ExceptionsTest {
     }
 
     @Test
+    void hvcIsUndefinedWhileHcrHcdIsSet() {
+        try (TestMachine m = machine(CpuModel.CORTEX_A57.withEl2(true))) {
+            m.cpu.sys.hcrEl2 = 1L << 31 | 1L << 29;
+            Exceptions.takeSync(m.cpu, new SyncException(Esr.EC_HVC64, 0, 0, false, 0x104));
+            assertEquals(1, m.cpu.el);
+            assertEquals((long) Esr.EC_UNKNOWN << 26 | 1L << 25, m.cpu.sys.esrEl1);
+            assertEquals(0x100, m.cpu.sys.elrEl1);
+        }
+    }
+
+    @Test
     void smcWithoutEl3IsUndefinedAtTheSmc() {
         try (TestMachine m = machine(CpuModel.CORTEX_A57)) {
             Exceptions.takeSync(m.cpu, new SyncException(Esr.EC_SMC64, 0, 0, false, 0x104));

@@ -108,6 +108,12 @@ class SysRegsTest {
                 assertEquals(Esr.EC_SYSREG, e.ec, "HCR_EL2 bit " + c[0]);
                 assertEquals(2, e.targetEl, "HCR_EL2 bit " + c[0]);
             }
+            // CPTR_EL2.TCPAC traps CPACR_EL1.
+            s.hcrEl2 = 1L << 31;
+            s.cptrEl2 |= 1L << 31;
+            assertEquals(2, expectFault(() -> s.read(SysRegs.CPACR_EL1)).targetEl);
+            s.cptrEl2 &= ~(1L << 31);
+            s.read(SysRegs.CPACR_EL1);
             // The ISS names the register and Rt (QEMU: ESR_EL2 0x62300460 for msr sctlr_el1, x3 under TVM).
             s.hcrEl2 = 1L << 31 | 1L << 26;
             assertEquals(0x300460, expectFault(() -> s.write(SysRegs.SCTLR_EL1, 0)).iss);
