@@ -22,7 +22,7 @@ final class SystemOps {
     private static final int DC_CVAU = key(1, 3, 7, 11, 1);
     private static final int DC_CIVAC = key(1, 3, 7, 14, 1);
 
-    /** HCR_EL2.FB: TLBI (and IC IALLU) at EL1 are broadcast in the Inner Shareable domain. */
+    /** HCR_EL2.FB: TLBI at EL1 is broadcast in the Inner Shareable domain. */
     private static final long HCR_FB = 1L << 9;
 
     private SystemOps() {
