@@ -70,7 +70,8 @@ final class SystemOps {
         try {
             cpu.memory.mmu().translate(cpu, va, kind);
         } catch (SyncException e) {
-            throw new SyncException(e.ec, e.iss | Esr.ISS_CM | Esr.ISS_WNR, e.far, e.farValid, e.preferredReturn);
+            throw new SyncException(e.ec, e.iss | Esr.ISS_CM | Esr.ISS_WNR, e.far, e.farValid, e.preferredReturn,
+                    e.targetEl, e.ipa); // a stage-2 fault stays one (EL2, HPFAR)
         }
     }
 
