@@ -8,18 +8,22 @@ import static dev.armature.vm.Errno.EFAULT;
 import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENODEV;
 import static dev.armature.vm.Errno.ENOMEM;
+import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.memory.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -63,6 +67,12 @@ public final class Vm implements AutoCloseable {
     private final List<Device> devices = new ArrayList<>();
     private final TreeMap<Integer, MemorySlot> slots = new TreeMap<>();
     private VgicDevice vgic;
+    private KvmVfioDevice kvmVfio;
+    /** The vGIC model's SPI interface once looked up (read without the VM's lock by {@link #irqLine}). */
+    private volatile IrqForwarding routing;
+    private volatile int spiCount;
+    /** KVM_IRQFD resamplers by SPI: run when the guest deactivates that SPI. */
+    private final Map<Integer, Runnable> resamplers = new HashMap<>();
     private boolean hasIts;
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
@@ -301,6 +311,13 @@ public final class Vm implements AutoCloseable {
         }
         Device device = switch (t) {
             case ARM_VGIC_V2, ARM_VGIC_V3 -> createVgic(t);
+            case KVM_VFIO -> {
+                if (kvmVfio != null) {
+                    throw new KvmException(EBUSY, "the VM already has a KVM-VFIO device");
+                }
+                kvmVfio = new KvmVfioDevice(this);
+                yield kvmVfio;
+            }
             case ARM_VGIC_ITS -> {
                 hasIts = true;
                 yield new ItsDevice(this);
@@ -347,6 +364,81 @@ public final class Vm implements AutoCloseable {
         return Optional.ofNullable(vgic);
     }
 
+    // ---- interrupt lines ----
+
+    /**
+     * KVM_IRQ_LINE for an SPI: drives the input line of guest INTID {@code intid}. ENXIO: no initialised vGIC
+     * with a model that takes SPIs; EINVAL: not an SPI of the vGIC. Does not take the VM's lock, so a
+     * resampler may call it from the guest's deactivation.
+     */
+    public void irqLine(int intid, boolean level) {
+        checkOpen();
+        IrqForwarding r = routing;
+        if (r == null) {
+            synchronized (this) {
+                r = irqForwarding();
+            }
+        }
+        if (intid < 32 || intid >= 32 + spiCount) {
+            throw new KvmException(EINVAL, "INTID " + intid + " is not an SPI of the vGIC");
+        }
+        r.setLevel(intid, level);
+    }
+
+    /**
+     * The resampler of SPI {@code intid} (KVM_IRQFD's resamplefd): runs whenever the guest deactivates it,
+     * inside the GIC (so it may call {@link #irqLine} but not calls that take the VM's lock); null removes it.
+     * ENXIO/EINVAL as {@link #irqLine}.
+     */
+    public synchronized void setResampler(int intid, Runnable resampler) {
+        checkOpen();
+        IrqForwarding r = irqForwarding();
+        checkSpi(intid);
+        synchronized (resamplers) {
+            if (resampler == null) {
+                resamplers.remove(intid);
+            } else {
+                resamplers.put(intid, resampler);
+            }
+        }
+        r.setDeactivationListener((cpu, n) -> {
+            Runnable run;
+            synchronized (resamplers) {
+                run = resamplers.get(n);
+            }
+            if (run != null) {
+                run.run();
+            }
+        });
+    }
+
+    /** The vGIC model's SPI interface; ENXIO without an initialised vGIC whose model has one. Lock held. */
+    IrqForwarding irqForwarding() {
+        IrqForwarding r = irqForwardingOrNull();
+        if (r == null) {
+            throw new KvmException(ENXIO, "no initialised vGIC that takes SPIs");
+        }
+        routing = r;
+        spiCount = vgic.spiCount();
+        return r;
+    }
+
+    /** The vGIC model's SPI interface, or null. Lock held. */
+    IrqForwarding irqForwardingOrNull() {
+        if (vgic == null || !vgic.isInitialized()) {
+            return null;
+        }
+        return vgic.model().irqForwarding();
+    }
+
+    /** EINVAL unless {@code intid} is an SPI of the (initialised) vGIC. Lock held. */
+    void checkSpi(int intid) {
+        if (intid < 32 || intid >= 32 + vgic.spiCount()) {
+            throw new KvmException(EINVAL, "INTID " + intid + " is not an SPI of the vGIC (32.."
+                    + (31 + vgic.spiCount()) + ")");
+        }
+    }
+
     // ---- for devices and vCPUs ----
 
     List<Vcpu> vcpuList() {
@@ -383,7 +475,8 @@ public final class Vm implements AutoCloseable {
     }
 
     /**
-     * Destroys the VM: stops its vCPUs, closes the GIC model and frees guest RAM. Every later call on the VM,
+     * Destroys the VM: stops its vCPUs, unforwards every forwarded IRQ (returning the host interrupts and the
+     * references on their devices), closes the GIC model and frees guest RAM. Every later call on the VM,
      * its vCPUs or devices fails with EBADF. Call it once the vCPU threads have returned from {@link Vcpu#run}.
      */
     @Override
@@ -395,6 +488,13 @@ public final class Vm implements AutoCloseable {
             closed = true;
             for (Vcpu v : vcpus) {
                 v.requestExit();
+            }
+            if (kvmVfio != null) {
+                kvmVfio.unforwardAll();
+            }
+            IrqForwarding r = irqForwardingOrNull();
+            if (r != null) {
+                r.setDeactivationListener(null);
             }
             if (vgic != null) {
                 vgic.close();
