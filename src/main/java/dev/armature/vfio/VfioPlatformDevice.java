@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class VfioPlatformDevice implements VfioExternalDevice {
     private final HostDevice device;
-    private final Map<Integer, Runnable> signals = new HashMap<>();
+    private final Map<Integer, IrqEventFd> signals = new HashMap<>();
 
     VfioPlatformDevice(HostDevice device) {
         this.device = device;
@@ -52,29 +52,40 @@ public final class VfioPlatformDevice implements VfioExternalDevice {
     }
 
     /**
-     * VFIO_DEVICE_SET_IRQS (ACTION_TRIGGER with an eventfd): {@code signal} runs for each host interrupt.
-     * EBUSY if the IRQ is already signalled or its host interrupt has another handler (it is forwarded).
+     * VFIO_DEVICE_SET_IRQS (ACTION_TRIGGER with an eventfd): {@code eventFd} is signalled for each host
+     * interrupt, and hung up when signalling ends. EBUSY if the IRQ is already signalled or its host interrupt
+     * has another handler (it is forwarded).
      */
-    public synchronized void setSignal(int index, int subindex, Runnable signal) {
+    public synchronized void setSignal(int index, int subindex, IrqEventFd eventFd) {
         HostInterruptController.Line line = hostInterrupt(index, subindex);
         if (signals.containsKey(index) || line.hasHandler()) {
             throw new KvmException(EBUSY, device.name() + " IRQ " + index + " is already signalled or forwarded");
         }
-        signals.put(index, signal);
+        signals.put(index, eventFd);
         line.setHandler(() -> {
             line.mask();
             line.deactivate();
-            signal.run();
+            eventFd.signal();
         });
     }
 
-    /** VFIO_DEVICE_SET_IRQS with count 0: tears down signalling and unmasks the line. */
-    public synchronized void clearSignal(int index, int subindex) {
+    /**
+     * VFIO_DEVICE_SET_IRQS with count 0: tears down signalling, unmasks the line and hangs up the eventfd, so
+     * its consumer lowers what it raised. Nothing happens if the IRQ is not signalled.
+     */
+    public void clearSignal(int index, int subindex) {
         HostInterruptController.Line line = hostInterrupt(index, subindex);
-        if (signals.remove(index) != null) {
+        IrqEventFd eventFd;
+        synchronized (this) {
+            eventFd = signals.remove(index);
+            if (eventFd == null) {
+                return;
+            }
             line.setHandler(null);
             line.unmask();
         }
+        // Outside this lock: the consumer calls into the VM, whose lock may be held by a caller of isSignalling.
+        eventFd.hangup();
     }
 
     /** VFIO_DEVICE_SET_IRQS (ACTION_UNMASK): the user has handled the interrupt. */
@@ -92,9 +103,13 @@ public final class VfioPlatformDevice implements VfioExternalDevice {
         device.put();
     }
 
-    /** The file is closed: signalling goes, the open reference is dropped. */
-    synchronized void release() {
-        for (int index : signals.keySet().toArray(new Integer[0])) {
+    /** The file is closed: signalling goes (each eventfd hung up), the open reference is dropped. */
+    void release() {
+        Integer[] signalled;
+        synchronized (this) {
+            signalled = signals.keySet().toArray(new Integer[0]);
+        }
+        for (int index : signalled) {
             clearSignal(index, 0);
         }
         device.put();

@@ -22,8 +22,8 @@ import java.util.List;
  * is EBUSY; a file descriptor that is not open is EBADF (from the file lookup), one that is not a VFIO device
  * or names no such IRQ is EINVAL (from VFIO). A reference on the VFIO device is taken when a forward is
  * registered and dropped when it is unregistered, and nowhere else. The unregistration itself cannot fail:
- * {@link #unforwardIrq} only refuses a request naming nothing forwarded, and {@link Vm#close} unforwards
- * everything from any state.
+ * {@link #unforwardIrq} only refuses a request naming nothing forwarded, and {@link #unforwardAll} (which
+ * {@link Vm#close} calls) unforwards everything from any state.
  *
  * <p>The attribute's value is a {@code struct kvm_arch_forwarded_irq} (fd, index, subindex, gsi), which does
  * not fit the 64-bit word of {@link #setAttr}; it travels as a {@link ForwardedIrq} through
@@ -41,15 +41,22 @@ public final class KvmVfioDevice implements Device {
     public record ForwardedIrq(int fd, int index, int subindex, int gsi) {
     }
 
-    /** A registered forward; holds one reference on {@code device}. */
-    private record Node(VfioExternalDevice device, int index, int subindex, int gsi) {
+    /** A registered forward, bound in {@code vgic}; holds one reference on {@code device}. */
+    private record Node(VfioExternalDevice device, int index, int subindex, int gsi, IrqForwarding vgic) {
     }
 
-    private final Vm vm;
+    private final IrqChip chip;
+    /** The VM's configuration lock (KVM's kvm->lock): taken before the GIC's and the host controller's. */
+    private final Object lock;
     private final List<Node> forwarded = new ArrayList<>();
 
-    KvmVfioDevice(Vm vm) {
-        this.vm = vm;
+    /**
+     * The KVM-VFIO device of the VM whose interrupt controller is {@code chip}, serialised on {@code lock}
+     * ({@link Vm#createDevice} makes one with the VM as both; a board that runs its own GIC makes its own).
+     */
+    public KvmVfioDevice(IrqChip chip, Object lock) {
+        this.chip = chip;
+        this.lock = lock;
     }
 
     @Override
@@ -60,8 +67,8 @@ public final class KvmVfioDevice implements Device {
     /** KVM_SET_DEVICE_ATTR: the forwarding attributes need a struct, see {@link #forwardIrq}. */
     @Override
     public void setAttr(int group, long attr, Long value) {
-        synchronized (vm) {
-            vm.checkOpen();
+        synchronized (lock) {
+            chip.checkOpen();
             hasAttr(group, attr);
             throw new KvmException(EINVAL, "attribute " + attr + " takes a kvm_arch_forwarded_irq: use forwardIrq"
                     + " or unforwardIrq");
@@ -70,16 +77,16 @@ public final class KvmVfioDevice implements Device {
 
     @Override
     public long getAttr(int group, long attr, Long in) {
-        synchronized (vm) {
-            vm.checkOpen();
+        synchronized (lock) {
+            chip.checkOpen();
             throw new KvmException(ENXIO, "the KVM-VFIO device has no readable attributes");
         }
     }
 
     @Override
     public void hasAttr(int group, long attr) {
-        synchronized (vm) {
-            vm.checkOpen();
+        synchronized (lock) {
+            chip.checkOpen();
             if (group != GRP_VFIO_DEVICE || (attr != FORWARD_IRQ && attr != UNFORWARD_IRQ)) {
                 throw new KvmException(ENXIO, String.format("no attribute 0x%x in group %d", attr, group));
             }
@@ -90,12 +97,11 @@ public final class KvmVfioDevice implements Device {
     public void forwardIrq(FileTable files, ForwardedIrq irq) {
         Vm.checkPointer(files, "file table");
         Vm.checkPointer(irq, "kvm_arch_forwarded_irq");
-        synchronized (vm) {
-            vm.checkOpen();
+        synchronized (lock) {
+            chip.checkOpen();
             VfioExternalDevice device = lookup(files, irq.fd());
             PhysicalInterrupt host = device.hostInterrupt(irq.index(), irq.subindex());
-            IrqForwarding vgic = vm.irqForwarding();
-            vm.checkSpi(irq.gsi());
+            IrqForwarding vgic = chip.forwardingFor(irq.gsi());
             if (find(device, irq.index(), irq.subindex()) != null) {
                 throw new KvmException(EINVAL, "IRQ " + irq.index() + "." + irq.subindex() + " is already forwarded");
             }
@@ -111,7 +117,7 @@ public final class KvmVfioDevice implements Device {
             if (host.isActive()) {
                 throw new KvmException(EBUSY, "host interrupt " + host.number() + " is active");
             }
-            register(new Node(device, irq.index(), irq.subindex(), irq.gsi()), host, vgic);
+            register(new Node(device, irq.index(), irq.subindex(), irq.gsi(), vgic), host);
         }
     }
 
@@ -122,8 +128,8 @@ public final class KvmVfioDevice implements Device {
     public void unforwardIrq(FileTable files, ForwardedIrq irq) {
         Vm.checkPointer(files, "file table");
         Vm.checkPointer(irq, "kvm_arch_forwarded_irq");
-        synchronized (vm) {
-            vm.checkOpen();
+        synchronized (lock) {
+            chip.checkOpen();
             VfioExternalDevice device = lookup(files, irq.fd());
             Node node = find(device, irq.index(), irq.subindex());
             if (node == null || node.gsi() != irq.gsi()) {
@@ -136,15 +142,17 @@ public final class KvmVfioDevice implements Device {
 
     /** Number of forwarded IRQs. */
     public int forwardedCount() {
-        synchronized (vm) {
+        synchronized (lock) {
             return forwarded.size();
         }
     }
 
-    /** Unforwards everything (VM destruction); cannot fail. Called with the VM's lock held. */
-    void unforwardAll() {
-        while (!forwarded.isEmpty()) {
-            unregister(forwarded.getLast());
+    /** Unforwards everything (VM destruction, from any state); cannot fail. */
+    public void unforwardAll() {
+        synchronized (lock) {
+            while (!forwarded.isEmpty()) {
+                unregister(forwarded.getLast());
+            }
         }
     }
 
@@ -169,15 +177,15 @@ public final class KvmVfioDevice implements Device {
     }
 
     /** Registers a forward: the reference on the device comes with it. */
-    private void register(Node node, PhysicalInterrupt host, IrqForwarding vgic) {
+    private void register(Node node, PhysicalInterrupt host) {
         node.device().get();
         forwarded.add(node);
-        vgic.forward(host, node.gsi());
+        node.vgic().forward(host, node.gsi());
     }
 
     /** Unregisters a forward and drops its reference; cannot fail. */
     private void unregister(Node node) {
-        vm.irqForwardingOrNull().unforward(node.gsi());
+        node.vgic().unforward(node.gsi());
         forwarded.remove(node);
         node.device().put();
     }

@@ -21,9 +21,7 @@ import dev.armature.memory.PhysicalMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -40,7 +38,7 @@ import java.util.TreeMap;
  * <p>Locking: device and VM calls take the VM's lock (KVM's kvm->lock and config lock); vCPU calls take the
  * vCPU's (see {@link Vcpu}).
  */
-public final class Vm implements AutoCloseable {
+public final class Vm implements AutoCloseable, IrqChip {
     public static final int DEFAULT_IPA_BITS = 40;
     public static final int MIN_IPA_BITS = 32;
     public static final int MAX_IPA_BITS = 44;
@@ -68,11 +66,8 @@ public final class Vm implements AutoCloseable {
     private final TreeMap<Integer, MemorySlot> slots = new TreeMap<>();
     private VgicDevice vgic;
     private KvmVfioDevice kvmVfio;
-    /** The vGIC model's SPI interface once looked up (read without the VM's lock by {@link #irqLine}). */
-    private volatile IrqForwarding routing;
-    private volatile int spiCount;
-    /** KVM_IRQFD resamplers by SPI: run when the guest deactivates that SPI. */
-    private final Map<Integer, Runnable> resamplers = new HashMap<>();
+    /** The vGIC's SPI lines and resamplers, once used (read without the VM's lock by {@link #irqLine}). */
+    private volatile GicIrqChip chip;
     private boolean hasIts;
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
@@ -315,7 +310,7 @@ public final class Vm implements AutoCloseable {
                 if (kvmVfio != null) {
                     throw new KvmException(EBUSY, "the VM already has a KVM-VFIO device");
                 }
-                kvmVfio = new KvmVfioDevice(this);
+                kvmVfio = new KvmVfioDevice(this, this);
                 yield kvmVfio;
             }
             case ARM_VGIC_ITS -> {
@@ -364,78 +359,48 @@ public final class Vm implements AutoCloseable {
         return Optional.ofNullable(vgic);
     }
 
-    // ---- interrupt lines ----
+    // ---- interrupt lines (IrqChip) ----
 
-    /**
-     * KVM_IRQ_LINE for an SPI: drives the input line of guest INTID {@code intid}. ENXIO: no initialised vGIC
-     * with a model that takes SPIs; EINVAL: not an SPI of the vGIC. Does not take the VM's lock, so a
-     * resampler may call it from the guest's deactivation.
-     */
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
     public void irqLine(int intid, boolean level) {
+        irqChip().irqLine(intid, level);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public void setResampler(int intid, Runnable resampler) {
+        irqChip().setResampler(intid, resampler);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public IrqForwarding forwardingFor(int intid) {
+        return irqChip().forwardingFor(intid);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The vGIC's interrupt lines, built on first use; ENXIO without an initialised vGIC whose model has them. */
+    private GicIrqChip irqChip() {
         checkOpen();
-        IrqForwarding r = routing;
-        if (r == null) {
-            synchronized (this) {
-                r = irqForwarding();
+        GicIrqChip c = chip;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            checkOpen();
+            if (chip == null) {
+                IrqForwarding r = vgic == null || !vgic.isInitialized() ? null : vgic.model().irqForwarding();
+                if (r == null) {
+                    throw new KvmException(ENXIO, "no initialised vGIC that takes SPIs");
+                }
+                chip = new GicIrqChip(r, vgic.spiCount());
             }
-        }
-        if (intid < 32 || intid >= 32 + spiCount) {
-            throw new KvmException(EINVAL, "INTID " + intid + " is not an SPI of the vGIC");
-        }
-        r.setLevel(intid, level);
-    }
-
-    /**
-     * The resampler of SPI {@code intid} (KVM_IRQFD's resamplefd): runs whenever the guest deactivates it,
-     * inside the GIC (so it may call {@link #irqLine} but not calls that take the VM's lock); null removes it.
-     * ENXIO/EINVAL as {@link #irqLine}.
-     */
-    public synchronized void setResampler(int intid, Runnable resampler) {
-        checkOpen();
-        IrqForwarding r = irqForwarding();
-        checkSpi(intid);
-        synchronized (resamplers) {
-            if (resampler == null) {
-                resamplers.remove(intid);
-            } else {
-                resamplers.put(intid, resampler);
-            }
-        }
-        r.setDeactivationListener((cpu, n) -> {
-            Runnable run;
-            synchronized (resamplers) {
-                run = resamplers.get(n);
-            }
-            if (run != null) {
-                run.run();
-            }
-        });
-    }
-
-    /** The vGIC model's SPI interface; ENXIO without an initialised vGIC whose model has one. Lock held. */
-    IrqForwarding irqForwarding() {
-        IrqForwarding r = irqForwardingOrNull();
-        if (r == null) {
-            throw new KvmException(ENXIO, "no initialised vGIC that takes SPIs");
-        }
-        routing = r;
-        spiCount = vgic.spiCount();
-        return r;
-    }
-
-    /** The vGIC model's SPI interface, or null. Lock held. */
-    IrqForwarding irqForwardingOrNull() {
-        if (vgic == null || !vgic.isInitialized()) {
-            return null;
-        }
-        return vgic.model().irqForwarding();
-    }
-
-    /** EINVAL unless {@code intid} is an SPI of the (initialised) vGIC. Lock held. */
-    void checkSpi(int intid) {
-        if (intid < 32 || intid >= 32 + vgic.spiCount()) {
-            throw new KvmException(EINVAL, "INTID " + intid + " is not an SPI of the vGIC (32.."
-                    + (31 + vgic.spiCount()) + ")");
+            return chip;
         }
     }
 
@@ -461,7 +426,8 @@ public final class Vm implements AutoCloseable {
         }
     }
 
-    void checkOpen() {
+    @Override
+    public void checkOpen() {
         if (closed) {
             throw new KvmException(EBADF, "the VM is closed");
         }
@@ -492,9 +458,8 @@ public final class Vm implements AutoCloseable {
             if (kvmVfio != null) {
                 kvmVfio.unforwardAll();
             }
-            IrqForwarding r = irqForwardingOrNull();
-            if (r != null) {
-                r.setDeactivationListener(null);
+            if (chip != null) {
+                chip.close();
             }
             if (vgic != null) {
                 vgic.close();

@@ -184,4 +184,31 @@ class KvmVfioTest {
             assertEquals(Errno.EBADF, errno(() -> b.kvmVfio.forwardIrq(b.vfio, b.irq())));
         }
     }
+
+    @Test
+    void closingTheFileEndsItsRouteCleanly() {
+        try (Bench b = new Bench()) {
+            UserspaceIrqRoute route = new UserspaceIrqRoute(b.vm, b.device(), 0, Bench.GSI);
+            b.timer.tick(1);
+            assertTrue(line(b).isMasked());
+            assertTrue(b.guestIrqPending());
+            b.vfio.close(b.fd);
+            assertTrue(route.isEnded());
+            assertFalse(b.guestIrqPending()); // the SPI was lowered
+            assertFalse(line(b).isMasked());
+            assertFalse(line(b).hasHandler());
+            assertTrue(line(b).isPending()); // the event waits at the host for the next handler
+            assertEquals(1023, b.ack());
+            long exits = route.exits();
+            b.fd = b.vfio.open(b.timer);
+            b.kvmVfio.forwardIrq(b.vfio, b.irq());
+            assertTrue(b.handleOne()); // taken once, through the forward
+            assertFalse(b.handleOne());
+            assertEquals(exits, route.exits()); // the old route's resampler did not run
+            assertEquals(1, b.guestEvents);
+            assertEquals(0, b.spurious);
+            route.close(); // after the hang-up: nothing left to do
+            assertEquals(2, b.timer.references());
+        }
+    }
 }
