@@ -1,6 +1,7 @@
 package dev.armature.host;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,11 +10,26 @@ import java.util.Optional;
  * {@code -device vfio-platform,host=NAME} will look up).
  */
 public final class HostPlatform {
+    /** The devices of {@link #standard()}, by name. */
+    public static final List<String> STANDARD_DEVICES = List.of("timer0", "timer1");
+
     private final HostInterruptController interruptController;
     private final Map<String, HostDevice> devices = new LinkedHashMap<>();
 
     public HostPlatform(int interruptLines) {
         interruptController = new HostInterruptController(interruptLines);
+    }
+
+    /**
+     * The modelled host the {@code virt} board assigns devices from: host timers {@code timer0} and
+     * {@code timer1} on host lines 0 and 1, ticking in real time (one tick per microsecond).
+     */
+    public static HostPlatform standard() {
+        HostPlatform host = new HostPlatform(STANDARD_DEVICES.size());
+        for (int i = 0; i < STANDARD_DEVICES.size(); i++) {
+            host.add(new HostTimer(STANDARD_DEVICES.get(i), host.interruptController().line(i))).runInRealTime();
+        }
+        return host;
     }
 
     public HostInterruptController interruptController() {
@@ -26,6 +42,11 @@ public final class HostPlatform {
             throw new IllegalArgumentException("the host already has a device named " + device.name());
         }
         return device;
+    }
+
+    /** The names of the host's devices, in the order they were added. */
+    public synchronized List<String> deviceNames() {
+        return List.copyOf(devices.keySet());
     }
 
     /** The device called {@code name}, if any. */
