@@ -36,6 +36,7 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static dev.armature.machine.VirtMemoryMap.*;
 
@@ -78,6 +79,12 @@ public final class VirtBoard implements AutoCloseable {
      */
     public VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log)
             throws BootException {
+        this(config, boot, serial, noReboot, log, HostPlatform::standard);
+    }
+
+    /** As the public constructor, assigning devices from the host {@code host} builds (tests drive its time). */
+    VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log,
+              Supplier<HostPlatform> host) throws BootException {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
         gic = interruptController(config);
@@ -132,6 +139,12 @@ public final class VirtBoard implements AutoCloseable {
             public List<Machine.DeviceSection> devices() {
                 return deviceStates;
             }
+
+            @Override
+            public String blocker() {
+                return config.vfio().isEmpty() ? null : "-device vfio-platform: an assigned host device's state "
+                        + "lives on the host, outside the snapshot: snapshots are blocked";
+            }
         });
 
         PlatformBus bus = PlatformBus.layout(config);
@@ -143,7 +156,7 @@ public final class VirtBoard implements AutoCloseable {
         }
         if (!config.vfio().isEmpty()) {
             try {
-                vfio = new PlatformVfio(config, bus, gic, mem, HostPlatform.standard());
+                vfio = new PlatformVfio(config, bus, gic, mem, host.get());
             } catch (IllegalArgumentException e) {
                 close();
                 throw new BootException(e.getMessage());
