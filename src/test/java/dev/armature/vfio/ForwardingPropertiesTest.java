@@ -24,12 +24,15 @@ import java.util.Set;
 
 /**
  * Random interleavings of assignment (VFIO open/close), forwarding, unforwarding, userspace signalling, host
- * interrupts, guest acknowledge/EOI and VM destruction. Invariants: references are one per open file plus one
- * per forward and return to zero; no host interrupt is left active or masked after destruction; the guest
- * never takes an interrupt with no event at the device, and once drained has seen every event.
+ * interrupts, guest acknowledge/EOI, VM destruction and the VMM process dying. Invariants: references are one
+ * per open file plus one per forward and return to zero; no host interrupt is left active or masked after
+ * destruction; the guest never takes an interrupt with no event at the device, and once drained has seen every
+ * event.
  */
 class ForwardingPropertiesTest {
-    enum Op { CLOSE_FD, REOPEN, FORWARD, UNFORWARD, ROUTE, UNROUTE, TICK, GUEST_ACK, GUEST_EOI, DESTROY }
+    enum Op {
+        CLOSE_FD, REOPEN, FORWARD, UNFORWARD, ROUTE, UNROUTE, TICK, GUEST_ACK, GUEST_EOI, DESTROY, PROCESS_EXIT
+    }
 
     /** Errnos a call may be refused with in some state of this scenario. */
     private static final Set<Errno> EXPECTED = EnumSet.of(Errno.EBADF, Errno.EINVAL, Errno.EBUSY);
@@ -102,6 +105,18 @@ class ForwardingPropertiesTest {
                         if (!guestActive.isEmpty()) {
                             b.eoi(guestActive.pop());
                         }
+                    }
+                    case PROCESS_EXIT -> {
+                        // The VMM dies mid-operation: the kernel closes the VM, then the VFIO file; nobody tears
+                        // the route down, and the device may still interrupt in between.
+                        b.vm.close();
+                        destroyed = true;
+                        b.timer.tick(1);
+                        if (fdOpen) {
+                            b.vfio.close(b.fd);
+                            fdOpen = false;
+                        }
+                        route = null;
                     }
                     case DESTROY -> {
                         if (route != null) {
