@@ -20,13 +20,17 @@
  *   - traps: HCR_EL2.TVM (MSR SCTLR_EL1), TID3 (MRS ID_AA64MMFR0_EL1), TWI
  *     (WFI) with their ESR_EL2;
  *   - virtual IRQ: with HCR_EL2.IMO and VI the guest sees ISR_EL1.I and takes
- *     an IRQ at VBAR_EL1 + 0x280 as soon as it unmasks; without IMO it does not.
+ *     an IRQ at VBAR_EL1 + 0x280 as soon as it unmasks; without IMO it does not;
+ *   - virtual SError: with HCR_EL2.AMO and VSE, ISR_EL1.A, one SError at
+ *     VBAR_EL1 + 0x380 once PSTATE.A is clear, and VSE cleared by taking it.
  */
 #include "libguest.h"
 
 #define HCR_VM   (1UL << 0)
 #define HCR_IMO  (1UL << 4)
+#define HCR_AMO  (1UL << 5)
 #define HCR_VI   (1UL << 7)
+#define HCR_VSE  (1UL << 8)
 #define HCR_TWI  (1UL << 13)
 #define HCR_TID3 (1UL << 18)
 #define HCR_TVM  (1UL << 26)
@@ -78,7 +82,8 @@ static volatile uint64_t trap_esr, trap_far, trap_hpfar, trap_elr;
 static volatile int traps, unexpected;
 /* Guest results. */
 static volatile uint64_t guest_value, guest_isr;
-static volatile int virqs;
+static volatile int virqs, vserrors;
+static volatile uint64_t guest_esr;
 
 static void reset_traps(void)
 {
@@ -208,6 +213,24 @@ static void virq_handler(struct ex_regs *regs, unsigned int esr)
 	__asm__ volatile("hvc #1" : : : "memory");   /* ask the hypervisor to lower the virtual IRQ */
 }
 
+static void vserror_handler(struct ex_regs *regs, unsigned int esr)
+{
+	(void)regs;
+	guest_esr = esr;
+	vserrors++;
+}
+
+/* Unmasks SError (PSTATE.A): a pending virtual SError is taken at VBAR_EL1 + 0x380. */
+static void guest_vserror(void)
+{
+	write_sysreg(vbar_el1, (uint64_t)vectors);
+	isb();
+	install_exception_handler(EL1H_SERROR, 0, vserror_handler);
+	guest_isr = read_sysreg(isr_el1);
+	__asm__ volatile("msr daifclr, #4\n isb\n nop\n nop\n msr daifset, #4" : : : "memory");
+	install_exception_handler(EL1H_SERROR, 0, NULL);
+}
+
 static void guest_virq(void)
 {
 	write_sysreg(vbar_el1, (uint64_t)vectors);
@@ -315,6 +338,15 @@ static void check_virq(void)
 	run(guest_virq);
 	report(virqs == 0 && !(guest_isr & 0x80), "HCR_EL2.VI without IMO: no virtual IRQ (ISR 0x%lx, %d IRQs)",
 	       (unsigned long)guest_isr, virqs);
+	vserrors = 0;
+	write_sysreg(hcr_el2, hcr | HCR_AMO | HCR_VSE);
+	isb();
+	run(guest_vserror);
+	report(vserrors == 1 && (guest_isr & 0x100) && !(read_sysreg(hcr_el2) & HCR_VSE) &&
+	       guest_esr == 0xbe000000,   /* EC 0x2F, IL, ISS 0: what QEMU 7.2 reports for a v8.0 virtual SError */
+	       "HCR_EL2.AMO + VSE: one virtual SError at EL1, ISR_EL1.A set, VSE cleared when taken "
+	       "(ESR_EL1 0x%lx, ISR 0x%lx, %d SErrors)", (unsigned long)guest_esr, (unsigned long)guest_isr,
+	       vserrors);
 	write_sysreg(hcr_el2, hcr);
 	isb();
 }
