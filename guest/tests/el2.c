@@ -22,9 +22,13 @@
  *   - virtual IRQ: with HCR_EL2.IMO and VI the guest sees ISR_EL1.I and takes
  *     an IRQ at VBAR_EL1 + 0x280 as soon as it unmasks; without IMO it does not;
  *   - virtual SError: with HCR_EL2.AMO and VSE, ISR_EL1.A, one SError at
- *     VBAR_EL1 + 0x380 once PSTATE.A is clear, and VSE cleared by taking it.
+ *     VBAR_EL1 + 0x380 once PSTATE.A is clear, and VSE cleared by taking it;
+ *   - physical IRQ routing (GICv2): with HCR_EL2.IMO the virtual timer's PPI
+ *     waits while EL2 masks IRQs and is taken to EL2 from a guest running
+ *     with PSTATE.I set.
  */
 #include "libguest.h"
+#include "gic.h"
 
 #define HCR_VM   (1UL << 0)
 #define HCR_IMO  (1UL << 4)
@@ -84,6 +88,10 @@ static volatile int traps, unexpected;
 static volatile uint64_t guest_value, guest_isr;
 static volatile int virqs, vserrors;
 static volatile uint64_t guest_esr;
+/* Physical IRQs the hypervisor took from the guest. */
+static volatile int hyp_irqs;
+static volatile uint32_t hyp_irq_intid;
+static volatile uint64_t hyp_irq_spsr;
 
 static void reset_traps(void)
 {
@@ -108,6 +116,16 @@ uint64_t el2_handle(struct ex_regs *regs, unsigned long vector)
 		trap_elr = regs->elr;
 		traps++;
 		regs->elr += 4;                     /* skip the trapped or faulting instruction */
+		return 0;
+	}
+	if (vector == 9) {                          /* IRQ from EL1, routed here by HCR_EL2.IMO */
+		uint32_t iar = gic_read_iar();
+		hyp_irq_intid = gic_iar_irqnr(iar);
+		hyp_irq_spsr = regs->spsr;
+		write_sysreg(cntv_ctl_el0, 0);      /* lowers the timer's PPI */
+		isb();
+		gic_write_eoir(iar);
+		hyp_irqs++;
 		return 0;
 	}
 	unexpected++;
@@ -231,6 +249,13 @@ static void guest_vserror(void)
 	install_exception_handler(EL1H_SERROR, 0, NULL);
 }
 
+/* Waits, IRQs masked, for the hypervisor to take the physical IRQ. */
+static void guest_wait_hyp_irq(void)
+{
+	for (int i = 0; i < 1000000 && !hyp_irqs; i++)
+		cpu_relax();
+}
+
 static void guest_virq(void)
 {
 	write_sysreg(vbar_el1, (uint64_t)vectors);
@@ -351,6 +376,38 @@ static void check_virq(void)
 	isb();
 }
 
+/*
+ * A physical IRQ (this CPU's virtual timer PPI) with HCR_EL2.IMO is taken to EL2 while the guest runs with
+ * PSTATE.I set, and not at EL2 while EL2 masks it. GICv2 only: the runtime does not set up EL2's GICv3
+ * system-register interface.
+ */
+static void check_physical_irq_to_el2(void)
+{
+	if (gic.version != 2) {
+		report_skip("physical IRQ routed to EL2: GICv2 only");
+		return;
+	}
+	uint64_t hcr = read_sysreg(hcr_el2);
+	gic_cpu_init();
+	gic_enable_irq(27);
+	write_sysreg(hcr_el2, hcr | HCR_IMO);
+	write_sysreg(cntv_tval_el0, 0);
+	write_sysreg(cntv_ctl_el0, 1);              /* condition met at once: the PPI is pending */
+	isb();
+	for (int i = 0; i < 1000 && !gic_irq_pending(27); i++)
+		cpu_relax();
+	bool pending = gic_irq_pending(27);
+	bool early = hyp_irqs != 0;                 /* EL2 runs with PSTATE.I set: must not be taken here */
+	run(guest_wait_hyp_irq);
+	report(pending && !early && hyp_irqs == 1 && hyp_irq_intid == 27 && (hyp_irq_spsr & 0x80) &&
+	       (hyp_irq_spsr & 0xf) == 5,
+	       "HCR_EL2.IMO: PPI 27 taken to EL2 from EL1h with PSTATE.I set (%d IRQs, INTID %u, SPSR_EL2 0x%lx)",
+	       hyp_irqs, hyp_irq_intid, (unsigned long)hyp_irq_spsr);
+	gic_disable_irq(27);
+	write_sysreg(hcr_el2, hcr);
+	isb();
+}
+
 void el2_main(void)
 {
 	write_sysreg(tpidr_el1, 1);
@@ -362,6 +419,7 @@ void el2_main(void)
 	check_aborts();
 	check_traps();
 	check_virq();
+	check_physical_irq_to_el2();
 	report(unexpected == 0, "no unexpected exception at EL2");
 	report_prefix_pop();
 	dsb(ish);
@@ -381,6 +439,8 @@ int main(int argc, char **argv)
 		report_skip("needs 2 CPUs (CPU 1 runs the hypervisor)");
 		return report_summary();
 	}
+	if (gic_init() != 0)
+		report_abort("no GIC found in the device tree");
 	int ret = psci_cpu_on(cpu_mpidr[1], (uintptr_t)el2_entry, 0);
 	report(ret == PSCI_SUCCESS, "PSCI CPU_ON of CPU 1 at el2_entry (%d)", ret);
 	if (ret == PSCI_SUCCESS)
