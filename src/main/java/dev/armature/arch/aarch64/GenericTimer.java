@@ -225,25 +225,6 @@ public final class GenericTimer {
     }
 
     /**
-     * WFI in deterministic mode: no instruction runs while the vCPU waits, so the count would never reach the
-     * next deadline. Moves the counter to that deadline and updates the outputs (the timer interrupt is then
-     * pending, and WFI returns). Returns false, changing nothing, in host-time mode, when no timer is armed or
-     * when one is already asserted (the wait is then for another interrupt): the caller waits as usual.
-     */
-    public boolean warpToNextDeadline() {
-        if (!counter.isDeterministic()) {
-            return false;
-        }
-        long wait = nanosUntilNextDeadline();
-        if (wait == 0 || wait == Long.MAX_VALUE) {
-            return false;
-        }
-        counter.warp(wait);
-        update();
-        return true;
-    }
-
-    /**
      * Re-evaluates the outputs, reports changes to the listener, and (in host-time mode) arms an alarm for the
      * next deadline. Any thread.
      */

@@ -13,11 +13,7 @@ import java.util.function.LongSupplier;
  *
  * <p>In host-time mode timers arm host alarms ({@link #schedule}) so a deadline asserts the timer output while
  * the vCPU is busy; in deterministic mode time only moves with instructions, so the vCPU's run loop must call
- * {@link GenericTimer#update()} (for example between {@code CpuExecutor.run} budget slices of a few thousand
- * instructions: the slice length bounds how late a timer interrupt is seen, identically on every run). While a
- * vCPU waits in WFI no instruction runs, so WFI warps time to the next timer deadline instead of sleeping
- * ({@link GenericTimer#warpToNextDeadline}, QEMU's icount warp). Deterministic mode is reproducible for one vCPU;
- * with several, the instruction count they share and the warps of one seen by the others depend on scheduling.
+ * {@link GenericTimer#update()} (for example at each exit request or every few thousand instructions).
  */
 public final class SystemCounter {
     /** CNTFRQ_EL0: 62.5 MHz, QEMU 7.2's virt value; one tick is exactly 16 ns. */
@@ -34,16 +30,13 @@ public final class SystemCounter {
     private static final long HOST_BASE = System.nanoTime();
     private volatile LongSupplier instructions;
     private volatile long nanosPerInstruction;
-    /** Deterministic mode: time skipped by {@link #warp} while vCPUs waited. */
-    private volatile long warpedNanos;
     /** Added to the count so that a restored snapshot's counter continues from where it was saved. */
     private volatile long offsetTicks;
 
     /** Host monotonic time (since the class was loaded), or deterministic time from the instruction count. */
     public long nanos() {
         LongSupplier icount = instructions;
-        return icount != null ? icount.getAsLong() * nanosPerInstruction + warpedNanos
-                : System.nanoTime() - HOST_BASE;
+        return icount != null ? icount.getAsLong() * nanosPerInstruction : System.nanoTime() - HOST_BASE;
     }
 
     /** The physical count, CNTPCT_EL0. */
@@ -69,11 +62,6 @@ public final class SystemCounter {
         }
         this.nanosPerInstruction = nanosPerInstruction;
         this.instructions = instructionCount;
-    }
-
-    /** Deterministic mode: moves time {@code nanos} forward without instructions (a vCPU idles in WFI). */
-    synchronized void warp(long nanos) {
-        warpedNanos += nanos;
     }
 
     public boolean isDeterministic() {

@@ -1,12 +1,9 @@
 package dev.armature.arch.aarch64;
 
 import static dev.armature.arch.aarch64.SysRegs.key;
-import static dev.armature.arch.aarch64.TestMachine.RAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.armature.accel.interp.Interpreter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,26 +56,6 @@ class GenericTimerTest {
             assertFalse(s.timer.virtualTimerAsserted());
             assertEquals(List.of("27=true", "27=false"), events);
             assertEquals(Long.MAX_VALUE, s.timer.nanosUntilNextDeadline());
-        }
-    }
-
-    /** WFI in deterministic mode jumps to the next deadline (no host sleep, same count on every run). */
-    @Test
-    void wfiWarpsDeterministicTimeToTheDeadline() {
-        AtomicLong insns = new AtomicLong(1000);
-        try (TestMachine m = deterministic(CpuModel.CORTEX_A57, insns)) {
-            SysRegs s = m.cpu.sys;
-            List<String> events = new ArrayList<>();
-            s.timer.setListener((intid, level) -> events.add(intid + "=" + level));
-            assertFalse(s.timer.warpToNextDeadline()); // nothing armed: WFI waits for other interrupts
-            s.write(CNTV_TVAL, 250_000);
-            s.write(CNTV_CTL, 1);
-            m.placeInsn(RAM, 0xd503207f); // wfi
-            m.cpu.sys.sctlrEl1 |= 1L << 16; // nTWI (EL1 anyway)
-            new Interpreter(new DecodeCache(m.cpu.model)).step(m.cpu);
-            assertEquals(1000 + 250_000, s.read(SysRegs.CNTVCT_EL0));
-            assertEquals(List.of("27=true"), events);
-            assertFalse(s.timer.warpToNextDeadline()); // asserted now: no further warp
         }
     }
 

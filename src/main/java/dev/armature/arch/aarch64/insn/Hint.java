@@ -52,9 +52,7 @@ public abstract class Hint extends Insn {
         @Override
         public void exec(Cpu cpu) {
             cpu.sys.checkWfxTrap(false); // SCTLR_EL1.nTWI at EL0, HCR_EL2.TWI
-            if (!cpu.sys.timer.warpToNextDeadline()) { // deterministic time jumps to the deadline instead
-                cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
-            }
+            cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
         }
 
         @Override
