@@ -25,7 +25,7 @@ class DataAbortSyndromeTest {
         "ldr q0 (SIMD&FP),    3dc00020, 0",
     })
     void syndrome(String insn, String word, String expected) {
-        assertEquals(Integer.decode(expected), DataAbortSyndrome.instructionSyndrome(Integer.parseUnsignedInt(word, 16)),
-                insn);
+        int iss = DataAbortSyndrome.instructionSyndrome(Integer.parseUnsignedInt(word, 16));
+        assertEquals(Integer.decode(expected), iss, insn);
     }
 }
