@@ -8,9 +8,9 @@ import dev.armature.memory.PhysicalMemory;
  * the EL1&amp;0 regime when HCR_EL2.VM enables it — then every stage-1 descriptor address is an IPA translated by
  * stage 2 too (a fault there is a stage-2 fault with S1PTW). The stage-1 part (Arm ARM D5,
  * AArch64.TranslationTableWalk and AArch64.CheckPermission for ARMv8.0): 4K/16K/64K granules, any TxSZ from 16
- * to 39 (values outside are clamped), TTBR0/TTBR1 by the VA's top bits with TBI, table/block/page descriptors, hierarchical APTable,
- * UXNTable/PXNTable, AP[2:1], UXN/PXN (XN at EL2), WXN, AF (no hardware update), nG with ASIDs (TCR.AS, TCR.A1),
- * EPD0/EPD1 and address-size checks against min(TCR.IPS/PS, PARange).
+ * to 39 (values outside are clamped), TTBR0/TTBR1 by the VA's top bits with TBI, table/block/page descriptors,
+ * hierarchical APTable, UXNTable/PXNTable, AP[2:1], UXN/PXN (XN at EL2), WXN, AF (no hardware update), nG with
+ * ASIDs (TCR.AS, TCR.A1), EPD0/EPD1 and address-size checks against min(TCR.IPS/PS, PARange).
  *
  * <p>One walker per vCPU: {@link #walk} leaves its result in fields, which the MMU copies into the TLB or PAR.
  */
