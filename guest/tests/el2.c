@@ -19,6 +19,8 @@
  *     S1PTW = 1, ISV = 0, HPFAR_EL2 = the table's IPA, FAR_EL2 = the VA;
  *   - traps: HCR_EL2.TVM (MSR SCTLR_EL1), TID3 (MRS ID_AA64MMFR0_EL1), TWI
  *     (WFI) with their ESR_EL2;
+ *   - counters: CNTVOFF_EL2 offsets the guest's CNTVCT_EL0; CNTHCTL_EL2.EL1PCTEN
+ *     = 0 traps its CNTPCT_EL0 reads (EC 0x18);
  *   - virtual IRQ: with HCR_EL2.IMO and VI the guest sees ISR_EL1.I and takes
  *     an IRQ at VBAR_EL1 + 0x280 as soon as it unmasks; without IMO it does not;
  *   - virtual SError: with HCR_EL2.AMO and VSE, ISR_EL1.A, one SError at
@@ -207,6 +209,21 @@ static void guest_s1ptw(void)
 	isb();
 }
 
+static volatile uint64_t guest_pct, guest_vct;
+
+static void guest_counters(void)
+{
+	uint64_t v, p;
+	__asm__ volatile("isb\n mrs %0, cntvct_el0\n mrs %1, cntpct_el0" : "=r"(v), "=r"(p) : : "memory");
+	guest_vct = v;
+	guest_pct = p;
+}
+
+static void guest_read_cntpct(void)
+{
+	__asm__ volatile("mrs x6, cntpct_el0" : : : "x6", "memory");
+}
+
 static void guest_tvm(void)
 {
 	__asm__ volatile("mrs x3, sctlr_el1\n msr sctlr_el1, x3" : : : "x3", "memory");
@@ -334,6 +351,27 @@ static void check_aborts(void)
 		     S1PTW | 0x06);
 }
 
+/* CNTVOFF_EL2 offsets the guest's virtual count; CNTHCTL_EL2.EL1PCTEN = 0 traps its physical counter reads. */
+static void check_counters(void)
+{
+	const uint64_t off = 0x123456789UL;
+	uint64_t cnthctl = read_sysreg(cnthctl_el2);
+	write_sysreg(cnthctl_el2, cnthctl | 3);     /* EL1PCTEN | EL1PCEN */
+	write_sysreg(cntvoff_el2, off);
+	isb();
+	run(guest_counters);
+	uint64_t diff = guest_pct - guest_vct;
+	report(diff >= off && diff - off < 10000000,
+	       "CNTVOFF_EL2 = 0x%lx: guest CNTPCT - CNTVCT = 0x%lx", (unsigned long)off, (unsigned long)diff);
+	write_sysreg(cnthctl_el2, cnthctl & ~1UL);
+	isb();
+	expect_trap(guest_read_cntpct, "CNTHCTL_EL2.EL1PCTEN = 0: MRS X6, CNTPCT_EL0", EC_SYSREG,
+		    SYSREG_ISS(3, 3, 14, 0, 1, 6, 1));
+	write_sysreg(cnthctl_el2, cnthctl | 3);
+	write_sysreg(cntvoff_el2, 0);
+	isb();
+}
+
 static void check_traps(void)
 {
 	uint64_t hcr = read_sysreg(hcr_el2);
@@ -418,6 +456,7 @@ void el2_main(void)
 	check_remap();
 	check_aborts();
 	check_traps();
+	check_counters();
 	check_virq();
 	check_physical_irq_to_el2();
 	report(unexpected == 0, "no unexpected exception at EL2");
