@@ -86,22 +86,8 @@ public final class Exceptions {
         enter(cpu, target, VECTOR_SYNC, returnAddress);
     }
 
-    /**
-     * Takes a physical asynchronous exception (IRQ, FIQ, SError) routed as {@link #physicalTarget} says;
-     * {@code returnAddress} is the next instruction. One routed to a lower EL than the current one is not taken:
-     * it stays pending until the CPU returns there. Masking by PSTATE is the caller's business
-     * ({@link #pendingInterrupt}).
-     */
-    public static void takeAsync(Cpu cpu, int vector, long returnAddress) {
-        int target = physicalTarget(cpu, vector);
-        if (cpu.el > target) {
-            return;
-        }
-        enter(cpu, target, vector, returnAddress);
-    }
-
     /** The EL a physical interrupt of this vector goes to: EL2 if HCR_EL2.IMO/FMO/AMO (or TGE) say so, else EL1. */
-    static int physicalTarget(Cpu cpu, int vector) {
+    private static int physicalTarget(Cpu cpu, int vector) {
         if (!cpu.model.has(Feature.EL2)) {
             return 1;
         }
