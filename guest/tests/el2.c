@@ -15,8 +15,9 @@
  *     level 3, WnR) and loads from the hole (translation, level 2), with
  *     ESR_EL2's instruction syndrome (ISV, SAS, SSE, SRT, SF), FAR_EL2 = the
  *     VA and HPFAR_EL2 = the IPA's page;
- *   - a guest stage-1 walk whose table lies in the hole: stage-2 fault with
- *     S1PTW = 1, ISV = 0, HPFAR_EL2 = the table's IPA, FAR_EL2 = the VA;
+ *   - a guest stage-1 walk whose table lies in the hole (a load, a store):
+ *     stage-2 fault with S1PTW = 1, ISV = 0, WnR as the instruction's access,
+ *     HPFAR_EL2 = the table's IPA, FAR_EL2 = the VA;
  *   - traps: HCR_EL2.TVM (MSR SCTLR_EL1), TID3 (MRS ID_AA64MMFR0_EL1), TWI
  *     (WFI) with their ESR_EL2;
  *   - counters: CNTVOFF_EL2 offsets the guest's CNTVCT_EL0; CNTHCTL_EL2.EL1PCTEN
@@ -190,7 +191,7 @@ static void guest_read_hole_sh(void)
 	__asm__ volatile("ldrsh x8, [%0]" : : "r"(IPA_HOLE + 0x22) : "x8", "memory");
 }
 
-static void guest_s1ptw(void)
+static void guest_s1ptw(bool store)
 {
 	s1_l1[0] = 0x00000000UL | 1 | (1UL << 2) | (1UL << 10);               /* Device (MAIR attr 1) */
 	s1_l1[1] = 0x40000000UL | 1 | (3UL << 8) | (1UL << 10);               /* Normal (attr 0) */
@@ -204,7 +205,10 @@ static void guest_s1ptw(void)
 	__asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" : : : "memory");
 	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) | 1);
 	isb();
-	__asm__ volatile("ldr x7, [%0]" : : "r"(GUEST_VA_HOLE_TABLE + 0x40) : "x7", "memory");
+	if (store)
+		__asm__ volatile("str x7, [%0]" : : "r"(GUEST_VA_HOLE_TABLE + 0x48) : "x7", "memory");
+	else
+		__asm__ volatile("ldr x7, [%0]" : : "r"(GUEST_VA_HOLE_TABLE + 0x40) : "x7", "memory");
 	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) & ~1UL);
 	isb();
 }
@@ -222,6 +226,16 @@ static void guest_counters(void)
 static void guest_read_cntpct(void)
 {
 	__asm__ volatile("mrs x6, cntpct_el0" : : : "x6", "memory");
+}
+
+static void guest_s1ptw_load(void)
+{
+	guest_s1ptw(false);
+}
+
+static void guest_s1ptw_store(void)
+{
+	guest_s1ptw(true);
 }
 
 static void guest_tvm(void)
@@ -347,8 +361,11 @@ static void check_aborts(void)
 		     ISV | SAS(2) | SRT(7) | 0x06);
 	expect_abort(guest_read_hole_sh, "LDRSH X8 from the hole", IPA_HOLE + 0x22, IPA_HOLE,
 		     ISV | SAS(1) | SSE | SRT(8) | SF | 0x06);
-	expect_abort(guest_s1ptw, "stage-1 walk through the hole", GUEST_VA_HOLE_TABLE + 0x40, IPA_HOLE,
+	expect_abort(guest_s1ptw_load, "LDR: stage-1 walk through the hole", GUEST_VA_HOLE_TABLE + 0x40, IPA_HOLE,
 		     S1PTW | 0x06);
+	/* WnR is UNKNOWN with S1PTW in ARMv8.0; QEMU 7.2 reports the instruction's access, and so does Armature. */
+	expect_abort(guest_s1ptw_store, "STR: stage-1 walk through the hole", GUEST_VA_HOLE_TABLE + 0x48, IPA_HOLE,
+		     S1PTW | WNR | 0x06);
 }
 
 /* CNTVOFF_EL2 offsets the guest's virtual count; CNTHCTL_EL2.EL1PCTEN = 0 traps its physical counter reads. */
