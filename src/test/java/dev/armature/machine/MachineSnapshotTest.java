@@ -400,13 +400,14 @@ class MachineSnapshotTest {
         long entry = kernelAddress(a) + SECONDARY;
         // Not running: CPU_ON makes vCPU 2 RUNNABLE with its entry and context, and it has not run yet.
         a.bootPlan().load(a.memory());
-        assertEquals(0, a.machine().cpuOn(2, entry, 3, 1));
+        assertEquals(0, a.machine().cpuOn(2, entry, 3));
         Path file = dir.resolve("fresh.snap");
         a.machine().saveSnapshot(file);
 
         VirtBoard b = board(4);
         b.machine().loadSnapshot(file);
-        assertEquals(PowerController.AFFINITY_OFF, b.machine().affinityInfo(0));
+        assertEquals(PowerController.AFFINITY_ON, b.machine().affinityInfo(0), "the boot vCPU is runnable from its init");
+        assertEquals(PowerController.AFFINITY_OFF, b.machine().affinityInfo(1));
         assertEquals(PowerController.AFFINITY_ON, b.machine().affinityInfo(2));
         assertEquals(entry, b.machine().cpu(2).pc);
         start(b);

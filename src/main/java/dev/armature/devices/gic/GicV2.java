@@ -82,8 +82,8 @@ public final class GicV2 extends Gic {
     }
 
     private static int checkCount(int nCpus) {
-        if (nCpus < 1) {
-            throw new IllegalArgumentException("a GIC needs at least one CPU");
+        if (nCpus < 0) {
+            throw new IllegalArgumentException("a GIC cannot have " + nCpus + " CPUs");
         }
         if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
@@ -185,7 +185,7 @@ public final class GicV2 extends Gic {
             if (off == 0x000) {
                 return distGroupEnable;
             } else if (off == 0x004) {
-                return (words - 1) | (nCpus - 1) << 5;
+                return (words - 1) | Math.max(nCpus - 1, 0) << 5; // CPUNumber: a GIC of no CPUs reads as one
             } else if (off == 0x008) {
                 return GICD_IIDR;
             } else if (off >= 0x080 && off < 0x400) {

@@ -74,7 +74,7 @@ public final class GicV3 extends Gic {
      * A GICv3 for the CPUs {@code ids} (in CPU index order) with {@code nIrqs} INTIDs; {@link #connect} each
      * vCPU's Cpu before it runs.
      *
-     * @throws IllegalArgumentException for 0 or more than 512 CPUs (QEMU virt's limit), or for an INTID count
+     * @throws IllegalArgumentException for more than 512 CPUs (QEMU virt's limit), or for an INTID count
      *         that is not a multiple of 32 from 64 to 1024
      */
     public GicV3(List<CpuId> ids, int nIrqs) {
@@ -183,8 +183,8 @@ public final class GicV3 extends Gic {
     }
 
     private static int checkCount(int nCpus) {
-        if (nCpus < 1) {
-            throw new IllegalArgumentException("a GIC needs at least one CPU");
+        if (nCpus < 0) {
+            throw new IllegalArgumentException("a GIC cannot have " + nCpus + " CPUs");
         }
         if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
