@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * vCPU's (see {@link Vcpu}).
  */
 public final class Vm implements AutoCloseable {
+    /** IPA widths: KVM's default (VM type 0), and the range {@link #create(int)} accepts. */
     public static final int DEFAULT_IPA_BITS = 40;
     public static final int MIN_IPA_BITS = 32;
     public static final int MAX_IPA_BITS = 44;
