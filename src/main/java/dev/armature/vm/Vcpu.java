@@ -132,11 +132,15 @@ public final class Vcpu {
     /**
      * Makes {@code fresh} (from {@link #newCpu}) the vCPU's state, wired as a reset would wire it: MPIDR_EL1, then
      * the VMM's {@link CpuWiring}, then the vGIC (interrupt lines, ICC_* registers, timer PPIs). The previous Cpu
-     * is detached. The power state is unchanged. Call it while the vCPU is not running.
+     * is detached. The power state is unchanged. Call it while the vCPU is not running. EINVAL for a Cpu of
+     * another vCPU or VM.
      */
     public synchronized void install(Cpu fresh) {
         vm.checkOpen();
         Vm.checkPointer(fresh, "cpu");
+        if (fresh.index != id || fresh.memory.physical() != vm.memory()) {
+            throw new KvmException(EINVAL, "that Cpu was not made by vCPU " + id + "'s newCpu()");
+        }
         Cpu previous = cpu;
         fresh.sys.setAffinity(mpidrAffinity());
         cpu = fresh;
