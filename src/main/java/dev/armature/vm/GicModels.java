@@ -11,6 +11,7 @@ import dev.armature.devices.gic.GicV2;
 import dev.armature.devices.gic.GicV3;
 import dev.armature.devices.gic.IccRegisters;
 import dev.armature.devices.gic.InterruptController;
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.devices.gic.MmioWindow;
 import dev.armature.memory.PhysicalMemory;
 
@@ -21,7 +22,8 @@ import java.util.List;
  * The {@code devices.gic} models behind the vGIC contract: a {@link GicV2} or {@link GicV3} for the VM's vCPUs
  * (processor number = vCPU id, affinity = the vCPU's MPIDR) with the configured interrupt count, its frames
  * mapped where userspace placed them, each vCPU's Cpu connected to it — interrupt lines, ICC_* system
- * registers (GICv3) and the generic timer's PPIs, as KVM's in-kernel vGIC and arch timer are.
+ * registers (GICv3) and the generic timer's PPIs, as KVM's in-kernel vGIC and arch timer are — and its SPI
+ * lines and forwarding interface behind KVM_IRQ_LINE, KVM_IRQFD and KVM-VFIO.
  */
 public final class GicModels implements VgicModelFactory {
     /** The factory; it keeps no state (each model is its own). */
@@ -128,6 +130,11 @@ public final class GicModels implements VgicModelFactory {
 
         @Override
         public InterruptController interruptController() {
+            return gic;
+        }
+
+        @Override
+        public IrqForwarding irqForwarding() {
             return gic;
         }
 

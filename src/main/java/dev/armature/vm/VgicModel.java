@@ -1,5 +1,6 @@
 package dev.armature.vm;
 
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.devices.gic.InterruptController;
 import dev.armature.memory.PhysicalMemory;
@@ -35,6 +36,12 @@ public interface VgicModel extends AutoCloseable {
 
     /** The interrupt controller itself, for the VMM's devices and reset (null for a model without one). */
     InterruptController interruptController();
+
+    /** The model's SPI injection and forwarding interface, or null if it has none (KVM_IRQ_LINE and
+     * KVM-VFIO forwarding then answer ENXIO). */
+    default IrqForwarding irqForwarding() {
+        return null;
+    }
 
     @Override
     void close();

@@ -12,7 +12,7 @@ import dev.armature.migration.Snapshottable;
  * INTID 16 + n). All methods are thread-safe. Its snapshot state is the distributor, every CPU's
  * redistributor/CPU interface, and the input line levels.
  */
-public interface InterruptController extends Snapshottable {
+public interface InterruptController extends Snapshottable, IrqForwarding {
     /** Architecture version: 2 or 3. */
     int version();
 
