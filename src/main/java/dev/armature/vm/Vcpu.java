@@ -113,10 +113,7 @@ public final class Vcpu {
     private void reset(long pc, long x0) {
         Cpu fresh = newCpu();
         fresh.setPstate(features.contains(VcpuFeature.HAS_EL2) ? 0x3c9 : 0x3c5); // EL2h or EL1h, DAIF masked
-        for (int el = 0; el < fresh.spBank.length; el++) {
-            fresh.setSpOf(el, 0);
-        }
-        fresh.pc = pc;
+        fresh.pc = pc; // registers and stack pointers of a new Cpu are 0
         fresh.r[0] = x0;
         install(fresh);
     }
@@ -131,7 +128,7 @@ public final class Vcpu {
 
     /**
      * Makes {@code fresh} (from {@link #newCpu}) the vCPU's state, wired as a reset would wire it: MPIDR_EL1, then
-     * the VMM's {@link CpuWiring}, then the vGIC (interrupt lines, ICC_* registers, timer PPIs). The previous Cpu
+     * the vGIC (interrupt lines, ICC_* registers, timer PPIs), then the VMM's {@link CpuWiring}. The previous Cpu
      * is detached. The power state is unchanged. Call it while the vCPU is not running. EINVAL for a Cpu of
      * another vCPU or VM.
      */

@@ -60,6 +60,8 @@ public interface InterruptController extends Snapshottable, IrqForwarding {
      * registers, its redistributor or CPU interface), without side effects: for userspace (KVM_GET_DEVICE_ATTR),
      * so reading GICC_IAR answers what the guest would read and acknowledges nothing. Unimplemented offsets
      * read as zero.
+     *
+     * @throws IllegalArgumentException for a frame this GIC version does not have, or a CPU it does not have
      */
     int readRegister(GicFrame frame, int cpu, int offset);
 
