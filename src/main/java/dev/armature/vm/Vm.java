@@ -12,7 +12,6 @@ import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.devices.gic.IrqForwarding;
@@ -39,6 +38,7 @@ import java.util.TreeMap;
  * vCPU's (see {@link Vcpu}).
  */
 public final class Vm implements AutoCloseable, IrqChip {
+    /** IPA widths: KVM's default (VM type 0), and the range {@link #create(int)} accepts. */
     public static final int DEFAULT_IPA_BITS = 40;
     public static final int MIN_IPA_BITS = 32;
     public static final int MAX_IPA_BITS = 44;
@@ -58,6 +58,7 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final int ipaBits;
     private final CpuModel cpuModel;
     private final VgicModelFactory modelFactory;
+    private final CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
     /** In creation order (KVM's vcpu_idx order). */
@@ -72,32 +73,47 @@ public final class Vm implements AutoCloseable, IrqChip {
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
 
-    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
+    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
         this.ipaBits = ipaBits;
         this.cpuModel = cpuModel;
         this.modelFactory = modelFactory;
+        this.wiring = wiring;
         this.decodeCache = new DecodeCache(cpuModel);
     }
 
-    /** A VM with a 40-bit IPA space, Cortex-A57 vCPUs and no GIC model behind the vGIC contract. */
+    /** A VM with a 40-bit IPA space, Cortex-A57 vCPUs and the {@link GicModels} behind its vGIC. */
     public static Vm create() {
         return create(DEFAULT_IPA_BITS);
     }
 
     /** KVM_CREATE_VM with KVM_VM_TYPE_ARM_IPA_SIZE(ipaBits): EINVAL outside 32..44. */
     public static Vm create(int ipaBits) {
-        return create(ipaBits, CpuModel.CORTEX_A57, VgicModelFactory.NONE);
+        return create(ipaBits, CpuModel.CORTEX_A57, GicModels.INSTANCE);
     }
 
     /** A VM whose vGIC instantiates its interrupt controller through {@code modelFactory}. */
     public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
+        return create(ipaBits, cpuModel, modelFactory, CpuWiring.NONE);
+    }
+
+    /**
+     * A VM whose vGIC instantiates its interrupt controller through {@code modelFactory} and whose vCPUs'
+     * {@link Cpu}s are attached to the VMM's own parts by {@code wiring} at every reset.
+     */
+    public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
         if (ipaBits < MIN_IPA_BITS || ipaBits > MAX_IPA_BITS) {
             throw new KvmException(EINVAL, "IPA size " + ipaBits + " is outside " + MIN_IPA_BITS + ".."
                     + MAX_IPA_BITS + " bits");
         }
         checkPointer(cpuModel, "CPU model");
         checkPointer(modelFactory, "vGIC model factory");
-        return new Vm(ipaBits, cpuModel, modelFactory);
+        checkPointer(wiring, "CPU wiring");
+        return new Vm(ipaBits, cpuModel, modelFactory, wiring);
+    }
+
+    /** The CPU model every vCPU of this VM runs. */
+    public CpuModel cpuModel() {
+        return cpuModel;
     }
 
     /** Guest physical addresses of this VM are below {@code 1L << maxIpaBits()}. */
@@ -162,8 +178,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         if (vcpuById(id) != null) {
             throw new KvmException(EEXIST, "vCPU " + id + " exists");
         }
-        Cpu cpu = new Cpu(id, cpuModel, new CpuMemory(memory));
-        Vcpu vcpu = new Vcpu(this, id, cpu, new Interpreter(decodeCache));
+        Vcpu vcpu = new Vcpu(this, id, vcpus.size(), new Interpreter(decodeCache));
         if (vgic instanceof VgicV3Device v3) {
             v3.registerRedist(vcpu);
         }
@@ -416,6 +431,23 @@ public final class Vm implements AutoCloseable, IrqChip {
 
     boolean hasIts() {
         return hasIts;
+    }
+
+    /**
+     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the vGIC's wiring (once the vGIC is
+     * initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
+     * lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC initialisation sees either this
+     * Cpu or a model to connect it to.
+     */
+    void attach(Vcpu vcpu, Cpu fresh, Cpu previous) {
+        VgicModel model;
+        synchronized (this) {
+            model = vgic == null ? null : vgic.modelOrNull();
+        }
+        if (model != null) {
+            model.connect(vcpu.index(), fresh, previous);
+        }
+        wiring.attach(vcpu, fresh, previous);
     }
 
     /** KVM's first-run work for a vCPU (kvm_arch_vcpu_run_pid_change): map the vGIC's resources. */
