@@ -111,10 +111,18 @@ public final class Cpu {
         }
     }
 
-    /** A virtual IRQ, FIQ or SError is pending for EL1 (HCR_EL2.VI/VF/VSE with IMO/FMO/AMO), masked or not. */
+    /**
+     * The virtual IRQ input, before routing: HCR_EL2.VI. (A GIC virtual CPU interface's vIRQ output is the other
+     * source the architecture ORs in here.)
+     */
+    boolean virtualIrq() {
+        return (sys.hcrEl2 & 0x80) != 0;
+    }
+
+    /** A virtual IRQ, FIQ or SError is pending for EL1 (VI/VF/VSE with HCR_EL2.IMO/FMO/AMO), masked or not. */
     boolean virtualInterruptPending() {
         long hcr = sys.hcrEl2;
-        return el < 2 && ((hcr & 0x80) != 0 && (hcr & 0x10) != 0 || (hcr & 0x40) != 0 && (hcr & 0x8) != 0
+        return el < 2 && (virtualIrq() && (hcr & 0x10) != 0 || (hcr & 0x40) != 0 && (hcr & 0x8) != 0
                 || (hcr & 0x100) != 0 && (hcr & 0x20) != 0);
     }
 

@@ -21,7 +21,6 @@ public final class Exceptions {
     private static final long HCR_IMO = 1L << 4;
     private static final long HCR_AMO = 1L << 5;
     private static final long HCR_VF = 1L << 6;
-    private static final long HCR_VI = 1L << 7;
     private static final long HCR_VSE = 1L << 8;
     private static final long HCR_TSC = 1L << 19;
     private static final long HCR_TGE = 1L << 27;
@@ -124,7 +123,7 @@ public final class Exceptions {
                 if ((hcr & (HCR_VF | HCR_FMO)) == (HCR_VF | HCR_FMO) && (daif & 0x40) == 0) {
                     return 1 << 12 | VECTOR_FIQ;
                 }
-                if ((hcr & (HCR_VI | HCR_IMO)) == (HCR_VI | HCR_IMO) && (daif & 0x80) == 0) {
+                if (cpu.virtualIrq() && (hcr & HCR_IMO) != 0 && (daif & 0x80) == 0) {
                     return 1 << 12 | VECTOR_IRQ;
                 }
             }

@@ -151,7 +151,7 @@ final class SysRegTable {
      */
     private static long isr(Cpu c) {
         long hcr = c.el < 2 && c.model.has(Feature.EL2) ? c.sys.hcrEl2 : 0;
-        boolean irq = (hcr & 0x10) != 0 ? (hcr & 0x80) != 0 : c.irqLine;
+        boolean irq = (hcr & 0x10) != 0 ? c.virtualIrq() : c.irqLine;
         boolean fiq = (hcr & 0x08) != 0 ? (hcr & 0x40) != 0 : c.fiqLine;
         boolean serror = (hcr & 0x20) != 0 && (hcr & 0x100) != 0;
         return (irq ? 0x80 : 0) | (fiq ? 0x40 : 0) | (serror ? 0x100 : 0);
