@@ -1,6 +1,5 @@
 package dev.armature.cli;
 
-import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.loader.ImageFormatException;
 import dev.armature.loader.KernelImage;
@@ -102,7 +101,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-accel",
             paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
-            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
+            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets; "
+                    + "repeated, the first one Armature has wins, as in QEMU")
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
@@ -203,7 +203,7 @@ public final class Main implements Callable<Integer> {
         CpuModel model = parseCpu();
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
-        String accelOption = parseAccel();
+        String accelOption = AccelChoice.choose(accel, err);
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -391,50 +391,6 @@ public final class Main implements Callable<Integer> {
             throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
         }
         return size;
-    }
-
-    /** Validates -accel and returns it in the form {@link dev.armature.accel.Accelerator#create} takes. */
-    private String parseAccel() throws CliError {
-        if (accel.size() > 1) {
-            throw new CliError("-accel given more than once; Armature runs one accelerator");
-        }
-        if (accel.isEmpty()) {
-            return "tcg";
-        }
-        Map<String, String> o = QemuOpts.parse("-accel", accel.getFirst(), "accel");
-        String name = o.getOrDefault("accel", "");
-        if (!name.equals("tcg") && !name.equals("interp")) {
-            throw new CliError("-accel " + name + ": unsupported accelerator (tcg or interp)");
-        }
-        StringBuilder option = new StringBuilder(name);
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            switch (e.getKey()) {
-                case "accel" -> { }
-                case "tb-size", "hot", "tb-insns", "background" -> {
-                    if (!name.equals("tcg")) {
-                        throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
-                    }
-                    option.append(',').append(e.getKey()).append('=').append(e.getValue());
-                }
-                case "thread" -> {
-                    if (e.getValue().equals("single")) {
-                        throw new CliError("-accel thread=single: Armature always runs one host thread "
-                                + "per vCPU (thread=multi)");
-                    } else if (!e.getValue().equals("multi")) {
-                        throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
-                    }
-                }
-                default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
-            }
-        }
-        try {
-            if (name.equals("tcg")) {
-                TcgConfig.parse(option.toString());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CliError("-accel: " + e.getMessage(), 2);
-        }
-        return option.toString();
     }
 
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */

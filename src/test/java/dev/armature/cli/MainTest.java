@@ -89,7 +89,7 @@ class MainTest {
         assertRefused(2, "armature: -m 300G: the virt board takes at most 255 GiB of RAM", "-m", "300G",
                 "-kernel", kernel);
         assertRefused(2, "armature: -append is only allowed with -kernel", "-append", "console=ttyAMA0");
-        assertRefused(1, "armature: -accel kvm: unsupported accelerator (tcg or interp)", "-accel", "kvm",
+        assertRefused(1, "armature: -accel kvm: invalid accelerator kvm (Armature has tcg and interp)", "-accel", "kvm",
                 "-kernel", kernel);
         assertRefused(2, "armature: -accel: tcg option hot must be an integer in 0..2147483647, got 'x'", "-accel",
                 "tcg,hot=x", "-kernel", kernel);
