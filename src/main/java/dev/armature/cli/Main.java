@@ -214,7 +214,8 @@ public final class Main implements Callable<Integer> {
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
+                    parsePciTestdev());
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -420,8 +421,10 @@ public final class Main implements Callable<Integer> {
             String driver = o.get("driver");
             switch (driver) {
                 case "help" -> throw new CliError("supported devices: virtio-serial-device, "
-                        + "virtconsole,chardev=ID, armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
+                        + "virtconsole,chardev=ID, pci-testdev, armature-dma[,iommu=on|off] (Armature's DMA test "
+                        + "engine)", 0);
                 case "armature-dma" -> { } // parseDma
+                case "pci-testdev" -> { } // parsePciTestdev
                 case "virtio-serial-device" -> {
                     serialBuses++;
                     for (String k : o.keySet()) {
@@ -446,7 +449,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-serial-device, virtconsole, armature-dma)");
+                        + "virtio-serial-device, virtconsole, pci-testdev, armature-dma)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {
@@ -484,6 +487,27 @@ public final class Main implements Callable<Integer> {
             dma = iommu ? VirtConfig.Dma.IOMMU : VirtConfig.Dma.DIRECT;
         }
         return dma;
+    }
+
+    /** {@code -device pci-testdev}: QEMU's PCI test device in slot 1 of the PCIe root bus, at most one. */
+    private boolean parsePciTestdev() throws CliError {
+        boolean present = false;
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            if (!o.get("driver").equals("pci-testdev")) {
+                continue;
+            }
+            if (present) {
+                throw new CliError("-device pci-testdev: Armature models at most one");
+            }
+            for (String k : o.keySet()) {
+                if (!k.equals("driver") && !k.equals("id")) {
+                    throw new CliError("-device pci-testdev: unsupported property '" + k + "'");
+                }
+            }
+            present = true;
+        }
+        return present;
     }
 
     /** The PL011 backend. */

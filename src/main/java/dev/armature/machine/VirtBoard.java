@@ -13,6 +13,10 @@ import dev.armature.devices.gic.IccRegisters;
 import dev.armature.devices.gic.InterruptController;
 import dev.armature.devices.gic.MmioWindow;
 import dev.armature.devices.pl011.Pl011;
+import dev.armature.devices.pci.PciFunction;
+import dev.armature.devices.pci.PciHost;
+import dev.armature.devices.pci.PciHostBridge;
+import dev.armature.devices.pci.PciTestDev;
 import dev.armature.devices.pl031.Pl031;
 import dev.armature.devices.psci.Psci;
 import dev.armature.devices.virtio.TestDev;
@@ -40,7 +44,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
  * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
- * (devices in the highest slots first, as QEMU assigns them), the DMA test engine on the platform bus if asked
+ * (devices in the highest slots first, as QEMU assigns them), the generic PCIe host (with {@code pci-testdev} in
+ * slot 1 if asked for), the DMA test engine on the platform bus if asked
  * for, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
@@ -61,6 +66,7 @@ public final class VirtBoard implements AutoCloseable {
     private final SystemCounter counter = new SystemCounter();
     private final Pl011 uart;
     private final Pl031 rtc;
+    private final PciHost pci;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
     /** {@code -device armature-dma}, or null. */
@@ -85,6 +91,12 @@ public final class VirtBoard implements AutoCloseable {
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
         rtc = new Pl031(gic.spiLine(RTC_SPI));
         mem.addMmio("pl031", RTC_BASE, RTC_SIZE, rtc);
+        pci = pciHost(config);
+        mem.addMmio("pcie-ecam", PCIE_ECAM_BASE, PciHost.ECAM_SIZE, pci.ecam());
+        mem.addMmio("pcie-mmio", PCIE_MMIO_BASE, PCIE_MMIO_SIZE, pci.memoryWindow(PCIE_MMIO_BASE));
+        mem.addMmio("pcie-pio", PCIE_PIO_BASE, PciHost.IO_SIZE, pci.ioWindow());
+        mem.addMmio("pcie-mmio-high", PCIE_HIGH_MMIO_BASE, PCIE_HIGH_MMIO_SIZE,
+                pci.memoryWindow(PCIE_HIGH_MMIO_BASE));
 
         machine = new Machine(mem, config.effectiveCpuModel(), config.smp(), m -> {
             Psci psci = new Psci(conduit(config), m);
@@ -221,6 +233,7 @@ public final class VirtBoard implements AutoCloseable {
         gic.reset();
         uart.reset();
         rtc.reset();
+        pci.reset();
         transports.forEach(VirtioMmio::reset);
         if (dma != null) {
             dma.engine().reset();
@@ -261,6 +274,16 @@ public final class VirtBoard implements AutoCloseable {
     /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
     private static Psci.Conduit conduit(VirtConfig config) {
         return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
+    }
+
+    /** The root bus: QEMU's host bridge in slot 0, then {@code pci-testdev} (QEMU's first free slot, 1). */
+    private static PciHost pciHost(VirtConfig config) {
+        List<PciFunction> functions = new ArrayList<>();
+        functions.add(new PciHostBridge());
+        if (config.pciTestdev()) {
+            functions.add(new PciTestDev());
+        }
+        return new PciHost(functions);
     }
 
     private static InterruptController interruptController(VirtConfig config) {

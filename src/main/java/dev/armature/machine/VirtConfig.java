@@ -15,9 +15,10 @@ import dev.armature.devices.gic.GicV3;
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
+ * @param pciTestdev         QEMU's {@code pci-testdev} in PCI slot 1 ({@code -device pci-testdev})
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, boolean pciTestdev) {
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -79,6 +80,6 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
 
     public static VirtConfig defaults() {
         return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE,
-                Dma.NONE);
+                Dma.NONE, false);
     }
 }

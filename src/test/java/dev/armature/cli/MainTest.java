@@ -96,7 +96,9 @@ class MainTest {
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
         assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
-                + "armature-dma)", "-device", "e1000", "-kernel", kernel);
+                + "pci-testdev, armature-dma)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device pci-testdev: unsupported property 'membar'", "-device",
+                "pci-testdev,membar=4096", "-kernel", kernel);
         assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
                 "-device", "armature-dma,foo=1", "-kernel", kernel);
         assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",
