@@ -8,6 +8,7 @@ import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
 import dev.armature.devices.gic.GicCpuInterface;
 import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV2Virtualization;
 import dev.armature.devices.gic.GicV3;
 import dev.armature.devices.gic.IccRegisters;
 import dev.armature.devices.gic.InterruptController;
@@ -61,6 +62,8 @@ public final class VirtBoard implements AutoCloseable {
     private final VirtConfig config;
     private final PhysicalMemory mem = new PhysicalMemory();
     private final InterruptController gic;
+    /** GICH/GICV with {@code virtualization=on} and GICv2, else null. */
+    private final GicV2Virtualization gicVirt;
     private final TlbShootdown shootdown = new TlbShootdown();
     /** The VM's system counter: every vCPU's timers read it, so their counts agree and a snapshot can set it. */
     private final SystemCounter counter = new SystemCounter();
@@ -84,7 +87,12 @@ public final class VirtBoard implements AutoCloseable {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
         gic = interruptController(config);
-        for (MmioWindow w : gic.mmioWindows()) {
+        gicVirt = config.virtualization() && gic instanceof GicV2 v2 ? new GicV2Virtualization(v2) : null;
+        List<MmioWindow> gicWindows = new ArrayList<>(gic.mmioWindows());
+        if (gicVirt != null) {
+            gicWindows.addAll(gicVirt.mmioWindows());
+        }
+        for (MmioWindow w : gicWindows) {
             mem.addMmio(w.name(), w.base(), w.size(), w.handler());
         }
         uart = new Pl011(serial, gic.spiLine(UART_SPI));
@@ -231,6 +239,9 @@ public final class VirtBoard implements AutoCloseable {
             }
         }
         gic.reset();
+        if (gicVirt != null) {
+            gicVirt.reset();
+        }
         uart.reset();
         rtc.reset();
         pci.reset();
@@ -244,6 +255,9 @@ public final class VirtBoard implements AutoCloseable {
     private void detachCpu(int index, Cpu old) {
         old.sys.timer.setListener(null);
         shootdown.remove(old);
+        if (gicVirt != null) {
+            gicVirt.connect(index, null);
+        }
         for (int intid : TIMER_INTIDS) {
             gic.setPrivateLevel(index, intid, false);
         }
@@ -313,6 +327,9 @@ public final class VirtBoard implements AutoCloseable {
         fresh.sys.timer.setListener((intid, asserted) -> gic.setPrivateLevel(index, intid, asserted));
         shootdown.add(fresh);
         gic.connect(index, fresh);
+        if (gicVirt != null) {
+            gicVirt.connect(index, fresh);
+        }
     }
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {

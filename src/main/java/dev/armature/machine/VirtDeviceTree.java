@@ -1,10 +1,14 @@
 package dev.armature.machine;
 
 import dev.armature.devices.gic.GicDeviceTree;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV2Virtualization;
 import dev.armature.devices.gic.InterruptController;
 import dev.armature.devices.pci.PciHost;
 import dev.armature.machine.fdt.FdtNode;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import static dev.armature.machine.VirtMemoryMap.*;
@@ -65,7 +69,7 @@ public final class VirtDeviceTree {
                 .setU64("reg", RAM_BASE, cfg.ramSize());
 
         addCpus(root, cfg, gic);
-        addIntc(root, gic.deviceTree(), intcPhandle);
+        addIntc(root, gic.deviceTree(), intcPhandle, cfg.virtualization() && gic.version() == 2);
 
         int cpuMask = gic.deviceTree().ppiCpuMask();
         int[] timer = new int[TIMER_PPIS.length * 3];
@@ -215,11 +219,20 @@ public final class VirtDeviceTree {
         return (int) v;
     }
 
-    /** {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. */
-    private static void addIntc(FdtNode root, GicDeviceTree dt, int phandle) {
-        long[] reg = new long[dt.reg().size()];
+    /**
+     * {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. With the GICv2
+     * virtualization extensions, QEMU adds GICH and GICV to {@code reg} and the maintenance PPI as
+     * {@code interrupts} (level-high, without a CPU mask).
+     */
+    private static void addIntc(FdtNode root, GicDeviceTree dt, int phandle, boolean gicV2Virtualization) {
+        List<Long> regs = new ArrayList<>(dt.reg());
+        if (gicV2Virtualization) {
+            regs.addAll(List.of(GicV2Virtualization.GICH_BASE, GicV2.DT_FRAME_SIZE, GicV2Virtualization.GICV_BASE,
+                    GicV2.DT_FRAME_SIZE));
+        }
+        long[] reg = new long[regs.size()];
         for (int i = 0; i < reg.length; i++) {
-            reg[i] = dt.reg().get(i);
+            reg[i] = regs.get(i);
         }
         FdtNode intc = root.addChild(String.format("intc@%x", reg[0]))
                 .setStrings("compatible", dt.compatible())
@@ -229,6 +242,9 @@ public final class VirtDeviceTree {
                 .setCells("#size-cells", 2)
                 .setEmpty("ranges")
                 .setU64("reg", reg);
+        if (gicV2Virtualization) {
+            intc.setCells("interrupts", GIC_PPI, GicV2Virtualization.MAINTENANCE_PPI, IRQ_LEVEL_HIGH);
+        }
         if (dt.redistributorRegions() > 0) {
             intc.setCells("#redistributor-regions", dt.redistributorRegions());
         }

@@ -36,9 +36,11 @@ class VirtDeviceTreeQemuTest {
     private static final Set<String> IGNORED_PROPERTIES = Set.of("rng-seed", "kaslr-seed", "phandle");
     private static final Set<String> PHANDLE_PROPERTIES = Set.of("clocks", "cpu", "interrupt-parent");
 
-    @ParameterizedTest(name = "smp={0} gic={1} linux-boot={2}")
-    @CsvSource({"1,2,false", "2,2,true", "4,3,false", "8,2,true", "20,3,true"})
-    void matchesQemu(int smp, int gic, boolean linuxBoot, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "smp={0} gic={1} linux-boot={2} virtualization={3}")
+    @CsvSource({"1,2,false,false", "2,2,true,false", "4,3,false,false", "8,2,true,false", "20,3,true,false",
+        "2,2,false,true", "8,2,true,true"})
+    void matchesQemu(int smp, int gic, boolean linuxBoot, boolean virtualization, @TempDir Path dir)
+            throws Exception {
         Assumptions.assumeTrue(Tools.available("qemu-system-aarch64"),
                 "qemu-system-aarch64 is not installed: cannot compare device trees with QEMU");
         Path kernel = dir.resolve("k.bin");
@@ -47,8 +49,9 @@ class VirtDeviceTreeQemuTest {
         Files.write(initrd, new byte[12345]);
         Path qemuDtb = dir.resolve("qemu.dtb");
 
-        List<String> cmd = Tools.list("qemu-system-aarch64", "-M",
-                "virt,dumpdtb=" + qemuDtb + ",gic-version=" + gic, "-cpu", "cortex-a57", "-m", "128M",
+        String machine = "virt,dumpdtb=" + qemuDtb + ",gic-version=" + gic + ",virtualization="
+                + (virtualization ? "on" : "off");
+        List<String> cmd = Tools.list("qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a57", "-m", "128M",
                 "-smp", String.valueOf(smp), "-display", "none", "-nodefaults");
         if (linuxBoot) {
             cmd.addAll(List.of("-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append",
@@ -57,7 +60,7 @@ class VirtDeviceTreeQemuTest {
         Tools.Result r = Tools.run(cmd.toArray(String[]::new));
         assertEquals(0, r.exit(), r.stderr());
 
-        VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, false, 1,
+        VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, virtualization, 1,
                 VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.NONE, false);
         VirtBoard.Boot boot = linuxBoot
                 ? new VirtBoard.Boot(KernelImage.identify(Files.readAllBytes(kernel)), Files.readAllBytes(initrd),

@@ -66,6 +66,8 @@ public final class Cpu {
     /** Interrupt lines from the interrupt controller (level: true while asserted). */
     public volatile boolean irqLine;
     public volatile boolean fiqLine;
+    /** The interrupt controller's virtual IRQ output ({@link #setVirtualIrq}). */
+    public volatile boolean virtualIrqLine;
 
     public final int index;
     public final CpuModel model;
@@ -96,6 +98,18 @@ public final class Cpu {
         fiqLine = fiq;
         synchronized (this) {
             notifyAll(); // wake WFI even when masked: WFI wakes on any pending interrupt
+        }
+        updateInterrupts();
+    }
+
+    /**
+     * Sets the virtual IRQ input: the GICv2 virtual CPU interface's vIRQ output (any thread). Architecturally it
+     * combines with HCR_EL2.VI: a virtual IRQ is pending while either is set and HCR_EL2.IMO routes IRQs to EL2.
+     */
+    public void setVirtualIrq(boolean asserted) {
+        virtualIrqLine = asserted;
+        synchronized (this) {
+            notifyAll();
         }
         updateInterrupts();
     }
