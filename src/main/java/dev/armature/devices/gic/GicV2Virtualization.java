@@ -18,8 +18,8 @@ import java.util.List;
  * the virtual PMR and, by group priority, the running priority drives the CPU's virtual IRQ input
  * ({@link Cpu#setVirtualIrq}); the CPU takes it at EL1 when HCR_EL2.IMO is set. GICV_IAR acknowledges it (state
  * pending to active, its group priority active in GICV_APR0); GICV_EOIR drops the priority and, with
- * GICV_CTLR.EOImode 0, deactivates (GICV_DIR with EOImode 1). Deactivating an ID that no list register holds
- * active counts in GICH_HCR.EOICount. The maintenance interrupt is GICH_MISR != 0 while GICH_HCR.En is set.
+ * GICV_CTLR.EOImode 0, deactivates (GICV_DIR with EOImode 1); with no active priority it is ignored, as on QEMU.
+ * Deactivating an ID that no list register holds active counts in GICH_HCR.EOICount. The maintenance interrupt is GICH_MISR != 0 while GICH_HCR.En is set.
  *
  * <p>Not modelled: virtual FIQs (GICV_CTLR.FIQEn is kept, but Group 0 is signalled as a virtual IRQ too), the
  * per-CPU GICH alias frames, snapshots of this state.
@@ -335,6 +335,9 @@ public final class GicV2Virtualization {
                 case 0x04 -> s.setPmr(v);
                 case 0x08 -> s.setBpr0(v);
                 case 0x10, 0x24 -> {
+                    if (s.runningPriority() == CpuInterfaceState.IDLE) {
+                        return; // UNPREDICTABLE with nothing active; QEMU 7.2 ignores it (EOICount unchanged)
+                    }
                     s.dropPriority();
                     if (!s.eoiModeSplit) {
                         deactivate(cpu, v & 0x3ff);

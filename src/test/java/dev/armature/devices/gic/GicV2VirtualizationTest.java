@@ -151,7 +151,12 @@ class GicV2VirtualizationTest {
         f.write(0, GICH + 0x100, 0);
         assertFalse(maintenancePending(0));
 
-        f.write(0, GICV + 0x10, 77);             // no list register holds 77
+        f.write(0, GICV + 0x10, 77);
+        assertEquals(0L, f.read(0, GICH + 0x00) >>> 27, "EOIR with nothing active is ignored (as QEMU)");
+        f.write(0, GICH + 0x100, lr(60, 4, 1));
+        assertEquals(60L, f.read(0, GICV + 0x0c));
+        f.write(0, GICH + 0x100, 0);             // the hypervisor takes it out of the list registers
+        f.write(0, GICV + 0x10, 60);
         assertEquals(1L, f.read(0, GICH + 0x00) >>> 27, "GICH_HCR.EOICount");
         f.write(0, GICH + 0x00, 1L << 27 | 1 | 4); // LRENPIE, keeping the count (GICH_HCR.EOICount is RW)
         assertEquals(4L, f.read(0, GICH + 0x10), "MISR.LRENP");
