@@ -142,7 +142,7 @@ class MachineSnapshotTest {
             image.putInt(w);
         }
         VirtConfig config = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gicVersion, false, 1,
-                VirtConfig.VirtioSerial.TESTDEV, VirtConfig.Dma.NONE, false);
+                VirtConfig.VirtioSerial.TESTDEV, VirtConfig.Dma.NONE);
         VirtBoard b = new VirtBoard(config, new VirtBoard.Boot(new KernelImage.Raw(image.array()), null, "", null),
                 null, false, DebugLog.OFF);
         boards.add(b);

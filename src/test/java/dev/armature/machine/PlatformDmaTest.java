@@ -28,7 +28,7 @@ class PlatformDmaTest {
     private static final long RAM = 128L << 20;
 
     private static VirtBoard board(VirtConfig.Dma dma, int gic) throws Exception {
-        return board(new VirtConfig(RAM, 1, CpuModel.CORTEX_A57, gic, false, 1, VirtConfig.VirtioSerial.NONE, dma, false));
+        return board(new VirtConfig(RAM, 1, CpuModel.CORTEX_A57, gic, false, 1, VirtConfig.VirtioSerial.NONE, dma));
     }
 
     private static VirtBoard board(VirtConfig cfg) throws Exception {
@@ -152,21 +152,21 @@ class PlatformDmaTest {
     @Test
     void iommuWindowStaysInsideThe32BitDeviceAddressSpaceInWholeMib() throws Exception {
         VirtConfig big = new VirtConfig(8L << 30, 1, CpuModel.CORTEX_A57, 2, false, 1,
-                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU, false);
+                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU);
         assertEquals(new PlatformDma.Window(0x1000_0000L, RAM_BASE, 0xf000_0000L), PlatformDma.window(big));
         VirtConfig odd = new VirtConfig((5L << 20) + 0x3000, 1, CpuModel.CORTEX_A57, 2, false, 1,
-                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU, false);
+                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU);
         assertEquals(5L << 20, PlatformDma.window(odd).length(), "whole MiB");
         try (VirtBoard b = board(odd)) {
             assertEquals(DmaEngine.STATUS_DONE, copy(b, 0x1000_0000L, 0x1000_1000L, 16, 0));
             assertEquals(DmaEngine.STATUS_ERROR, copy(b, 0x1050_0000L, 0x1000_1000L, 16, 0), "the tail is unmapped");
         }
         try (VirtBoard b = board(new VirtConfig(odd.ramSize(), 1, CpuModel.CORTEX_A57, 2, false, 1,
-                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.DIRECT, false))) {
+                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.DIRECT))) {
             long last = RAM_BASE + odd.ramSize() - 16;
             assertEquals(DmaEngine.STATUS_DONE, copy(b, last, RAM_BASE, 16, 0), "one-to-one covers all of RAM");
         }
         assertThrows(IllegalArgumentException.class, () -> new VirtConfig(0x8_0000, 1, CpuModel.CORTEX_A57, 2,
-                false, 1, VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU, false));
+                false, 1, VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.IOMMU));
     }
 }

@@ -61,7 +61,7 @@ class VirtDeviceTreeQemuTest {
         assertEquals(0, r.exit(), r.stderr());
 
         VirtConfig cfg = new VirtConfig(128L << 20, smp, CpuModel.CORTEX_A57, gic, virtualization, 1,
-                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.NONE, false);
+                VirtConfig.VirtioSerial.NONE, VirtConfig.Dma.NONE);
         VirtBoard.Boot boot = linuxBoot
                 ? new VirtBoard.Boot(KernelImage.identify(Files.readAllBytes(kernel)), Files.readAllBytes(initrd),
                 "console=ttyAMA0 earlycon", null)
