@@ -105,6 +105,8 @@ public final class Cpu {
     /**
      * Sets the virtual IRQ input: the GICv2 virtual CPU interface's vIRQ output (any thread). Architecturally it
      * combines with HCR_EL2.VI: a virtual IRQ is pending while either is set and HCR_EL2.IMO routes IRQs to EL2.
+     * The exception model does not take virtual interrupts yet (see {@link Exceptions}); when it implements
+     * HCR_EL2.VI it ORs {@link #virtualIrqLine} in, and until then the line is only stored and wakes WFI.
      */
     public void setVirtualIrq(boolean asserted) {
         virtualIrqLine = asserted;

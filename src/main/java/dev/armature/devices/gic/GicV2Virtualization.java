@@ -16,7 +16,8 @@ import java.util.List;
  * physical INTID to deactivate with it; for HW = 0, EOI requests a maintenance interrupt when it is deactivated).
  * With GICH_HCR.En set, the highest-priority pending list register of an enabled group whose priority is below
  * the virtual PMR and, by group priority, the running priority drives the CPU's virtual IRQ input
- * ({@link Cpu#setVirtualIrq}); the CPU takes it at EL1 when HCR_EL2.IMO is set. GICV_IAR acknowledges it (state
+ * ({@link Cpu#setVirtualIrq}), which the CPU's exception model is to take at EL1 like HCR_EL2.VI when HCR_EL2.IMO
+ * is set (the exception model does not implement virtual interrupts yet). GICV_IAR acknowledges it (state
  * pending to active, its group priority active in GICV_APR0); GICV_EOIR drops the priority and, with
  * GICV_CTLR.EOImode 0, deactivates (GICV_DIR with EOImode 1); with no active priority it is ignored, as on QEMU.
  * Deactivating an ID that no list register holds active counts in GICH_HCR.EOICount. The maintenance interrupt is GICH_MISR != 0 while GICH_HCR.En is set.
