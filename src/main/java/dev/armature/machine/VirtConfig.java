@@ -19,9 +19,11 @@ import java.util.List;
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
  * @param vfio               host devices assigned to the guest, in order on the platform bus after the DMA engine
  *                           ({@code -device vfio-platform,host=NAME[,forward=on|off]})
+ * @param pciTestdev         QEMU's {@code pci-testdev} in PCI slot 1 ({@code -device pci-testdev})
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio) {
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
+                         boolean pciTestdev) {
     /**
      * One {@code -device vfio-platform}: the host device called {@code host}, its interrupt forwarded to the vGIC
      * ({@code forward=on}) or routed through the VMM ({@code forward=off}) at start.
@@ -87,10 +89,11 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         }
     }
 
-    /** A board without assigned host devices. */
+    /** A board without assigned host devices or pci-testdev. */
     public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                       int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
-        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of());
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of(),
+                false);
     }
 
     /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */

@@ -66,6 +66,8 @@ public final class Cpu {
     /** Interrupt lines from the interrupt controller (level: true while asserted). */
     public volatile boolean irqLine;
     public volatile boolean fiqLine;
+    /** The interrupt controller's virtual IRQ output ({@link #setVirtualIrq}). */
+    public volatile boolean virtualIrqLine;
 
     public final int index;
     public final CpuModel model;
@@ -101,6 +103,19 @@ public final class Cpu {
     }
 
     /**
+     * Sets the virtual IRQ input: the GICv2 virtual CPU interface's vIRQ output (any thread). It combines with
+     * HCR_EL2.VI in {@link #virtualIrq}: a virtual IRQ is pending while either is set and HCR_EL2.IMO routes IRQs
+     * to EL2.
+     */
+    public void setVirtualIrq(boolean asserted) {
+        virtualIrqLine = asserted;
+        synchronized (this) {
+            notifyAll();
+        }
+        updateInterrupts();
+    }
+
+    /**
      * Re-evaluates whether an interrupt is deliverable ({@link Exceptions#pendingInterrupt}); called when lines
      * change, whenever PSTATE.DAIF is unmasked (MSR DAIF*, ERET) and when HCR_EL2 changes, so an interrupt is taken
      * at the next instruction boundary.
@@ -112,11 +127,10 @@ public final class Cpu {
     }
 
     /**
-     * The virtual IRQ input, before routing: HCR_EL2.VI. (A GIC virtual CPU interface's vIRQ output is the other
-     * source the architecture ORs in here.)
+     * The virtual IRQ input, before routing: HCR_EL2.VI or the GIC virtual CPU interface's vIRQ output.
      */
     boolean virtualIrq() {
-        return (sys.hcrEl2 & 0x80) != 0;
+        return (sys.hcrEl2 & 0x80) != 0 || virtualIrqLine;
     }
 
     /** A virtual IRQ, FIQ or SError is pending for EL1 (VI/VF/VSE with HCR_EL2.IMO/FMO/AMO), masked or not. */
