@@ -9,15 +9,23 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.memory.Region;
 import dev.armature.migration.BoardConfig;
+import dev.armature.migration.MigrationParameters;
+import dev.armature.migration.MigrationStatus;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.SnapshotException;
 import dev.armature.migration.Snapshottable;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongToIntFunction;
@@ -71,6 +79,13 @@ public final class Machine implements PowerController {
     private boolean paused;
     /** A snapshot was loaded before run(): the first start resumes it instead of booting. */
     private boolean restored;
+    /** An outgoing migration completed: the VM is QEMU's {@code postmigrate} until continued. Under lifecycle. */
+    private boolean postMigrate;
+    /** The completed migration stopped the threads (they were running), so continuing restarts them. */
+    private boolean heldForMigration;
+
+    private final MigrationStatus migration = new MigrationStatus();
+    private volatile MigrationParameters migrationParameters = MigrationParameters.DEFAULTS;
 
     private final Object events = new Object();
     private volatile boolean stopping;
@@ -175,6 +190,134 @@ public final class Machine implements PowerController {
             }
             return null;
         });
+    }
+
+    /** The outgoing migration's progress ({@code query-migrate}). */
+    public MigrationStatus migrationStatus() {
+        return migration;
+    }
+
+    public MigrationParameters migrationParameters() {
+        return migrationParameters;
+    }
+
+    /** Sets the convergence parameters of later migrations ({@code migrate-set-parameters}). */
+    public void setMigrationParameters(MigrationParameters p) {
+        migrationParameters = p;
+    }
+
+    /**
+     * Starts a live migration to a destination listening at {@code to} ({@code -incoming tcp:...}) on a thread of
+     * its own and returns; {@code events} hears each status change. See {@link LiveMigration}.
+     *
+     * @throws SnapshotException if a migration is in progress or the machine has no snapshot support
+     */
+    public void migrate(InetSocketAddress to, Consumer<MigrationStatus.State> events) throws SnapshotException {
+        MachineSnapshot codec = codec();
+        long ram = mem.regions().stream().filter(Region::isRam).mapToLong(Region::size).sum();
+        synchronized (migration) {
+            if (migration.inProgress()) {
+                throw new SnapshotException("There's a migration process in progress");
+            }
+            migration.setup(ram);
+        }
+        events.accept(MigrationStatus.State.SETUP);
+        LiveMigration job = new LiveMigration(this, codec, mem, migration, migrationParameters, to, events);
+        Thread.ofPlatform().daemon(true).name("migration").start(job::run);
+    }
+
+    /**
+     * Receives a live migration into this machine, which must not have started: reads the stream from {@code in}
+     * (RAM applied as it arrives, everything else checked before it is applied), then tells the source the
+     * verdict on {@code reply}. On success {@link #run} resumes the migrated VM instead of booting.
+     *
+     * @throws SnapshotException naming what was wrong with the stream (the source has been told)
+     */
+    public void receiveMigration(InputStream in, OutputStream reply) throws SnapshotException, InterruptedException {
+        MachineSnapshot codec = codec();
+        synchronized (lifecycle) {
+            if (threadsRunning) {
+                throw new SnapshotException("an incoming migration needs a VM that has not started");
+            }
+        }
+        Runnable commit;
+        try {
+            commit = codec.receive(in);
+        } catch (SnapshotException e) {
+            try {
+                LiveMigration.sendVerdict(reply, e.getMessage());
+            } catch (IOException ignored) {
+                // the source is gone: it fails on its own
+            }
+            throw e;
+        }
+        whilePaused(() -> {
+            commit.run();
+            accelerator.flush();
+            restored = true;
+            return null;
+        });
+        try {
+            LiveMigration.sendVerdict(reply, null);
+        } catch (IOException ignored) {
+            // The source vanished after sending the whole VM: this copy is complete and runs. (It cannot tell whether
+            // the source saw the verdict; QEMU's return path has the same window.)
+        }
+    }
+
+    /** The stop-and-copy phase of an outgoing migration. */
+    @FunctionalInterface
+    interface StopAndCopy {
+        void run() throws IOException, SnapshotException;
+    }
+
+    /**
+     * Runs {@code action} with the vCPU threads stopped; if it completes, the VM stays stopped in
+     * {@code postmigrate} (until {@link #continueAfterMigration}), else the threads restart as they were.
+     */
+    void stopForMigration(StopAndCopy action) throws IOException, SnapshotException, InterruptedException {
+        synchronized (lifecycle) {
+            boolean running = threadsRunning && !paused;
+            if (running) {
+                pauseThreads();
+                paused = true;
+            }
+            boolean done = false;
+            try {
+                action.run();
+                done = true;
+            } finally {
+                if (done) {
+                    postMigrate = true;
+                    heldForMigration = running;
+                } else if (running) {
+                    paused = false;
+                    resumeThreads();
+                }
+            }
+        }
+    }
+
+    /** True after an outgoing migration completed, until {@link #continueAfterMigration}. */
+    public boolean postMigrate() {
+        synchronized (lifecycle) {
+            return postMigrate;
+        }
+    }
+
+    /** Runs the source again after a completed migration (QMP {@code cont}, which QEMU allows too). */
+    public void continueAfterMigration() {
+        synchronized (lifecycle) {
+            if (!postMigrate) {
+                return;
+            }
+            postMigrate = false;
+            if (heldForMigration) {
+                heldForMigration = false;
+                paused = false;
+                resumeThreads();
+            }
+        }
     }
 
     /** Work done with every vCPU thread stopped at an instruction boundary. */

@@ -77,6 +77,7 @@ public final class VirtBoard implements AutoCloseable {
             throws BootException {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
+        mem.dirtyLog().setFlusher(shootdown::invalidateAll);
         gic = interruptController(config);
         for (MmioWindow w : gic.mmioWindows()) {
             mem.addMmio(w.name(), w.base(), w.size(), w.handler());
@@ -96,6 +97,7 @@ public final class VirtBoard implements AutoCloseable {
         states.add(new Machine.DeviceSection(SectionId.COUNTER, 0, counterState()));
         states.add(new Machine.DeviceSection(SectionId.GIC, 0, gic));
         states.add(new Machine.DeviceSection(SectionId.PL011, 0, uart));
+        states.add(new Machine.DeviceSection(SectionId.PL031, 0, rtc));
         TestDev testDev = null;
         switch (config.virtioSerial()) {
             case TESTDEV -> {
@@ -118,6 +120,13 @@ public final class VirtBoard implements AutoCloseable {
         if (testDev != null) {
             states.add(new Machine.DeviceSection(SectionId.TESTDEV, 0, testDev));
         }
+        if (config.dma() != VirtConfig.Dma.NONE) {
+            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
+            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
+            states.add(new Machine.DeviceSection(SectionId.DMA, 0, dma.engine()));
+        } else {
+            dma = null;
+        }
         List<Machine.DeviceSection> deviceStates = List.copyOf(states);
         machine.setSnapshotParts(new Machine.SnapshotParts() {
             @Override
@@ -131,12 +140,6 @@ public final class VirtBoard implements AutoCloseable {
             }
         });
 
-        if (config.dma() != VirtConfig.Dma.NONE) {
-            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
-            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
-        } else {
-            dma = null;
-        }
 
         try {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
@@ -239,7 +242,7 @@ public final class VirtBoard implements AutoCloseable {
     /** The configuration a snapshot of this board records and must match to load. */
     static BoardConfig snapshotConfig(VirtConfig config) {
         return new BoardConfig(config.smp(), config.gicVersion(), config.ramSize(), config.cpuModel().name(),
-                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name());
+                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name(), config.dma().name());
     }
 
     /** The system counter's snapshot state: its count, which a restore makes the count continue from. */

@@ -17,12 +17,24 @@ public final class SnapshotWriter {
 
     private final CRC32C streamCrc = new CRC32C();
     private final DataOutputStream out;
+    private long written;
 
     public SnapshotWriter(OutputStream sink, BoardConfig config) throws IOException {
         this.out = new DataOutputStream(new CheckedOutputStream(sink, streamCrc));
         out.write(SnapshotFormat.MAGIC);
         out.writeShort(SnapshotFormat.VERSION);
         config.write(out);
+        written = out.size();
+    }
+
+    /** Bytes written so far (header, sections, trailer). */
+    public long bytesWritten() {
+        return written;
+    }
+
+    /** Pushes buffered bytes to the sink (live migration: the end of a pre-copy round). */
+    public void flush() throws IOException {
+        out.flush();
     }
 
     public void section(SectionId id, int instance, Payload payload) throws IOException {
@@ -38,6 +50,7 @@ public final class SnapshotWriter {
         out.writeLong(bytes.length);
         out.writeInt((int) crc.getValue());
         out.write(bytes);
+        written += SnapshotFormat.SECTION_HEADER + bytes.length;
     }
 
     /** Writes the end marker and the trailer, and flushes. */
@@ -48,5 +61,6 @@ public final class SnapshotWriter {
         out.write(SnapshotFormat.TRAILER_MAGIC);
         out.writeInt(crc);
         out.flush();
+        written += 4 + SnapshotFormat.TRAILER;
     }
 }
