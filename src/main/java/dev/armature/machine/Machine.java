@@ -13,18 +13,23 @@ import dev.armature.memory.Region;
 import dev.armature.migration.BoardConfig;
 import dev.armature.migration.MigrationParameters;
 import dev.armature.migration.MigrationStatus;
+import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.SnapshotException;
 import dev.armature.migration.Snapshottable;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
@@ -60,6 +65,25 @@ public final class Machine implements PowerController {
         void attach(int index, Cpu fresh, Cpu previous);
     }
 
+    /**
+     * Run-state changes the monitor reports as QMP events, beyond the stops and resumes of {@link MachineControl}.
+     * Called on the thread causing the change (a vCPU thread for the guest's PSCI calls); must not block.
+     */
+    public interface RunStateListener {
+        /** A system reset starts; {@code guest}: the guest asked (PSCI SYSTEM_RESET), else the host (monitor). */
+        void reset(boolean guest);
+
+        /** The run ends; {@code reason} in QEMU's ShutdownCause spelling (e.g. {@code guest-shutdown}). */
+        void shutdown(boolean guest, String reason);
+
+        /** The vCPUs stopped: an outgoing migration completed (the VM is now {@code postmigrate}). */
+        void stopped();
+
+        /** The vCPUs run again after {@link #stopped}. */
+        void resumed();
+    }
+
+    private final List<RunStateListener> runStateListeners = new CopyOnWriteArrayList<>();
     private final List<Vcpu> vcpus = new ArrayList<>();
     private final LongToIntFunction indexOfAffinity;
     private final Reloader reloader;
@@ -83,6 +107,9 @@ public final class Machine implements PowerController {
     private boolean postMigrate;
     /** The completed migration stopped the threads (they were running), so continuing restarts them. */
     private boolean heldForMigration;
+
+    /** An incoming migration is expected or under way ({@code -incoming}): run() waits. Under events. */
+    private boolean inMigrate;
 
     private final MigrationStatus migration = new MigrationStatus();
     private volatile MigrationParameters migrationParameters = MigrationParameters.DEFAULTS;
@@ -192,6 +219,10 @@ public final class Machine implements PowerController {
         });
     }
 
+    public void addRunStateListener(RunStateListener l) {
+        runStateListeners.add(l);
+    }
+
     /** The outgoing migration's progress ({@code query-migrate}). */
     public MigrationStatus migrationStatus() {
         return migration;
@@ -265,6 +296,54 @@ public final class Machine implements PowerController {
         }
     }
 
+    /**
+     * {@code -incoming}: a migration will bring this machine's state; {@link #run} waits until {@link #incoming}
+     * has loaded it (QMP's {@code inmigrate} status, e.g. for {@code -incoming defer}).
+     */
+    public void expectIncoming() {
+        synchronized (events) {
+            inMigrate = true;
+        }
+    }
+
+    /** True from {@link #expectIncoming} until an incoming migration has loaded. */
+    public boolean inMigrate() {
+        synchronized (events) {
+            return inMigrate;
+        }
+    }
+
+    /**
+     * Loads the incoming migration at {@code uri}: a snapshot file, or a live migration received on a TCP
+     * listener bound to the URI's address ({@code listening} is told the bound address, e.g. for port 0, before
+     * the wait for the source). Blocks until loaded; then {@link #run} starts from the migrated state.
+     *
+     * @throws SnapshotException naming what was wrong (the machine is then left as it was, not started)
+     */
+    public void incoming(MigrationUri uri, Consumer<InetSocketAddress> listening)
+            throws SnapshotException, InterruptedException {
+        if (uri.file() != null) {
+            loadSnapshot(uri.file());
+        } else {
+            try (ServerSocket listener = new ServerSocket()) {
+                listener.setReuseAddress(true);
+                listener.bind(uri.address(), 1);
+                listening.accept((InetSocketAddress) listener.getLocalSocketAddress());
+                try (Socket s = listener.accept()) {
+                    s.setTcpNoDelay(true);
+                    receiveMigration(new BufferedInputStream(s.getInputStream(), 1 << 16), s.getOutputStream());
+                }
+            } catch (IOException e) {
+                throw new SnapshotException("tcp:" + uri.address().getHostString() + ":" + uri.address().getPort()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        synchronized (events) {
+            inMigrate = false;
+            events.notifyAll();
+        }
+    }
+
     /** The stop-and-copy phase of an outgoing migration. */
     @FunctionalInterface
     interface StopAndCopy {
@@ -290,6 +369,7 @@ public final class Machine implements PowerController {
                 if (done) {
                     postMigrate = true;
                     heldForMigration = running;
+                    runStateListeners.forEach(RunStateListener::stopped);
                 } else if (running) {
                     paused = false;
                     resumeThreads();
@@ -317,6 +397,7 @@ public final class Machine implements PowerController {
                 paused = false;
                 resumeThreads();
             }
+            runStateListeners.forEach(RunStateListener::resumed);
         }
     }
 
@@ -396,6 +477,14 @@ public final class Machine implements PowerController {
 
     /** Boots and runs until the guest ends the run; returns the exit status. */
     public int run() throws InterruptedException {
+        synchronized (events) {
+            while (inMigrate && exitStatus == null) {
+                events.wait(); // -incoming: the state comes first
+            }
+            if (exitStatus != null) {
+                return exitStatus;
+            }
+        }
         long t0 = System.nanoTime();
         boolean systemReset = false;
         while (true) {
@@ -525,17 +614,30 @@ public final class Machine implements PowerController {
         return vcpus.get(index).affinityInfo();
     }
 
+    /** PSCI SYSTEM_OFF: the guest powers the machine off. */
     @Override
     public void systemOff() {
+        runStateListeners.forEach(l -> l.shutdown(true, "guest-shutdown"));
         exit(0);
     }
 
+    /** PSCI SYSTEM_RESET: the guest resets the machine. */
     @Override
     public void systemReset() {
+        systemReset(true);
+    }
+
+    /**
+     * Resets the machine (with {@code -no-reboot}: ends the run instead, as QEMU does); {@code guest} tells the
+     * listeners who asked.
+     */
+    public void systemReset(boolean guest) {
         if (noReboot) {
+            runStateListeners.forEach(l -> l.shutdown(guest, guest ? "guest-reset" : "host-qmp-system-reset"));
             exit(0);
             return;
         }
+        runStateListeners.forEach(l -> l.reset(guest));
         synchronized (events) {
             resetRequested = true;
             events.notifyAll();
