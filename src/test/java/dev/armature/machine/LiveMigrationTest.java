@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -154,7 +155,7 @@ class LiveMigrationTest {
             for (int round = 0; round < 5; round++) {
                 long c = counter(a, 1);
                 await(() -> counter(a, 1) > c + 100);
-                List<Long> pages = java.util.Arrays.stream(log.harvest()).boxed().toList();
+                List<Long> pages = Arrays.stream(log.harvest()).boxed().toList();
                 assertTrue(pages.contains(counters), "round " + round + ": " + pages);
                 assertFalse(pages.contains(code), "round " + round + ": " + pages);
             }
