@@ -104,8 +104,8 @@ final class LiveMigration {
             DataInputStream verdictIn = new DataInputStream(socket.getInputStream());
             socket.setSoTimeout(VERDICT_TIMEOUT_MILLIS);
             long[] downtime = new long[1];
+            long stopping = System.nanoTime(); // downtime counts from the stop request: stopping takes time too
             machine.stopForMigration(() -> {
-                long stopped = System.nanoTime();
                 long[] pages = log.harvest();
                 status.dirtySync();
                 sender.send(pages);
@@ -113,7 +113,7 @@ final class LiveMigration {
                 w.finish();
                 status.transferred(w.bytesWritten());
                 awaitVerdict(verdictIn);
-                downtime[0] = (System.nanoTime() - stopped) / 1_000_000;
+                downtime[0] = (System.nanoTime() - stopping) / 1_000_000;
             });
             status.completed(downtime[0]);
             events.accept(MigrationStatus.State.COMPLETED);

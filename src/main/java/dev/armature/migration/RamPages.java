@@ -99,7 +99,7 @@ public final class RamPages {
             payload[1] = (byte) (listed >>> 16);
             payload[2] = (byte) (listed >>> 8);
             payload[3] = (byte) listed;
-            writer.section(SectionId.RAM_PAGES, sequence++, o -> o.write(payload));
+            writer.section(SectionId.RAM_PAGES, sequence++, payload);
             counters.sent(normal, listed - normal);
         }
     }

@@ -42,7 +42,11 @@ public final class SnapshotWriter {
         DataOutputStream body = new DataOutputStream(buf);
         payload.write(body);
         body.flush();
-        byte[] bytes = buf.toByteArray();
+        section(id, instance, buf.toByteArray());
+    }
+
+    /** Writes a section whose payload is ready. */
+    public void section(SectionId id, int instance, byte[] bytes) throws IOException {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         out.writeInt(id.number());

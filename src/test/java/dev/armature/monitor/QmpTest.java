@@ -235,6 +235,9 @@ class QmpTest {
                 assertEquals("cannot write snapshot " + nowhere + ": no such directory",
                         bad.get("error").get("desc").asText());
                 assertEquals("GenericError", c.errorClass("{\"execute\":\"migrate\"}"));
+                assertEquals("'-incoming' was not specified on the command line", c.ask("{\"execute\":"
+                        + "\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}").get("error")
+                        .get("desc").asText());
                 c.ret("{\"execute\":\"quit\"}");
             }
             assertEquals(0, emu.awaitExit(30), emu.errors());
@@ -352,6 +355,50 @@ class QmpTest {
                 assertEquals("SHUTDOWN", events.getLast().get("event").asText(), events.toString());
                 assertEquals("{\"guest\":true,\"reason\":\"guest-reset\"}", events.getLast().get("data").toString());
                 assertEquals(1, events.stream().filter(x -> x.path("event").asText().equals("SHUTDOWN")).count());
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /** {@code -incoming defer}: the VM waits in {@code inmigrate} until {@code migrate-incoming} gives the URI. */
+    @Test
+    void incomingDeferWaitsForMigrateIncoming(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("vm.snap");
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                c.ret("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}");
+                JsonNode info = c.ret("{\"execute\":\"query-migrate\"}");
+                assertEquals(0, info.size(), "a file snapshot is not a live migration: " + info);
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+        int port2 = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none",
+                "-kernel", "guest/images/hang.flat", "-incoming", "defer",
+                "-qmp", "tcp:127.0.0.1:" + port2 + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port2);
+            try (Client c = new Client(connect(port2))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals("inmigrate", c.status());
+                Thread.sleep(200);
+                assertEquals("inmigrate", c.status(), "nothing runs before migrate-incoming");
+                JsonNode missing = c.ask("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"file:"
+                        + dir.resolve("none.snap") + "\"}}");
+                assertEquals(dir.resolve("none.snap") + ": no such file", missing.get("error").get("desc").asText());
+                assertEquals("inmigrate", c.status(), "a refused URI leaves the VM waiting");
+                c.ret("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}");
+                assertEquals("running", c.status());
+                assertEquals("The incoming migration has already been started", c.ask("{\"execute\":"
+                        + "\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}").get("error")
+                        .get("desc").asText());
+                c.ret("{\"execute\":\"quit\"}");
             }
             assertEquals(0, emu.awaitExit(30), emu.errors());
         }
