@@ -257,6 +257,9 @@ final class QmpSession implements MachineControl.Listener {
      */
     private void migrateIncoming(JsonNode args) throws InterruptedException {
         MigrationUri uri = MigrationUri.parse(uriArgument(args));
+        if (incomingStarted.get()) {
+            throw new IllegalArgumentException("The incoming migration has already been started");
+        }
         if (!machine.inMigrate()) {
             throw new IllegalArgumentException("'-incoming' was not specified on the command line");
         }
