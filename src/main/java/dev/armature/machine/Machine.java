@@ -110,6 +110,8 @@ public final class Machine implements PowerController {
 
     /** An incoming migration is expected or under way ({@code -incoming}): run() waits. Under events. */
     private boolean inMigrate;
+    /** {@link #incoming} is under way. Under events. */
+    private boolean incomingStarted;
 
     private final MigrationStatus migration = new MigrationStatus();
     private volatile MigrationParameters migrationParameters = MigrationParameters.DEFAULTS;
@@ -318,9 +320,35 @@ public final class Machine implements PowerController {
      * listener bound to the URI's address ({@code listening} is told the bound address, e.g. for port 0, before
      * the wait for the source). Blocks until loaded; then {@link #run} starts from the migrated state.
      *
-     * @throws SnapshotException naming what was wrong (the machine is then left as it was, not started)
+     * @throws SnapshotException naming what was wrong (the machine is then left as it was, not started), or if no
+     *                           incoming migration is expected or one is under way
      */
     public void incoming(MigrationUri uri, Consumer<InetSocketAddress> listening)
+            throws SnapshotException, InterruptedException {
+        synchronized (events) {
+            if (incomingStarted) {
+                throw new SnapshotException("The incoming migration has already been started");
+            }
+            if (!inMigrate) {
+                throw new SnapshotException("'-incoming' was not specified on the command line");
+            }
+            incomingStarted = true;
+        }
+        try {
+            receive(uri, listening);
+        } catch (SnapshotException | InterruptedException | RuntimeException e) {
+            synchronized (events) {
+                incomingStarted = false; // still waiting: another URI may be given
+            }
+            throw e;
+        }
+        synchronized (events) {
+            inMigrate = false;
+            events.notifyAll();
+        }
+    }
+
+    private void receive(MigrationUri uri, Consumer<InetSocketAddress> listening)
             throws SnapshotException, InterruptedException {
         if (uri.file() != null) {
             loadSnapshot(uri.file());
@@ -337,10 +365,6 @@ public final class Machine implements PowerController {
                 throw new SnapshotException("tcp:" + uri.address().getHostString() + ":" + uri.address().getPort()
                         + ": " + e.getMessage(), e);
             }
-        }
-        synchronized (events) {
-            inMigrate = false;
-            events.notifyAll();
         }
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The QMP listener ({@code -qmp unix:PATH,server=on,wait=off} or {@code -qmp tcp:HOST:PORT,server=on,wait=off}):
@@ -23,8 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class QmpServer {
     final List<QmpSession> sessions = new CopyOnWriteArrayList<>();
-    /** Set once a client's migrate-incoming has started the deferred incoming migration. */
-    final AtomicBoolean incomingStarted = new AtomicBoolean();
     private final ServerSocketChannel listener;
     private final Machine machine;
     final PrintStream err;

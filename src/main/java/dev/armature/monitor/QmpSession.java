@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One QMP client: the greeting, capabilities negotiation, commands and events. Input is a stream of JSON objects
@@ -39,8 +38,6 @@ final class QmpSession implements MachineControl.Listener {
     private final ObjectMapper json = new ObjectMapper();
     private final HumanMonitor hmp;
     private volatile boolean negotiated;
-    /** Shared by the server's sessions: one migrate-incoming per run. */
-    private final AtomicBoolean incomingStarted;
 
     QmpSession(SocketChannel channel, Machine machine, QmpServer server) {
         this.channel = channel;
@@ -49,7 +46,6 @@ final class QmpSession implements MachineControl.Listener {
         this.control = machine.control();
         this.server = server;
         this.hmp = new HumanMonitor(machine);
-        this.incomingStarted = server.incomingStarted;
     }
 
     void serve() throws IOException {
@@ -257,15 +253,6 @@ final class QmpSession implements MachineControl.Listener {
      */
     private void migrateIncoming(JsonNode args) throws InterruptedException {
         MigrationUri uri = MigrationUri.parse(uriArgument(args));
-        if (incomingStarted.get()) {
-            throw new IllegalArgumentException("The incoming migration has already been started");
-        }
-        if (!machine.inMigrate()) {
-            throw new IllegalArgumentException("'-incoming' was not specified on the command line");
-        }
-        if (!incomingStarted.compareAndSet(false, true)) {
-            throw new IllegalArgumentException("The incoming migration has already been started");
-        }
         CompletableFuture<String> bound = new CompletableFuture<>();
         Thread.ofPlatform().daemon(true).name("migration-incoming").start(() -> {
             try {
@@ -283,7 +270,6 @@ final class QmpSession implements MachineControl.Listener {
         try {
             String refusal = bound.get();
             if (refusal != null) {
-                incomingStarted.set(false);
                 throw new IllegalArgumentException(refusal);
             }
         } catch (ExecutionException e) {
