@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LiveMigrationCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Events the source sent, as NAME or NAME:status. */
+    private final List<String> events = new ArrayList<>();
 
     private static String[] tcgTest(String... more) {
         List<String> args = new ArrayList<>(List.of("-display", "none", "-serial", "stdio", "-smp", "4",
@@ -79,6 +81,8 @@ class LiveMigrationCliTest {
                 assertTrue(info.get("downtime").asLong() <= info.get("total-time").asLong(), info.toString());
                 assertEquals("postmigrate", ask(in, out, "{\"execute\":\"query-status\"}").get("return")
                         .get("status").asText());
+                assertTrue(events.contains("MIGRATION:setup") && events.contains("MIGRATION:active")
+                        && events.contains("MIGRATION:completed") && events.contains("STOP"), events.toString());
                 ask(in, out, "{\"execute\":\"quit\"}");
             }
             assertNotNull(src.awaitExit(30), "the source quits");
@@ -97,13 +101,16 @@ class LiveMigrationCliTest {
         }
     }
 
-    /** Sends a command, returns its reply (events skipped). */
-    private static JsonNode ask(BufferedReader in, OutputStream out, String command) throws IOException {
+    /** Sends a command, returns its reply (events set aside in {@link #events}). */
+    private JsonNode ask(BufferedReader in, OutputStream out, String command) throws IOException {
         out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
             JsonNode r = JSON.readTree(in.readLine());
-            if (!r.has("event")) {
+            if (r.has("event")) {
+                String status = r.path("data").path("status").asText();
+                events.add(r.get("event").asText() + (status.isEmpty() ? "" : ":" + status));
+            } else {
                 assertFalse(r.has("error"), command + " -> " + r);
                 return r;
             }
