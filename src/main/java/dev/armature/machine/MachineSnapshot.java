@@ -40,10 +40,10 @@ import java.util.Set;
  */
 final class MachineSnapshot {
     private final Machine.SnapshotParts parts;
-    private final List<Vcpu> vcpus;
+    private final List<VcpuThread> vcpus;
     private final PhysicalMemory mem;
 
-    MachineSnapshot(Machine.SnapshotParts parts, List<Vcpu> vcpus, PhysicalMemory mem) {
+    MachineSnapshot(Machine.SnapshotParts parts, List<VcpuThread> vcpus, PhysicalMemory mem) {
         this.parts = parts;
         this.vcpus = vcpus;
         this.mem = mem;
@@ -95,7 +95,7 @@ final class MachineSnapshot {
         if (withRam) {
             RamState.save(mem, w);
         }
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             Cpu c = v.cpu();
             w.section(SectionId.CPU, v.index(), out -> {
                 out.writeBoolean(c != null);
@@ -106,7 +106,7 @@ final class MachineSnapshot {
         }
         w.section(SectionId.MP_STATE, 0, out -> {
             out.writeInt(vcpus.size());
-            for (Vcpu v : vcpus) {
+            for (VcpuThread v : vcpus) {
                 out.writeInt((v.isOn() ? MpState.RUNNABLE : MpState.STOPPED).number());
             }
         });
@@ -157,7 +157,7 @@ final class MachineSnapshot {
         expected.add(SectionId.MP_STATE.label() + " 0");
         Cpu[] fresh = new Cpu[vcpus.size()];
         Runnable[] cpuStates = new Runnable[vcpus.size()];
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             int i = v.index();
             Snapshot.Section sec = s.require(SectionId.CPU, i);
             expected.add(sec.name());
@@ -174,7 +174,7 @@ final class MachineSnapshot {
             if (ram != null) {
                 RamState.apply(mem, ram);
             }
-            for (Vcpu v : vcpus) {
+            for (VcpuThread v : vcpus) {
                 v.restore(fresh[v.index()], cpuStates[v.index()], on[v.index()]);
             }
         };

@@ -101,13 +101,29 @@ public final class Cpu {
     }
 
     /**
-     * Re-evaluates whether an interrupt is deliverable; called when lines change and whenever PSTATE.DAIF is
-     * unmasked (MSR DAIF*, ERET), so an interrupt is taken at the next instruction boundary.
+     * Re-evaluates whether an interrupt is deliverable ({@link Exceptions#pendingInterrupt}); called when lines
+     * change, whenever PSTATE.DAIF is unmasked (MSR DAIF*, ERET) and when HCR_EL2 changes, so an interrupt is taken
+     * at the next instruction boundary.
      */
     public void updateInterrupts() {
-        if ((irqLine && (daif & 0x80) == 0) || (fiqLine && (daif & 0x40) == 0)) {
+        if (Exceptions.pendingInterrupt(this) != 0) {
             requestExit(EXIT_INTERRUPT);
         }
+    }
+
+    /**
+     * The virtual IRQ input, before routing: HCR_EL2.VI. (A GIC virtual CPU interface's vIRQ output is the other
+     * source the architecture ORs in here.)
+     */
+    boolean virtualIrq() {
+        return (sys.hcrEl2 & 0x80) != 0;
+    }
+
+    /** A virtual IRQ, FIQ or SError is pending for EL1 (VI/VF/VSE with HCR_EL2.IMO/FMO/AMO), masked or not. */
+    boolean virtualInterruptPending() {
+        long hcr = sys.hcrEl2;
+        return el < 2 && (virtualIrq() && (hcr & 0x10) != 0 || (hcr & 0x40) != 0 && (hcr & 0x8) != 0
+                || (hcr & 0x100) != 0 && (hcr & 0x20) != 0);
     }
 
     /**
@@ -116,7 +132,7 @@ public final class Cpu {
      */
     public void waitForInterrupt(long timeoutNanos) {
         synchronized (this) {
-            if (irqLine || fiqLine || exitRequest != 0) {
+            if (irqLine || fiqLine || exitRequest != 0 || virtualInterruptPending()) {
                 return;
             }
             try {
@@ -223,6 +239,19 @@ public final class Cpu {
             r[SP] = value;
         } else {
             spBank[level] = value;
+        }
+    }
+
+    /**
+     * CheckSPAlignment() for a load/store based on SP: SP alignment fault (EC 0x26, no FAR) when SP is not
+     * 16-byte aligned and SCTLR_EL1.SA0 (EL0), SCTLR_EL1.SA (EL1) or SCTLR_EL2.SA (EL2) enables the check.
+     */
+    public void checkSpAlignment() {
+        if ((r[SP] & 15) != 0) {
+            long sctlr = el == 2 ? sys.sctlrEl2 : sys.sctlrEl1;
+            if ((sctlr & (el == 0 ? 1L << 4 : 1L << 3)) != 0) {
+                throw new SyncException(Esr.EC_SP_ALIGN, 0, 0, false, pc);
+            }
         }
     }
 
