@@ -15,6 +15,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -175,7 +176,7 @@ final class LiveMigration {
     }
 
     private String reason(Exception e) {
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             return "cannot connect to " + destination.getHostString() + ":" + destination.getPort() + ": "
                     + e.getMessage();
         }
