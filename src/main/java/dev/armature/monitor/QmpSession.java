@@ -226,7 +226,7 @@ final class QmpSession implements MachineControl.Listener {
      * {@code MIGRATION} events follow it.
      */
     private void migrate(JsonNode args) throws InterruptedException {
-        MigrationUri uri = MigrationUri.parse(uriArgument(args, "detach", "resume", "blk", "inc"));
+        MigrationUri uri = MigrationUri.parse(uriArgument(args, "detach")); // QEMU ignores detach too
         try {
             if (uri.file() != null) {
                 server.broadcast("MIGRATION", json.createObjectNode().put("status", "setup"));
