@@ -24,6 +24,7 @@ public final class PhysicalMemory implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private volatile Region[] regions = new Region[0];
     private final CodePages codePages = new CodePages();
+    private final DirtyLog dirtyLog = new DirtyLog();
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
@@ -74,6 +75,11 @@ public final class PhysicalMemory implements AutoCloseable {
         return codePages;
     }
 
+    /** Pages written while live migration logs them; writes through this class report to it. */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
+    }
+
     public List<Region> regions() {
         return List.of(regions);
     }
@@ -110,6 +116,7 @@ public final class PhysicalMemory implements AutoCloseable {
         if (r.isRam()) {
             store(r.ram(), off, size, value);
             codePages.written(pa, size, false);
+            dirtyLog.mark(pa, size);
         } else {
             r.mmio().write(off, size, value);
         }
@@ -139,13 +146,17 @@ public final class PhysicalMemory implements AutoCloseable {
     public void writeBytes(long pa, byte[] data) {
         ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
         codePages.written(pa, data.length, false);
+        dirtyLog.mark(pa, data.length);
     }
 
     public byte[] readBytes(long pa, int length) {
         return ramSlice(pa, length).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** A view of {@code length} bytes of RAM at {@code pa}; throws BusError if not all RAM in one region. */
+    /**
+     * A view of {@code length} bytes of RAM at {@code pa}; throws BusError if not all RAM in one region. Writers
+     * through the view report what they wrote to {@link #codePages()} and {@link #dirtyLog()} themselves.
+     */
     public MemorySegment ramSlice(long pa, long length) {
         Region r = find(pa);
         if (r == null || !r.isRam() || (length > 0 && !r.contains(pa + length - 1))) {

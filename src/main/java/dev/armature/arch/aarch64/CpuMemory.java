@@ -429,6 +429,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
                 phys.codePages().written(pa, size, true);
+                phys.dirtyLog().mark(pa, size); // also covers the WRITE entry just installed (see DirtyLog)
                 return;
             }
             phys.write(pa, size, value);
@@ -696,6 +697,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
                 // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
                 // access (its store is not observable here): a translation racing in between could keep old code.
                 phys.codePages().written(pa, size, true);
+                phys.dirtyLog().mark(pa, size);
             }
         }
         // Host atomics need the host address aligned, and sub-word CAS needs the enclosing word inside the
