@@ -32,6 +32,11 @@ public final class PhysicalMemory implements AutoCloseable {
         return seg;
     }
 
+    /** Allocates {@code size} bytes of zeroed RAM that lives until {@link #close}, for a region made by the caller. */
+    public MemorySegment allocate(long size) {
+        return AnonymousMemory.allocate(arena, size);
+    }
+
     /**
      * Maps caller-owned RAM at {@code base}: the Linux user-mode runner backs each guest mapping with its own
      * segment so that unmapping lets the host memory go (the shared arena frees only on {@link #close}).
@@ -51,6 +56,34 @@ public final class PhysicalMemory implements AutoCloseable {
         list.remove(gone);
         regions = list.toArray(Region[]::new);
         codePages.written(gone.base(), gone.size(), false); // translations of its code are stale now
+    }
+
+    /** Maps a region as given (RAM or MMIO, with its protection). */
+    public synchronized void addRegion(Region r) {
+        add(r);
+    }
+
+    /**
+     * Replaces {@code old} by {@code parts} in one step (vCPUs see either the old map or the new one): how the
+     * VM API splits a region to unmap or protect part of it. The parts may only cover part of {@code old}; code
+     * translated from {@code old} is invalidated.
+     */
+    public synchronized void replace(Region old, List<Region> parts) {
+        List<Region> list = new ArrayList<>(List.of(regions));
+        if (!list.remove(old)) {
+            throw new IllegalArgumentException("region " + old.name() + " is not mapped");
+        }
+        Region[] before = regions;
+        regions = list.toArray(Region[]::new);
+        try {
+            for (Region p : parts) {
+                add(p);
+            }
+        } catch (IllegalArgumentException e) {
+            regions = before;
+            throw e;
+        }
+        codePages.written(old.base(), old.size(), false);
     }
 
     private void add(Region r) {

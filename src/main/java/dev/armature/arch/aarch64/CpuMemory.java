@@ -116,6 +116,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     /** Debugger watchpoints (null when none): see {@link #setWatch}. */
     private AccessWatch watch;
+    /** The embedding API's memory hooks (null when none): see {@link #setObserver}. */
+    private MemoryObserver observer;
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
@@ -143,6 +145,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public void setWatch(AccessWatch w) {
         if (w != watch) {
             watch = w;
+            flushTlb();
+        }
+    }
+
+    /**
+     * Installs (or with null removes) an observer of data accesses with their values. Like a watch, it drops
+     * every cached translation and stops caching data ones while installed. Owner thread, or while not running.
+     */
+    public void setObserver(MemoryObserver o) {
+        if (o != observer) {
+            observer = o;
             flushTlb();
         }
     }
@@ -377,6 +390,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private long slowRead(long va, int size, int kind) {
+        MemoryObserver o = observer;
+        if (o == null || kind == FETCH) {
+            return readSlow(va, size, kind);
+        }
+        o.before(cpu, kind, va, size, 0);
+        long value = readSlow(va, size, kind);
+        o.after(cpu, kind, va, size, value);
+        return value;
+    }
+
+    private long readSlow(long va, int size, int kind) {
         serviceFlushRequests();
         if (watch != null && kind != FETCH) {
             watch.access(cpu.index, va, size, kind);
@@ -388,13 +412,16 @@ public final class CpuMemory implements CodePages.WritableMappings {
             // Crosses a page: assemble from bytes, each translated on its own.
             long value = 0;
             for (int b = 0; b < size; b++) {
-                value |= slowRead(va + b, 1, kind) << (8 * b);
+                value |= readSlow(va + b, 1, kind) << (8 * b);
             }
             return value;
         }
         long pa = mmu.translate(cpu, va, kind, set);
         try {
             Region region = phys.find(pa);
+            if (region != null && !region.allows(kind)) {
+                throw abort(va, kind, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(kind, va, region, pa);
                 return PhysicalMemory.load(region.ram(), pa - region.base(), size);
@@ -406,6 +433,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private void slowWrite(long va, int size, long value) {
+        MemoryObserver o = observer;
+        if (o == null) {
+            writeSlow(va, size, value);
+            return;
+        }
+        o.before(cpu, WRITE, va, size, value);
+        writeSlow(va, size, value);
+        o.after(cpu, WRITE, va, size, value);
+    }
+
+    private void writeSlow(long va, int size, long value) {
         serviceFlushRequests();
         if (watch != null) {
             watch.access(cpu.index, va, size, WRITE);
@@ -418,13 +456,16 @@ public final class CpuMemory implements CodePages.WritableMappings {
             mmu.translate(cpu, va, WRITE, set);
             mmu.translate(cpu, va + size - 1, WRITE, set);
             for (int b = 0; b < size; b++) {
-                slowWrite(va + b, 1, value >>> (8 * b));
+                writeSlow(va + b, 1, value >>> (8 * b));
             }
             return;
         }
         long pa = mmu.translate(cpu, va, WRITE, set);
         try {
             Region region = phys.find(pa);
+            if (region != null && !region.allows(WRITE)) {
+                throw abort(va, WRITE, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
@@ -444,8 +485,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void fill(int kind, long va, Region region, long pa) {
         long pageStart = (pa & ~PAGE_MASK) - region.base();
-        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null) {
-            return; // region smaller than a page, alignment checking or watchpoints on: never cache
+        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null
+                || (observer != null && kind != FETCH)) {
+            return; // region smaller than a page, alignment checking, watchpoints or observer on: never cache
         }
         PageTableWalker w = mmu.lastWalk();
         int t = set * 3 + kind;
@@ -655,8 +697,14 @@ public final class CpuMemory implements CodePages.WritableMappings {
             if (watch != null) {
                 watch.access(cpu.index, va, size, kind);
             }
+            if (observer != null) {
+                observer.before(cpu, kind, va, size, 0);
+            }
             long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
+            if (region != null && !region.allows(kind)) {
+                throw abort(va, kind, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region == null || !region.isRam() || !region.contains(pa + size - 1)) {
                 throw externalAbort(va, kind, size);
             }
