@@ -179,6 +179,37 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     }
 
     @Override
+    public long nextInstrumented(long va) {
+        long best = -1;
+        for (long a : endAddresses) {
+            if (Long.compareUnsigned(a, va) >= 0 && Long.compareUnsigned(a, best) < 0) {
+                best = a;
+            }
+        }
+        for (Entry<CodeHook> e : code) {
+            best = nearer(e, va, best);
+        }
+        if (fetch) {
+            for (Entry<MemoryHook> e : memory) {
+                if (e.kinds().contains(MemoryHook.Access.FETCH)) {
+                    best = nearer(e, va, best);
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The lower of {@code best} and the first address at or above {@code va} that {@code e} covers. */
+    private static long nearer(Entry<?> e, long va, long best) {
+        long first = e.covers(va) ? va : e.begin();
+        if (Long.compareUnsigned(first, va) >= 0 && Long.compareUnsigned(first, best) < 0
+                && e.covers(first)) {
+            return first;
+        }
+        return best;
+    }
+
+    @Override
     public boolean beforeBlock(Cpu cpu, long va, int insns) {
         Vcpu v = vm.vcpuOf(cpu);
         for (Entry<BlockHook> e : block) {

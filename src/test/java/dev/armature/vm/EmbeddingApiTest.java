@@ -58,6 +58,22 @@ class EmbeddingApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void endAddressInsideStraightLineCode(String accel) {
+        int add = 0x91000400; // add x0, x0, #1
+        try (Vm vm = vm(accel, add, add, add, add, RET)) {
+            Vcpu cpu = vcpu(vm);
+            for (int i = 1; i <= 60; i++) { // often enough to be translated
+                assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE, CODE + 8));
+                assertEquals(2 * i, cpu.getReg(Reg.x(0)));
+                assertEquals(CODE + 8, cpu.getReg(Reg.PC));
+            }
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 8, RETURN));
+            assertEquals(122, cpu.getReg(Reg.x(0)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
     void timeoutAndStopEndAnEndlessLoop(String accel) throws Exception {
         try (Vm vm = vm(accel, 0x14000000)) { // b .
             Vcpu cpu = vcpu(vm);

@@ -49,7 +49,7 @@ class HookParityTest {
         0xd65f03c0, // 3c ret
     };
 
-    enum Kind { CODE, BLOCK, MEMORY, FAULT, INVALID, EXCEPTION, SYSREG }
+    enum Kind { CODE, CODE_RANGE, BLOCK, MEMORY, FAULT, INVALID, EXCEPTION, SYSREG }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -79,6 +79,13 @@ class HookParityTest {
                 for (int pc : new int[] {0x1001c, 0x10020, 0x10024, 0x10028, 0x1002c, 0x10030, 0x10030, 0x10034,
                         0x10038, 0x1003c}) {
                     e.add(String.format("code 0x%x", pc));
+                }
+                e.add("end END_ADDRESS");
+            }
+            case CODE_RANGE -> {
+                for (int i = 0; i < 4; i++) {
+                    e.add("code 0x10008");
+                    e.add("code 0x1000c");
                 }
                 e.add("end END_ADDRESS");
             }
@@ -169,6 +176,8 @@ class HookParityTest {
         }
         switch (kind) {
             case CODE -> vm.addCodeHook(0, -1, (v, address, word) -> events.add(String.format("code 0x%x", address)));
+            case CODE_RANGE -> vm.addCodeHook(CODE + 8, CODE + 0xc, // the add and the store of the loop
+                    (v, address, word) -> events.add(String.format("code 0x%x", address)));
             case BLOCK -> vm.addBlockHook(0, -1, (v, address, n) ->
                     events.add(String.format("block 0x%x+%d", address, n)));
             case MEMORY -> vm.addMemoryHook(EnumSet.allOf(MemoryHook.Access.class), CODE, DATA + 0xfff,

@@ -79,7 +79,7 @@ public final class Interpreter implements CpuExecutor {
                     return true;
                 }
                 ExecutionProbe probe = cpu.probe;
-                n += probe == null ? runBlock(cpu, budget - n) : runProbedBlock(cpu, budget - n, probe);
+                n += probe == null ? runBlock(cpu, budget - n) : runWithProbe(cpu, budget - n, probe);
             }
             return false;
         } finally {
@@ -144,6 +144,26 @@ public final class Interpreter implements CpuExecutor {
             Exceptions.takeSync(cpu, e);
         }
         return k - first + 1;
+    }
+
+    /**
+     * Executes up to a block with a probe installed, at most {@code max} (&ge; 1) instructions: as
+     * {@link #runProbedBlock} if blocks are instrumented; otherwise on the fast path up to the next instrumented
+     * instruction, and that one alone through {@link #runProbedBlock}. Does not look at exit requests.
+     *
+     * @return the number of instructions executed (see {@link #runProbedBlock})
+     */
+    public long runWithProbe(Cpu cpu, long max, ExecutionProbe probe) {
+        if (probe.instrumentsBlocks()) {
+            return runProbedBlock(cpu, max, probe);
+        }
+        long pc = cpu.pc;
+        long next = probe.nextInstrumented(pc);
+        if (next == pc) {
+            return runProbedBlock(cpu, 1, probe);
+        }
+        long clear = Math.min((next - pc) >>> 2, max); // instructions before the next instrumented one
+        return runBlock(cpu, Math.max(clear, 1)); // 0 only for an unaligned PC, which faults
     }
 
     /**

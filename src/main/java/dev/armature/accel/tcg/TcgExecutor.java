@@ -204,7 +204,7 @@ public final class TcgExecutor implements CpuExecutor {
     private void interpretBlock(Cpu cpu) {
         long max = Math.min(maxInsns, ctx.limit - ctx.icount);
         ExecutionProbe probe = cpu.probe;
-        long n = probe == null ? interpreter.runBlock(cpu, max) : interpreter.runProbedBlock(cpu, max, probe);
+        long n = probe == null ? interpreter.runBlock(cpu, max) : interpreter.runWithProbe(cpu, max, probe);
         ctx.icount += n;
         local.interpretedInsns += n;
     }

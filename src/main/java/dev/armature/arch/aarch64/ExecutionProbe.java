@@ -16,6 +16,12 @@ public interface ExecutionProbe {
     boolean instrumentsCode(long va);
 
     /**
+     * The lowest instrumented address at or above {@code va} (unsigned), or -1 if there is none: code up to it
+     * may run without probe calls (unless blocks are instrumented).
+     */
+    long nextInstrumented(long va);
+
+    /**
      * Before the block at {@code va} of {@code insns} instructions runs ({@code cpu.pc == va}).
      *
      * @return true to stop before the block: the probe has requested an exit ({@link Cpu#EXIT_STOP})
