@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Micro benchmark (not a test) of the embedding API's hooks: guest MIPS of a loop run through
- * {@link Vcpu#start} with no hook, an (empty) block hook and an (empty) code hook over it, under the translator
+ * {@link Vcpu#start} with no hook, with an end address (never reached), an (empty) block hook and an (empty)
+ * code hook over it, under the translator
  * and the interpreter. MIPS are guest instructions per CPU second of the vCPU thread, after a warm-up.
  *
  * <p>Usage: {@code HookCost [seconds-per-measurement]} (default 3); {@code bench/run hooks} runs it with the
@@ -45,7 +46,7 @@ public final class HookCost {
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         for (String accel : new String[] {"tcg", "interp"}) {
-            for (String hook : new String[] {"none", "block", "code"}) {
+            for (String hook : new String[] {"none", "end", "block", "code"}) {
                 System.out.printf(Locale.ROOT, "%-7s %-6s hook %9.1f MIPS%n", accel, hook, mips(accel, hook, seconds));
             }
         }
@@ -70,17 +71,18 @@ public final class HookCost {
             cpu.init(Set.of());
             cpu.setReg(Reg.x(5), DATA);
             cpu.setReg(Reg.PC, CODE);
+            long stop = hook.equals("end") ? CODE + 0x800 : Vcpu.NO_END; // an end address never reached
             long chunk = 1_000_000;
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end) {
-                cpu.start(cpu.getReg(Reg.PC), Vcpu.NO_END, Duration.ZERO, chunk);
+                cpu.start(cpu.getReg(Reg.PC), stop, Duration.ZERO, chunk);
             }
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpuStart = threads.getCurrentThreadCpuTime();
             long insns = 0;
             end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end) {
-                cpu.start(cpu.getReg(Reg.PC), Vcpu.NO_END, Duration.ZERO, chunk);
+                cpu.start(cpu.getReg(Reg.PC), stop, Duration.ZERO, chunk);
                 insns += chunk;
             }
             return insns / ((threads.getCurrentThreadCpuTime() - cpuStart) / 1e3);

@@ -148,8 +148,8 @@ public final class Interpreter implements CpuExecutor {
 
     /**
      * Executes up to a block with a probe installed, at most {@code max} (&ge; 1) instructions: as
-     * {@link #runProbedBlock} if blocks are instrumented; otherwise on the fast path up to the next instrumented
-     * instruction, and that one alone through {@link #runProbedBlock}. Does not look at exit requests.
+     * {@link #runProbedBlock} if blocks are instrumented or the instruction at the PC is; otherwise on the fast
+     * path up to the next instrumented instruction. Does not look at exit requests.
      *
      * @return the number of instructions executed (see {@link #runProbedBlock})
      */
@@ -160,7 +160,7 @@ public final class Interpreter implements CpuExecutor {
         long pc = cpu.pc;
         long next = probe.nextInstrumented(pc);
         if (next == pc) {
-            return runProbedBlock(cpu, 1, probe);
+            return runProbedBlock(cpu, max, probe);
         }
         long clear = Math.min((next - pc) >>> 2, max); // instructions before the next instrumented one
         return runBlock(cpu, Math.max(clear, 1)); // 0 only for an unaligned PC, which faults
