@@ -16,6 +16,7 @@ import java.util.List;
  * board or the VM API, reads come from every vCPU thread without a lock.
  */
 public final class PhysicalMemory implements AutoCloseable {
+    /** Guest byte, halfword, word and doubleword layouts (little-endian, unaligned allowed). */
     public static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -45,10 +46,12 @@ public final class PhysicalMemory implements AutoCloseable {
         add(new Region(name, base, backing.byteSize(), backing, null));
     }
 
+    /** Maps an MMIO region whose accesses call {@code handler} with offsets from {@code base}. */
     public synchronized void addMmio(String name, long base, long size, MmioHandler handler) {
         add(new Region(name, base, size, null, handler));
     }
 
+    /** Unmaps the region called {@code name}; translations of code in it are invalidated. */
     public synchronized void remove(String name) {
         List<Region> list = new ArrayList<>(List.of(regions));
         Region gone = list.stream().filter(r -> r.name().equals(name)).findFirst()
@@ -107,6 +110,7 @@ public final class PhysicalMemory implements AutoCloseable {
         return codePages;
     }
 
+    /** The regions, sorted by base address. */
     public List<Region> regions() {
         return List.of(regions);
     }
@@ -134,6 +138,7 @@ public final class PhysicalMemory implements AutoCloseable {
         return r.mmio().read(off, size);
     }
 
+    /** Writes {@code size} (1, 2, 4, 8) bytes. Throws {@link BusError} if nothing is mapped. */
     public void write(long pa, int size, long value) {
         Region r = find(pa);
         if (r == null || !r.contains(pa + size - 1)) {
@@ -148,6 +153,7 @@ public final class PhysicalMemory implements AutoCloseable {
         }
     }
 
+    /** Reads {@code size} (1, 2, 4, 8) little-endian bytes at {@code off} of {@code seg}, zero-extended. */
     public static long load(MemorySegment seg, long off, int size) {
         return switch (size) {
             case 1 -> seg.get(U8, off) & 0xffL;
@@ -158,6 +164,7 @@ public final class PhysicalMemory implements AutoCloseable {
         };
     }
 
+    /** Writes the low {@code size} (1, 2, 4, 8) bytes of {@code value} little-endian at {@code off} of {@code seg}. */
     public static void store(MemorySegment seg, long off, int size, long value) {
         switch (size) {
             case 1 -> seg.set(U8, off, (byte) value);
@@ -174,6 +181,7 @@ public final class PhysicalMemory implements AutoCloseable {
         codePages.written(pa, data.length, false);
     }
 
+    /** Copies RAM out to the host. The whole range must be RAM of one region. */
     public byte[] readBytes(long pa, int length) {
         return ramSlice(pa, length).toArray(ValueLayout.JAVA_BYTE);
     }

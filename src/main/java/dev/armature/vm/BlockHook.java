@@ -9,9 +9,10 @@ package dev.armature.vm;
 @FunctionalInterface
 public interface BlockHook {
     /**
+     * Before a block runs. Calling {@link Vcpu#stop()} here stops before it.
+     *
      * @param address      the block's first virtual address (the vCPU's PC)
      * @param instructions its length in instructions; fewer may run if one raises an exception
-     *                     <p>Calling {@link Vcpu#stop()} here stops before the block runs.
      */
     void onBlock(Vcpu vcpu, long address, int instructions);
 }

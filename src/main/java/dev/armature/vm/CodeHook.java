@@ -4,9 +4,10 @@ package dev.armature.vm;
 @FunctionalInterface
 public interface CodeHook {
     /**
+     * Before an instruction executes. Calling {@link Vcpu#stop()} here stops before it.
+     *
      * @param address the instruction's virtual address (the vCPU's PC)
      * @param word    its encoding
-     *                <p>Calling {@link Vcpu#stop()} here stops before the instruction executes.
      */
     void onInstruction(Vcpu vcpu, long address, int word);
 }

@@ -8,5 +8,6 @@ package dev.armature.vm;
  */
 @FunctionalInterface
 public interface FaultHook {
+    /** Decides what happens to {@code fault}, raised by {@code vcpu} (the vCPU's PC is the faulting instruction). */
     HookAction onFault(Vcpu vcpu, Fault fault);
 }

@@ -7,5 +7,6 @@ package dev.armature.vm;
  */
 @FunctionalInterface
 public interface InterruptHook {
+    /** Decides what happens to the exception or interrupt {@code event} of {@code vcpu}. */
     HookAction onException(Vcpu vcpu, ExceptionEvent event);
 }

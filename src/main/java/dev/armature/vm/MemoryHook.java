@@ -25,6 +25,8 @@ public interface MemoryHook {
     }
 
     /**
+     * One access by {@code vcpu}.
+     *
      * @param address the virtual address accessed
      * @param size    in bytes (1, 2, 4, 8, 16)
      * @param value   see {@link Access}; for 16-byte accesses the low 64 bits

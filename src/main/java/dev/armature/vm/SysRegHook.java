@@ -7,6 +7,8 @@ package dev.armature.vm;
 @FunctionalInterface
 public interface SysRegHook {
     /**
+     * One MRS or MSR by {@code vcpu}.
+     *
      * @param register the register, as a {@link Reg#sysreg} id ({@link Reg#name()} gives its Arm ARM name)
      * @param read     true for MRS (after the read), false for MSR (before the write)
      * @param value    the value read, or about to be written

@@ -53,11 +53,15 @@ import java.util.TreeMap;
  * vCPU's (see {@link Vcpu}). Lock order: vCPU, then VM, then the hook registry.
  */
 public final class Vm implements AutoCloseable {
+    /** IPA width of {@link #create()} and of the builder's default (KVM's VM type 0). */
     public static final int DEFAULT_IPA_BITS = 40;
+    /** The narrowest IPA width a VM may have (KVM's minimum). */
     public static final int MIN_IPA_BITS = 32;
+    /** The widest IPA width a VM may have (the Cortex-A57's PARange). */
     public static final int MAX_IPA_BITS = 44;
     /** KVM_MAX_VCPUS on arm64 (and the GICv3 limit); a GICv2 lowers a VM's limit to 8. */
     public static final int MAX_VCPUS = 512;
+    /** The vCPU limit with a GICv2. */
     public static final int GICV2_MAX_VCPUS = 8;
     /** KVM_USER_MEM_SLOTS on arm64. */
     public static final int MAX_MEMSLOTS = 32767;
