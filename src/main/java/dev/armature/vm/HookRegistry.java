@@ -300,7 +300,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
                     break;
                 }
             }
-        } else if (e.ec == Esr.EC_UNKNOWN) {
+        } else if (e.ec == Esr.EC_UNKNOWN && invalid.length > 0) {
             int word;
             try {
                 word = cpu.memory.fetch(e.preferredReturn);

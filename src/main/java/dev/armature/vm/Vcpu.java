@@ -443,6 +443,11 @@ public final class Vcpu {
         cpu.requestExit(Cpu.EXIT_STOP);
     }
 
+    /** Guest instructions this vCPU has executed (completed or faulted) in all its runs. */
+    public synchronized long instructions() {
+        return executor.instructions();
+    }
+
     /** Whether guest code is running on this vCPU now. Any thread. */
     public boolean isRunning() {
         return running;

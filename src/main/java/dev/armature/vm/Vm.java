@@ -61,6 +61,8 @@ public final class Vm implements AutoCloseable {
     public static final int MAX_IPA_BITS = 44;
     /** KVM_MAX_VCPUS on arm64 (and the GICv3 limit); a GICv2 lowers a VM's limit to 8. */
     public static final int MAX_VCPUS = 512;
+    /** The widest IPA {@link #builder()} accepts (ARMv8.0's largest PARange). */
+    public static final int MAX_BUILDER_IPA_BITS = 48;
     /** The vCPU limit with a GICv2. */
     public static final int GICV2_MAX_VCPUS = 8;
     /** KVM_USER_MEM_SLOTS on arm64. */
@@ -115,7 +117,11 @@ public final class Vm implements AutoCloseable {
         private Builder() {
         }
 
-        /** The IPA (guest physical address) width, 32..44 bits; default 40. */
+        /**
+         * The IPA (guest physical address) width, 32..48 bits; default 40. Up to 48 (ARMv8.0's largest
+         * PARange) here, for embedders whose virtual addresses are physical ones; {@link Vm#create(int)} keeps
+         * KVM's limit of 44.
+         */
         public Builder ipaBits(int bits) {
             this.ipaBits = bits;
             return this;
@@ -141,7 +147,10 @@ public final class Vm implements AutoCloseable {
 
         /** Creates the VM. EINVAL: IPA size out of range or an unknown accelerator option; EFAULT: a null. */
         public Vm build() {
-            Vm.checkIpaBits(ipaBits);
+            if (ipaBits < MIN_IPA_BITS || ipaBits > MAX_BUILDER_IPA_BITS) {
+                throw new KvmException(EINVAL, "IPA size " + ipaBits + " is outside " + MIN_IPA_BITS + ".."
+                        + MAX_BUILDER_IPA_BITS + " bits");
+            }
             checkPointer(cpuModel, "CPU model");
             checkPointer(modelFactory, "vGIC model factory");
             checkPointer(accel, "accelerator");
@@ -173,6 +182,7 @@ public final class Vm implements AutoCloseable {
 
     /** A VM whose vGIC instantiates its interrupt controller through {@code modelFactory}. */
     public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
+        checkIpaBits(ipaBits);
         return builder().ipaBits(ipaBits).cpuModel(cpuModel).vgicModel(modelFactory).accel("interp").build();
     }
 
