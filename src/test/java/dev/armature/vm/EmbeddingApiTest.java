@@ -222,6 +222,48 @@ class EmbeddingApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void parallelVcpusEachSeeTheirOwnHookCalls(String accel) throws Exception {
+        int iterations = 3000;
+        try (Vm vm = vm(accel,
+                0xd2800022, // mov   x2, #1
+                0xf8220024, // 1: ldadd x2, x4, [x1]
+                0xc85f7c24, // 2: ldxr x4, [x1]
+                0x91000484, // add   x4, x4, #1
+                0xc8057c24, // stxr  w5, x4, [x1]
+                0x35ffffa5, // cbnz  w5, 2b
+                0xf1000463, // subs  x3, x3, #1
+                0x54ffff41, // b.ne  1b
+                RET)) {
+            int[] subs = new int[4]; // each vCPU's own slot: written by its own thread only
+            vm.addCodeHook(CODE + 0x18, CODE + 0x18, (v, address, word) -> subs[v.id()]++);
+            List<Vcpu> cpus = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Vcpu cpu = vm.createVcpu(i);
+                cpu.init(Set.of());
+                cpu.setReg(Reg.x(1), DATA);
+                cpu.setReg(Reg.x(3), iterations);
+                cpu.setReg(Reg.x(30), RETURN);
+                cpus.add(cpu);
+            }
+            List<Thread> threads = new ArrayList<>();
+            ExitReason[] why = new ExitReason[4];
+            for (Vcpu cpu : cpus) {
+                threads.add(Thread.ofPlatform().start(() -> why[cpu.id()] = cpu.start(CODE, RETURN)));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (int i = 0; i < 4; i++) {
+                assertEquals(ExitReason.END_ADDRESS, why[i]);
+                assertEquals(iterations, subs[i], "vCPU " + i);
+            }
+            assertEquals(4L * 2 * iterations, ByteBuffer.wrap(vm.readPhysical(DATA, 8)).order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong());
+        }
+    }
+
     @Test
     void mappingErrorsNameTheProblem() {
         try (Vm vm = vm("interp", RET)) {
