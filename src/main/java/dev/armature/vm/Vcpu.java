@@ -396,6 +396,9 @@ public final class Vcpu {
         endAddress = end;
         endReached = false;
         timedOut = false;
+        synchronized (cpu) { // Cpu.requestExit's lock: a stop (or timeout) left over from an earlier run is void
+            cpu.exitRequest &= ~Cpu.EXIT_STOP;
+        }
         ScheduledFuture<?> timer = timeout.isZero() ? null
                 : TIMER.schedule(this::timeUp, timeout.toNanos(), TimeUnit.NANOSECONDS);
         boolean requested;
@@ -437,7 +440,8 @@ public final class Vcpu {
     /**
      * Stops a running {@link #start}/{@link #run} (any thread, or a hook): it returns
      * {@link ExitReason#EXIT_REQUEST} at the next block boundary — from a code or block hook, before the
-     * instruction or block the hook was called for.
+     * instruction or block the hook was called for. A stop that arrives when no run is in progress does not
+     * affect the next {@link #start} (it still ends a next {@link #run}, as KVM's immediate_exit does).
      */
     public void stop() {
         cpu.requestExit(Cpu.EXIT_STOP);

@@ -87,6 +87,8 @@ class EmbeddingApiTest {
             });
             assertEquals(ExitReason.EXIT_REQUEST, cpu.start(CODE, RETURN));
             stopper.join();
+            cpu.stop(); // while not running: no effect on the next start
+            assertEquals(ExitReason.BUDGET, cpu.start(CODE, RETURN, Duration.ZERO, 10));
         }
     }
 
