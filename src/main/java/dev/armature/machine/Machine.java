@@ -133,6 +133,11 @@ public final class Machine implements PowerController {
 
         /** The device sections, in the order they are saved and restored (before RAM and the vCPUs). */
         List<DeviceSection> devices();
+
+        /** Why snapshots are refused (as QEMU's migration blockers), or null if they are not. */
+        default String blocker() {
+            return null;
+        }
     }
 
     /** A device state saved as section {@code id}/{@code instance}. */
@@ -208,6 +213,9 @@ public final class Machine implements PowerController {
     private MachineSnapshot codec() throws SnapshotException {
         if (snapshotParts == null) {
             throw new SnapshotException("this machine does not support snapshots");
+        }
+        if (snapshotParts.blocker() != null) {
+            throw new SnapshotException(snapshotParts.blocker());
         }
         return new MachineSnapshot(snapshotParts, vcpus, mem);
     }

@@ -19,6 +19,7 @@ import dev.armature.devices.virtio.TestDev;
 import dev.armature.devices.virtio.VirtioConsole;
 import dev.armature.devices.virtio.VirtioDevice;
 import dev.armature.devices.virtio.VirtioMmio;
+import dev.armature.host.HostPlatform;
 import dev.armature.loader.KernelImage;
 import dev.armature.machine.fdt.Fdt;
 import dev.armature.machine.fdt.FdtException;
@@ -35,13 +36,14 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
  * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
  * (devices in the highest slots first, as QEMU assigns them), the DMA test engine on the platform bus if asked
- * for, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
+ * for, assigned host devices ({@code -device vfio-platform}) after it, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
@@ -65,6 +67,8 @@ public final class VirtBoard implements AutoCloseable {
     private final List<VirtioMmio> transports = new ArrayList<>();
     /** {@code -device armature-dma}, or null. */
     private final PlatformDma dma;
+    /** The assigned host devices ({@code -device vfio-platform}), or null without any. */
+    private final PlatformVfio vfio;
     private final Machine machine;
     private final BootPlan plan;
     private byte[] dtbBlob;
@@ -75,6 +79,12 @@ public final class VirtBoard implements AutoCloseable {
      */
     public VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log)
             throws BootException {
+        this(config, boot, serial, noReboot, log, HostPlatform::standard);
+    }
+
+    /** As the public constructor, assigning devices from the host {@code host} builds (tests drive its time). */
+    VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log,
+              Supplier<HostPlatform> host) throws BootException {
         this.config = config;
         mem.addRam("ram", RAM_BASE, config.ramSize());
         gic = interruptController(config);
@@ -129,13 +139,30 @@ public final class VirtBoard implements AutoCloseable {
             public List<Machine.DeviceSection> devices() {
                 return deviceStates;
             }
+
+            @Override
+            public String blocker() {
+                return config.vfio().isEmpty() ? null : "-device vfio-platform: an assigned host device's state "
+                        + "lives on the host, outside the snapshot: snapshots are blocked";
+            }
         });
 
-        if (config.dma() != VirtConfig.Dma.NONE) {
-            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
-            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
+        PlatformBus bus = PlatformBus.layout(config);
+        if (bus.dma() != null) {
+            dma = new PlatformDma(config, mem, gic.spiLine(bus.dma().spi()));
+            mem.addMmio("armature-dma", bus.dma().base(), PlatformDma.REG_SIZE, dma.engine());
         } else {
             dma = null;
+        }
+        if (!config.vfio().isEmpty()) {
+            try {
+                vfio = new PlatformVfio(config, bus, gic, mem, host.get());
+            } catch (IllegalArgumentException e) {
+                close();
+                throw new BootException(e.getMessage());
+            }
+        } else {
+            vfio = null;
         }
 
         try {
@@ -160,6 +187,11 @@ public final class VirtBoard implements AutoCloseable {
 
     public Pl011 uart() {
         return uart;
+    }
+
+    /** The assigned host devices, or null without {@code -device vfio-platform}. */
+    public PlatformVfio platformVfio() {
+        return vfio;
     }
 
     /** The DMA test engine and its address space, or null without {@code -device armature-dma}. */
@@ -224,6 +256,9 @@ public final class VirtBoard implements AutoCloseable {
         transports.forEach(VirtioMmio::reset);
         if (dma != null) {
             dma.engine().reset();
+        }
+        if (vfio != null) {
+            vfio.reset();
         }
     }
 
@@ -322,6 +357,9 @@ public final class VirtBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (vfio != null) {
+            vfio.close();
+        }
         if (dma != null) {
             dma.close();
         }

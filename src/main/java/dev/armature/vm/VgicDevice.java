@@ -201,6 +201,11 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
         return initialized;
     }
 
+    /** SPIs configured, for callers that hold the VM's lock. */
+    final int spiCount() {
+        return nrSpis;
+    }
+
     final void close() {
         if (model != null) {
             model.close();

@@ -1,5 +1,6 @@
 package dev.armature.vm;
 
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.memory.PhysicalMemory;
 
@@ -21,6 +22,12 @@ public interface VgicModel extends AutoCloseable {
     int readRegister(RegisterSpace space, Cpu cpu, long offset);
 
     void writeRegister(RegisterSpace space, Cpu cpu, long offset, int value);
+
+    /** The model's SPI injection and forwarding interface, or null if it has none (KVM_IRQ_LINE and
+     * KVM-VFIO forwarding then answer ENXIO). */
+    default IrqForwarding irqForwarding() {
+        return null;
+    }
 
     @Override
     void close();

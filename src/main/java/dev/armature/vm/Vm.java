@@ -8,12 +8,14 @@ import static dev.armature.vm.Errno.EFAULT;
 import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENODEV;
 import static dev.armature.vm.Errno.ENOMEM;
+import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.Accelerator;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.memory.MmioHandler;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
@@ -52,7 +54,7 @@ import java.util.TreeMap;
  * <p>Locking: device and VM calls take the VM's lock (KVM's kvm->lock and config lock); vCPU calls take the
  * vCPU's (see {@link Vcpu}). Lock order: vCPU, then VM, then the hook registry.
  */
-public final class Vm implements AutoCloseable {
+public final class Vm implements AutoCloseable, IrqChip {
     /** IPA width of {@link #create()} and of the builder's default (KVM's VM type 0). */
     public static final int DEFAULT_IPA_BITS = 40;
     /** The narrowest IPA width a VM may have (KVM's minimum). */
@@ -90,6 +92,9 @@ public final class Vm implements AutoCloseable {
     private final List<Device> devices = new ArrayList<>();
     private final TreeMap<Integer, MemorySlot> slots = new TreeMap<>();
     private VgicDevice vgic;
+    private KvmVfioDevice kvmVfio;
+    /** The vGIC's SPI lines and resamplers, once used (read without the VM's lock by {@link #irqLine}). */
+    private volatile GicIrqChip chip;
     private boolean hasIts;
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
@@ -648,6 +653,13 @@ public final class Vm implements AutoCloseable {
         }
         Device device = switch (t) {
             case ARM_VGIC_V2, ARM_VGIC_V3 -> createVgic(t);
+            case KVM_VFIO -> {
+                if (kvmVfio != null) {
+                    throw new KvmException(EBUSY, "the VM already has a KVM-VFIO device");
+                }
+                kvmVfio = new KvmVfioDevice(this, this);
+                yield kvmVfio;
+            }
             case ARM_VGIC_ITS -> {
                 hasIts = true;
                 yield new ItsDevice(this);
@@ -694,6 +706,51 @@ public final class Vm implements AutoCloseable {
         return Optional.ofNullable(vgic);
     }
 
+    // ---- interrupt lines (IrqChip) ----
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public void irqLine(int intid, boolean level) {
+        irqChip().irqLine(intid, level);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public void setResampler(int intid, Runnable resampler) {
+        irqChip().setResampler(intid, resampler);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public IrqForwarding forwardingFor(int intid) {
+        return irqChip().forwardingFor(intid);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The vGIC's interrupt lines, built on first use; ENXIO without an initialised vGIC whose model has them. */
+    private GicIrqChip irqChip() {
+        checkOpen();
+        GicIrqChip c = chip;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            checkOpen();
+            if (chip == null) {
+                IrqForwarding r = vgic == null || !vgic.isInitialized() ? null : vgic.model().irqForwarding();
+                if (r == null) {
+                    throw new KvmException(ENXIO, "no initialised vGIC that takes SPIs");
+                }
+                chip = new GicIrqChip(r, vgic.spiCount());
+            }
+            return chip;
+        }
+    }
+
     // ---- for devices and vCPUs ----
 
     List<Vcpu> vcpuList() {
@@ -716,7 +773,8 @@ public final class Vm implements AutoCloseable {
         }
     }
 
-    void checkOpen() {
+    @Override
+    public void checkOpen() {
         if (closed) {
             throw new KvmException(EBADF, "the VM is closed");
         }
@@ -730,7 +788,8 @@ public final class Vm implements AutoCloseable {
     }
 
     /**
-     * Destroys the VM: stops its vCPUs, closes the GIC model and frees guest RAM. Every later call on the VM,
+     * Destroys the VM: stops its vCPUs, unforwards every forwarded IRQ (returning the host interrupts and the
+     * references on their devices), closes the GIC model and frees guest RAM. Every later call on the VM,
      * its vCPUs or devices fails with EBADF. Call it once the vCPU threads have returned from {@link Vcpu#run}.
      */
     @Override
@@ -742,6 +801,12 @@ public final class Vm implements AutoCloseable {
             closed = true;
             for (Vcpu v : vcpus) {
                 v.requestExit();
+            }
+            if (kvmVfio != null) {
+                kvmVfio.unforwardAll();
+            }
+            if (chip != null) {
+                chip.close();
             }
             if (vgic != null) {
                 vgic.close();

@@ -26,7 +26,7 @@ import java.util.Arrays;
  * are recomputed and pushed inside the critical section, so the last writer always leaves them consistent.
  * The GIC must be the only caller of {@code setInterruptLines} for its vCPUs (it only pushes changes).
  */
-abstract class Gic implements InterruptController {
+abstract class Gic implements InterruptController, IrqForwarding {
     static final int SPURIOUS = 1023;
     /** GICv2 GICC_IAR: the highest-priority pending interrupt is Group 1 and AckCtl is 0. */
     static final int SPURIOUS_GROUP1 = 1022;
@@ -76,6 +76,9 @@ abstract class Gic implements InterruptController {
     private final boolean aprPerGroup;
     private final boolean[] irqOut;
     private final boolean[] fiqOut;
+    /** Forwarded SPIs: INTID to the host interrupt bound to it. */
+    private final java.util.Map<Integer, PhysicalInterrupt> forwarded = new java.util.HashMap<>();
+    private DeactivationListener deactivationListener;
 
     Gic(int nCpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
         this.nCpus = nCpus;
@@ -467,14 +470,76 @@ abstract class Gic implements InterruptController {
         update(cpu);
     }
 
-    /** Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. */
+    /**
+     * Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. A forwarded SPI
+     * deactivates its host interrupt, then the deactivation listener hears of it.
+     */
     void deactivate(int cpu, int intid) {
         if (intid >= nIrqs) {
             return;
         }
         int n = intid >> 5;
-        bits(cpu, n).active[n] &= ~(1 << (intid & 31));
+        int bit = 1 << (intid & 31);
+        Bits b = bits(cpu, n);
+        boolean wasActive = (b.active[n] & bit) != 0;
+        b.active[n] &= ~bit;
+        if (wasActive) {
+            PhysicalInterrupt host = forwarded.get(intid);
+            if (host != null) {
+                host.deactivate();
+            }
+            if (deactivationListener != null) {
+                deactivationListener.deactivated(cpu, intid);
+            }
+        }
         updateFor(cpu, intid);
+    }
+
+    // ---- forwarding (IrqForwarding) ----
+
+    @Override
+    public void setDeactivationListener(DeactivationListener listener) {
+        synchronized (lock) {
+            deactivationListener = listener;
+        }
+    }
+
+    @Override
+    public void forward(PhysicalInterrupt host, int guestIrq) {
+        if (guestIrq < 32 || guestIrq >= nIrqs) {
+            throw new IllegalArgumentException("INTID " + guestIrq + " is not an SPI of this GIC");
+        }
+        synchronized (lock) {
+            if (forwarded.containsKey(guestIrq)) {
+                throw new IllegalArgumentException("INTID " + guestIrq + " is already forwarded");
+            }
+            forwarded.put(guestIrq, host);
+            host.setHandler(() -> {
+                synchronized (lock) {
+                    shared.latch[guestIrq >> 5] |= 1 << (guestIrq & 31);
+                    updateAll();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void unforward(int guestIrq) {
+        synchronized (lock) {
+            PhysicalInterrupt host = forwarded.remove(guestIrq);
+            if (host == null) {
+                return;
+            }
+            host.setHandler(null);
+            int n = guestIrq >> 5;
+            int bit = 1 << (guestIrq & 31);
+            shared.latch[n] &= ~bit;
+            shared.active[n] &= ~bit;
+            if (host.isActive()) {
+                host.deactivate();
+            }
+            updateAll();
+        }
     }
 
     // ---- register helpers shared by the distributor, redistributor and CPU interface views ----

@@ -14,7 +14,7 @@ import java.util.List;
  * INTID 16 + n). All methods are thread-safe. Its snapshot state is the distributor, every CPU's
  * redistributor/CPU interface, and the input line levels.
  */
-public interface InterruptController extends Snapshottable {
+public interface InterruptController extends Snapshottable, IrqForwarding {
     /** Architecture version: 2 or 3. */
     int version();
 
