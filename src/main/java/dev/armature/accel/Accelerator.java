@@ -21,8 +21,9 @@ public interface Accelerator {
 
     /**
      * Makes execution call {@code probe} (null: nothing) once it is also installed in each vCPU's
-     * {@link dev.armature.arch.aarch64.Cpu#probe}: the translator drops translations made without it. Call while
-     * no vCPU runs.
+     * {@link dev.armature.arch.aarch64.Cpu#probe}: the translator drops every translation, so new ones are made
+     * with (or without) its calls. Safe while vCPUs run: one that is inside a dropped block sees the change from
+     * its next block.
      */
     default void instrument(ExecutionProbe probe) {
     }
