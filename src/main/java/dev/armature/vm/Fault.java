@@ -6,10 +6,11 @@ package dev.armature.vm;
  * @param kind    why it failed
  * @param access  {@link MemoryHook.Access#READ}, {@link MemoryHook.Access#WRITE} or {@link MemoryHook.Access#FETCH}
  * @param address the faulting virtual address (FAR)
+ * @param size    the size in bytes of the access (4 for a fetch; for a load or store crossing a page, all of it)
  * @param pc      the faulting instruction
  * @param esr     the ESR_ELx value the exception would report (EC, IL, ISS with DFSC/IFSC)
  */
-public record Fault(Kind kind, MemoryHook.Access access, long address, long pc, long esr) {
+public record Fault(Kind kind, MemoryHook.Access access, long address, int size, long pc, long esr) {
     /** The fault classes of Unicorn's UC_HOOK_MEM_*_UNMAPPED and _PROT hooks. */
     public enum Kind {
         /**

@@ -293,7 +293,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         Vcpu v = vm.vcpuOf(cpu);
         long esr = (long) e.ec << 26 | Esr.IL | (e.iss & 0x1ff_ffff);
         HookAction action = HookAction.DELIVER;
-        Fault f = fault(e, esr);
+        Fault f = fault(e, esr, cpu.memory.faultSize());
         if (f != null) {
             for (Entry<FaultHook> h : fault) {
                 if (h.covers(f.address()) && (action = h.hook().onFault(v, f)) != HookAction.DELIVER) {
@@ -349,7 +349,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     }
 
     /** The fault a data or instruction abort reports, or null for other exceptions. */
-    private static Fault fault(SyncException e, long esr) {
+    private static Fault fault(SyncException e, long esr, int size) {
         MemoryHook.Access access;
         switch (e.ec) {
             case Esr.EC_IABT_LOWER, Esr.EC_IABT_SAME -> access = MemoryHook.Access.FETCH;
@@ -368,7 +368,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         } else {
             kind = Fault.Kind.UNMAPPED; // address size, translation, external aborts
         }
-        return new Fault(kind, access, e.far, e.preferredReturn, esr);
+        return new Fault(kind, access, e.far, access == MemoryHook.Access.FETCH ? 4 : size, e.preferredReturn, esr);
     }
 
     private static <T> Entry<T>[] append(Entry<T>[] array, Entry<T> e) {

@@ -131,7 +131,7 @@ class EmbeddingApiTest {
             cpu.setReg(Reg.x(1), DATA + 0x1008);
             assertEquals(ExitReason.EXIT_REQUEST, cpu.start(CODE, RETURN));
             assertEquals(CODE, cpu.getReg(Reg.PC), "stopped at the store");
-            assertEquals(List.of(new Fault(Fault.Kind.PROTECTION, MemoryHook.Access.WRITE, DATA + 0x1008, CODE,
+            assertEquals(List.of(new Fault(Fault.Kind.PROTECTION, MemoryHook.Access.WRITE, DATA + 0x1008, 8, CODE,
                     0x9600_004fL)), faults); // DABT same EL, IL, WnR, permission fault level 3
             vm.protect(DATA + 0x1000, 0x1000, Region.PROT_READ | Region.PROT_WRITE);
             cpu.setReg(Reg.x(0), 7);

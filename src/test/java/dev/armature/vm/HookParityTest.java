@@ -108,7 +108,7 @@ class HookParityTest {
                     e.add("FETCH 0x10018/4=0x54ffff61");
                 }
             }
-            case FAULT -> e.addAll(List.of("fault UNMAPPED READ 0x70000000 pc=0x10030 esr=0x96000010",
+            case FAULT -> e.addAll(List.of("fault UNMAPPED READ 0x70000000/8 pc=0x10030 esr=0x96000010",
                     "end END_ADDRESS"));
             case INVALID -> e.addAll(List.of("invalid 0x1002c word=0x7", "end END_ADDRESS"));
             case EXCEPTION -> e.addAll(List.of("exception ec=0x15 iss=0x42 pc=0x1002c",
@@ -184,8 +184,8 @@ class HookParityTest {
                     (v, access, address, size, value) ->
                             events.add(String.format("%s 0x%x/%d=0x%x", access, address, size, value)));
             case FAULT -> vm.addFaultHook(0, -1, (v, f) -> {
-                events.add(String.format("fault %s %s 0x%x pc=0x%x esr=0x%x", f.kind(), f.access(), f.address(),
-                        f.pc(), f.esr()));
+                events.add(String.format("fault %s %s 0x%x/%d pc=0x%x esr=0x%x", f.kind(), f.access(), f.address(),
+                        f.size(), f.pc(), f.esr()));
                 return mapLazy(vm);
             });
             case INVALID -> vm.addInvalidInstructionHook(0, -1, (v, address, word) -> {

@@ -118,6 +118,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private AccessWatch watch;
     /** The embedding API's memory hooks (null when none): see {@link #setObserver}. */
     private MemoryObserver observer;
+    /** Size of the access that took the slow path last, or that failed an alignment check: see {@link #faultSize}. */
+    private int faultSize;
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
@@ -390,6 +392,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private long slowRead(long va, int size, int kind) {
+        faultSize = size;
         MemoryObserver o = observer;
         if (o == null || kind == FETCH) {
             return readSlow(va, size, kind);
@@ -433,6 +436,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private void slowWrite(long va, int size, long value) {
+        faultSize = size;
         MemoryObserver o = observer;
         if (o == null) {
             writeSlow(va, size, value);
@@ -536,6 +540,15 @@ public final class CpuMemory implements CodePages.WritableMappings {
         }
     }
 
+    /**
+     * The size in bytes of the data access an abort just raised by this vCPU was for (4 for fetches): faults are
+     * only raised on the slow path and by alignment checks, which record it. For reports (the embedding API's
+     * fault hooks), read on the owner thread while the exception is being taken.
+     */
+    public int faultSize() {
+        return faultSize;
+    }
+
     /** Incremented whenever entries are dropped: virtual-to-physical mappings may have changed since. */
     public long tlbGeneration() {
         return tlbGeneration;
@@ -572,6 +585,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     /** Alignment fault unless {@code va} is aligned to {@code size} (exclusives, atomics, acquire/release). */
     public void checkAligned(long va, int size, int kind) {
         if ((va & (size - 1)) != 0) {
+            faultSize = size;
             throw abort(va, kind, Esr.FSC_ALIGNMENT);
         }
     }
@@ -693,6 +707,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
             atomicSeg = segs[t][i];
             atomicOff = offs[t][i] + (va & PAGE_MASK);
         } else {
+            faultSize = size;
             serviceFlushRequests();
             if (watch != null) {
                 watch.access(cpu.index, va, size, kind);
