@@ -22,6 +22,7 @@ import dev.armature.vm.KvmVfioDevice;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,9 +42,11 @@ public final class IrqForwardingBench {
     private static final long GICD = 0x0800_0000L;
     private static final long GICR = 0x080A_0000L;
     private static final int GSI = 40;
+    /** QEMU virt's GICv3 interrupt count. */
+    private static final int INTERRUPTS = 256;
 
     private final PhysicalMemory memory = new PhysicalMemory();
-    private final GicV3 gic = new GicV3(1);
+    private final GicV3 gic = new GicV3(List.of(new GicV3.CpuId(0, 0)), INTERRUPTS);
     private final Cpu cpu;
     private final GicCpuInterface icc;
     private final HostTimer timer;
@@ -56,7 +59,7 @@ public final class IrqForwardingBench {
         memory.addRam("ram", 0x4000_0000L, 0x1000);
         cpu = new Cpu(0, CpuModel.CORTEX_A57, new CpuMemory(memory));
         gic.connect(0, cpu);
-        for (MmioWindow w : gic.mmioWindows()) {
+        for (MmioWindow w : gic.mmioWindows(GICD, List.of(new GicV3.RedistributorPlacement(GICR, true)))) {
             memory.addMmio(w.name(), w.base(), w.size(), w.handler());
         }
         icc = gic.cpuInterface(0);
@@ -71,7 +74,7 @@ public final class IrqForwardingBench {
         timer = new HostTimer("timer0", host.line(0));
         timer.writeRegister(HostTimer.CTRL, HostTimer.CTRL_ENABLE);
         fd = vfio.open(timer);
-        chip = new GicIrqChip(gic, GicV3.INTERRUPTS - 32);
+        chip = new GicIrqChip(gic, INTERRUPTS - 32);
         kvmVfio = new KvmVfioDevice(chip, this);
     }
 

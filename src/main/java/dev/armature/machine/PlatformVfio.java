@@ -1,6 +1,5 @@
 package dev.armature.machine;
 
-import dev.armature.devices.gic.InterruptController;
 import dev.armature.host.HostDevice;
 import dev.armature.host.HostPlatform;
 import dev.armature.memory.MmioHandler;
@@ -9,7 +8,7 @@ import dev.armature.vfio.UserspaceIrqRoute;
 import dev.armature.vfio.Vfio;
 import dev.armature.vfio.VfioDmaMapping;
 import dev.armature.vfio.VfioPlatformDevice;
-import dev.armature.vm.GicIrqChip;
+import dev.armature.vm.IrqChip;
 import dev.armature.vm.KvmException;
 import dev.armature.vm.KvmVfioDevice;
 
@@ -48,7 +47,8 @@ public final class PlatformVfio implements AutoCloseable {
     public static final int CONTROL_EXITS = 0x8;
 
     private final Vfio vfio = new Vfio();
-    private final GicIrqChip chip;
+    /** The VM's interrupt lines (its vGIC): routes and forwards go through it. */
+    private final IrqChip chip;
     private final KvmVfioDevice kvmVfio;
     private final List<Assigned> assigned = new ArrayList<>();
 
@@ -57,8 +57,8 @@ public final class PlatformVfio implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the device if the host has no such device or it does not fit
      */
-    PlatformVfio(VirtConfig config, PlatformBus bus, InterruptController gic, PhysicalMemory mem, HostPlatform host) {
-        chip = new GicIrqChip(gic, gic.interruptCount() - 32);
+    PlatformVfio(VirtConfig config, PlatformBus bus, IrqChip chip, PhysicalMemory mem, HostPlatform host) {
+        this.chip = chip;
         kvmVfio = new KvmVfioDevice(chip, this);
         try {
             for (int i = 0; i < config.vfio().size(); i++) {
@@ -116,7 +116,6 @@ public final class PlatformVfio implements AutoCloseable {
         }
         assigned.clear();
         kvmVfio.unforwardAll();
-        chip.close();
     }
 
     /** One assigned device: its file, DMA mapping, interrupt route and register window. */

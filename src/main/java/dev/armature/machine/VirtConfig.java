@@ -98,11 +98,6 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         return cpuModel.withEl2(virtualization);
     }
 
-    /** The exception level the boot CPU (and the kernel) starts at. */
-    public int bootEl() {
-        return virtualization ? 2 : 1;
-    }
-
     public static VirtConfig defaults() {
         return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE,
                 Dma.NONE);

@@ -1,9 +1,8 @@
 package dev.armature.machine;
 
-import dev.armature.devices.gic.GicDeviceTree;
-import dev.armature.devices.gic.InterruptController;
 import dev.armature.host.HostTimer;
 import dev.armature.machine.fdt.FdtNode;
+import dev.armature.vm.Vcpu;
 
 import java.util.random.RandomGenerator;
 
@@ -39,7 +38,7 @@ public final class VirtDeviceTree {
     private VirtDeviceTree() {
     }
 
-    public static FdtNode build(VirtConfig cfg, InterruptController gic, String psciMethod, Chosen chosen,
+    public static FdtNode build(VirtConfig cfg, GicDeviceTree gic, String psciMethod, Chosen chosen,
                                 RandomGenerator seeds) {
         int intcPhandle = PHANDLE_FIRST_CPU + cfg.smp();
         FdtNode root = new FdtNode("");
@@ -61,10 +60,10 @@ public final class VirtDeviceTree {
                 .setStrings("device_type", "memory")
                 .setU64("reg", RAM_BASE, cfg.ramSize());
 
-        addCpus(root, cfg, gic);
-        addIntc(root, gic.deviceTree(), intcPhandle);
+        addCpus(root, cfg);
+        addIntc(root, gic, intcPhandle);
 
-        int cpuMask = gic.deviceTree().ppiCpuMask();
+        int cpuMask = gic.ppiCpuMask();
         int[] timer = new int[TIMER_PPIS.length * 3];
         for (int i = 0; i < TIMER_PPIS.length; i++) {
             timer[i * 3] = GIC_PPI;
@@ -201,7 +200,7 @@ public final class VirtDeviceTree {
         intc.setCells("phandle", phandle);
     }
 
-    private static void addCpus(FdtNode root, VirtConfig cfg, InterruptController gic) {
+    private static void addCpus(FdtNode root, VirtConfig cfg) {
         FdtNode cpus = root.addChild("cpus");
         cpus.setCells("#address-cells", 1);
         cpus.setCells("#size-cells", 0);
@@ -217,7 +216,7 @@ public final class VirtDeviceTree {
             if (cfg.smp() > 1) {
                 cpu.setStrings("enable-method", "psci"); // QEMU omits it for a single CPU
             }
-            cpu.setCells("reg", (int) gic.affinity(i)); // MPIDR affinity: Aff1 counts clusters of 16 with GICv3
+            cpu.setCells("reg", (int) Vcpu.defaultAffinity(i)); // MPIDR affinity: Aff1 counts clusters of 16
             cpu.setCells("phandle", PHANDLE_FIRST_CPU + i);
         }
     }

@@ -138,6 +138,12 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         install(cpu);
     }
 
+    /** A vCPU's reset replaced its Cpu: instrument the new one instead. */
+    synchronized void replace(Cpu previous, Cpu fresh) {
+        cpus.removeIf(c -> c == previous);
+        attach(fresh);
+    }
+
     private void install(Cpu cpu) {
         boolean data = false;
         for (Entry<MemoryHook> e : memory) {

@@ -5,7 +5,7 @@ import dev.armature.devices.gic.IrqForwarding;
 /**
  * A VM's in-kernel interrupt controller as the interrupt plumbing above it uses it: KVM_IRQ_LINE for SPIs,
  * KVM_IRQFD's resamplers, and the vGIC's forwarding interface for KVM-VFIO. {@link Vm} is one (its vGIC once
- * initialised); {@link GicIrqChip} is one over a GIC model a board runs itself (the {@code virt} board).
+ * initialised, through {@link GicIrqChip}); a {@code GicIrqChip} can also stand over any GIC model directly.
  * Every call may fail with EBADF once the VM is destroyed.
  */
 public interface IrqChip {

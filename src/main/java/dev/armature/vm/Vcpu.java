@@ -7,6 +7,7 @@ import static dev.armature.vm.Errno.ENOEXEC;
 import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.Feature;
 import dev.armature.arch.aarch64.SyncException;
 import dev.armature.arch.aarch64.SysReg;
 import dev.armature.memory.BusMaster;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * A virtual CPU of a {@link Vm}, KVM-style: initialised with features (KVM_ARM_VCPU_INIT), registers by
  * {@link Reg} id (KVM_GET/SET_ONE_REG), a power state (KVM_GET/SET_MP_STATE), and {@link #run(long)}
  * (KVM_RUN). Its architectural state is an {@link Cpu}; {@link #cpu()} hands it to the board (exception
- * hooks, interrupt lines).
+ * hooks, interrupt lines). A reset ({@link #init}, PSCI CPU_ON) gives the vCPU a fresh {@code Cpu} in the
+ * architectural reset state, which the VM wires up as it wired the old one (MPIDR_EL1, the vGIC, the VMM's
+ * {@link CpuWiring}); so hold on to {@code cpu()} only until the next reset.
  *
  * <p>As an embedded emulator's CPU: {@link #start} runs from an address until an end address, an instruction
  * count, a timeout or {@link #stop()}; registers are read and written by {@link Reg} (general, SP, PC, PSTATE,
@@ -40,7 +43,11 @@ import java.util.concurrent.TimeUnit;
 public final class Vcpu {
     private final Vm vm;
     private final int id;
-    private final Cpu cpu;
+    /** Position in the VM's creation order (KVM's vcpu_idx): the GIC model's CPU number. */
+    private final int index;
+    private volatile Cpu cpu;
+    /** The VM's accelerator's executor for this vCPU ({@link #run(long)}, {@link #start}). */
+    private final CpuExecutor executor;
     /** No end address for {@link #start}: -1 is never a PC (not 4-byte aligned). */
     public static final long NO_END = -1;
 
@@ -48,7 +55,6 @@ public final class Vcpu {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("vcpu-timeout").daemon(true).unstarted(r));
 
-    private final CpuExecutor executor;
     /** The current {@link #start}'s end address (read by the hooks' probe on this vCPU's thread). */
     private long endAddress = NO_END;
     private boolean endReached;
@@ -61,11 +67,13 @@ public final class Vcpu {
     /** The first-run checks passed (KVM's vcpu_has_run_once); read by the VM under its own lock. */
     private volatile boolean hasRun;
 
-    Vcpu(Vm vm, int id, Cpu cpu, CpuExecutor executor) {
+    Vcpu(Vm vm, int id, int index, CpuExecutor executor) {
         this.vm = vm;
         this.id = id;
-        this.cpu = cpu;
+        this.index = index;
         this.executor = executor;
+        this.cpu = newCpu();
+        cpu.sys.setAffinity(mpidrAffinity());
     }
 
     /** The vCPU id given to {@link Vm#createVcpu(int)}. */
@@ -73,23 +81,36 @@ public final class Vcpu {
         return id;
     }
 
-    /** The architectural state this vCPU runs on. */
+    /** This vCPU's position in the VM's creation order (KVM's vcpu_idx), from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** The architectural state this vCPU runs on now (replaced at each reset). Any thread. */
     public Cpu cpu() {
         return cpu;
     }
 
     /**
      * The affinity KVM gives this vCPU by default, in MPIDR_EL1 layout: Aff0 = id bits 3:0, Aff1 = id bits 11:4,
-     * Aff2 = id bits 19:12 (so the affinity equals the id below 16). GICv3 register attributes name vCPUs by it.
+     * Aff2 = id bits 19:12 (so the affinity equals the id below 16). GICv3 register attributes name vCPUs by it,
+     * and it is the vCPU's MPIDR_EL1.
      */
     public long mpidrAffinity() {
+        return defaultAffinity(id);
+    }
+
+    /** {@link #mpidrAffinity()} of the vCPU with that id (QEMU's virt numbers its CPUs the same way). */
+    public static long defaultAffinity(int id) {
         return (id & 0xf) | (long) ((id >>> 4) & 0xff) << 8 | (long) ((id >>> 12) & 0xff) << 16;
     }
 
     /**
-     * KVM_ARM_VCPU_INIT: resets the core registers (PC 0, PSTATE EL1h with D, A, I, F masked, general
-     * registers and stack pointers 0) and sets the power state: STOPPED with {@link VcpuFeature#POWER_OFF},
-     * else RUNNABLE. May be repeated, with the same features (EINVAL otherwise).
+     * KVM_ARM_VCPU_INIT: resets the vCPU to its architectural reset state (a fresh {@link Cpu}) with the core
+     * registers as KVM leaves them (PC 0, PSTATE EL1h — EL2h with {@link VcpuFeature#HAS_EL2} — with D, A, I,
+     * F masked, general registers and stack pointers 0) and sets the power state: STOPPED with
+     * {@link VcpuFeature#POWER_OFF}, else RUNNABLE. May be repeated, with the same features (EINVAL otherwise):
+     * that is how a VMM resets a vCPU. EINVAL too for HAS_EL2 on a CPU model without EL2.
      */
     public synchronized void init(Set<VcpuFeature> requested) {
         vm.checkOpen();
@@ -98,8 +119,11 @@ public final class Vcpu {
         if (features != null && !features.equals(wanted)) {
             throw new KvmException(EINVAL, "vCPU " + id + " was initialised with " + features + ", not " + wanted);
         }
+        if (wanted.contains(VcpuFeature.HAS_EL2) && !vm.cpuModel().has(Feature.EL2)) {
+            throw new KvmException(EINVAL, "the CPU model " + vm.cpuModel().name() + " has no EL2");
+        }
         features = wanted;
-        resetCore(0, 0);
+        reset(0, 0);
         mpState = wanted.contains(VcpuFeature.POWER_OFF) ? MpState.STOPPED : MpState.RUNNABLE;
     }
 
@@ -113,17 +137,39 @@ public final class Vcpu {
         return features == null ? Set.of() : Set.copyOf(features);
     }
 
-    private void resetCore(long pc, long x0) {
-        Arrays.fill(cpu.r, 0);
-        cpu.setPstate(0x3c5); // EL1h, DAIF masked
-        for (int el = 0; el < cpu.spBank.length; el++) {
-            cpu.setSpOf(el, 0);
+    /** A fresh Cpu in the reset state at {@code pc} with {@code x0}, wired in place of the current one. */
+    private void reset(long pc, long x0) {
+        Cpu fresh = newCpu();
+        fresh.setPstate(features.contains(VcpuFeature.HAS_EL2) ? 0x3c9 : 0x3c5); // EL2h or EL1h, DAIF masked
+        fresh.pc = pc; // registers and stack pointers of a new Cpu are 0
+        fresh.r[0] = x0;
+        install(fresh);
+    }
+
+    /**
+     * A {@link Cpu} for this vCPU in the architectural reset state, not yet in use: a VMM restoring saved state
+     * fills it in, then {@link #install}s it.
+     */
+    public Cpu newCpu() {
+        return new Cpu(id, vm.cpuModel(), new CpuMemory(vm.memory()));
+    }
+
+    /**
+     * Makes {@code fresh} (from {@link #newCpu}) the vCPU's state, wired as a reset would wire it: MPIDR_EL1, then
+     * the vGIC (interrupt lines, ICC_* registers, timer PPIs), then the VMM's {@link CpuWiring}. The previous Cpu
+     * is detached. The power state is unchanged. Call it while the vCPU is not running. EINVAL for a Cpu of
+     * another vCPU or VM.
+     */
+    public synchronized void install(Cpu fresh) {
+        vm.checkOpen();
+        Vm.checkPointer(fresh, "cpu");
+        if (fresh.index != id || fresh.memory.physical() != vm.memory()) {
+            throw new KvmException(EINVAL, "that Cpu was not made by vCPU " + id + "'s newCpu()");
         }
-        cpu.pc = pc;
-        cpu.r[0] = x0;
-        cpu.sys.elrEl1 = 0;
-        cpu.sys.spsrEl1 = 0;
-        cpu.exclusiveAddress = -1;
+        Cpu previous = cpu;
+        fresh.sys.setAffinity(mpidrAffinity());
+        cpu = fresh;
+        vm.attach(this, fresh, previous);
     }
 
     // ---- registers ----
@@ -136,6 +182,7 @@ public final class Vcpu {
      */
     public synchronized long getReg(Reg reg) {
         checkReady(reg);
+        Cpu cpu = this.cpu;
         if (reg.isSysReg()) {
             SysReg r = sysReg(reg);
             if (r.reader() == null) {
@@ -159,13 +206,14 @@ public final class Vcpu {
     }
 
     /**
-     * KVM_SET_ONE_REG, for the registers {@link #getReg} reads. PSTATE must name an AArch64 mode KVM accepts at
-     * EL1 (EL0t, EL1t, EL1h), else EINVAL; FPSR and FPCR take the low 32 bits; a system register is written as
-     * MSR would write it (side effects included, e.g. a new TTBR drops cached translations), without access
-     * checks or hooks (ENOENT for read-only ones).
+     * KVM_SET_ONE_REG, for the registers {@link #getReg} reads. PSTATE must name an AArch64 mode KVM accepts
+     * (EL0t, EL1t, EL1h; EL2t, EL2h too with {@link VcpuFeature#HAS_EL2}), else EINVAL; FPSR and FPCR take the
+     * low 32 bits; a system register is written as MSR would write it (side effects included, e.g. a new TTBR
+     * drops cached translations), without access checks or hooks (ENOENT for read-only ones).
      */
     public synchronized void setReg(Reg reg, long value) {
         checkReady(reg);
+        Cpu cpu = this.cpu;
         if (reg.isSysReg()) {
             SysReg r = sysReg(reg);
             if (r.writer() == null) {
@@ -192,8 +240,10 @@ public final class Vcpu {
             case 32 -> cpu.pc = value;
             case 33 -> {
                 int mode = (int) value & 0x1f;
-                if (mode != 0 && mode != 4 && mode != 5) {
-                    throw new KvmException(EINVAL, String.format("PSTATE mode 0x%x is not EL0t, EL1t or EL1h", mode));
+                boolean el2 = features.contains(VcpuFeature.HAS_EL2) && (mode == 8 || mode == 9);
+                if (mode != 0 && mode != 4 && mode != 5 && !el2) {
+                    throw new KvmException(EINVAL, String.format("PSTATE mode 0x%x is not EL0t, EL1t or EL1h%s",
+                            mode, features.contains(VcpuFeature.HAS_EL2) ? ", EL2t or EL2h" : ""));
                 }
                 cpu.setPstate(value);
             }
@@ -286,8 +336,9 @@ public final class Vcpu {
     }
 
     /**
-     * PSCI CPU_ON, for the board's PSCI firmware: a powered-off vCPU is reset (core registers as {@link #init}
-     * leaves them) and made runnable at {@code entryPoint} with {@code contextId} in X0.
+     * PSCI CPU_ON, for the board's PSCI firmware: a powered-off vCPU is reset (as {@link #init} resets it: a fresh
+     * Cpu at EL1h, or EL2h with {@link VcpuFeature#HAS_EL2}) and made runnable at {@code entryPoint} with
+     * {@code contextId} in X0.
      *
      * @return false if the vCPU is not powered off (PSCI's ALREADY_ON); nothing changes then
      */
@@ -299,7 +350,10 @@ public final class Vcpu {
             if (mpState != MpState.STOPPED) {
                 return false;
             }
-            resetCore(entryPoint, contextId);
+            if (features == null) {
+                throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
+            }
+            reset(entryPoint, contextId);
             mpState = MpState.RUNNABLE;
             return true;
         }
@@ -314,13 +368,23 @@ public final class Vcpu {
     // ---- execution ----
 
     /**
-     * KVM_RUN, bounded: runs up to {@code budget} guest instructions with the reference interpreter. The first
+     * KVM_RUN, bounded: runs up to {@code budget} guest instructions with the VM's accelerator. The first
      * run maps the vGIC, with KVM's checks (ENXIO: a vCPU without redistributor or a frame not set; EINVAL:
      * frames overlap or leave the IPA space; EBUSY: a GICv3 not initialised — a GICv2 is initialised
      * implicitly); a failed first run can be retried. ENOEXEC before {@link #init}.
      */
-    public synchronized ExitReason run(long budget) {
+    public ExitReason run(long budget) {
+        return run(executor, budget);
+    }
+
+    /**
+     * {@link #run(long)} with the VMM's choice of executor (the translator, a debugger's single-stepper). The
+     * calling thread becomes this vCPU's bus master (banked GIC registers) for the run. An exit request that
+     * stopped the run is consumed; other pending requests (an interrupt) stay for the next run.
+     */
+    public synchronized ExitReason run(CpuExecutor executor, long budget) {
         vm.checkOpen();
+        Vm.checkPointer(executor, "executor");
         if (features == null) {
             throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
         }
@@ -331,28 +395,34 @@ public final class Vcpu {
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
-        boolean requested = execute(budget);
+        boolean requested = execute(executor, budget);
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
         return requested ? ExitReason.EXIT_REQUEST : ExitReason.BUDGET;
     }
 
-    /** Runs the executor on this thread; true if it stopped on request (the request is consumed). */
-    private boolean execute(long budget) {
-        BusMaster.set(id);
+    /**
+     * Runs {@code executor} on this thread; true if it stopped on request. The stop request is consumed; other
+     * pending requests (an interrupt) stay for the next run.
+     */
+    private boolean execute(CpuExecutor executor, long budget) {
+        Cpu c = cpu;
+        BusMaster.set(index);
         running = true;
         try {
-            boolean requested = executor.run(cpu, budget);
+            boolean requested = executor.run(c, budget);
             if (requested) {
-                cpu.takeExitRequest();
+                int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
+                if (others != 0) {
+                    c.requestExit(others);
+                }
             }
             return requested;
         } finally {
             running = false;
         }
     }
-
     /** Runs from {@code begin} until {@code end} is reached (or forever): {@link #start(long, long, Duration, long)}. */
     public ExitReason start(long begin, long end) {
         return start(begin, end, Duration.ZERO, 0);
@@ -389,6 +459,7 @@ public final class Vcpu {
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
+        Cpu cpu = this.cpu;
         cpu.pc = begin;
         if (end != NO_END) {
             vm.hooks().addEndAddress(end);
@@ -403,7 +474,7 @@ public final class Vcpu {
                 : TIMER.schedule(this::timeUp, timeout.toNanos(), TimeUnit.NANOSECONDS);
         boolean requested;
         try {
-            requested = execute(count == 0 ? Long.MAX_VALUE : count);
+            requested = execute(executor, count == 0 ? Long.MAX_VALUE : count);
         } finally {
             if (timer != null) {
                 timer.cancel(false);
@@ -523,6 +594,8 @@ public final class Vcpu {
         Vm.checkPointer(context, "context");
         context.applyTo(cpu);
     }
+
+
 
     /** Makes a running {@link #run} return at the next instruction boundary. Any thread. */
     public void requestExit() {

@@ -12,7 +12,6 @@ import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.Accelerator;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.devices.gic.IrqForwarding;
@@ -55,7 +54,7 @@ import java.util.TreeMap;
  * vCPU's (see {@link Vcpu}). Lock order: vCPU, then VM, then the hook registry.
  */
 public final class Vm implements AutoCloseable, IrqChip {
-    /** IPA width of {@link #create()} and of the builder's default (KVM's VM type 0). */
+    /** IPA widths: KVM's default (VM type 0), and the range {@link #create(int)} accepts. */
     public static final int DEFAULT_IPA_BITS = 40;
     /** The narrowest IPA width a VM may have (KVM's minimum). */
     public static final int MIN_IPA_BITS = 32;
@@ -80,6 +79,7 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final int ipaBits;
     private final CpuModel cpuModel;
     private final VgicModelFactory modelFactory;
+    private final CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
     private final Accelerator accelerator;
@@ -99,10 +99,11 @@ public final class Vm implements AutoCloseable, IrqChip {
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
 
-    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, String accel) {
+    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring, String accel) {
         this.ipaBits = ipaBits;
         this.cpuModel = cpuModel;
         this.modelFactory = modelFactory;
+        this.wiring = wiring;
         this.decodeCache = new DecodeCache(cpuModel);
         this.accelerator = Accelerator.create(accel, memory, decodeCache);
         this.hooks = new HookRegistry(this, accelerator);
@@ -116,7 +117,7 @@ public final class Vm implements AutoCloseable, IrqChip {
     public static final class Builder {
         private int ipaBits = DEFAULT_IPA_BITS;
         private CpuModel cpuModel = CpuModel.MAX;
-        private VgicModelFactory modelFactory = VgicModelFactory.NONE;
+        private VgicModelFactory modelFactory = GicModels.INSTANCE;
         private String accel = "tcg";
 
         private Builder() {
@@ -138,7 +139,7 @@ public final class Vm implements AutoCloseable, IrqChip {
             return this;
         }
 
-        /** The interrupt controller behind the vGIC device; default none. */
+        /** The interrupt controller behind the vGIC device; default {@link GicModels}. */
         public Builder vgicModel(VgicModelFactory factory) {
             this.modelFactory = factory;
             return this;
@@ -160,7 +161,7 @@ public final class Vm implements AutoCloseable, IrqChip {
             checkPointer(modelFactory, "vGIC model factory");
             checkPointer(accel, "accelerator");
             try {
-                return new Vm(ipaBits, cpuModel, modelFactory, accel);
+                return new Vm(ipaBits, cpuModel, modelFactory, CpuWiring.NONE, accel);
             } catch (IllegalArgumentException e) {
                 throw new KvmException(EINVAL, e.getMessage());
             }
@@ -173,8 +174,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     }
 
     /**
-     * A VM with a 40-bit IPA space, Cortex-A57 vCPUs, no GIC model behind the vGIC contract, and the
-     * interpreter (as KVM_RUN has always run here; {@link #builder()} defaults to the translator).
+     * A VM with a 40-bit IPA space, Cortex-A57 vCPUs, the {@link GicModels} behind its vGIC, and the interpreter
+     * for {@link Vcpu#run(long)} (as KVM_RUN has always run here; {@link #builder()} defaults to the translator).
      */
     public static Vm create() {
         return create(DEFAULT_IPA_BITS);
@@ -182,20 +183,32 @@ public final class Vm implements AutoCloseable, IrqChip {
 
     /** KVM_CREATE_VM with KVM_VM_TYPE_ARM_IPA_SIZE(ipaBits): EINVAL outside 32..44. */
     public static Vm create(int ipaBits) {
-        return create(ipaBits, CpuModel.CORTEX_A57, VgicModelFactory.NONE);
+        return create(ipaBits, CpuModel.CORTEX_A57, GicModels.INSTANCE);
     }
 
     /** A VM whose vGIC instantiates its interrupt controller through {@code modelFactory}. */
     public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
-        checkIpaBits(ipaBits);
-        return builder().ipaBits(ipaBits).cpuModel(cpuModel).vgicModel(modelFactory).accel("interp").build();
+        return create(ipaBits, cpuModel, modelFactory, CpuWiring.NONE);
     }
 
-    private static void checkIpaBits(int ipaBits) {
+    /**
+     * A VM whose vGIC instantiates its interrupt controller through {@code modelFactory} and whose vCPUs'
+     * {@link Cpu}s are attached to the VMM's own parts by {@code wiring} at every reset.
+     */
+    public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
         if (ipaBits < MIN_IPA_BITS || ipaBits > MAX_IPA_BITS) {
             throw new KvmException(EINVAL, "IPA size " + ipaBits + " is outside " + MIN_IPA_BITS + ".."
                     + MAX_IPA_BITS + " bits");
         }
+        checkPointer(cpuModel, "CPU model");
+        checkPointer(modelFactory, "vGIC model factory");
+        checkPointer(wiring, "CPU wiring");
+        return new Vm(ipaBits, cpuModel, modelFactory, wiring, "interp");
+    }
+
+    /** The CPU model every vCPU of this VM runs. */
+    public CpuModel cpuModel() {
+        return cpuModel;
     }
 
     /** Guest physical addresses of this VM are below {@code 1L << maxIpaBits()}. */
@@ -260,8 +273,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         if (vcpuById(id) != null) {
             throw new KvmException(EEXIST, "vCPU " + id + " exists");
         }
-        Cpu cpu = new Cpu(id, cpuModel, new CpuMemory(memory));
-        Vcpu vcpu = new Vcpu(this, id, cpu, accelerator.newExecutor());
+        Vcpu vcpu = new Vcpu(this, id, vcpus.size(), accelerator.newExecutor());
         if (vgic instanceof VgicV3Device v3) {
             v3.registerRedist(vcpu);
         }
@@ -269,7 +281,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         Vcpu[] ids = java.util.Arrays.copyOf(byId, Math.max(byId.length, id + 1));
         ids[id] = vcpu;
         byId = ids;
-        hooks.attach(cpu);
+        hooks.attach(vcpu.cpu());
         return vcpu;
     }
 
@@ -763,6 +775,24 @@ public final class Vm implements AutoCloseable, IrqChip {
 
     boolean hasIts() {
         return hasIts;
+    }
+
+    /**
+     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the hooks' instrumentation, the vGIC's
+     * wiring (once the vGIC is initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
+     * lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC initialisation sees either this
+     * Cpu or a model to connect it to.
+     */
+    void attach(Vcpu vcpu, Cpu fresh, Cpu previous) {
+        hooks.replace(previous, fresh);
+        VgicModel model;
+        synchronized (this) {
+            model = vgic == null ? null : vgic.modelOrNull();
+        }
+        if (model != null) {
+            model.connect(vcpu.index(), fresh, previous);
+        }
+        wiring.attach(vcpu, fresh, previous);
     }
 
     /** KVM's first-run work for a vCPU (kvm_arch_vcpu_run_pid_change): map the vGIC's resources. */

@@ -81,6 +81,10 @@ abstract class Gic implements InterruptController, IrqForwarding {
     private DeactivationListener deactivationListener;
 
     Gic(int nCpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
+        if (nIrqs < 64 || nIrqs > 1024 || nIrqs % 32 != 0) {
+            throw new IllegalArgumentException("a GIC implements a multiple of 32 INTIDs from 64 to 1024, not "
+                    + nIrqs);
+        }
         this.nCpus = nCpus;
         this.cpus = new Cpu[nCpus];
         this.nIrqs = nIrqs;
@@ -236,6 +240,29 @@ abstract class Gic implements InterruptController, IrqForwarding {
 
     /** Resets the version's own registers (routing, redistributor power); called under the lock. */
     abstract void resetVersionState();
+
+    /** The window whose registers userspace reaches in {@code frame} (any CPU's, selected by the caller). */
+    abstract RegisterWindow frame(GicFrame frame);
+
+    // ---- userspace register access ----
+
+    @Override
+    public int readRegister(GicFrame frame, int cpu, int offset) {
+        checkCpu(cpu);
+        RegisterWindow w = frame(frame);
+        synchronized (lock) {
+            return w.peekWord(cpu, offset & ~3);
+        }
+    }
+
+    @Override
+    public void writeRegister(GicFrame frame, int cpu, int offset, int value) {
+        checkCpu(cpu);
+        RegisterWindow w = frame(frame);
+        synchronized (lock) {
+            w.writeWord(cpu, offset & ~3, value, -1);
+        }
+    }
 
     // ---- InterruptController ----
 
