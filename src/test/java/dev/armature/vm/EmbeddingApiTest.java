@@ -283,6 +283,21 @@ class EmbeddingApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void hooksFollowTheVcpuThroughAReset(String accel) {
+        try (Vm vm = vm(accel, 0xd2800020, RET)) { // mov x0, #1; ret
+            List<Long> seen = new ArrayList<>();
+            vm.addCodeHook(CODE, CODE, (v, address, word) -> seen.add(address));
+            Vcpu cpu = vcpu(vm);
+            cpu.start(CODE, RETURN);
+            cpu.init(Set.of()); // KVM_ARM_VCPU_INIT again: a fresh Cpu
+            cpu.setReg(Reg.x(30), RETURN);
+            cpu.start(CODE, RETURN);
+            assertEquals(List.of(CODE, CODE), seen);
+        }
+    }
+
     @Test
     void hooksCannotChangeWhileAVcpuRuns() {
         try (Vm vm = vm("interp", RET)) {
