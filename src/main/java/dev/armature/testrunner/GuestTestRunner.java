@@ -102,7 +102,9 @@ public final class GuestTestRunner {
             Process p;
             Path destinationLog = null;
             if (t.groups().contains("migration")) {
-                MigrationRun.Result m = MigrationRun.start(cmd, log, start + (long) (timeout * 1e9));
+                MigrationRun.Result m = MigrationRun.start(cmd, log, start + (long) (timeout * 1e9),
+                        t.groups().contains("migration-file") ? MigrationRun.Transport.FILE
+                                : MigrationRun.Transport.TCP);
                 destinationLog = m.destinationLog();
                 if (m.failure() != null) {
                     appendDestination(log, destinationLog);
@@ -143,8 +145,12 @@ public final class GuestTestRunner {
         }
     }
 
-    /** A migration test's log: the source's console, then the destination's (whose file goes). */
+    /**
+     * A migration test's log: the source's console, then the destination's (whose file goes, with the snapshot
+     * a file migration passed on).
+     */
     private static void appendDestination(Path log, Path destinationLog) throws IOException {
+        Files.deleteIfExists(MigrationRun.snapshotFile(log));
         if (Files.exists(destinationLog)) {
             Files.writeString(log, "--- migrated to the destination ---\n" + Files.readString(destinationLog),
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
