@@ -186,7 +186,7 @@ public final class TcgExecutor implements CpuExecutor {
                 return null;
             }
             heat[h] = 0;
-            tb = engine.hot(pc, pa, flags);
+            tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
             }
