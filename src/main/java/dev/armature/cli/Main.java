@@ -119,7 +119,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
 
-    @Option(names = "-d", paramLabel = "ITEM[,...]", description = "log items: int, in_asm, host, summary ('help' lists)")
+    @Option(names = "-d", paramLabel = "ITEM[,...]", description = "log items: int, in_asm, host, summary, jit-stats ('help' lists)")
     String debug;
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d log to FILE instead of stderr")

@@ -348,6 +348,8 @@ public final class Machine implements PowerController {
             log.log(String.format(Locale.ROOT, "armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), "
                     + "vCPU CPU time %.3f s (%.1f MIPS), %d reset(s), exit status %d", vcpus.size(), insns, s,
                     insns / s / 1e6, cpuNanos / 1e9, insns * 1e3 / Math.max(cpuNanos, 1), resets, exitStatus));
+        }
+        if (log.on(DebugLog.Item.SUMMARY) || log.on(DebugLog.Item.JIT_STATS)) {
             String report = accelerator.report();
             if (!report.isEmpty()) {
                 log.log(report.stripTrailing());
