@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
-            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
+            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-rtc", 1),
             Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
             Map.entry("-boot", 1), Map.entry("-vga", 1), Map.entry("-usb", 0), Map.entry("-numa", 1),
             Map.entry("-overcommit", 1), Map.entry("-fw_cfg", 1), Map.entry("-trace", 1), Map.entry("-daemonize", 0),
@@ -104,6 +104,11 @@ public final class Main implements Callable<Integer> {
             paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
             description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
     List<String> accel = new ArrayList<>();
+
+    @Option(names = "-icount", paramLabel = "[shift=]N[,sleep=off]",
+            description = "deterministic time: the guest's counter advances 2^N ns per instruction (N = 0..10; "
+                    + "one vCPU; shift=auto is refused)")
+    String icount;
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
             description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
@@ -204,6 +209,7 @@ public final class Main implements Callable<Integer> {
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
         String accelOption = parseAccel();
+        int icountShift = parseIcount(cpus);
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -245,6 +251,9 @@ public final class Main implements Callable<Integer> {
             }
             try (board) {
                 board.machine().useAccelerator(accelOption);
+                if (icountShift >= 0) {
+                    board.machine().useIcount(icountShift);
+                }
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
@@ -435,6 +444,55 @@ public final class Main implements Callable<Integer> {
             throw new CliError("-accel: " + e.getMessage(), 2);
         }
         return option.toString();
+    }
+
+    /**
+     * Validates {@code -icount} as QEMU spells it ({@code -icount N} or {@code shift=N}); returns the shift, or -1
+     * without the option. Adaptive time ({@code shift=auto}) and QEMU's host-time alignment are refused: they
+     * tie guest time to the host's, which deterministic time is meant to avoid. Idle time is always skipped
+     * (QEMU's {@code sleep=off}).
+     */
+    private int parseIcount(int cpus) throws CliError {
+        if (icount == null) {
+            return -1;
+        }
+        Map<String, String> o = QemuOpts.parse("-icount", icount, "shift");
+        int shift = -1;
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "shift" -> {
+                    if (v.equals("auto")) {
+                        throw new CliError("-icount shift=auto: adaptive time follows the host clock and is not "
+                                + "supported; give a fixed shift=0..10", 2);
+                    }
+                    try {
+                        shift = Integer.parseInt(v);
+                    } catch (NumberFormatException ex) {
+                        shift = -2;
+                    }
+                    if (shift < 0 || shift > 10) {
+                        throw new CliError("-icount shift=" + v + ": expected an integer 0..10", 2);
+                    }
+                }
+                case "sleep" -> {
+                    if (!v.equals("off")) {
+                        throw new CliError("-icount sleep=" + v + ": Armature always skips idle time to the next "
+                                + "timer deadline (sleep=off)", 2);
+                    }
+                }
+                default -> throw new CliError("-icount " + e.getKey() + ": unsupported property (shift, sleep=off)",
+                        2);
+            }
+        }
+        if (shift < 0) {
+            throw new CliError("-icount: needs shift=N (0..10)", 2);
+        }
+        if (cpus != 1) {
+            throw new CliError("-icount needs -smp 1: each vCPU runs on its own host thread, so the guest "
+                    + "instruction count of several would depend on host scheduling", 2);
+        }
+        return shift;
     }
 
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */

@@ -61,6 +61,8 @@ public final class Machine implements PowerController {
     private final PhysicalMemory mem;
     private final DecodeCache decodeCache;
     private volatile Accelerator accelerator;
+    /** {@code -icount shift=N}: each instruction is 2^N ns of guest time; -1 for host time. */
+    private int icountShift = -1;
     private final MachineControl control;
 
     /** What the board adds to a snapshot; null for a machine without snapshot support. */
@@ -240,6 +242,30 @@ public final class Machine implements PowerController {
      */
     public void useAccelerator(String option) {
         accelerator = Accelerator.create(option, mem, decodeCache);
+    }
+
+    /**
+     * Deterministic time ({@code -icount shift=N}, call before {@link #run}): the system counter counts this
+     * machine's guest instructions, 2^N ns each, instead of host time; timer deadlines end execution slices
+     * exactly and idle WFI skips ahead to the next deadline. One vCPU only: with a host thread per vCPU the
+     * interleaving (and so the count) would depend on the host scheduler.
+     *
+     * @throws IllegalArgumentException if N is out of 0..10 (QEMU's range) or the machine has more than one vCPU
+     */
+    public void useIcount(int shift) {
+        if (shift < 0 || shift > 10) {
+            throw new IllegalArgumentException("icount shift must be 0..10, got " + shift);
+        }
+        if (vcpus.size() != 1) {
+            throw new IllegalArgumentException("icount needs one vCPU (-smp 1): each vCPU runs on its own host "
+                    + "thread, so their interleaving would not be deterministic");
+        }
+        icountShift = shift;
+    }
+
+    /** The {@code -icount} shift, or -1 when time is host time. */
+    int icountShift() {
+        return icountShift;
     }
 
     /** An executor of the selected accelerator, for one vCPU thread. */

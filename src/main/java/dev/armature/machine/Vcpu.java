@@ -151,6 +151,9 @@ final class Vcpu implements Runnable {
         Interpreter interp = new Interpreter(decodeCache);
         CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
         MachineControl control = machine.control();
+        int shift = machine.icountShift();
+        long retiredBefore = instructions();
+        Cpu counted = null;
         Cpu c = null;
         try {
             while (!machine.stopping()) {
@@ -168,13 +171,26 @@ final class Vcpu implements Runnable {
                     break;
                 }
                 boolean stopped;
+                long budget = BUDGET;
+                if (shift >= 0) {
+                    if (c != counted) { // powered on again: a fresh Cpu, the same count
+                        Cpu now = c;
+                        now.sys.timer.counter().setDeterministic(
+                                () -> retiredBefore + executor.instructionsNow(now), 1L << shift);
+                        counted = c;
+                    }
+                    budget = icountSlice(c, shift);
+                }
                 try {
                     control.arm(c);
                     long before = executor.instructions();
-                    stopped = control.debugging(action) ? control.runDebug(index, interp, c, action, BUDGET)
-                            : seenPcs == null ? executor.run(c, BUDGET) : traced(interp, c);
+                    stopped = control.debugging(action) ? control.runDebug(index, interp, c, action, budget)
+                            : seenPcs == null ? executor.run(c, budget) : traced(interp, c);
                     synchronized (this) {
                         retired += executor.instructions() - before;
+                    }
+                    if (shift >= 0) {
+                        c.sys.timer.update(); // deterministic time has no alarms: deadlines are seen here
                     }
                 } finally {
                     control.leave(index);
@@ -198,6 +214,18 @@ final class Vcpu implements Runnable {
                 cpuNanos += Math.max(used, 0); // -1 if the JVM cannot measure thread CPU time
             }
         }
+    }
+
+    /**
+     * With {@code -icount}: instructions until the earliest armed timer deadline (so the slice ends exactly there
+     * and its interrupt is taken at the same instruction by either executor), at most {@link #BUDGET}.
+     */
+    private static long icountSlice(Cpu c, int shift) {
+        long nanos = c.sys.timer.nanosUntilNextDeadline();
+        if (nanos == 0 || nanos == Long.MAX_VALUE) {
+            return BUDGET; // asserted already (the level stays) or nothing armed
+        }
+        return Math.max(1, Math.min(BUDGET, ((nanos - 1) >>> shift) + 1));
     }
 
     /** {@code -d in_asm}: logs each instruction address the first time this vCPU executes it. */

@@ -43,6 +43,9 @@ public final class Interpreter implements CpuExecutor {
     /** Decoded-page cache: what was decoded at each cached instruction slot. */
     private final Decoded[] cache = new Decoded[PAGE_SLOTS * SLOTS_PER_PAGE];
     private long instructions;
+    /** Instructions completed before the current block, and its first PC (for {@link #instructionsNow}). */
+    private long blockBase;
+    private long blockPc;
 
     public Interpreter(DecodeCache decodeCache) {
         this.decodeCache = decodeCache;
@@ -51,6 +54,12 @@ public final class Interpreter implements CpuExecutor {
     @Override
     public long instructions() {
         return instructions;
+    }
+
+    /** A block runs straight through to its last instruction, so its PC tells how far it got. */
+    @Override
+    public long instructionsNow(Cpu cpu) {
+        return blockBase + ((cpu.pc - blockPc) >>> 2);
     }
 
     /** Runs until an exit is requested with {@link Cpu#EXIT_STOP} or exactly {@code budget} instructions have run. */
@@ -64,12 +73,16 @@ public final class Interpreter implements CpuExecutor {
                 if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
                     return true;
                 }
+                blockBase = instructions + n;
+                blockPc = cpu.pc;
                 n += runBlock(cpu, budget - n);
             }
             return false;
         } finally {
             cpu.executing = false;
             instructions += n;
+            blockBase = instructions;
+            blockPc = cpu.pc;
         }
     }
 

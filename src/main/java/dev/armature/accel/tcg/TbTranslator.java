@@ -46,7 +46,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     ctx.icount += (cpu.pc - start) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  *   cpu.pc = cpu.nextPc; ctx.icount += n;
- *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid &amp;&amp; ctx.icount &lt; ctx.limit) {
+ *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
+ *       &amp;&amp; ctx.icount + n &lt;= ctx.limit) {            // the budget is exact: another pass must fit
  *     ctx.backEdges++; goto top;                        // a self-loop stays in one compiled method
  *   }
  *   return EXIT_NORMAL;
@@ -142,8 +143,8 @@ final class TbTranslator {
             c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
             c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
             c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifeq(out);
-            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
-                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifge(out);
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(out);
             c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
                     .putfield(CD_CONTEXT, "backEdges", CD_long);
             c.goto_(top);

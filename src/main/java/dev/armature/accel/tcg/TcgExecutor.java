@@ -35,6 +35,8 @@ public final class TcgExecutor implements CpuExecutor {
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private long reportedBackEdges;
+    /** First PC of the block running now (a TB's start, re-entered by its self-loop, or an interpreted block). */
+    private long blockPc;
 
     private Cpu boundCpu;
     private long seenTlbGeneration;
@@ -51,6 +53,15 @@ public final class TcgExecutor implements CpuExecutor {
     @Override
     public long instructions() {
         return ctx.icount;
+    }
+
+    /**
+     * Generated code adds a TB's instructions to {@code ctx.icount} at its end and at its self-loop back-edge
+     * (where the PC returns to the start), so the PC's distance from the block start is the rest.
+     */
+    @Override
+    public long instructionsNow(Cpu cpu) {
+        return ctx.icount + ((cpu.pc - blockPc) >>> 2);
     }
 
     @Override
@@ -79,6 +90,7 @@ public final class TcgExecutor implements CpuExecutor {
             return false;
         } finally {
             cpu.executing = false;
+            blockPc = cpu.pc;
             publishStats();
         }
     }
@@ -91,16 +103,18 @@ public final class TcgExecutor implements CpuExecutor {
      */
     Tb step(Cpu cpu) {
         bind(cpu);
-        ctx.limit = ctx.icount + 1;
         try {
             Tb tb = lookup(cpu);
             if (tb == null) {
+                ctx.limit = ctx.icount + 1;
                 interpretBlock(cpu);
                 return null;
             }
+            ctx.limit = ctx.icount + tb.insns.length; // one pass: no room for a self-loop's second
             execute(cpu, tb);
             return tb;
         } finally {
+            blockPc = cpu.pc;
             publishStats();
         }
     }
@@ -128,12 +142,17 @@ public final class TcgExecutor implements CpuExecutor {
                 cache.link(prev, pc, tb);
             }
         }
+        if (tb.insns.length > ctx.limit - ctx.icount) {
+            interpretBlock(cpu); // the budget ends inside this TB: run exactly up to it
+            return null;
+        }
         return execute(cpu, tb);
     }
 
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
     private Tb execute(Cpu cpu, Tb tb) {
         long before = ctx.icount;
+        blockPc = tb.key.va();
         int result = tb.exec(cpu, ctx);
         local.translatedInsns += ctx.icount - before;
         switch (result) {
@@ -197,6 +216,7 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
+        blockPc = cpu.pc;
         long n = interpreter.runBlock(cpu, Math.min(maxInsns, ctx.limit - ctx.icount));
         ctx.icount += n;
         local.interpretedInsns += n;
