@@ -110,6 +110,11 @@ public final class Main implements Callable<Integer> {
                     + "one vCPU; shift=auto is refused)")
     String icount;
 
+    @Option(names = "-lockstep", description = "check the translator: run the guest also on a second machine "
+            + "under the interpreter, compare them at every translation block (vCPUs take turns on one thread; "
+            + "implies -icount 0)")
+    boolean lockstep;
+
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
             description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
     List<String> devices = new ArrayList<>();
@@ -209,7 +214,14 @@ public final class Main implements Callable<Integer> {
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
         String accelOption = parseAccel();
-        int icountShift = parseIcount(cpus);
+        int icountShift = parseIcount(lockstep ? 1 : cpus); // lockstep runs all vCPUs on one thread
+        if (lockstep) {
+            if (!accelOption.startsWith("tcg")) {
+                throw new CliError("-lockstep compares the translator with the interpreter: it needs -accel tcg",
+                        2);
+            }
+            icountShift = Math.max(icountShift, 0);
+        }
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -251,7 +263,7 @@ public final class Main implements Callable<Integer> {
             }
             try (board) {
                 board.machine().useAccelerator(accelOption);
-                if (icountShift >= 0) {
+                if (icountShift >= 0 && !lockstep) {
                     board.machine().useIcount(icountShift);
                 }
                 if (mo.dumpDtb != null) {
@@ -270,6 +282,10 @@ public final class Main implements Callable<Integer> {
                     }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
                 }
+                if (lockstep) {
+                    return runLockstep(board, config, new VirtBoard.Boot(image, initrdData, append, dtbData),
+                            icountShift);
+                }
                 DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
                         qmp, startStopped, err);
                 int status = board.run();
@@ -280,6 +296,16 @@ public final class Main implements Callable<Integer> {
             if (logOut != System.err) {
                 logOut.close();
             }
+        }
+    }
+
+    /** {@code -lockstep}: builds the interpreter's twin of {@code board} and runs both. */
+    private int runLockstep(VirtBoard board, VirtConfig config, VirtBoard.Boot boot, int shift) throws CliError {
+        try (VirtBoard reference = new VirtBoard(config, boot, null, noReboot, DebugLog.OFF)) {
+            reference.machine().useAccelerator("interp");
+            return board.runLockstep(reference, shift, err);
+        } catch (BootException e) {
+            throw new CliError(e.getMessage());
         }
     }
 

@@ -316,6 +316,28 @@ public final class Machine implements PowerController {
         }
     }
 
+    /** Loads the boot images and powers CPU0 on without starting its thread (lockstep runs drive it). */
+    Cpu bootWithoutThreads() {
+        vcpus.getFirst().powerOn(reloader.reload(false), 0, bootEl);
+        return vcpus.getFirst().cpu();
+    }
+
+    /** Whether vCPU {@code index} is powered on. */
+    boolean isOn(int index) {
+        return vcpus.get(index).isOn();
+    }
+
+    /** The status {@link #exit} gave, or null while the run goes on. */
+    Integer exitStatus() {
+        synchronized (events) {
+            return exitStatus;
+        }
+    }
+
+    DecodeCache decodeCache() {
+        return decodeCache;
+    }
+
     /** The current Cpu of vCPU {@code index} (null while it has never been powered on). */
     public Cpu cpu(int index) {
         return vcpus.get(index).cpu();

@@ -103,6 +103,8 @@ public final class TcgExecutor implements CpuExecutor {
      */
     Tb step(Cpu cpu) {
         bind(cpu);
+        cpu.executing = true; // as in run: translations' barriers wait for this step to end
+        cpu.memory.serviceFlushRequests();
         try {
             Tb tb = lookup(cpu);
             if (tb == null) {
@@ -114,6 +116,7 @@ public final class TcgExecutor implements CpuExecutor {
             execute(cpu, tb);
             return tb;
         } finally {
+            cpu.executing = false;
             blockPc = cpu.pc;
             publishStats();
         }
