@@ -54,6 +54,29 @@ class SmcRaceTest {
         assertEquals(-500_500, m.cpu.r[0], engine.report());
     }
 
+    /**
+     * Regression (found by -lockstep): the lockstep tester's single-dispatch entry ran guest code without marking
+     * the vCPU executing, so a background translation's barrier did not wait for its stores and kept a patched
+     * function stale. Every way of running guest code must set the flag.
+     */
+    @Test
+    void aSingleDispatchRunsMarkedExecuting() {
+        TcgTestMachine m = new TcgTestMachine(
+                0xd4000001, //    0: svc #0
+                0x14000000); //   4: b 4
+        boolean[] seen = new boolean[2];
+        m.cpu.exceptionHook = (cpu, e) -> {
+            seen[0] = true;
+            seen[1] = cpu.executing;
+            return true;
+        };
+        TcgExecutor ex = m.engine(hot(0)).newExecutor();
+        ex.step(m.cpu);
+        assertTrue(seen[0], "the SVC ran");
+        assertTrue(seen[1], "executing while the dispatch ran guest code");
+        assertEquals(false, m.cpu.executing, "and cleared after");
+    }
+
     @Test
     void markingAnAlreadyMarkedPageWaitsForNoOne() {
         TcgTestMachine m = new TcgTestMachine(TcgExecutorTest.SUM_LOOP);
