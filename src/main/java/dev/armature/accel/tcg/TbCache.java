@@ -18,7 +18,8 @@ import java.util.Map;
  * invalidation returns; the JVM keeps a flushed TB's code alive while some vCPU still runs it.
  *
  * <p>Translations race with writes: {@link #sequence()} is read before the page is marked and the instructions
- * are read; {@link #insert} drops the TB if any invalidation happened since (it may have read stale words).
+ * are read; {@link #insert} drops the TB if any invalidation happened since (it may have read stale words, or
+ * its page's mark may have been removed). An invalidation counts the sequence after all its effects.
  *
  * <p>Code budget ({@code tb-size}), as QEMU's code buffer: each inserted TB takes its {@link #footprint} from the
  * budget and invalidated TBs do not give it back; when the next TB does not fit, everything is flushed and the
@@ -158,7 +159,6 @@ final class TbCache {
 
     /** Invalidates the TBs overlapping {@code [pa, pa + size)} after a write there. */
     synchronized void invalidate(long pa, long size, TcgStats.Invalidation cause) {
-        sequence++;
         long end = pa + size;
         for (long page = pa >>> PAGE_BITS; page <= (end - 1) >>> PAGE_BITS; page++) {
             List<Tb> list = byPage.get(page);
@@ -181,6 +181,11 @@ final class TbCache {
             // No translation left on the page: let writes take the fast path again.
             codePages.unmark(page << PAGE_BITS);
         }
+        // Last, after the unmarking: a translation that sampled the old value is dropped at insert; one that
+        // samples the new value (volatile) sees the page unmarked and marks it afresh. Counting first would let a
+        // translation sample the new value, find the page still marked, and then lose the mark to the unmark
+        // below: its TB would enter the cache with writes to its page no longer reported (found by -lockstep).
+        sequence++;
     }
 
     private void remove(Tb t) {

@@ -46,6 +46,34 @@ class TbCacheTest {
         assertTrue(stats.usedBytes < one * 3 / 2, "the budget starts empty after a flush");
     }
 
+    /**
+     * Regression (found by -lockstep): an invalidation counted its sequence before unmarking the page, so a
+     * translation could sample the new sequence, find the page still marked, lose the mark, and insert a TB whose
+     * page no longer reported writes (a patched function stayed 3 versions stale). The invalidation is frozen
+     * here between removing the TB and unmarking the page, by holding the statistics lock it takes in between.
+     */
+    @Test
+    void anInvalidationCountsItsSequenceOnlyAfterUnmarkingThePage() throws Exception {
+        TcgStats stats = new TcgStats();
+        CodePages pages = new CodePages();
+        TbCache cache = new TbCache(pages, stats, 1 << 20);
+        pages.mark(0x1000, null);
+        assertNotNull(cache.insert(tb(0x1000), cache.sequence()));
+        long before = cache.sequence();
+        Thread writer;
+        synchronized (stats) {
+            writer = Thread.ofPlatform().start(() -> cache.invalidate(0x1000, 4, TcgStats.Invalidation.GUEST_WRITE));
+            while (writer.getState() != Thread.State.BLOCKED) {
+                Thread.onSpinWait();
+            }
+            assertTrue(pages.isCode(0x1000), "frozen before the unmarking");
+            assertEquals(before, cache.sequence(), "a translation sampling now must be dropped at insert");
+        }
+        writer.join();
+        assertEquals(false, pages.isCode(0x1000));
+        assertTrue(cache.sequence() != before);
+    }
+
     @Test
     void aTbThatFitsTakesNoFlush() {
         TcgStats stats = new TcgStats();
