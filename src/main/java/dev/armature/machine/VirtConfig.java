@@ -4,6 +4,8 @@ import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.devices.gic.GicV2;
 import dev.armature.devices.gic.GicV3;
 
+import java.util.List;
+
 /**
  * The configuration of a {@code virt} board, as the command line gives it.
  *
@@ -15,9 +17,23 @@ import dev.armature.devices.gic.GicV3;
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
+ * @param vfio               host devices assigned to the guest, in order on the platform bus after the DMA engine
+ *                           ({@code -device vfio-platform,host=NAME[,forward=on|off]})
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio) {
+    /**
+     * One {@code -device vfio-platform}: the host device called {@code host}, its interrupt forwarded to the vGIC
+     * ({@code forward=on}) or routed through the VMM ({@code forward=off}) at start.
+     */
+    public record VfioAssignment(String host, boolean forward) {
+        public VfioAssignment {
+            if (host == null || host.isEmpty()) {
+                throw new IllegalArgumentException("-device vfio-platform: host= names the host device to assign");
+            }
+        }
+    }
+
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -55,8 +71,12 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
             throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
                     + " supports 1 to " + max + " CPUs");
         }
-        if (virtioSerial == null || dma == null) {
-            throw new IllegalArgumentException("virtioSerial and dma must not be null");
+        if (virtioSerial == null || dma == null || vfio == null) {
+            throw new IllegalArgumentException("virtioSerial, dma and vfio must not be null");
+        }
+        vfio = List.copyOf(vfio);
+        if (vfio.stream().map(VfioAssignment::host).distinct().count() != vfio.size()) {
+            throw new IllegalArgumentException("-device vfio-platform: a host device can be assigned only once");
         }
         if (dma == Dma.IOMMU && ramSize < 1 << 20) {
             throw new IllegalArgumentException("-device armature-dma,iommu=on: the SMMU maps RAM in whole MiB; "
@@ -67,14 +87,15 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         }
     }
 
+    /** A board without assigned host devices. */
+    public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of());
+    }
+
     /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */
     public CpuModel effectiveCpuModel() {
         return cpuModel.withEl2(virtualization);
-    }
-
-    /** The exception level the boot CPU (and the kernel) starts at. */
-    public int bootEl() {
-        return virtualization ? 2 : 1;
     }
 
     public static VirtConfig defaults() {

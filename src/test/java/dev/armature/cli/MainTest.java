@@ -106,7 +106,15 @@ class MainTest {
                 + "instruction count of several would depend on host scheduling", "-icount", "0", "-smp", "2",
                 "-kernel", kernel);
         assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
-                + "armature-dma)", "-device", "e1000", "-kernel", kernel);
+                + "armature-dma, vfio-platform)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device vfio-platform,host=eth0: the host has no device 'eth0' (it has timer0, "
+                + "timer1)", "-device", "vfio-platform,host=eth0", "-kernel", kernel);
+        assertRefused(2, "armature: -device vfio-platform: host= is required (the modelled host has timer0, timer1)",
+                "-device", "vfio-platform", "-kernel", kernel);
+        assertRefused(2, "armature: -device vfio-platform: forward=maybe: expected on or off",
+                "-device", "vfio-platform,host=timer0,forward=maybe", "-kernel", kernel);
+        assertRefused(1, "armature: -device vfio-platform,host=timer0: already assigned",
+                "-device", "vfio-platform,host=timer0", "-device", "vfio-platform,host=timer0", "-kernel", kernel);
         assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
                 "-device", "armature-dma,foo=1", "-kernel", kernel);
         assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",

@@ -100,7 +100,7 @@ public final class Psci implements ExceptionHook {
             }
             case CPU_ON_32, CPU_ON_64 -> {
                 int target = cpuIndex(a1);
-                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3, cpu.el);
+                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3);
             }
             case AFFINITY_INFO_32, AFFINITY_INFO_64 -> {
                 int target = cpuIndex(a1);
