@@ -222,6 +222,10 @@ public final class Main implements Callable<Integer> {
                 throw new CliError("-lockstep compares the translator with the interpreter: it needs -accel tcg",
                         2);
             }
+            if (devices.stream().anyMatch(d -> d.startsWith("vfio-platform"))) {
+                throw new CliError("-lockstep needs both machines to see the same interrupts: an assigned host "
+                        + "device (-device vfio-platform) interrupts in host time", 2);
+            }
             icountShift = Math.max(icountShift, 0);
         }
         if (display != null && !display.equals("none")) {

@@ -98,6 +98,9 @@ class MainTest {
         assertRefused(2, "armature: -icount shift=auto: adaptive time follows the host clock and is not supported; "
                 + "give a fixed shift=0..10", "-icount", "shift=auto", "-kernel", kernel);
         assertRefused(2, "armature: -icount shift=11: expected an integer 0..10", "-icount", "11", "-kernel", kernel);
+        assertRefused(2, "armature: -lockstep needs both machines to see the same interrupts: an assigned host "
+                + "device (-device vfio-platform) interrupts in host time", "-lockstep", "-device",
+                "vfio-platform,host=timer0", "-kernel", kernel);
         assertRefused(2, "armature: -icount sleep=on: Armature always skips idle time to the next timer deadline "
                 + "(sleep=off)", "-icount", "shift=1,sleep=on", "-kernel", kernel);
         assertRefused(2, "armature: -icount align: unsupported property (shift, sleep=off)", "-icount",
