@@ -8,8 +8,7 @@ import dev.armature.arch.aarch64.Cpu;
  */
 public interface CpuExecutor {
     /**
-     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or about {@code budget} instructions have run
-     * (an executor may overshoot by less than one translation block).
+     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or exactly {@code budget} instructions have run.
      *
      * @return true if stopped by request, false if the budget ran out
      */
@@ -17,4 +16,11 @@ public interface CpuExecutor {
 
     /** Guest instructions executed (completed or faulted) so far. */
     long instructions();
+
+    /**
+     * On the vCPU's own thread, also while an instruction of {@code cpu} executes: the instructions completed
+     * before it, exactly (at the last {@link #run} boundary between runs). What deterministic time
+     * ({@code -icount}) counts, so both executors give the same value at the same guest instruction.
+     */
+    long instructionsNow(Cpu cpu);
 }

@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
-            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
+            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-rtc", 1),
             Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
             Map.entry("-boot", 1), Map.entry("-vga", 1), Map.entry("-usb", 0), Map.entry("-numa", 1),
             Map.entry("-overcommit", 1), Map.entry("-fw_cfg", 1), Map.entry("-trace", 1), Map.entry("-daemonize", 0),
@@ -107,6 +107,16 @@ public final class Main implements Callable<Integer> {
                     + "repeated, the first one Armature has wins, as in QEMU")
     List<String> accel = new ArrayList<>();
 
+    @Option(names = "-icount", paramLabel = "[shift=]N[,sleep=off]",
+            description = "deterministic time: the guest's counter advances 2^N ns per instruction (N = 0..10; "
+                    + "one vCPU; shift=auto is refused)")
+    String icount;
+
+    @Option(names = "-lockstep", description = "check the translator: run the guest also on a second machine "
+            + "under the interpreter, compare them at every translation block (vCPUs take turns on one thread; "
+            + "implies -icount 0)")
+    boolean lockstep;
+
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
             description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off], "
                     + "vfio-platform,host=NAME[,forward=on|off]")
@@ -123,7 +133,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
     boolean noReboot;
 
-    @Option(names = "-d", paramLabel = "ITEM[,...]", description = "log items: int, in_asm, host, summary ('help' lists)")
+    @Option(names = "-d", paramLabel = "ITEM[,...]", description = "log items: int, in_asm, host, summary, jit-stats ('help' lists)")
     String debug;
 
     @Option(names = "-D", paramLabel = "FILE", description = "write the -d log to FILE instead of stderr")
@@ -208,6 +218,18 @@ public final class Main implements Callable<Integer> {
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
         String accelOption = AccelChoice.choose(accel, err);
+        int icountShift = parseIcount(lockstep ? 1 : cpus); // lockstep runs all vCPUs on one thread
+        if (lockstep) {
+            if (!accelOption.startsWith("tcg")) {
+                throw new CliError("-lockstep compares the translator with the interpreter: it needs -accel tcg",
+                        2);
+            }
+            if (devices.stream().anyMatch(d -> d.startsWith("vfio-platform"))) {
+                throw new CliError("-lockstep needs both machines to see the same interrupts: an assigned host "
+                        + "device (-device vfio-platform) interrupts in host time", 2);
+            }
+            icountShift = Math.max(icountShift, 0);
+        }
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -251,6 +273,9 @@ public final class Main implements Callable<Integer> {
             }
             try (board) {
                 board.machine().useAccelerator(accelOption);
+                if (icountShift >= 0 && !lockstep) {
+                    board.machine().useIcount(icountShift);
+                }
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
@@ -262,6 +287,10 @@ public final class Main implements Callable<Integer> {
                         TerminalMode.enterCharacterMode();
                     }
                     new ConsoleInput(stdin, board.uart(), board.machine(), ser.mux, err).start();
+                }
+                if (lockstep) {
+                    return runLockstep(board, config, new VirtBoard.Boot(image, initrdData, append, dtbData),
+                            icountShift);
                 }
                 DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
                         qmp, startStopped, err);
@@ -286,6 +315,16 @@ public final class Main implements Callable<Integer> {
             if (logOut != System.err) {
                 logOut.close();
             }
+        }
+    }
+
+    /** {@code -lockstep}: builds the interpreter's twin of {@code board} and runs both. */
+    private int runLockstep(VirtBoard board, VirtConfig config, VirtBoard.Boot boot, int shift) throws CliError {
+        try (VirtBoard reference = new VirtBoard(config, boot, null, noReboot, DebugLog.OFF)) {
+            reference.machine().useAccelerator("interp");
+            return board.runLockstep(reference, shift, err);
+        } catch (BootException e) {
+            throw new CliError(e.getMessage());
         }
     }
 
@@ -406,6 +445,55 @@ public final class Main implements Callable<Integer> {
             throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
         }
         return size;
+    }
+
+    /**
+     * Validates {@code -icount} as QEMU spells it ({@code -icount N} or {@code shift=N}); returns the shift, or -1
+     * without the option. Adaptive time ({@code shift=auto}) and QEMU's host-time alignment are refused: they
+     * tie guest time to the host's, which deterministic time is meant to avoid. Idle time is always skipped
+     * (QEMU's {@code sleep=off}).
+     */
+    private int parseIcount(int cpus) throws CliError {
+        if (icount == null) {
+            return -1;
+        }
+        Map<String, String> o = QemuOpts.parse("-icount", icount, "shift");
+        int shift = -1;
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "shift" -> {
+                    if (v.equals("auto")) {
+                        throw new CliError("-icount shift=auto: adaptive time follows the host clock and is not "
+                                + "supported; give a fixed shift=0..10", 2);
+                    }
+                    try {
+                        shift = Integer.parseInt(v);
+                    } catch (NumberFormatException ex) {
+                        shift = -2;
+                    }
+                    if (shift < 0 || shift > 10) {
+                        throw new CliError("-icount shift=" + v + ": expected an integer 0..10", 2);
+                    }
+                }
+                case "sleep" -> {
+                    if (!v.equals("off")) {
+                        throw new CliError("-icount sleep=" + v + ": Armature always skips idle time to the next "
+                                + "timer deadline (sleep=off)", 2);
+                    }
+                }
+                default -> throw new CliError("-icount " + e.getKey() + ": unsupported property (shift, sleep=off)",
+                        2);
+            }
+        }
+        if (shift < 0) {
+            throw new CliError("-icount: needs shift=N (0..10)", 2);
+        }
+        if (cpus != 1) {
+            throw new CliError("-icount needs -smp 1: each vCPU runs on its own host thread, so the guest "
+                    + "instruction count of several would depend on host scheduling", 2);
+        }
+        return shift;
     }
 
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */

@@ -46,6 +46,10 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--max-smp", paramLabel = "N", description = "MAX_SMP for smp expressions (default 8)")
     int maxSmp = 8;
 
+    @Option(names = "--lockstep", description = "run each test with -lockstep (translator checked against the "
+            + "interpreter at every block, vCPUs taking turns on one thread)")
+    boolean lockstep;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "default per-test timeout (default 90)")
     double timeout = 90;
 
@@ -87,8 +91,16 @@ public final class TestCommand implements Callable<Integer> {
             Path parent = cfg.toAbsolutePath().getParent();
             imageDir = Files.isDirectory(parent.resolve("images")) ? parent.resolve("images") : parent;
         }
+        if (lockstep && !accel.equals("tcg")) {
+            System.err.println("armature test: --lockstep checks the translator: it needs --accel tcg");
+            return 2;
+        }
+        List<String> emulator = new ArrayList<>(emulatorCommand());
+        if (lockstep) {
+            emulator.add("-lockstep");
+        }
         GuestTestRunner runner = new GuestTestRunner(new GuestTestRunner.Settings(imageDir, logs, accel, maxSmp,
-                timeout, emulatorCommand()));
+                timeout, emulator));
         Console console = System.console();
         boolean live = !tap && console != null && console.isTerminal();
         long start = System.nanoTime();

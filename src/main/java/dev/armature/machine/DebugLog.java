@@ -12,7 +12,8 @@ public final class DebugLog {
         INT("int", "exceptions taken (synchronous ones, including PSCI calls)"),
         IN_ASM("in_asm", "each guest instruction the first time it executes"),
         HOST("host", "host stack traces for internal errors"),
-        SUMMARY("summary", "a one-line run summary at exit");
+        SUMMARY("summary", "a one-line run summary at exit, with the translator statistics"),
+        JIT_STATS("jit-stats", "the translator statistics at exit (as the monitor's info jit)");
 
         public final String spelling;
         public final String help;

@@ -81,6 +81,8 @@ public final class Machine implements PowerController {
     private final PhysicalMemory mem;
     private final DecodeCache decodeCache;
     private volatile Accelerator accelerator;
+    /** {@code -icount shift=N}: each instruction is 2^N ns of guest time; -1 for host time. */
+    private int icountShift = -1;
     private final MachineControl control;
 
     /** What the board adds to a snapshot; null for a machine without snapshot support. */
@@ -479,6 +481,30 @@ public final class Machine implements PowerController {
         accelerator = Accelerator.create(option, mem, decodeCache);
     }
 
+    /**
+     * Deterministic time ({@code -icount shift=N}, call before {@link #run}): the system counter counts this
+     * machine's guest instructions, 2^N ns each, instead of host time; timer deadlines end execution slices
+     * exactly and idle WFI skips ahead to the next deadline. One vCPU only: with a host thread per vCPU the
+     * interleaving (and so the count) would depend on the host scheduler.
+     *
+     * @throws IllegalArgumentException if N is out of 0..10 (QEMU's range) or the machine has more than one vCPU
+     */
+    public void useIcount(int shift) {
+        if (shift < 0 || shift > 10) {
+            throw new IllegalArgumentException("icount shift must be 0..10, got " + shift);
+        }
+        if (vcpus.size() != 1) {
+            throw new IllegalArgumentException("icount needs one vCPU (-smp 1): each vCPU runs on its own host "
+                    + "thread, so their interleaving would not be deterministic");
+        }
+        icountShift = shift;
+    }
+
+    /** The {@code -icount} shift, or -1 when time is host time. */
+    int icountShift() {
+        return icountShift;
+    }
+
     /** An executor of the selected accelerator, for one vCPU thread. */
     CpuExecutor newExecutor() {
         return accelerator.newExecutor();
@@ -538,6 +564,53 @@ public final class Machine implements PowerController {
         }
     }
 
+    /**
+     * Resets the vCPUs, loads the boot images and readies CPU0 without starting any thread (lockstep runs drive
+     * the vCPUs themselves); returns CPU0's Cpu.
+     */
+    Cpu bootWithoutThreads() {
+        for (VcpuThread v : vcpus) {
+            v.vcpu().init(v.vcpu().features()); // as run() does: fresh Cpus, secondaries powered off
+        }
+        vcpus.getFirst().vcpu().setReg(Reg.PC, reloader.reload(false));
+        vcpus.getFirst().vcpu().run(NOTHING, 0); // a first KVM_RUN: the VM maps its interrupt controller
+        return vcpus.getFirst().cpu();
+    }
+
+    /** Runs no instruction: lets {@link #bootWithoutThreads} make the VM's first-run setup happen. */
+    private static final CpuExecutor NOTHING = new CpuExecutor() {
+        @Override
+        public boolean run(Cpu cpu, long budget) {
+            return false;
+        }
+
+        @Override
+        public long instructions() {
+            return 0;
+        }
+
+        @Override
+        public long instructionsNow(Cpu cpu) {
+            return 0;
+        }
+    };
+
+    /** Whether vCPU {@code index} is powered on. */
+    boolean isOn(int index) {
+        return vcpus.get(index).isOn();
+    }
+
+    /** The status {@link #exit} gave, or null while the run goes on. */
+    Integer exitStatus() {
+        synchronized (events) {
+            return exitStatus;
+        }
+    }
+
+    DecodeCache decodeCache() {
+        return decodeCache;
+    }
+
     /** The current Cpu of vCPU {@code index}. */
     public Cpu cpu(int index) {
         return vcpus.get(index).cpu();
@@ -591,6 +664,8 @@ public final class Machine implements PowerController {
             log.log(String.format(Locale.ROOT, "armature: %d vCPU(s), %d instructions in %.3f s (%.1f MIPS), "
                     + "vCPU CPU time %.3f s (%.1f MIPS), %d reset(s), exit status %d", vcpus.size(), insns, s,
                     insns / s / 1e6, cpuNanos / 1e9, insns * 1e3 / Math.max(cpuNanos, 1), resets, exitStatus));
+        }
+        if (log.on(DebugLog.Item.SUMMARY) || log.on(DebugLog.Item.JIT_STATS)) {
             String report = accelerator.report();
             if (!report.isEmpty()) {
                 log.log(report.stripTrailing());

@@ -108,6 +108,9 @@ final class VcpuThread implements Runnable {
         CpuExecutor executor = seenPcs == null ? machine.newExecutor() : interp;
         CpuExecutor traced = seenPcs == null ? null : tracer(interp);
         MachineControl control = machine.control();
+        int shift = machine.icountShift();
+        long retiredBefore = instructions();
+        Cpu counted = null;
         try {
             while (!machine.stopping()) {
                 synchronized (this) {
@@ -123,13 +126,26 @@ final class VcpuThread implements Runnable {
                     break;
                 }
                 try {
-                    control.arm(vcpu.cpu());
+                    Cpu c = vcpu.cpu();
+                    long budget = BUDGET;
+                    if (shift >= 0) {
+                        if (c != counted) { // reset or powered on again: a fresh Cpu, the same count
+                            c.sys.timer.counter().setDeterministic(
+                                    () -> retiredBefore + executor.instructionsNow(c), 1L << shift);
+                            counted = c;
+                        }
+                        budget = icountSlice(c, shift);
+                    }
+                    control.arm(c);
                     long before = executor.instructions();
                     CpuExecutor how = control.debugging(action) ? debugger(control, interp, action)
                             : traced != null ? traced : executor;
-                    vcpu.run(how, BUDGET);
+                    vcpu.run(how, budget);
                     synchronized (this) {
                         retired += executor.instructions() - before;
+                    }
+                    if (shift >= 0) {
+                        c.sys.timer.update(); // deterministic time has no alarms: deadlines are seen here
                     }
                 } finally {
                     control.leave(index());
@@ -147,6 +163,18 @@ final class VcpuThread implements Runnable {
         }
     }
 
+    /**
+     * With {@code -icount}: instructions until the earliest armed timer deadline (so the slice ends exactly there
+     * and its interrupt is taken at the same instruction by either executor), at most {@link #BUDGET}.
+     */
+    private static long icountSlice(Cpu c, int shift) {
+        long nanos = c.sys.timer.nanosUntilNextDeadline();
+        if (nanos == 0 || nanos == Long.MAX_VALUE) {
+            return BUDGET; // asserted already (the level stays) or nothing armed
+        }
+        return Math.max(1, Math.min(BUDGET, ((nanos - 1) >>> shift) + 1));
+    }
+
     /** A slice under the debugger: breakpoints, watchpoints, single steps. */
     private CpuExecutor debugger(MachineControl control, Interpreter interp, MachineControl.Action action) {
         return new CpuExecutor() {
@@ -158,6 +186,11 @@ final class VcpuThread implements Runnable {
             @Override
             public long instructions() {
                 return interp.instructions();
+            }
+
+            @Override
+            public long instructionsNow(Cpu cpu) {
+                return interp.instructionsNow(cpu);
             }
         };
     }
@@ -188,6 +221,11 @@ final class VcpuThread implements Runnable {
             @Override
             public long instructions() {
                 return interp.instructions();
+            }
+
+            @Override
+            public long instructionsNow(Cpu cpu) {
+                return interp.instructionsNow(cpu);
             }
         };
     }

@@ -37,6 +37,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -282,6 +283,15 @@ public final class VirtBoard implements AutoCloseable {
     /** Boots and runs the guest; returns the exit status. */
     public int run() throws InterruptedException {
         return machine.run();
+    }
+
+    /**
+     * Boots and runs the guest on this board under the translator and on {@code reference} (built alike, with
+     * the interpreter) in lockstep, comparing them at every block; see {@code LockstepRun}. Returns the guest's
+     * exit status, or 2 after printing a divergence to {@code err}.
+     */
+    public int runLockstep(VirtBoard reference, int icountShift, PrintStream err) {
+        return LockstepRun.run(machine, reference.machine, icountShift, err);
     }
 
     public InterruptController interruptController() {

@@ -135,7 +135,8 @@ public final class GuestTestRunner {
                         c.checks(), secs, log);
             }
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return judge(t.name(), p.exitValue(), ConsoleLog.parse(lines), lines, secs, log);
+            return expectOutput(t, judge(t.name(), p.exitValue(), ConsoleLog.parse(lines), lines, secs, log),
+                    lines);
         } catch (IOException e) {
             return new Outcome(t.name(), Outcome.Status.FAIL, "could not run emulator: " + e.getMessage(), 0,
                     (System.nanoTime() - start) / 1e9, log);
@@ -185,6 +186,16 @@ public final class GuestTestRunner {
         String reason = c.fail() > 0 ? c.fail() + " unexpected failures, first: " + c.firstFailure()
                 : code == 63 ? "guest aborted" : "exit code " + code;
         return new Outcome(name, Outcome.Status.FAIL, reason, c.checks(), secs, log);
+    }
+
+    /** A pass becomes a failure if the test's {@code expect_output} matches no line of the output. */
+    static Outcome expectOutput(TestSpec t, Outcome o, List<String> lines) {
+        if (t.expectOutput() == null || o.status() != Outcome.Status.PASS
+                || lines.stream().anyMatch(l -> t.expectOutput().matcher(l).find())) {
+            return o;
+        }
+        return new Outcome(o.name(), Outcome.Status.FAIL, "no output line matches expect_output /"
+                + t.expectOutput().pattern() + "/", o.checks(), o.seconds(), o.log());
     }
 
     private static String lastError(List<String> lines) {

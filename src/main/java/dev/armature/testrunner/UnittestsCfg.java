@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Parser for kvm-unit-tests' {@code unittests.cfg}: {@code [name]} sections of {@code key = value} lines,
@@ -17,7 +19,7 @@ import java.util.Set;
 public final class UnittestsCfg {
     private static final Set<String> KEYS =
             Set.of("file", "smp", "extra_params", "qemu_params", "test_args", "groups", "accel", "arch", "timeout",
-                    "check");
+                    "check", "expect_output");
 
     private final List<TestSpec> tests;
     private final List<String> warnings;
@@ -100,8 +102,17 @@ public final class UnittestsCfg {
         Set<String> groups = new LinkedHashSet<>(List.of(k.getOrDefault("groups", "").split("\\s+")));
         groups.remove("");
         List<String> checks = new ArrayList<>(ShellWords.split(k.getOrDefault("check", "")));
+        Pattern expect = null;
+        if (k.containsKey("expect_output")) {
+            try {
+                expect = Pattern.compile(k.get("expect_output"));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(where + ": bad expect_output regular expression: "
+                        + e.getDescription());
+            }
+        }
         return new TestSpec(name, file, k.get("smp"), List.copyOf(params), Set.copyOf(groups), k.get("accel"),
-                k.get("arch"), parseTimeout(k.get("timeout"), where), List.copyOf(checks));
+                k.get("arch"), parseTimeout(k.get("timeout"), where), List.copyOf(checks), expect);
     }
 
     /** kvm-unit-tests timeouts are timeout(1) durations: 90, 90s, 2m, 1h. */

@@ -95,6 +95,19 @@ class MainTest {
                 "tcg,hot=x", "-kernel", kernel);
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
+        assertRefused(2, "armature: -icount shift=auto: adaptive time follows the host clock and is not supported; "
+                + "give a fixed shift=0..10", "-icount", "shift=auto", "-kernel", kernel);
+        assertRefused(2, "armature: -icount shift=11: expected an integer 0..10", "-icount", "11", "-kernel", kernel);
+        assertRefused(2, "armature: -lockstep needs both machines to see the same interrupts: an assigned host "
+                + "device (-device vfio-platform) interrupts in host time", "-lockstep", "-device",
+                "vfio-platform,host=timer0", "-kernel", kernel);
+        assertRefused(2, "armature: -icount sleep=on: Armature always skips idle time to the next timer deadline "
+                + "(sleep=off)", "-icount", "shift=1,sleep=on", "-kernel", kernel);
+        assertRefused(2, "armature: -icount align: unsupported property (shift, sleep=off)", "-icount",
+                "shift=1,align=on", "-kernel", kernel);
+        assertRefused(2, "armature: -icount needs -smp 1: each vCPU runs on its own host thread, so the guest "
+                + "instruction count of several would depend on host scheduling", "-icount", "0", "-smp", "2",
+                "-kernel", kernel);
         assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
                 + "pci-testdev, armature-dma, vfio-platform)", "-device", "e1000", "-kernel", kernel);
         assertRefused(1, "armature: -device pci-testdev: unsupported property 'membar'", "-device",
@@ -123,7 +136,7 @@ class MainTest {
                 "-serial", "vc", "-kernel", kernel);
         assertRefused(1, "armature: -display gtk: Armature has no graphical display (use -display none or "
                 + "-nographic)", "-display", "gtk", "-kernel", kernel);
-        assertRefused(2, "armature: -d: unknown -d log item 'exec' (available: int, in_asm, host, summary)",
+        assertRefused(2, "armature: -d: unknown -d log item 'exec' (available: int, in_asm, host, summary, jit-stats)",
                 "-d", "exec", "-kernel", kernel);
         assertRefused(1, "armature: -kernel " + dir.resolve("missing") + ": no such file",
                 "-kernel", dir.resolve("missing").toString());

@@ -30,7 +30,7 @@ class GuestTestRunnerTest {
     }
 
     private static TestSpec spec(String name, String smp) {
-        return new TestSpec(name, "t.flat", smp, List.of(), Set.of(), null, null, 0, List.of());
+        return new TestSpec(name, "t.flat", smp, List.of(), Set.of(), null, null, 0, List.of(), null);
     }
 
     @Test
@@ -72,7 +72,7 @@ class GuestTestRunnerTest {
     void testWithItsOwnAccelOptionsReplacesTheRunnersOrIsSkipped() throws Exception {
         GuestTestRunner r = runner("echo \"$@\"; echo 'SUMMARY: 1 tests'; exit 1", 20);
         TestSpec own = new TestSpec("tb", "t.flat", null, List.of("-accel", "tcg,tb-size=1"), Set.of(), null, null,
-                0, List.of());
+                0, List.of(), null);
         Outcome o = r.run(own);
         assertEquals(Outcome.Status.PASS, o.status());
         String args = Files.readAllLines(o.log()).get(1);
@@ -81,6 +81,16 @@ class GuestTestRunnerTest {
         GuestTestRunner interp = new GuestTestRunner(new GuestTestRunner.Settings(tmp, tmp.resolve("logs"), "interp",
                 4, 20, List.of(tmp.resolve("emu.sh").toString())));
         assertEquals("SKIP tb (extra_params select -accel tcg,tb-size=1)", interp.run(own).line());
+    }
+
+    @Test
+    void expectOutputTurnsAPassWithoutTheLineIntoAFailure() throws Exception {
+        GuestTestRunner r = runner("echo 'PASS: a'; echo 'TB flush count        0' >&2; exit 1", 20);
+        TestSpec flushes = new TestSpec("tb", "t.flat", null, List.of(), Set.of(), null, null, 0, List.of(),
+                java.util.regex.Pattern.compile("^TB flush count +[1-9]"));
+        assertEquals("FAIL tb (no output line matches expect_output /^TB flush count +[1-9]/)", r.run(flushes).line());
+        GuestTestRunner r2 = runner("echo 'PASS: a'; echo 'TB flush count        12' >&2; exit 1", 20);
+        assertEquals(Outcome.Status.PASS, r2.run(flushes).status());
     }
 
     @Test

@@ -48,6 +48,9 @@ public final class Interpreter implements CpuExecutor {
     /** Decoded-page cache: what was decoded at each cached instruction slot. */
     private final Decoded[] cache = new Decoded[PAGE_SLOTS * SLOTS_PER_PAGE];
     private long instructions;
+    /** Instructions completed before the current block, and its first PC (for {@link #instructionsNow}). */
+    private long blockBase;
+    private long blockPc;
 
     public Interpreter(DecodeCache decodeCache) {
         this(decodeCache, TcgConfig.DEFAULT_MAX_INSNS);
@@ -67,6 +70,12 @@ public final class Interpreter implements CpuExecutor {
         return instructions;
     }
 
+    /** A block runs straight through to its last instruction, so its PC tells how far it got. */
+    @Override
+    public long instructionsNow(Cpu cpu) {
+        return blockBase + ((cpu.pc - blockPc) >>> 2);
+    }
+
     /** Runs until an exit is requested with {@link Cpu#EXIT_STOP} or exactly {@code budget} instructions have run. */
     @Override
     public boolean run(Cpu cpu, long budget) {
@@ -78,6 +87,8 @@ public final class Interpreter implements CpuExecutor {
                 if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
                     return true;
                 }
+                blockBase = instructions + n;
+                blockPc = cpu.pc;
                 ExecutionProbe probe = cpu.probe;
                 n += probe == null ? runBlock(cpu, budget - n) : runWithProbe(cpu, budget - n, probe);
             }
@@ -85,6 +96,8 @@ public final class Interpreter implements CpuExecutor {
         } finally {
             cpu.executing = false;
             instructions += n;
+            blockBase = instructions;
+            blockPc = cpu.pc;
         }
     }
 

@@ -28,6 +28,8 @@ public final class LockstepTester {
     private final Cpu subject;
     private final TcgExecutor translator;
     private long blocks;
+    /** Instructions the reference has completed (its deterministic time, see {@link #referenceInstructions}). */
+    private long referenceDone;
 
     public LockstepTester(Cpu reference, Interpreter interpreter, Cpu subject, TcgExecutor translator) {
         this.reference = reference;
@@ -41,6 +43,35 @@ public final class LockstepTester {
         return blocks;
     }
 
+    /** Instructions the reference has completed so far, also while one executes: its icount. */
+    public long referenceInstructions() {
+        return referenceDone;
+    }
+
+    /** The subject's instructions completed so far, also while one executes: its icount. */
+    public long subjectInstructions() {
+        return translator.instructionsNow(subject);
+    }
+
+    /**
+     * Runs one dispatch of the translator side (a TB, or one interpreted instruction while the code is cold),
+     * then as many instructions of the interpreter side, and compares the two.
+     *
+     * @return the difference, if any
+     */
+    public Optional<Divergence> step() {
+        long pc = subject.pc;
+        long before = translator.instructions();
+        Tb tb = translator.step(subject);
+        long n = translator.instructions() - before;
+        for (long i = 0; i < n; i++) {
+            interpreter.step(reference);
+            referenceDone++;
+        }
+        blocks++;
+        return compare(pc, before, tb != null ? listing(tb) : "(interpreted)");
+    }
+
     /**
      * Runs until the translator side reaches {@code stopPc} at a block boundary or {@code maxInstructions} have
      * run, comparing after every block.
@@ -49,18 +80,9 @@ public final class LockstepTester {
      */
     public Optional<Divergence> run(long stopPc, long maxInstructions) {
         Optional<Divergence> d = compare(subject.pc, 0, "(initial state)");
-        long done = 0;
-        while (d.isEmpty() && done < maxInstructions && subject.pc != stopPc) {
-            long pc = subject.pc;
-            long before = translator.instructions();
-            Tb tb = translator.step(subject);
-            long n = translator.instructions() - before;
-            for (long i = 0; i < n; i++) {
-                interpreter.step(reference);
-            }
-            blocks++;
-            d = compare(pc, done, tb != null ? listing(tb) : "(interpreted)");
-            done += n;
+        long start = translator.instructions();
+        while (d.isEmpty() && translator.instructions() - start < maxInstructions && subject.pc != stopPc) {
+            d = step();
         }
         return d;
     }
@@ -71,6 +93,11 @@ public final class LockstepTester {
             s.append(String.format("%n  0x%x: %s", tb.key.va() + 4L * i, tb.insns[i]));
         }
         return s.toString();
+    }
+
+    /** Compares the two sides now (e.g. after both took the same interrupt). */
+    public Optional<Divergence> compareNow(String what) {
+        return compare(subject.pc, translator.instructions(), what);
     }
 
     private Optional<Divergence> compare(long blockPc, long before, String block) {

@@ -34,7 +34,7 @@ public abstract class Tb {
     final Insn[] insns;
     /** True if the exit goes to a PC fixed by the code (B, BL, B.cond, CBZ, TBZ, fall-through): may be chained. */
     final boolean staticExit;
-    /** Size of the generated class file, the unit of the code budget ({@code tb-size}). */
+    /** Size of the generated class file (part of the TB's {@link TbCache#footprint}). */
     final int codeBytes;
 
     /** Cleared when the TB is invalidated or flushed; generated code checks it at back-edges and after stores. */

@@ -7,7 +7,7 @@ package dev.armature.accel.tcg;
 final class TbContext {
     /** Guest instructions executed (completed or faulted) by this vCPU, interpreted or translated. */
     long icount;
-    /** A translated loop stops at its back-edge once {@code icount} reaches this. */
+    /** A translated loop stops at its back-edge unless another pass keeps {@code icount} within this. */
     long limit;
     /** Back-edges a TB took to its own start without leaving generated code (self-chained exits). */
     long backEdges;

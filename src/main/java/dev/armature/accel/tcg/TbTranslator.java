@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
+import dev.armature.arch.aarch64.Undefined;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
@@ -46,7 +47,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     ctx.icount += (cpu.pc - start) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  *   cpu.pc = cpu.nextPc; ctx.icount += n;
- *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid &amp;&amp; ctx.icount + n &lt;= ctx.limit) {
+ *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
+ *       &amp;&amp; ctx.icount + n &lt;= ctx.limit) {            // the budget is exact: another pass must fit
  *     ctx.backEdges++; goto top;                        // a self-loop stays in one compiled method
  *   }
  *   return EXIT_NORMAL;
@@ -97,7 +99,7 @@ final class TbTranslator {
                     .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
                     .return_());
             cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
-                    c -> emitExec(c, self, key.va(), insns.length, words, staticExit, probes));
+                    c -> emitExec(c, self, key.va(), insns, words, staticExit, probes));
         });
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
@@ -108,8 +110,9 @@ final class TbTranslator {
         }
     }
 
-    private static void emitExec(CodeBuilder c, ClassDesc self, long start, int n, int[] words,
+    private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
+        int n = insns.length;
         // Every branch target has the entry frame (this, cpu, ctx; empty stack); the handler has the exception.
         List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
@@ -122,11 +125,14 @@ final class TbTranslator {
         }
         for (int i = 0; i < n; i++) {
             long pc = start + 4L * i;
-            c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
-            if (probes != null && probes.insns()[i]) {
-                ProbeEmitter.emitInsn(c, CPU, pc, words[i], i, targets);
+            boolean probed = probes != null && probes.insns()[i];
+            if (probed || i == n - 1 || !isPlainAlu(words[i], insns[i])) {
+                c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
+                if (probed) {
+                    ProbeEmitter.emitInsn(c, CPU, pc, words[i], i, targets);
+                }
+                c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             }
-            c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN, i));
             c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
             if (i < n - 1 && mayStore(words[i])) {
@@ -187,6 +193,20 @@ final class TbTranslator {
      */
     static boolean mayStore(int word) {
         return (word & 0x0a00_0000) == 0x0800_0000 || (word & 0xfff8_0000) == 0xd508_0000;
+    }
+
+    /**
+     * True for integer data processing that neither reads the PC nor can raise an exception: the
+     * data-processing-immediate group (op0 = 100x, Arm ARM C4.1) without PC-relative addressing (ADR, ADRP), and
+     * data-processing-register (op0 = x101); unallocated encodings there decode to {@link Undefined}, which
+     * raises. Such instructions need no {@code cpu.pc}/{@code cpu.nextPc} stores: only an instruction that reads
+     * them or throws (the handler finds the faulting instruction by {@code cpu.pc}), and the block's last, which
+     * sets the successor, do. This picks where PC stores go; it is not semantics.
+     */
+    static boolean isPlainAlu(int word, Insn insn) {
+        boolean dpImmediate = (word & 0x1c00_0000) == 0x1000_0000 && (word & 0x1f00_0000) != 0x1000_0000;
+        boolean dpRegister = (word & 0x0e00_0000) == 0x0a00_0000;
+        return (dpImmediate || dpRegister) && !(insn instanceof Undefined);
     }
 
     /**

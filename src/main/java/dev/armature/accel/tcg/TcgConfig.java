@@ -5,8 +5,9 @@ package dev.armature.accel.tcg;
  *
  * @param hot             executions of a block start (counted while interpreting) before it is translated; 0 or 1
  *                        translates on first sight
- * @param codeBudgetBytes bound on live generated code, measured in class-file bytes of the TBs' hidden classes
- *                        ({@code tb-size} is in MiB); reaching it flushes every TB
+ * @param codeBudgetBytes bound on the code translated since the last flush, counted as QEMU counts its code
+ *                        buffer (invalidated TBs keep their room until the flush) in estimated host bytes
+ *                        ({@code TbCache.footprint}; {@code tb-size} is in MiB); reaching it flushes every TB
  * @param maxInsns        maximum guest instructions per TB
  * @param background      translate on a helper thread while the vCPU goes on interpreting the block (hides
  *                        translation latency); off translates on the vCPU thread before running the TB

@@ -105,17 +105,18 @@ public final class TcgEngine implements Accelerator {
      * The block at {@code va} (physical {@code pa}) became hot: translates it now, or queues it for the background
      * translator.
      *
+     * @param self the memory of the vCPU asking, which translates on its own thread if not in the background
      * @return the TB, or null if it is not available yet (queued, not in RAM, or raced with a write)
      */
-    Tb hot(long va, long pa, int flags) {
+    Tb hot(long va, long pa, int flags, CodePages.WritableMappings self) {
         if (!config.background()) {
-            return translate(va, pa, flags);
+            return translate(va, pa, flags, self);
         }
         TbKey key = new TbKey(pa, va, flags);
         if (pending.size() < MAX_PENDING && pending.add(key)) {
             background.execute(() -> {
                 try {
-                    translate(va, pa, flags);
+                    translate(va, pa, flags, null);
                 } catch (RuntimeException | LinkageError e) {
                     synchronized (stats) {
                         stats.failures++;
@@ -132,9 +133,15 @@ public final class TcgEngine implements Accelerator {
     /**
      * Translates the block at {@code va} (physical {@code pa}) for the given flags and adds it to the cache.
      *
+     * <p>Writes racing with the translation: the cache sequence is sampled first, then the page is marked (which
+     * returns only when every store that missed the mark is visible here, see {@link CodePages}), then the words
+     * are read. A write after the mark is reported and invalidates, which changes the sequence, and the insert
+     * drops this translation; so no TB of stale words can enter the cache.
+     *
+     * @param self the translating vCPU's memory (see {@link CodePages#mark}), or null off the vCPU threads
      * @return the TB, or null if the code is not in RAM or a write raced with the translation
      */
-    Tb translate(long va, long pa, int flags) {
+    Tb translate(long va, long pa, int flags, CodePages.WritableMappings self) {
         long t0 = System.nanoTime();
         Region region = phys.find(pa);
         if (region == null || !region.isRam() || !region.allows(CpuMemory.FETCH)) {
@@ -144,7 +151,7 @@ public final class TcgEngine implements Accelerator {
             return null;
         }
         long sequence = cache.sequence();
-        phys.codePages().mark(pa); // before reading the words: later writes are reported
+        phys.codePages().mark(pa, self); // before reading the words: later writes are reported
         List<Insn> insns = new ArrayList<>();
         int[] words = new int[config.maxInsns()];
         boolean staticExit;
@@ -168,16 +175,6 @@ public final class TcgEngine implements Accelerator {
         TbKey key = new TbKey(pa, va, flags);
         Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit,
                 ProbeEmitter.Plan.of(probe, va, insns.size()));
-        // A vCPU store that passed its TLB check just before mark() dropped its write entry is not reported, yet
-        // may land after the words were read: check them again (translation took far longer than that store).
-        for (int i = 0; i < insns.size(); i++) {
-            if ((int) PhysicalMemory.load(region.ram(), pa + 4L * i - region.base(), 4) != words[i]) {
-                synchronized (stats) {
-                    stats.discarded++;
-                }
-                return null;
-            }
-        }
         Tb result = cache.insert(tb, sequence);
         synchronized (stats) {
             stats.tbsTranslated++;

@@ -36,6 +36,8 @@ public final class TcgExecutor implements CpuExecutor {
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private long reportedBackEdges;
+    /** First PC of the block running now (a TB's start, re-entered by its self-loop, or an interpreted block). */
+    private long blockPc;
 
     private Cpu boundCpu;
     private long seenTlbGeneration;
@@ -52,6 +54,15 @@ public final class TcgExecutor implements CpuExecutor {
     @Override
     public long instructions() {
         return ctx.icount;
+    }
+
+    /**
+     * Generated code adds a TB's instructions to {@code ctx.icount} at its end and at its self-loop back-edge
+     * (where the PC returns to the start), so the PC's distance from the block start is the rest.
+     */
+    @Override
+    public long instructionsNow(Cpu cpu) {
+        return ctx.icount + ((cpu.pc - blockPc) >>> 2);
     }
 
     @Override
@@ -80,6 +91,7 @@ public final class TcgExecutor implements CpuExecutor {
             return false;
         } finally {
             cpu.executing = false;
+            blockPc = cpu.pc;
             publishStats();
         }
     }
@@ -92,16 +104,21 @@ public final class TcgExecutor implements CpuExecutor {
      */
     Tb step(Cpu cpu) {
         bind(cpu);
-        ctx.limit = ctx.icount + 1;
+        cpu.executing = true; // as in run: translations' barriers wait for this step to end
+        cpu.memory.serviceFlushRequests();
         try {
             Tb tb = lookup(cpu);
             if (tb == null) {
+                ctx.limit = ctx.icount + 1;
                 interpretBlock(cpu);
                 return null;
             }
+            ctx.limit = ctx.icount + tb.insns.length; // one pass: no room for a self-loop's second
             execute(cpu, tb);
             return tb;
         } finally {
+            cpu.executing = false;
+            blockPc = cpu.pc;
             publishStats();
         }
     }
@@ -130,7 +147,7 @@ public final class TcgExecutor implements CpuExecutor {
             }
         }
         if (tb.insns.length > ctx.limit - ctx.icount) {
-            interpretBlock(cpu); // the budget ends inside the block: stop at exactly the instruction count
+            interpretBlock(cpu); // the budget ends inside this TB: run exactly up to it
             return null;
         }
         return execute(cpu, tb);
@@ -139,6 +156,7 @@ public final class TcgExecutor implements CpuExecutor {
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
     private Tb execute(Cpu cpu, Tb tb) {
         long before = ctx.icount;
+        blockPc = tb.key.va();
         int result = tb.exec(cpu, ctx);
         local.translatedInsns += ctx.icount - before;
         switch (result) {
@@ -191,7 +209,7 @@ public final class TcgExecutor implements CpuExecutor {
                 return null;
             }
             heat[h] = 0;
-            tb = engine.hot(pc, pa, flags);
+            tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
             }
@@ -202,6 +220,7 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
+        blockPc = cpu.pc;
         long max = Math.min(maxInsns, ctx.limit - ctx.icount);
         ExecutionProbe probe = cpu.probe;
         long n = probe == null ? interpreter.runBlock(cpu, max) : interpreter.runWithProbe(cpu, max, probe);

@@ -76,7 +76,7 @@ public final class TcgStats {
 
     // Snapshot of the cache, filled by TbCache when a report is made.
     int liveTbs;
-    long liveBytes;
+    long usedBytes;
     long budgetBytes;
     int hashBuckets;
     int hashUsedBuckets;
@@ -173,7 +173,8 @@ public final class TcgStats {
         StringBuilder s = new StringBuilder();
         long total = totalExits();
         s.append("Translation buffer state:\n");
-        line(s, "gen code size", "%d/%d bytecode bytes (classfile)", liveBytes, budgetBytes);
+        line(s, "gen code size", "%d/%d bytes (estimated host footprint since the last flush)", usedBytes,
+                budgetBytes);
         line(s, "TB count", "%d live, %d translated, %d discarded (raced with a write), %d untranslatable",
                 liveTbs, tbsTranslated, discarded, untranslatable);
         if (failures > 0) {
@@ -181,7 +182,7 @@ public final class TcgStats {
         }
         line(s, "TB avg target size", "%.1f guest insns (max %d)", ratio(guestInsnsTranslated, tbsTranslated),
                 maxTbInsns);
-        line(s, "TB avg host size", "%.0f bytecode bytes", ratio(bytecodeBytes, tbsTranslated));
+        line(s, "TB avg host size", "%.0f bytecode bytes (class file)", ratio(bytecodeBytes, tbsTranslated));
         line(s, "TB hash buckets", "%d/%d (%.1f%% used), longest chain %d", hashUsedBuckets, hashBuckets,
                 100 * ratio(hashUsedBuckets, hashBuckets), hashLongestChain);
         line(s, "TB hash occupancy", "%.1f%% (%d TBs / %d buckets)", 100 * ratio(liveTbs, hashBuckets), liveTbs,

@@ -23,11 +23,13 @@
  *
  * <p><b>Self-modifying code.</b> Translating a page marks it in {@link dev.armature.memory.CodePages}; vCPU soft
  * TLBs never keep write mappings of marked pages, so every write to them reaches the cache, which invalidates the
- * overlapping TBs (unlinking chains into them) before the write returns. Blocks re-check their validity after
+ * overlapping TBs (unlinking chains into them) before the write returns. Marking waits for a barrier on every
+ * executing vCPU, so a store already past its write-mapping check lands before the translator reads the page. Blocks re-check their validity after
  * load/store instructions, so a store into the running block stops it before a stale instruction.
  *
- * <p><b>Code budget.</b> Live TBs' class-file bytes are bounded by {@code tb-size} (MiB); when full, everything
- * is flushed while other vCPUs run: TBs are marked invalid, every way into a TB checks that, and the JVM unloads
+ * <p><b>Code budget.</b> The estimated host bytes of the TBs translated since the last flush (invalidated ones
+ * included, as in QEMU's code buffer) are bounded by {@code tb-size} (MiB); when full, everything is flushed while
+ * other vCPUs run: TBs are marked invalid, every way into a TB checks that, and the JVM unloads
  * the classes once no vCPU still executes them.
  *
  * <p>{@link dev.armature.accel.tcg.LockstepTester} runs a program under the interpreter and the translator side by

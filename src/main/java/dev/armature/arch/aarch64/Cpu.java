@@ -20,7 +20,7 @@ public final class Cpu {
     /** Exit-request bits: why the execution loop must return to its caller. */
     public static final int EXIT_STOP = 1;
     public static final int EXIT_INTERRUPT = 2;
-    /** Another vCPU asked for a TLB flush: the loop calls {@code memory.serviceFlushRequests()}. */
+    /** Another thread asked for a TLB flush or a barrier: the loop calls {@code memory.serviceFlushRequests()}. */
     public static final int EXIT_TLB_FLUSH = 4;
 
     public final long[] r = new long[34];

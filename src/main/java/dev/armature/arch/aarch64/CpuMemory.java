@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * to them (atomics included) takes the slow path, which reports it to the translator. This is the one exception
  * to "another thread never touches these tables": when the translator marks a page as code, it clears matching
  * WRITE tags of every vCPU's tables itself ({@link #dropWritable}, volatile, paired with a re-check in
- * {@link #fill}), since a shootdown round trip per translated page would cost too much.
+ * {@link #fill}), then waits until every executing vCPU has passed an instruction boundary
+ * ({@link #requestBarrier}, served with the flush requests), so a store that passed its WRITE check before the
+ * drop has landed before the translator reads the page (see {@link CodePages}).
  */
 public final class CpuMemory implements CodePages.WritableMappings {
     public static final int READ = 0;
@@ -105,6 +107,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private final AtomicLong flushRequested = new AtomicLong();
     private volatile long flushServed;
+    private final AtomicLong barrierRequested = new AtomicLong();
+    private volatile long barrierServed;
 
     // Result of locateAtomic (this object is owned by one vCPU thread, so fields avoid allocating a pair).
     private MemorySegment atomicSeg;
@@ -324,13 +328,41 @@ public final class CpuMemory implements CodePages.WritableMappings {
         return flushServed >= ticket;
     }
 
-    /** Owner thread: performs flushes other vCPUs requested. Cheap when none is pending. */
+    /** Owner thread: performs flushes and passes barriers other threads requested. Cheap when none is pending. */
+    @Override
     public void serviceFlushRequests() {
         long requested = flushRequested.get();
         if (requested != flushServed) {
             flushTlb();
             flushServed = requested;
         }
+        long barrier = barrierRequested.get();
+        if (barrier != barrierServed) {
+            barrierServed = barrier; // volatile: publishes every store this vCPU made before it
+        }
+    }
+
+    /**
+     * Any thread: asks this vCPU to pass an instruction boundary (see {@link CodePages.WritableMappings}).
+     *
+     * @return a ticket for {@link #barrierPassed(long)}
+     */
+    @Override
+    public long requestBarrier() {
+        long ticket = barrierRequested.incrementAndGet();
+        if (cpu != null) {
+            cpu.requestExit(Cpu.EXIT_TLB_FLUSH);
+        }
+        return ticket;
+    }
+
+    /**
+     * Any thread: whether this vCPU served the barrier with this ticket (or a later one) or is not executing; in
+     * both cases its stores made before the request are visible to the caller.
+     */
+    @Override
+    public boolean barrierPassed(long ticket) {
+        return barrierServed >= ticket || cpu == null || !cpu.executing;
     }
 
     // ---- accesses ----
@@ -758,7 +790,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
             atomicOff = pa - region.base();
             if (kind == WRITE) {
                 // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
-                // access (its store is not observable here): a translation racing in between could keep old code.
+                // access (its store is not observable here); a translation marking the page in between waits in
+                // its barrier until this vCPU passes an instruction boundary, so it reads the stored value.
                 phys.codePages().written(pa, size, true);
                 phys.dirtyLog().mark(pa, size);
             }

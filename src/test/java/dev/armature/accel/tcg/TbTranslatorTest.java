@@ -51,6 +51,35 @@ class TbTranslatorTest {
     }
 
     @Test
+    void plainIntegerDataProcessingNeedsNoPcStores() {
+        var decode = new dev.armature.arch.aarch64.DecodeCache(dev.armature.arch.aarch64.CpuModel.MAX);
+        int[] plain = {
+                0x91000400, // add x0, x0, #0x1
+                0xf1000421, // subs x1, x1, #0x1
+                0xd2807d01, // mov x1, #0x3e8
+                0x8b010000, // add x0, x0, x1
+                0x9ac10800, // udiv x0, x0, x1
+                0x9a9f17e0, // cset x0, eq
+                0x93c10400, // extr x0, x0, x1, #1
+        };
+        int[] needPc = {
+                0x10000242, // adr x2, 48
+                0x90000002, // adrp x2, 0
+                0x54ffffc1, // b.ne (branch)
+                0xf9400022, // ldr x2, [x1]  (may fault)
+                0xd53b4200, // mrs x0, nzcv
+                0x1e202800, // fadd s0, s0, s0 (FP access may trap)
+                0xd4000001, // svc #0
+        };
+        for (int w : plain) {
+            assertEquals(true, TbTranslator.isPlainAlu(w, decode.get(w)), Integer.toHexString(w));
+        }
+        for (int w : needPc) {
+            assertEquals(false, TbTranslator.isPlainAlu(w, decode.get(w)), Integer.toHexString(w));
+        }
+    }
+
+    @Test
     void memoryWritersGetAValidityCheck() {
         for (int w : MEMORY_WRITERS) {
             assertEquals(true, TbTranslator.mayStore(w), Integer.toHexString(w));

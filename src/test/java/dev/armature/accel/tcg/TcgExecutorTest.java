@@ -194,7 +194,7 @@ class TcgExecutorTest {
     void fullCodeBudgetFlushesAndTheProgramStaysCorrect() {
         TcgTestMachine m = new TcgTestMachine(THREE_BLOCK_LOOP);
         // Room for about one TB: every new translation flushes the others.
-        TcgEngine engine = m.engine(hot(0).withCodeBudgetBytes(3000));
+        TcgEngine engine = m.engine(hot(0).withCodeBudgetBytes(6000));
         TcgExecutor ex = engine.newExecutor();
         run(m, ex, CODE + 0x1c);
         assertEquals(2_001_000 + 3 * 1000, m.cpu.r[0]);

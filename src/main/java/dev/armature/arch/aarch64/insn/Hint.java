@@ -1,7 +1,9 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.GenericTimer;
 import dev.armature.arch.aarch64.Insn;
+import dev.armature.arch.aarch64.SystemCounter;
 
 /**
  * Hints: NOP, YIELD, WFE, WFI, SEV, SEVL, and every unallocated hint, which the architecture says executes as
@@ -52,7 +54,25 @@ public abstract class Hint extends Insn {
         @Override
         public void exec(Cpu cpu) {
             cpu.sys.checkWfxTrap(false); // SCTLR_EL1.nTWI at EL0, HCR_EL2.TWI
+            skipIdleTime(cpu);
             cpu.waitForInterrupt(WFI_TIMEOUT_NANOS);
+        }
+
+        /**
+         * Deterministic time ({@code -icount}) only moves with instructions, so waiting cannot reach a timer
+         * deadline: an idle WFI moves the counter to the earliest one instead (QEMU's icount with sleep=off).
+         */
+        private static void skipIdleTime(Cpu cpu) {
+            GenericTimer timer = cpu.sys.timer;
+            SystemCounter counter = timer.counter();
+            if (!counter.isDeterministic() || cpu.irqLine || cpu.fiqLine || cpu.exitRequest != 0) {
+                return;
+            }
+            long nanos = timer.nanosUntilNextDeadline();
+            if (nanos > 0 && nanos != Long.MAX_VALUE) {
+                counter.setCount(counter.count() + nanos / SystemCounter.NANOS_PER_TICK);
+                timer.update(); // asserts the timer's interrupt now, so the wait below ends at once
+            }
         }
 
         @Override
