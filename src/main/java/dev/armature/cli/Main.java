@@ -51,7 +51,7 @@ public final class Main implements Callable<Integer> {
     /** QEMU options Armature knows of but does not implement, with their arity. */
     static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
-            Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
+            Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
             Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-icount", 1), Map.entry("-rtc", 1),
             Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
@@ -106,8 +106,13 @@ public final class Main implements Callable<Integer> {
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
-            description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
+            description = "virtio-blk-device,drive=ID, virtio-rng-device, virtio-serial-device, "
+                    + "virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "-drive", paramLabel = "file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]",
+            description = "a raw disk image for a virtio-blk device")
+    List<String> drives = new ArrayList<>();
 
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
     List<String> chardevs = new ArrayList<>();
@@ -190,7 +195,7 @@ public final class Main implements Callable<Integer> {
         refuseUnimplemented();
         if (!positional.isEmpty()) {
             throw new CliError("unexpected argument '" + positional.getFirst()
-                    + "' (QEMU would use it as a disk image; Armature has no disks yet)", 2);
+                    + "' (QEMU would use it as a disk image: give it with -drive file=...)", 2);
         }
         if ("help".equals(debug)) {
             for (DebugLog.Item i : DebugLog.Item.values()) {
@@ -209,12 +214,14 @@ public final class Main implements Callable<Integer> {
                     + "or -nographic)");
         }
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        List<VirtConfig.VirtioDeviceConfig> virtioDevices = VirtioDeviceOptions.parse(drives, devices);
         VirtConfig.Dma dma = parseDma();
         Serial ser = parseSerial();
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
+                    virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -463,9 +470,11 @@ public final class Main implements Callable<Integer> {
             Map<String, String> o = QemuOpts.parse("-device", d, "driver");
             String driver = o.get("driver");
             switch (driver) {
-                case "help" -> throw new CliError("supported devices: virtio-serial-device, "
-                        + "virtconsole,chardev=ID, armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
+                case "help" -> throw new CliError("supported devices: virtio-blk-device,drive=ID[,serial=S], "
+                        + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, "
+                        + "armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
                 case "armature-dma" -> { } // parseDma
+                case "virtio-blk-device", "virtio-rng-device" -> { } // VirtioDeviceOptions
                 case "virtio-serial-device" -> {
                     serialBuses++;
                     for (String k : o.keySet()) {
@@ -490,7 +499,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-serial-device, virtconsole, armature-dma)");
+                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, armature-dma)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {

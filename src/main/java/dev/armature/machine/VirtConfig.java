@@ -4,6 +4,9 @@ import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.devices.gic.GicV2;
 import dev.armature.devices.gic.GicV3;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * The configuration of a {@code virt} board, as the command line gives it.
  *
@@ -15,9 +18,31 @@ import dev.armature.devices.gic.GicV3;
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
+ * @param virtioDevices      the other virtio-mmio devices, in command-line order (they take the slots below
+ *                           the virtio-serial device's, from the top down, as in QEMU)
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma,
+                         List<VirtioDeviceConfig> virtioDevices) {
+    /** A virtio-mmio device from {@code -device} or {@code -drive}. */
+    public sealed interface VirtioDeviceConfig {
+    }
+
+    /**
+     * {@code -device virtio-blk-device,drive=ID} on {@code -drive file=F,format=raw,if=none,id=ID}, or
+     * {@code -drive file=F,if=virtio}.
+     *
+     * @param image    the raw disk image
+     * @param readOnly {@code readonly=on}: the guest sees a read-only disk and the file is opened for reading
+     * @param serial   the {@code serial=} the guest reads with GET_ID, or null
+     */
+    public record Block(Path image, boolean readOnly, String serial) implements VirtioDeviceConfig {
+    }
+
+    /** {@code -device virtio-rng-device}: host entropy for the guest. */
+    public record Rng() implements VirtioDeviceConfig {
+    }
+
     /** Whether a virtio console is present, and what its port is connected to. */
     public enum VirtioSerial {
         /** No virtio-serial device. */
@@ -65,6 +90,18 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         if (virtioMmioVersion != 1 && virtioMmioVersion != 2) {
             throw new IllegalArgumentException("virtio-mmio version must be 1 or 2");
         }
+        int slots = VirtMemoryMap.VIRTIO_COUNT - (virtioSerial == VirtioSerial.NONE ? 0 : 1);
+        if (virtioDevices.size() > slots) {
+            throw new IllegalArgumentException("the virt board has " + VirtMemoryMap.VIRTIO_COUNT
+                    + " virtio-mmio slots; " + (virtioDevices.size() - slots) + " device(s) too many");
+        }
+        virtioDevices = List.copyOf(virtioDevices);
+    }
+
+    /** A board without block or entropy devices. */
+    public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of());
     }
 
     /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */

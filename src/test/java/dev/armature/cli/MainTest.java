@@ -48,7 +48,7 @@ class MainTest {
 
     @Test
     void unimplementedQemuOptionsAreRefusedByName() {
-        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-hda", "x"}}) {
             errBytes.reset();
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
@@ -117,8 +117,8 @@ class MainTest {
                 "-d", "exec", "-kernel", kernel);
         assertRefused(1, "armature: -kernel " + dir.resolve("missing") + ": no such file",
                 "-kernel", dir.resolve("missing").toString());
-        assertRefused(2, "armature: unexpected argument 'disk.img' (QEMU would use it as a disk image; Armature "
-                + "has no disks yet)", "disk.img");
+        assertRefused(2, "armature: unexpected argument 'disk.img' (QEMU would use it as a disk image: give it "
+                + "with -drive file=...)", "disk.img");
     }
 
     @Test
