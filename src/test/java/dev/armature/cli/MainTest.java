@@ -95,8 +95,18 @@ class MainTest {
                 "tcg,hot=x", "-kernel", kernel);
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
-        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
-                + "armature-dma)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-blk-device, "
+                + "virtio-rng-device, virtio-serial-device, virtconsole, armature-dma)", "-device", "e1000", "-kernel",
+                kernel);
+        assertRefused(1, "armature: -drive format=qcow2: only raw images are supported", "-drive",
+                "file=x.qcow2,format=qcow2", "-kernel", kernel);
+        assertRefused(1, "armature: -device virtio-blk-device: drive 'hd9' not found (give it with -drive "
+                + "...,if=none,id=hd9)", "-device", "virtio-blk-device,drive=hd9", "-kernel", kernel);
+        assertRefused(1, "armature: -device virtio-blk-device: drive 'hd0' is already in use (if=virtio attaches "
+                + "it by itself; use if=none)", "-drive", "file=x,id=hd0", "-device", "virtio-blk-device,drive=hd0",
+                "-kernel", kernel);
+        assertRefused(1, "armature: -drive " + dir.resolve("none.img") + ": no such file", "-drive",
+                "file=" + dir.resolve("none.img") + ",if=virtio", "-kernel", kernel);
         assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
                 "-device", "armature-dma,foo=1", "-kernel", kernel);
         assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",
