@@ -14,7 +14,8 @@ import java.util.Locale;
  * Linux boot benchmark (not a test): boots Debian's kernel with the busybox initramfs from {@code tools/fetch-linux}
  * under {@code qemu-system-aarch64} and under Armature with the same arguments, runs interleaved, and prints the
  * wall time from process start to the {@code ARMATURE-LINUX-UP} marker and to the process's exit (the guest powers
- * off), medians over the repetitions, and Armature's ratio to QEMU.
+ * off), and the process's CPU time (user + system, from GNU time: on a loaded host wall time mostly measures the
+ * load), medians over the repetitions, and Armature's ratio to QEMU.
  *
  * <p>Usage: {@code LinuxBootBench [--reps N] [--smp N] [--machine virt[,...]] [--dir DIR] [--no-qemu]}, from the
  * repository root ({@code bench/run linux} does that). DIR defaults to where fetch-linux writes
@@ -23,6 +24,7 @@ import java.util.Locale;
  */
 public final class LinuxBootBench {
     private static final String MARKER = "ARMATURE-LINUX-UP";
+    private static final String TIME_PROGRAM = "/usr/bin/time";
 
     private final String armature = System.getProperty("bench.armature", "./armature");
     private final String qemu = System.getProperty("bench.qemu", "qemu-system-aarch64");
@@ -32,9 +34,11 @@ public final class LinuxBootBench {
     private Path dir = defaultDir();
     private boolean withQemu = true;
 
-    /** One boot: seconds to the marker (NaN if it never came) and to the exit. */
-    private record Boot(double marker, double exit, int status) {
+    /** One boot: seconds to the marker (NaN if it never came), to the exit, and of CPU time. */
+    private record Boot(double marker, double exit, double cpu, int status) {
     }
+
+    private enum Figure { MARKER, EXIT, CPU }
 
     public static void main(String[] args) throws Exception {
         LinuxBootBench b = new LinuxBootBench();
@@ -68,6 +72,10 @@ public final class LinuxBootBench {
     private int run() throws IOException, InterruptedException {
         Path kernel = dir.resolve("Image");
         Path initrd = dir.resolve("initramfs.cpio.gz");
+        if (!Files.isExecutable(Path.of(TIME_PROGRAM))) {
+            System.err.println("LinuxBootBench: " + TIME_PROGRAM + " (GNU time) not found: it measures CPU time");
+            return 1;
+        }
         if (!Files.isRegularFile(kernel) || !Files.isRegularFile(initrd)) {
             System.err.println("LinuxBootBench: no Image and initramfs.cpio.gz in " + dir + " (run tools/fetch-linux)");
             return 1;
@@ -88,8 +96,10 @@ public final class LinuxBootBench {
         report("armature", ours);
         if (withQemu) {
             report("qemu", theirs);
-            System.out.printf(Locale.ROOT, "ratio armature/qemu: marker %.2fx, exit %.2fx%n",
-                    median(ours, true) / median(theirs, true), median(ours, false) / median(theirs, false));
+            System.out.printf(Locale.ROOT, "ratio armature/qemu: marker %.2fx, exit %.2fx, CPU time %.2fx%n",
+                    median(ours, Figure.MARKER) / median(theirs, Figure.MARKER),
+                    median(ours, Figure.EXIT) / median(theirs, Figure.EXIT),
+                    median(ours, Figure.CPU) / median(theirs, Figure.CPU));
         }
         return ours.stream().allMatch(b -> b.status == 0 && !Double.isNaN(b.marker)) ? 0 : 1;
     }
@@ -100,7 +110,8 @@ public final class LinuxBootBench {
 
     private static Boot boot(String program, List<String> common, String... extra)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        Path times = Files.createTempFile("linux-boot-bench", ".time");
+        List<String> cmd = new ArrayList<>(List.of(TIME_PROGRAM, "-o", times.toString(), "-f", "%U %S"));
         cmd.add(program);
         cmd.addAll(common);
         cmd.addAll(List.of(extra));
@@ -118,18 +129,25 @@ public final class LinuxBootBench {
         }
         int status = p.waitFor();
         double exit = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "  %-20s marker %6.2f s  exit %6.2f s  status %d%n",
-                Path.of(program).getFileName(), marker, exit, status);
-        return new Boot(marker, exit, status);
+        String[] t = Files.readString(times).trim().split("\\s+");
+        Files.delete(times);
+        double cpu = Double.parseDouble(t[t.length - 2]) + Double.parseDouble(t[t.length - 1]);
+        System.out.printf(Locale.ROOT, "  %-20s marker %6.2f s  exit %6.2f s  CPU %6.2f s  status %d%n",
+                Path.of(program).getFileName(), marker, exit, cpu, status);
+        return new Boot(marker, exit, cpu, status);
     }
 
-    private static double median(List<Boot> boots, boolean marker) {
-        double[] v = boots.stream().mapToDouble(b -> marker ? b.marker : b.exit).sorted().toArray();
+    private static double median(List<Boot> boots, Figure f) {
+        double[] v = boots.stream().mapToDouble(b -> switch (f) {
+            case MARKER -> b.marker;
+            case EXIT -> b.exit;
+            case CPU -> b.cpu;
+        }).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static void report(String name, List<Boot> boots) {
-        System.out.printf(Locale.ROOT, "%-9s median: marker %.2f s, exit %.2f s%n", name, median(boots, true),
-                median(boots, false));
+        System.out.printf(Locale.ROOT, "%-9s median: marker %.2f s, exit %.2f s, CPU %.2f s%n", name,
+                median(boots, Figure.MARKER), median(boots, Figure.EXIT), median(boots, Figure.CPU));
     }
 }
