@@ -3,6 +3,7 @@ package dev.armature.machine;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.arch.aarch64.GenericTimer;
+import dev.armature.arch.aarch64.SyncException;
 import dev.armature.arch.aarch64.SysReg;
 import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
@@ -306,7 +307,8 @@ public final class VirtBoard implements AutoCloseable {
         if (icc.hasSystemRegisters()) {
             for (IccRegisters.Register r : IccRegisters.ALL) {
                 int key = r.key();
-                fresh.sys.install(new SysReg(r.name(), key, false, (cpu, k, read) -> { },
+                SysReg.Access access = r.el2() ? VirtBoard::el2Only : (cpu, k, read) -> { };
+                fresh.sys.install(new SysReg(r.name(), key, r.el2(), access,
                         r.readable() ? cpu -> icc.readSysReg(cpu, key) : null,
                         r.writable() ? (cpu, v) -> icc.writeSysReg(cpu, key, v) : null));
             }
@@ -315,6 +317,13 @@ public final class VirtBoard implements AutoCloseable {
         fresh.sys.timer.setListener((intid, asserted) -> gic.setPrivateLevel(index, intid, asserted));
         shootdown.add(fresh);
         gic.connect(index, fresh);
+    }
+
+    /** Access check of the GIC's EL2 registers: UNDEFINED below EL2 (no nested virtualization). */
+    private static void el2Only(Cpu cpu, int key, boolean read) {
+        if (cpu.el < 2) {
+            throw SyncException.undefined(cpu.pc);
+        }
     }
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 final class SnapshotFormat {
     static final byte[] MAGIC = "ARMSNAP\0".getBytes(StandardCharsets.US_ASCII);
     static final byte[] TRAILER_MAGIC = "ARMSEND\0".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** 2: the GIC CPU interface record ends with ICH_HCR_EL2. */
+    static final int VERSION = 2;
     static final int END = 0;
     /** Bytes of a section header: kind, instance, length, CRC. */
     static final int SECTION_HEADER = 4 + 4 + 8 + 4;

@@ -32,6 +32,8 @@ final class CpuInterfaceState {
     boolean cbpr;
     /** EOImode: EOI only drops priority; deactivation is a separate DIR write. */
     boolean eoiModeSplit;
+    /** GICv3 ICH_HCR_EL2 as written (no virtual CPU interface acts on it); 0 on GICv2. */
+    long ichHcr;
     private int pmr;
     private int bpr0;
     private int bpr1;
@@ -147,6 +149,7 @@ final class CpuInterfaceState {
             out.writeLong(set[0]);
             out.writeLong(set[1]);
         }
+        out.writeLong(ichHcr);
     }
 
     /** Reads a {@link #saveState} record into this (fresh, unshared) state; values are masked as writes are. */
@@ -164,6 +167,7 @@ final class CpuInterfaceState {
             set[0] = in.readLong();
             set[1] = in.readLong();
         }
+        ichHcr = in.readLong();
     }
 
     private static int lowestLevel(long[] set) {

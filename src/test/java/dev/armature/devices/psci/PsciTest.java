@@ -116,6 +116,24 @@ class PsciTest {
         assertEquals("on 3 0x40080000 0x7 EL1", power.calls.getLast());
     }
 
+    /**
+     * With EL2 (virtualization=on) the target starts at EL2 even when the caller is at EL1, as on QEMU: Linux
+     * keeps EL2 for KVM, calls PSCI from EL1 and expects every CPU to arrive at EL2.
+     */
+    @Test
+    void cpuOnStartsTargetsAtEl2WhenTheCpuHasIt() {
+        Cpu withEl2 = new Cpu(0, CpuModel.CORTEX_A57.withEl2(true), new CpuMemory(mem));
+        Psci smc = new Psci(Conduit.SMC, power);
+        withEl2.el = 1;
+        withEl2.setX(0, CPU_ON_64);
+        withEl2.setX(1, 1);
+        withEl2.setX(2, 0x4008_0000L);
+        withEl2.setX(3, 0);
+        assertTrue(smc.handle(withEl2, new SyncException(Esr.EC_SMC64, 0, 0, false, 0x4000_0000L)));
+        assertEquals(SUCCESS, withEl2.x(0));
+        assertEquals("on 1 0x40080000 0x0 EL2", power.calls.getLast());
+    }
+
     @Test
     void cpuOffSystemOffAndReset() {
         hvc(CPU_OFF);
