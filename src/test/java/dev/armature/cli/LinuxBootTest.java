@@ -83,7 +83,8 @@ class LinuxBootTest {
     }
 
     @ParameterizedTest(name = "-M {0} -smp {1}")
-    @CsvSource({"virt,1", "virt,4", "'virt,gic-version=3',1", "'virt,virtualization=on',1"})
+    @CsvSource({"virt,1", "virt,4", "'virt,gic-version=3',1", "'virt,virtualization=on',1",
+        "'virt,virtualization=on,gic-version=3',2"})
     void bootsToInitAndPowersOff(String machine, int smp) throws IOException {
         Boot b = boot("initramfs-" + machine.replace(',', '-').replace('=', '-') + "-smp" + smp, machine, smp,
                 List.of("-initrd", initrd.toString(), "-append", "console=ttyAMA0 panic=-1"));
