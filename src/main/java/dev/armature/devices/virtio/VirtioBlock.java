@@ -108,7 +108,7 @@ public final class VirtioBlock implements VirtioDevice {
     }
 
     /** Performs one request and writes its status; returns the bytes written into the chain. */
-    int serve(VirtQueue.Chain chain) {
+    private int serve(VirtQueue.Chain chain) {
         Request r = new Request(chain);
         if (r.writable == 0) {
             throw new VirtQueueException("virtio-blk request without a writable status byte");
