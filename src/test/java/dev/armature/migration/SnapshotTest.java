@@ -58,9 +58,9 @@ class SnapshotTest {
     void refusalsNameWhatIsWrong() throws Exception {
         byte[] good = stream();
         assertEquals("not an Armature snapshot (bad magic)", refusal("hello".getBytes()));
-        byte[] v2 = good.clone();
-        v2[9] = 2;
-        assertEquals("snapshot format version 2 is not supported (this build reads 1)", refusal(v2));
+        byte[] v1 = good.clone();
+        v1[9] = 1;
+        assertEquals("snapshot format version 1 is not supported (this build reads 2)", refusal(v1));
         assertTrue(refusal(Arrays.copyOf(good, good.length - 30)).startsWith("snapshot is truncated"));
         assertEquals("snapshot is truncated (the trailer is missing)", refusal(Arrays.copyOf(good, good.length - 5)));
         byte[] payload = good.clone();
