@@ -8,10 +8,13 @@
  * instruction count per iteration (measured once with an instruction counter,
  * e.g. armature -d summary at two iteration counts).
  *
- * Arguments (-append): kernel=crc|sieve|matrix (default crc), iters=<n>.
+ * Arguments (-append): kernel=crc|sieve|matrix|simd (default crc), iters=<n>.
  *   crc     bitwise CRC-32 of a 1 KiB buffer: ALU and branches, no stores
  *   sieve   sieve of Eratosthenes below 16384: byte loads and stores
  *   matrix  16x16 32-bit integer matrix product: loads, multiply-accumulate
+ *   simd    AdvSIMD (bench-simd.S): copy 16 KiB with LDP/STP of Q registers,
+ *           fill 16 KiB with STP of Q registers, vectorised word and byte sums
+ *           of both buffers
  * The checksum of each kernel is checked against a value computed on the host.
  */
 #include "libguest.h"
@@ -19,10 +22,19 @@
 #define CRC_BYTES 1024
 #define SIEVE_N 16384
 #define MAT_N 16
+#define SIMD_BYTES 16384
 
 static uint8_t buffer[CRC_BYTES];
 static uint8_t composite[SIEVE_N];
 static int32_t mat_a[MAT_N][MAT_N], mat_b[MAT_N][MAT_N], mat_c[MAT_N][MAT_N];
+static uint8_t simd_src[SIMD_BYTES] __attribute__((aligned(16)));
+static uint8_t simd_dst[SIMD_BYTES] __attribute__((aligned(16)));
+static uint8_t simd_set[SIMD_BYTES] __attribute__((aligned(16)));
+
+/* bench-simd.S */
+void simd_copy(void *dst, const void *src, size_t bytes);
+void simd_fill(void *dst, int byte, size_t bytes);
+uint32_t simd_sum(const void *src, size_t bytes);
 
 /* Deterministic test data: bytes of a 32-bit LCG. */
 static void fill_data(void)
@@ -31,6 +43,10 @@ static void fill_data(void)
 	for (int i = 0; i < CRC_BYTES; i++) {
 		x = x * 1103515245u + 12345u;
 		buffer[i] = x >> 24;
+	}
+	for (int i = 0; i < SIMD_BYTES; i++) {
+		x = x * 1103515245u + 12345u;
+		simd_src[i] = x >> 24;
 	}
 	for (int i = 0; i < MAT_N; i++) {
 		for (int j = 0; j < MAT_N; j++) {
@@ -82,6 +98,15 @@ static uint32_t matrix(void)
 	return sum;
 }
 
+/* The copy's sum, rotated so that a swapped pair of buffers changes it, plus the fill's. */
+static uint32_t simd(void)
+{
+	simd_copy(simd_dst, simd_src, SIMD_BYTES);
+	simd_fill(simd_set, 0x5a, SIMD_BYTES);
+	uint32_t copied = simd_sum(simd_dst, SIMD_BYTES);
+	return ((copied << 7) | (copied >> 25)) + simd_sum(simd_set, SIMD_BYTES);
+}
+
 struct kernel {
 	const char *name;
 	uint32_t expected; /* one run's result, computed on the host (zlib.crc32 and the like) */
@@ -91,6 +116,7 @@ static const struct kernel kernels[] = {
 	{ "crc", 0x329c2b30 },
 	{ "sieve", 1900 },
 	{ "matrix", 0x00278800 },
+	{ "simd", 0x3433d822 },
 };
 
 static uint32_t run_once(int k)
@@ -98,7 +124,8 @@ static uint32_t run_once(int k)
 	switch (k) {
 	case 0: return crc32(buffer, CRC_BYTES);
 	case 1: return sieve();
-	default: return matrix();
+	case 2: return matrix();
+	default: return simd();
 	}
 }
 
@@ -118,9 +145,10 @@ int main(int argc, char **argv)
 			k = i;
 	report_prefix_push("bench");
 	if (k < 0) {
-		report_fail("unknown kernel '%s' (crc, sieve, matrix)", name);
+		report_fail("unknown kernel '%s' (crc, sieve, matrix, simd)", name);
 		return report_summary();
 	}
+	fpu_enable(); /* the simd kernel uses V registers; CPACR_EL1.FPEN traps them at reset */
 	fill_data();
 	uint32_t first = run_once(k), result = first;
 	uint64_t freq = read_sysreg(cntfrq_el0);

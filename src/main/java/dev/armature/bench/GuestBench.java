@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * Armature runs ({@code iters=0} and {@code iters=C}). QEMU runs {@code --qemu-scale} (10) times as many
  * iterations, its count extrapolated with that figure, so that its start-up does not dominate its CPU time.
  *
- * <p>Usage: {@code GuestBench [--reps N] [--kernels crc,sieve,matrix] [--insns MILLIONS] [--no-qemu]
+ * <p>Usage: {@code GuestBench [--reps N] [--kernels crc,sieve,matrix,simd] [--insns MILLIONS] [--no-qemu]
  * [--qemu-scale K] [--startup-reps N]}, from the repository root ({@code bench/run} does that). Programs:
  * {@code ./armature} and {@code qemu-system-aarch64} (override with system properties {@code bench.armature},
  * {@code bench.qemu}).
@@ -58,7 +58,7 @@ public final class GuestBench {
     private final String qemu = System.getProperty("bench.qemu", "qemu-system-aarch64");
     private int reps = 3;
     private int startupReps = 3;
-    private List<String> kernels = List.of("crc", "sieve", "matrix");
+    private List<String> kernels = List.of("crc", "sieve", "matrix", "simd");
     private double millions = 200;
     private boolean withQemu = true;
     /** QEMU runs this many times the iterations: otherwise its few tens of milliseconds of start-up dominate. */
@@ -93,7 +93,7 @@ public final class GuestBench {
             b.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("GuestBench: " + e.getMessage());
-            System.err.println("usage: GuestBench [--reps N] [--kernels crc,sieve,matrix] [--insns MILLIONS]"
+            System.err.println("usage: GuestBench [--reps N] [--kernels crc,sieve,matrix,simd] [--insns MILLIONS]"
                     + " [--no-qemu] [--qemu-scale K] [--startup-reps N]");
             System.exit(2);
         }

@@ -2,6 +2,7 @@ package dev.armature.cli;
 
 import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.host.HostPlatform;
 import dev.armature.loader.ImageFormatException;
 import dev.armature.loader.KernelImage;
 import dev.armature.machine.BootException;
@@ -107,7 +108,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
             description = "virtio-blk-device,drive=ID, virtio-rng-device, virtio-serial-device, "
-                    + "virtconsole,chardev=ID, armature-dma[,iommu=on|off]")
+                    + "virtconsole,chardev=ID, armature-dma[,iommu=on|off], vfio-platform,host=NAME[,forward=on|off]")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-drive", paramLabel = "file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]",
@@ -216,12 +217,13 @@ public final class Main implements Callable<Integer> {
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
         List<VirtConfig.VirtioDeviceConfig> virtioDevices = VirtioDeviceOptions.parse(drives, devices);
         VirtConfig.Dma dma = parseDma();
+        List<VirtConfig.VfioAssignment> vfio = parseVfio();
         Serial ser = parseSerial();
 
         VirtConfig config;
         try {
             config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
-                    virtioDevices);
+                    vfio, virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -472,8 +474,11 @@ public final class Main implements Callable<Integer> {
             switch (driver) {
                 case "help" -> throw new CliError("supported devices: virtio-blk-device,drive=ID[,serial=S], "
                         + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, "
-                        + "armature-dma[,iommu=on|off] (Armature's DMA test engine)", 0);
+                        + "armature-dma[,iommu=on|off] (Armature's DMA test engine), "
+                        + "vfio-platform,host=NAME[,forward=on|off] (assigns a device of the modelled host: "
+                        + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 0);
                 case "armature-dma" -> { } // parseDma
+                case "vfio-platform" -> { } // parseVfio
                 case "virtio-blk-device", "virtio-rng-device" -> { } // VirtioDeviceOptions
                 case "virtio-serial-device" -> {
                     serialBuses++;
@@ -499,7 +504,8 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, armature-dma)");
+                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, armature-dma, "
+                        + "vfio-platform)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {
@@ -537,6 +543,46 @@ public final class Main implements Callable<Integer> {
             dma = iommu ? VirtConfig.Dma.IOMMU : VirtConfig.Dma.DIRECT;
         }
         return dma;
+    }
+
+    /**
+     * {@code -device vfio-platform,host=NAME[,forward=on|off]}: a device of the modelled host assigned to the guest,
+     * its interrupt forwarded to the GIC (the default, as with KVM) or routed through the VMM.
+     */
+    private List<VirtConfig.VfioAssignment> parseVfio() throws CliError {
+        List<VirtConfig.VfioAssignment> assigned = new ArrayList<>();
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            if (!o.get("driver").equals("vfio-platform")) {
+                continue;
+            }
+            String host = null;
+            boolean forward = true;
+            for (Map.Entry<String, String> e : o.entrySet()) {
+                switch (e.getKey()) {
+                    case "driver", "id" -> { }
+                    case "host" -> host = e.getValue();
+                    case "forward" -> forward = QemuOpts.bool("-device vfio-platform", "forward", e.getValue());
+                    default -> throw new CliError("-device vfio-platform: unsupported property '" + e.getKey()
+                            + "' (supported: host=NAME, forward=on|off)");
+                }
+            }
+            if (host == null || host.isEmpty()) {
+                throw new CliError("-device vfio-platform: host= is required (the modelled host has "
+                        + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 2);
+            }
+            if (!HostPlatform.STANDARD_DEVICES.contains(host)) {
+                throw new CliError("-device vfio-platform,host=" + host + ": the host has no device '" + host
+                        + "' (it has " + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")");
+            }
+            for (VirtConfig.VfioAssignment a : assigned) {
+                if (a.host().equals(host)) {
+                    throw new CliError("-device vfio-platform,host=" + host + ": already assigned");
+                }
+            }
+            assigned.add(new VirtConfig.VfioAssignment(host, forward));
+        }
+        return assigned;
     }
 
     /** The PL011 backend. */

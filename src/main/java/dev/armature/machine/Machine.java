@@ -4,33 +4,33 @@ import dev.armature.accel.Accelerator;
 import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.InterpreterAccelerator;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
-import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
+import dev.armature.devices.psci.Psci;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.migration.BoardConfig;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.SnapshotException;
 import dev.armature.migration.Snapshottable;
+import dev.armature.vm.Reg;
+import dev.armature.vm.Vcpu;
+import dev.armature.vm.Vm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
-import java.util.function.IntToLongFunction;
-import java.util.function.LongToIntFunction;
 
 /**
- * A running machine: its vCPUs and their threads, and the events that end or restart a run. Front ends call
- * {@link #run}, which returns the process exit status once the guest powers off (0), exits through the test
- * device (its status), or a vCPU fails on a host error (1).
+ * A running machine: the threads that run a {@link Vm}'s vCPUs, and the events that end or restart a run. Front
+ * ends call {@link #run}, which returns the process exit status once the guest powers off (0), exits through
+ * the test device (its status), or a vCPU fails on a host error (1).
  *
- * <p>A system reset stops every vCPU thread, asks the board to reload its boot images, and powers on CPU0 at
- * the boot entry with the others off; with {@code noReboot} a reset ends the run with status 0 instead (as
- * QEMU's {@code -no-reboot} does). That holds after a snapshot restore too: a reset goes back to the board's
- * defaults, not to the power states the snapshot carried.
+ * <p>Each boot, and each system reset, re-initialises every vCPU with the features it was first initialised
+ * with (KVM_ARM_VCPU_INIT, as a VMM resets vCPUs: the secondaries come up powered off), asks the board to
+ * (re)load its boot images and starts the boot vCPU at their entry; with {@code noReboot} a reset ends the run
+ * with status 0 instead (as QEMU's {@code -no-reboot} does). That holds after a snapshot restore too: a reset
+ * goes back to the board's defaults, not to the power states the snapshot carried.
  *
  * <p>Snapshots ({@link #saveSnapshot}, {@link #loadSnapshot}) pause every vCPU thread at an instruction boundary,
  * then resume them; a snapshot loaded before {@link #run} replaces the boot (QEMU's {@code -incoming}).
@@ -42,20 +42,8 @@ public final class Machine implements PowerController {
         long reload(boolean systemReset);
     }
 
-    /**
-     * How the board attaches a freshly powered-on vCPU's {@link Cpu} to the rest of the machine (interrupt
-     * controller, timer outputs, MPIDR affinity, TLB shootdown), replacing {@code previous} (null the first time).
-     * Called on the thread that powers the vCPU on, before the vCPU runs.
-     */
-    @FunctionalInterface
-    public interface CpuWiring {
-        void attach(int index, Cpu fresh, Cpu previous);
-    }
-
-    private final List<Vcpu> vcpus = new ArrayList<>();
-    private final LongToIntFunction indexOfAffinity;
+    private final List<VcpuThread> vcpus = new ArrayList<>();
     private final Reloader reloader;
-    private final int bootEl;
     private final boolean noReboot;
     private final DebugLog log;
     private final PhysicalMemory mem;
@@ -79,38 +67,31 @@ public final class Machine implements PowerController {
     private int resets;
 
     /**
-     * @param hookFor    the exception hook each vCPU's CPUs get (the PSCI firmware, needing this machine)
-     * @param wiring     connects each new Cpu to the board's devices
-     * @param affinityOf the MPIDR affinity of each vCPU index (the board's numbering)
-     * @param bootEl     the exception level CPU0 starts at (EL1h, or EL2h with virtualization)
+     * A machine running {@code vm}, whose vCPUs the board has created with ids 0..n-1 in order and initialised
+     * (the first is the boot vCPU, the others powered off). It is the VM's PSCI {@link PowerController}: the
+     * board's firmware calls it.
+     *
+     * @throws IllegalArgumentException if the VM has no vCPU or their ids are not 0..n-1 in creation order
      */
-    public Machine(PhysicalMemory mem, CpuModel model, int smp, Function<Machine, ExceptionHook> hookFor,
-                   CpuWiring wiring, IntToLongFunction affinityOf, Reloader reloader, int bootEl,
-                   boolean noReboot, DebugLog log) {
-        long[] affinities = new long[smp];
-        for (int i = 0; i < smp; i++) {
-            affinities[i] = affinityOf.applyAsLong(i);
-        }
-        this.indexOfAffinity = aff -> {
-            for (int i = 0; i < affinities.length; i++) {
-                if (affinities[i] == aff) {
-                    return i;
-                }
-            }
-            return -1;
-        };
+    public Machine(Vm vm, Reloader reloader, boolean noReboot, DebugLog log) {
         this.reloader = reloader;
-        this.bootEl = bootEl;
         this.noReboot = noReboot;
         this.log = log;
-        this.mem = mem;
-        this.decodeCache = new DecodeCache(model);
+        this.mem = vm.memory();
+        this.decodeCache = new DecodeCache(vm.cpuModel());
         this.accelerator = new InterpreterAccelerator(decodeCache);
-        ExceptionHook hook = hookFor.apply(this);
-        for (int i = 0; i < smp; i++) {
-            vcpus.add(new Vcpu(i, this, mem, model, decodeCache, hook, wiring, log));
+        List<Vcpu> list = vm.vcpus();
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("a machine needs a vCPU");
         }
-        control = new MachineControl(this, smp);
+        for (Vcpu v : list) {
+            if (v.id() != v.index()) {
+                throw new IllegalArgumentException("vCPU ids must be 0..n-1 in creation order; vCPU "
+                        + v.index() + " has id " + v.id());
+            }
+            vcpus.add(new VcpuThread(v, this, decodeCache, log));
+        }
+        control = new MachineControl(this, vcpus.size());
     }
 
     /** Run control for the debugger and the monitor. */
@@ -133,6 +114,11 @@ public final class Machine implements PowerController {
 
         /** The device sections, in the order they are saved and restored (before RAM and the vCPUs). */
         List<DeviceSection> devices();
+
+        /** Why snapshots are refused (as QEMU's migration blockers), or null if they are not. */
+        default String blocker() {
+            return null;
+        }
     }
 
     /** A device state saved as section {@code id}/{@code instance}. */
@@ -209,13 +195,16 @@ public final class Machine implements PowerController {
         if (snapshotParts == null) {
             throw new SnapshotException("this machine does not support snapshots");
         }
+        if (snapshotParts.blocker() != null) {
+            throw new SnapshotException(snapshotParts.blocker());
+        }
         return new MachineSnapshot(snapshotParts, vcpus, mem);
     }
 
     /** Stops every vCPU thread at an instruction boundary, keeping power states and registers. */
     private void pauseThreads() throws InterruptedException {
         requestStop();
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             v.stop();
         }
     }
@@ -228,7 +217,7 @@ public final class Machine implements PowerController {
             }
         }
         stopping = false;
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             v.start();
         }
     }
@@ -260,12 +249,15 @@ public final class Machine implements PowerController {
                 if (restored) {
                     restored = false; // the snapshot set RAM, registers and power states
                 } else {
+                    for (VcpuThread v : vcpus) {
+                        v.vcpu().init(v.vcpu().features()); // a reset: fresh Cpus, secondaries powered off
+                    }
                     long entry = reloader.reload(systemReset);
-                    vcpus.getFirst().powerOn(entry, 0, bootEl);
+                    vcpus.getFirst().vcpu().setReg(Reg.PC, entry);
                 }
                 systemReset = true;
                 stopping = false;
-                for (Vcpu v : vcpus) {
+                for (VcpuThread v : vcpus) {
                     v.start();
                 }
                 threadsRunning = true;
@@ -290,7 +282,7 @@ public final class Machine implements PowerController {
         }
     }
 
-    /** The current Cpu of vCPU {@code index} (null while it has never been powered on). */
+    /** The current Cpu of vCPU {@code index}. */
     public Cpu cpu(int index) {
         return vcpus.get(index).cpu();
     }
@@ -316,23 +308,18 @@ public final class Machine implements PowerController {
 
     private void requestStop() {
         stopping = true;
-        for (Vcpu v : vcpus) {
-            Cpu c = v.cpu();
-            if (c != null) {
-                c.requestExit(Cpu.EXIT_STOP);
-            }
-            synchronized (v) {
-                v.notifyAll();
-            }
+        for (VcpuThread v : vcpus) {
+            v.vcpu().requestExit();
+            v.wake();
         }
         control.wake();
     }
 
     private void stopAll() throws InterruptedException {
         requestStop();
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             v.stop();
-            v.powerOff();
+            v.vcpu().powerOff();
         }
     }
 
@@ -340,7 +327,7 @@ public final class Machine implements PowerController {
         if (log.on(DebugLog.Item.SUMMARY)) {
             long insns = 0;
             long cpuNanos = 0;
-            for (Vcpu v : vcpus) {
+            for (VcpuThread v : vcpus) {
                 insns += v.instructions();
                 cpuNanos += v.cpuNanos();
             }
@@ -364,22 +351,32 @@ public final class Machine implements PowerController {
 
     @Override
     public int indexOf(long affinity) {
-        return indexOfAffinity.applyAsInt(affinity);
+        for (VcpuThread v : vcpus) {
+            if (v.vcpu().mpidrAffinity() == affinity) {
+                return v.index();
+            }
+        }
+        return -1;
     }
 
     @Override
-    public int cpuOn(int index, long entry, long context, int el) {
-        return vcpus.get(index).powerOn(entry, context, el);
+    public int cpuOn(int index, long entry, long context) {
+        VcpuThread v = vcpus.get(index);
+        if (!v.vcpu().powerOn(entry, context)) {
+            return Psci.ALREADY_ON;
+        }
+        v.wake();
+        return Psci.SUCCESS;
     }
 
     @Override
     public void cpuOff(Cpu self) {
-        vcpus.get(self.index).powerOff();
+        vcpus.get(self.index).vcpu().powerOff(); // the Cpu's index is the vCPU id, which is its index here
     }
 
     @Override
     public int affinityInfo(int index) {
-        return vcpus.get(index).affinityInfo();
+        return vcpus.get(index).isOn() ? PowerController.AFFINITY_ON : PowerController.AFFINITY_OFF;
     }
 
     @Override

@@ -295,7 +295,7 @@ public final class MachineControl {
         return null;
     }
 
-    // ---- vCPU thread side (Vcpu) ----
+    // ---- vCPU thread side (VcpuThread) ----
 
     /**
      * Called by vCPU {@code index}'s thread before each slice: blocks while it must not run. Returns its action,

@@ -36,10 +36,10 @@ import java.util.Set;
  */
 final class MachineSnapshot {
     private final Machine.SnapshotParts parts;
-    private final List<Vcpu> vcpus;
+    private final List<VcpuThread> vcpus;
     private final PhysicalMemory mem;
 
-    MachineSnapshot(Machine.SnapshotParts parts, List<Vcpu> vcpus, PhysicalMemory mem) {
+    MachineSnapshot(Machine.SnapshotParts parts, List<VcpuThread> vcpus, PhysicalMemory mem) {
         this.parts = parts;
         this.vcpus = vcpus;
         this.mem = mem;
@@ -76,7 +76,7 @@ final class MachineSnapshot {
             w.section(d.id(), d.instance(), d.state()::saveState);
         }
         RamState.save(mem, w);
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             Cpu c = v.cpu();
             w.section(SectionId.CPU, v.index(), out -> {
                 out.writeBoolean(c != null);
@@ -87,7 +87,7 @@ final class MachineSnapshot {
         }
         w.section(SectionId.MP_STATE, 0, out -> {
             out.writeInt(vcpus.size());
-            for (Vcpu v : vcpus) {
+            for (VcpuThread v : vcpus) {
                 out.writeInt((v.isOn() ? MpState.RUNNABLE : MpState.STOPPED).number());
             }
         });
@@ -114,7 +114,7 @@ final class MachineSnapshot {
         expected.add(SectionId.MP_STATE.label() + " 0");
         Cpu[] fresh = new Cpu[vcpus.size()];
         Runnable[] cpuStates = new Runnable[vcpus.size()];
-        for (Vcpu v : vcpus) {
+        for (VcpuThread v : vcpus) {
             int i = v.index();
             Snapshot.Section sec = s.require(SectionId.CPU, i);
             expected.add(sec.name());
@@ -129,7 +129,7 @@ final class MachineSnapshot {
         return () -> {
             devices.forEach(Runnable::run); // the counter first: timers restored below read it
             RamState.apply(mem, ram);
-            for (Vcpu v : vcpus) {
+            for (VcpuThread v : vcpus) {
                 v.restore(fresh[v.index()], cpuStates[v.index()], on[v.index()]);
             }
         };

@@ -2,17 +2,9 @@ package dev.armature.machine;
 
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
-import dev.armature.arch.aarch64.GenericTimer;
-import dev.armature.arch.aarch64.SyncException;
-import dev.armature.arch.aarch64.SysReg;
 import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
-import dev.armature.devices.gic.GicCpuInterface;
-import dev.armature.devices.gic.GicV2;
-import dev.armature.devices.gic.GicV3;
-import dev.armature.devices.gic.IccRegisters;
 import dev.armature.devices.gic.InterruptController;
-import dev.armature.devices.gic.MmioWindow;
 import dev.armature.devices.pl011.Pl011;
 import dev.armature.devices.pl031.Pl031;
 import dev.armature.devices.psci.Psci;
@@ -24,6 +16,7 @@ import dev.armature.devices.virtio.VirtioConsole;
 import dev.armature.devices.virtio.VirtioDevice;
 import dev.armature.devices.virtio.VirtioMmio;
 import dev.armature.devices.virtio.VirtioRng;
+import dev.armature.host.HostPlatform;
 import dev.armature.loader.KernelImage;
 import dev.armature.machine.fdt.Fdt;
 import dev.armature.machine.fdt.FdtException;
@@ -32,6 +25,11 @@ import dev.armature.memory.PhysicalMemory;
 import dev.armature.migration.BoardConfig;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.Snapshottable;
+import dev.armature.vm.GicModels;
+import dev.armature.vm.KvmException;
+import dev.armature.vm.Vcpu;
+import dev.armature.vm.VcpuFeature;
+import dev.armature.vm.Vm;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -39,27 +37,32 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import static dev.armature.machine.VirtMemoryMap.*;
 
 /**
- * Assembles a QEMU-compatible {@code virt} board: RAM, the GIC (v2 or v3), PL011, PL031, the 32 virtio-mmio slots
- * (devices in the highest slots first, as QEMU assigns them), the DMA test engine on the platform bus if asked
- * for, PSCI firmware, the device tree and the boot images, and the {@link Machine} that runs the vCPUs.
+ * Assembles a QEMU-compatible {@code virt} board as a VMM does with KVM, through the VM API ({@link Vm}): the
+ * VM, its RAM as memory slot 0, its vCPUs (the boot vCPU runnable, the others powered off until PSCI CPU_ON),
+ * the vGIC (v2 or v3, see {@link VirtGic}); then the board's own devices in the VM's address space: PL011,
+ * PL031, the 32 virtio-mmio slots (devices in the highest slots first, as QEMU assigns them), the DMA test
+ * engine on the platform bus if asked for, assigned host devices ({@code -device vfio-platform}) after it,
+ * PSCI firmware, the device tree and the boot images, and the {@link Machine} whose threads run the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
     /** What to boot. {@code dtb} is a user-supplied blob ({@code -dtb}) or null to generate one. */
     public record Boot(KernelImage kernel, byte[] initrd, String bootargs, byte[] dtb) {
     }
 
-    private static final int[] TIMER_INTIDS = {GenericTimer.INTID_PHYSICAL, GenericTimer.INTID_VIRTUAL,
-        GenericTimer.INTID_HYP};
     /** QEMU 7.2 makes its generated blob 1 MiB; the size decides where an ELF kernel's DTB fits. */
     public static final int DTB_SIZE = 1 << 20;
 
     private final VirtConfig config;
-    private final PhysicalMemory mem = new PhysicalMemory();
+    private final Vm vm;
+    private final PhysicalMemory mem;
     private final InterruptController gic;
     private final TlbShootdown shootdown = new TlbShootdown();
     /** The VM's system counter: every vCPU's timers read it, so their counts agree and a snapshot can set it. */
@@ -72,7 +75,12 @@ public final class VirtBoard implements AutoCloseable {
     private final List<BlockImage> images = new ArrayList<>();
     /** {@code -device armature-dma}, or null. */
     private final PlatformDma dma;
+    /** The assigned host devices ({@code -device vfio-platform}), or null without any. */
+    private final PlatformVfio vfio;
     private final Machine machine;
+    /** The PSCI firmware (needs the machine, which needs the vCPUs): every vCPU's exceptions go to it. */
+    private ExceptionHook firmware;
+    private final ExceptionHook firmwareHook = (cpu, e) -> firmware.handle(cpu, e);
     private final BootPlan plan;
     private byte[] dtbBlob;
 
@@ -82,21 +90,42 @@ public final class VirtBoard implements AutoCloseable {
      */
     public VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log)
             throws BootException {
+        this(config, boot, serial, noReboot, log, HostPlatform::standard);
+    }
+
+    /** As the public constructor, assigning devices from the host {@code host} builds (tests drive its time). */
+    VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log,
+              Supplier<HostPlatform> host) throws BootException {
         this.config = config;
-        mem.addRam("ram", RAM_BASE, config.ramSize());
-        gic = interruptController(config);
-        for (MmioWindow w : gic.mmioWindows()) {
-            mem.addMmio(w.name(), w.base(), w.size(), w.handler());
+        vm = Vm.create(Vm.DEFAULT_IPA_BITS, config.effectiveCpuModel(), GicModels.INSTANCE, this::attachCpu);
+        mem = vm.memory();
+        try {
+            vm.setUserMemoryRegion(0, RAM_BASE, config.ramSize());
+            Set<VcpuFeature> features = EnumSet.of(VcpuFeature.PSCI_0_2);
+            if (config.virtualization()) {
+                features.add(VcpuFeature.HAS_EL2);
+            }
+            for (int i = 0; i < config.smp(); i++) {
+                Vcpu vcpu = vm.createVcpu(i);
+                Set<VcpuFeature> f = EnumSet.copyOf(features);
+                if (i > 0) {
+                    f.add(VcpuFeature.POWER_OFF);
+                }
+                vcpu.init(f);
+            }
+            gic = VirtGic.create(vm, config.gicVersion());
+        } catch (KvmException e) {
+            vm.close();
+            throw new BootException("cannot build the VM: " + e.getMessage());
         }
         uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
         rtc = new Pl031(gic.spiLine(RTC_SPI));
         mem.addMmio("pl031", RTC_BASE, RTC_SIZE, rtc);
 
-        machine = new Machine(mem, config.effectiveCpuModel(), config.smp(), m -> {
-            Psci psci = new Psci(conduit(config), m);
-            return log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
-        }, this::attachCpu, gic::affinity, this::reload, config.bootEl(), noReboot, log);
+        machine = new Machine(vm, this::reload, noReboot, log);
+        Psci psci = new Psci(conduit(config), machine);
+        firmware = log.on(DebugLog.Item.INT) ? logging(psci, log) : psci;
 
         List<VirtioDevice> devices = new ArrayList<>();
         List<Machine.DeviceSection> states = new ArrayList<>();
@@ -144,13 +173,30 @@ public final class VirtBoard implements AutoCloseable {
             public List<Machine.DeviceSection> devices() {
                 return deviceStates;
             }
+
+            @Override
+            public String blocker() {
+                return config.vfio().isEmpty() ? null : "-device vfio-platform: an assigned host device's state "
+                        + "lives on the host, outside the snapshot: snapshots are blocked";
+            }
         });
 
-        if (config.dma() != VirtConfig.Dma.NONE) {
-            dma = new PlatformDma(config, mem, gic.spiLine(PLATFORM_BUS_SPI));
-            mem.addMmio("armature-dma", PLATFORM_BUS_BASE, PlatformDma.REG_SIZE, dma.engine());
+        PlatformBus bus = PlatformBus.layout(config);
+        if (bus.dma() != null) {
+            dma = new PlatformDma(config, mem, gic.spiLine(bus.dma().spi()));
+            mem.addMmio("armature-dma", bus.dma().base(), PlatformDma.REG_SIZE, dma.engine());
         } else {
             dma = null;
+        }
+        if (!config.vfio().isEmpty()) {
+            try {
+                vfio = new PlatformVfio(config, bus, vm, mem, host.get());
+            } catch (IllegalArgumentException e) {
+                close();
+                throw new BootException(e.getMessage());
+            }
+        } else {
+            vfio = null;
         }
 
         try {
@@ -169,12 +215,22 @@ public final class VirtBoard implements AutoCloseable {
         return config;
     }
 
+    /** The VM the board is built on. */
+    public Vm vm() {
+        return vm;
+    }
+
     public PhysicalMemory memory() {
         return mem;
     }
 
     public Pl011 uart() {
         return uart;
+    }
+
+    /** The assigned host devices, or null without {@code -device vfio-platform}. */
+    public PlatformVfio platformVfio() {
+        return vfio;
     }
 
     /** The DMA test engine and its address space, or null without {@code -device armature-dma}. */
@@ -197,10 +253,7 @@ public final class VirtBoard implements AutoCloseable {
 
     /** The blob of the tree this board generates for {@code config}, with {@code chosen} in /chosen. */
     public static byte[] generatedDeviceTree(VirtConfig config, VirtDeviceTree.Chosen chosen) {
-        return encodeTree(config, interruptController(config), chosen);
-    }
-
-    private static byte[] encodeTree(VirtConfig config, InterruptController gic, VirtDeviceTree.Chosen chosen) {
+        GicDeviceTree gic = VirtGic.deviceTree(config.gicVersion(), config.smp());
         FdtNode root = VirtDeviceTree.build(config, gic, conduit(config).dtMethod, chosen, new SecureRandom());
         return Fdt.encode(root, List.of(), 0, DTB_SIZE);
     }
@@ -215,8 +268,9 @@ public final class VirtBoard implements AutoCloseable {
     }
 
     /**
-     * Boot, and system reset: on a reset, devices go back to their reset state and the old vCPUs are detached
-     * (at first boot they are fresh, and input may already be waiting in the UART); then the images load.
+     * Boot, and system reset (after the machine re-initialised the vCPUs): on a reset, devices go back to their
+     * reset state (at first boot they are fresh, and input may already be waiting in the UART); then the images
+     * load.
      */
     private long reload(boolean systemReset) {
         if (systemReset) {
@@ -227,12 +281,6 @@ public final class VirtBoard implements AutoCloseable {
     }
 
     private void resetDevices() {
-        for (int i = 0; i < config.smp(); i++) {
-            Cpu old = machine.cpu(i);
-            if (old != null) {
-                detachCpu(i, old);
-            }
-        }
         gic.reset();
         uart.reset();
         rtc.reset();
@@ -240,14 +288,8 @@ public final class VirtBoard implements AutoCloseable {
         if (dma != null) {
             dma.engine().reset();
         }
-    }
-
-    /** Disconnects a Cpu the vCPU no longer runs: its timer must not reach the GIC, nor its TLB the shootdowns. */
-    private void detachCpu(int index, Cpu old) {
-        old.sys.timer.setListener(null);
-        shootdown.remove(old);
-        for (int intid : TIMER_INTIDS) {
-            gic.setPrivateLevel(index, intid, false);
+        if (vfio != null) {
+            vfio.reset();
         }
     }
 
@@ -289,46 +331,21 @@ public final class VirtBoard implements AutoCloseable {
         return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
     }
 
-    private static InterruptController interruptController(VirtConfig config) {
-        return config.gicVersion() == 3 ? new GicV3(config.smp()) : new GicV2(config.smp());
-    }
-
     /**
-     * Wires a powered-on vCPU's new Cpu: its MPIDR affinity, the GIC's IRQ/FIQ outputs and (GICv3) its ICC_*
-     * system registers, the generic timer's outputs to the GIC's PPIs, and the TLB shootdown domain.
+     * The VM's {@link dev.armature.vm.CpuWiring}: attaches a vCPU's fresh Cpu (at every reset) to what the board
+     * owns — the PSCI firmware, the system counter, the TLB shootdown domain — and detaches the one it replaces.
+     * MPIDR_EL1, the GIC's lines, ICC_* registers and timer PPIs are the VM's.
      */
-    private void attachCpu(int index, Cpu fresh, Cpu previous) {
-        if (previous != null) {
-            detachCpu(index, previous);
-        }
-        fresh.sys.setAffinity(gic.affinity(index));
+    private void attachCpu(Vcpu vcpu, Cpu fresh, Cpu previous) {
+        shootdown.remove(previous);
+        fresh.exceptionHook = firmwareHook;
         fresh.sys.timer.setCounter(counter);
-        GicCpuInterface icc = gic.cpuInterface(index);
-        if (icc.hasSystemRegisters()) {
-            for (IccRegisters.Register r : IccRegisters.ALL) {
-                int key = r.key();
-                SysReg.Access access = r.el2() ? VirtBoard::el2Only : (cpu, k, read) -> { };
-                fresh.sys.install(new SysReg(r.name(), key, r.el2(), access,
-                        r.readable() ? cpu -> icc.readSysReg(cpu, key) : null,
-                        r.writable() ? (cpu, v) -> icc.writeSysReg(cpu, key, v) : null));
-            }
-            fresh.sys.setGicSystemRegisters(true);
-        }
-        fresh.sys.timer.setListener((intid, asserted) -> gic.setPrivateLevel(index, intid, asserted));
         shootdown.add(fresh);
-        gic.connect(index, fresh);
-    }
-
-    /** Access check of the GIC's EL2 registers: UNDEFINED below EL2 (no nested virtualization). */
-    private static void el2Only(Cpu cpu, int key, boolean read) {
-        if (cpu.el < 2) {
-            throw SyncException.undefined(cpu.pc);
-        }
     }
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {
         if (given == null) {
-            return encodeTree(config, gic, chosen);
+            return generatedDeviceTree(config, chosen);
         }
         // Like QEMU with -dtb: keep the user's tree, but make memory and /chosen describe this boot.
         Fdt.Blob blob = Fdt.decode(given);
@@ -356,10 +373,13 @@ public final class VirtBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (vfio != null) {
+            vfio.close();
+        }
         if (dma != null) {
             dma.close();
         }
         images.forEach(BlockImage::close);
-        mem.close();
+        vm.close();
     }
 }

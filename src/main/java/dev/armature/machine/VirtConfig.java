@@ -18,11 +18,13 @@ import java.util.List;
  * @param virtioMmioVersion  1 (legacy, QEMU 7.2's default) or 2 (modern)
  * @param virtioSerial       the virtio-serial device ({@code -device virtio-serial-device}) and its console
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
+ * @param vfio               host devices assigned to the guest, in order on the platform bus after the DMA engine
+ *                           ({@code -device vfio-platform,host=NAME[,forward=on|off]})
  * @param virtioDevices      the other virtio-mmio devices, in command-line order (they take the slots below
  *                           the virtio-serial device's, from the top down, as in QEMU)
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma,
+                         int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
                          List<VirtioDeviceConfig> virtioDevices) {
     /** A virtio-mmio device from {@code -device} or {@code -drive}. */
     public sealed interface VirtioDeviceConfig {
@@ -41,6 +43,18 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
 
     /** {@code -device virtio-rng-device}: host entropy for the guest. */
     public record Rng() implements VirtioDeviceConfig {
+    }
+
+    /**
+     * One {@code -device vfio-platform}: the host device called {@code host}, its interrupt forwarded to the vGIC
+     * ({@code forward=on}) or routed through the VMM ({@code forward=off}) at start.
+     */
+    public record VfioAssignment(String host, boolean forward) {
+        public VfioAssignment {
+            if (host == null || host.isEmpty()) {
+                throw new IllegalArgumentException("-device vfio-platform: host= names the host device to assign");
+            }
+        }
     }
 
     /** Whether a virtio console is present, and what its port is connected to. */
@@ -80,8 +94,12 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
             throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
                     + " supports 1 to " + max + " CPUs");
         }
-        if (virtioSerial == null || dma == null) {
-            throw new IllegalArgumentException("virtioSerial and dma must not be null");
+        if (virtioSerial == null || dma == null || vfio == null || virtioDevices == null) {
+            throw new IllegalArgumentException("virtioSerial, dma, vfio and virtioDevices must not be null");
+        }
+        vfio = List.copyOf(vfio);
+        if (vfio.stream().map(VfioAssignment::host).distinct().count() != vfio.size()) {
+            throw new IllegalArgumentException("-device vfio-platform: a host device can be assigned only once");
         }
         if (dma == Dma.IOMMU && ramSize < 1 << 20) {
             throw new IllegalArgumentException("-device armature-dma,iommu=on: the SMMU maps RAM in whole MiB; "
@@ -100,6 +118,13 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
 
     /** A board without block or entropy devices. */
     public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio) {
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, vfio,
+                List.of());
+    }
+
+    /** A board without assigned host devices, block or entropy devices. */
+    public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                       int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
         this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of());
     }
@@ -107,11 +132,6 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
     /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */
     public CpuModel effectiveCpuModel() {
         return cpuModel.withEl2(virtualization);
-    }
-
-    /** The exception level the boot CPU (and the kernel) starts at. */
-    public int bootEl() {
-        return virtualization ? 2 : 1;
     }
 
     public static VirtConfig defaults() {

@@ -1,8 +1,8 @@
 package dev.armature.machine;
 
-import dev.armature.devices.gic.GicDeviceTree;
-import dev.armature.devices.gic.InterruptController;
+import dev.armature.host.HostTimer;
 import dev.armature.machine.fdt.FdtNode;
+import dev.armature.vm.Vcpu;
 
 import java.util.random.RandomGenerator;
 
@@ -12,7 +12,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
  * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
  * models: memory, CPUs, PSCI, the generic timer, the PL011 and PL031 and their clock, the 32 virtio-mmio slots,
  * the platform bus, /chosen. The platform bus holds the DMA test engine when the board has one (QEMU has no such
- * device).
+ * device) and the assigned host devices ({@code -device vfio-platform}; Armature's modelled host has only host
+ * timers, so every assigned device is one).
  *
  * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PCIe, PMU, the GICv2m MSI frame and the
  * GICv3 ITS) are left out rather than described falsely.
@@ -37,7 +38,7 @@ public final class VirtDeviceTree {
     private VirtDeviceTree() {
     }
 
-    public static FdtNode build(VirtConfig cfg, InterruptController gic, String psciMethod, Chosen chosen,
+    public static FdtNode build(VirtConfig cfg, GicDeviceTree gic, String psciMethod, Chosen chosen,
                                 RandomGenerator seeds) {
         int intcPhandle = PHANDLE_FIRST_CPU + cfg.smp();
         FdtNode root = new FdtNode("");
@@ -59,10 +60,10 @@ public final class VirtDeviceTree {
                 .setStrings("device_type", "memory")
                 .setU64("reg", RAM_BASE, cfg.ramSize());
 
-        addCpus(root, cfg, gic);
-        addIntc(root, gic.deviceTree(), intcPhandle);
+        addCpus(root, cfg);
+        addIntc(root, gic, intcPhandle);
 
-        int cpuMask = gic.deviceTree().ppiCpuMask();
+        int cpuMask = gic.ppiCpuMask();
         int[] timer = new int[TIMER_PPIS.length * 3];
         for (int i = 0; i < TIMER_PPIS.length; i++) {
             timer[i * 3] = GIC_PPI;
@@ -138,9 +139,10 @@ public final class VirtDeviceTree {
 
     /**
      * {@code /platform-bus@c000000}, as QEMU writes it (a {@code simple-bus} whose children have 32-bit addresses
-     * from the bus base), with the DMA engine as its first device: {@code dma@0}, SPI {@value
-     * VirtMemoryMap#PLATFORM_BUS_SPI}, level-high. Behind the SMMU, the fixed translation of the engine's device
-     * addresses is the bus's {@code dma-ranges}: (device address, physical address, length).
+     * from the bus base), with its devices placed by {@link PlatformBus}: the DMA engine first ({@code dma@0},
+     * level-high SPI), then each assigned host device ({@code timer@OFFSET}: its registers and the VMM control
+     * page as two {@code reg} entries, named, a level-high SPI). Behind the SMMU, the fixed translation of the
+     * engine's device addresses is the bus's {@code dma-ranges}: (device address, physical address, length).
      */
     private static void addPlatformBus(FdtNode root, VirtConfig cfg, int intcPhandle) {
         FdtNode bus = root.addChild(String.format("platform-bus@%x", PLATFORM_BUS_BASE))
@@ -149,19 +151,33 @@ public final class VirtDeviceTree {
                 .setCells("#address-cells", 1)
                 .setCells("#size-cells", 1)
                 .setStrings("compatible", "qemu,platform", "simple-bus");
-        if (cfg.dma() == VirtConfig.Dma.NONE) {
-            return;
+        PlatformBus layout = PlatformBus.layout(cfg);
+        PlatformBus.Slot dma = layout.dma();
+        if (dma != null) {
+            if (cfg.dma() == VirtConfig.Dma.IOMMU) {
+                PlatformDma.Window w = PlatformDma.window(cfg);
+                bus.setCells("dma-ranges", (int) w.deviceBase(), (int) (w.physicalBase() >>> 32),
+                        (int) w.physicalBase(), (int) w.length());
+            }
+            bus.addChild(String.format("dma@%x", dma.offset()))
+                    .setStrings("compatible", "armature,dma-engine")
+                    .setCells("reg", (int) dma.offset(), (int) PlatformDma.REG_SIZE)
+                    .setCells("interrupts", GIC_SPI, dma.spi(), IRQ_LEVEL_HIGH)
+                    .setEmpty("dma-coherent");
         }
-        if (cfg.dma() == VirtConfig.Dma.IOMMU) {
-            PlatformDma.Window w = PlatformDma.window(cfg);
-            bus.setCells("dma-ranges", (int) w.deviceBase(), (int) (w.physicalBase() >>> 32),
-                    (int) w.physicalBase(), (int) w.length());
+        for (int i = 0; i < cfg.vfio().size(); i++) {
+            PlatformBus.Slot slot = layout.vfio(i);
+            int regs = (int) slot.offset();
+            int vmm = (int) (slot.offset() + PlatformVfio.CONTROL_OFFSET);
+            int page = (int) PlatformVfio.CONTROL_OFFSET;
+            bus.addChild(String.format("timer@%x", slot.offset()))
+                    .setStrings("compatible", HostTimer.COMPATIBLE)
+                    .setCells("reg", regs, page, vmm, page)
+                    .setStrings("reg-names", "regs", "vmm")
+                    .setCells("interrupts", GIC_SPI, slot.spi(), IRQ_LEVEL_HIGH)
+                    .setStrings("armature,host-device", cfg.vfio().get(i).host())
+                    .setEmpty("dma-coherent");
         }
-        bus.addChild("dma@0")
-                .setStrings("compatible", "armature,dma-engine")
-                .setCells("reg", 0, (int) PlatformDma.REG_SIZE)
-                .setCells("interrupts", GIC_SPI, PLATFORM_BUS_SPI, IRQ_LEVEL_HIGH)
-                .setEmpty("dma-coherent");
     }
 
     /** {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. */
@@ -184,7 +200,7 @@ public final class VirtDeviceTree {
         intc.setCells("phandle", phandle);
     }
 
-    private static void addCpus(FdtNode root, VirtConfig cfg, InterruptController gic) {
+    private static void addCpus(FdtNode root, VirtConfig cfg) {
         FdtNode cpus = root.addChild("cpus");
         cpus.setCells("#address-cells", 1);
         cpus.setCells("#size-cells", 0);
@@ -200,7 +216,7 @@ public final class VirtDeviceTree {
             if (cfg.smp() > 1) {
                 cpu.setStrings("enable-method", "psci"); // QEMU omits it for a single CPU
             }
-            cpu.setCells("reg", (int) gic.affinity(i)); // MPIDR affinity: Aff1 counts clusters of 16 with GICv3
+            cpu.setCells("reg", (int) Vcpu.defaultAffinity(i)); // MPIDR affinity: Aff1 counts clusters of 16
             cpu.setCells("phandle", PHANDLE_FIRST_CPU + i);
         }
     }

@@ -9,7 +9,7 @@ package dev.armature.vm;
  * otherwise unreadable) pointer, which fails with EFAULT exactly where KVM would dereference it. Attributes
  * that take no value (KVM_DEV_ARM_VGIC_CTRL_INIT) ignore it.
  */
-public sealed interface Device permits VgicDevice, ItsDevice {
+public sealed interface Device permits VgicDevice, ItsDevice, KvmVfioDevice {
     /** What kind of device this is. */
     DeviceType type();
 

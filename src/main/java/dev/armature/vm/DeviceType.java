@@ -2,6 +2,8 @@ package dev.armature.vm;
 
 /** In-kernel device types this VM can create, with linux/kvm.h's KVM_DEV_TYPE_* numbers. */
 public enum DeviceType {
+    /** KVM_DEV_TYPE_VFIO: the KVM-VFIO device ({@link KvmVfioDevice}). */
+    KVM_VFIO(4),
     ARM_VGIC_V2(5),
     ARM_VGIC_V3(7),
     ARM_VGIC_ITS(8);

@@ -4,10 +4,13 @@ import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENOENT;
 import static dev.armature.vm.Errno.ENOEXEC;
 
+import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.Feature;
+import dev.armature.memory.BusMaster;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,7 +18,9 @@ import java.util.Set;
  * A virtual CPU of a {@link Vm}, KVM-style: initialised with features (KVM_ARM_VCPU_INIT), registers by
  * {@link Reg} id (KVM_GET/SET_ONE_REG), a power state (KVM_GET/SET_MP_STATE), and {@link #run(long)}
  * (KVM_RUN). Its architectural state is an {@link Cpu}; {@link #cpu()} hands it to the board (exception
- * hooks, interrupt lines).
+ * hooks, interrupt lines). A reset ({@link #init}, PSCI CPU_ON) gives the vCPU a fresh {@code Cpu} in the
+ * architectural reset state, which the VM wires up as it wired the old one (MPIDR_EL1, the vGIC, the VMM's
+ * {@link CpuWiring}); so hold on to {@code cpu()} only until the next reset.
  *
  * <p>Threading: the calls on one vCPU are serialised (KVM's vcpu mutex), and {@link #run} holds that lock
  * while the guest runs, so call the other methods from the vCPU's own thread, or while it is not running.
@@ -24,7 +29,9 @@ import java.util.Set;
 public final class Vcpu {
     private final Vm vm;
     private final int id;
-    private final Cpu cpu;
+    /** Position in the VM's creation order (KVM's vcpu_idx): the GIC model's CPU number. */
+    private final int index;
+    private volatile Cpu cpu;
     private final Interpreter interpreter;
     /** Null until the first successful {@link #init}. */
     private Set<VcpuFeature> features;
@@ -32,11 +39,13 @@ public final class Vcpu {
     /** The first-run checks passed (KVM's vcpu_has_run_once); read by the VM under its own lock. */
     private volatile boolean hasRun;
 
-    Vcpu(Vm vm, int id, Cpu cpu, Interpreter interpreter) {
+    Vcpu(Vm vm, int id, int index, Interpreter interpreter) {
         this.vm = vm;
         this.id = id;
-        this.cpu = cpu;
+        this.index = index;
         this.interpreter = interpreter;
+        this.cpu = newCpu();
+        cpu.sys.setAffinity(mpidrAffinity());
     }
 
     /** The vCPU id given to {@link Vm#createVcpu(int)}. */
@@ -44,23 +53,36 @@ public final class Vcpu {
         return id;
     }
 
-    /** The architectural state this vCPU runs on. */
+    /** This vCPU's position in the VM's creation order (KVM's vcpu_idx), from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** The architectural state this vCPU runs on now (replaced at each reset). Any thread. */
     public Cpu cpu() {
         return cpu;
     }
 
     /**
      * The affinity KVM gives this vCPU by default, in MPIDR_EL1 layout: Aff0 = id bits 3:0, Aff1 = id bits 11:4,
-     * Aff2 = id bits 19:12 (so the affinity equals the id below 16). GICv3 register attributes name vCPUs by it.
+     * Aff2 = id bits 19:12 (so the affinity equals the id below 16). GICv3 register attributes name vCPUs by it,
+     * and it is the vCPU's MPIDR_EL1.
      */
     public long mpidrAffinity() {
+        return defaultAffinity(id);
+    }
+
+    /** {@link #mpidrAffinity()} of the vCPU with that id (QEMU's virt numbers its CPUs the same way). */
+    public static long defaultAffinity(int id) {
         return (id & 0xf) | (long) ((id >>> 4) & 0xff) << 8 | (long) ((id >>> 12) & 0xff) << 16;
     }
 
     /**
-     * KVM_ARM_VCPU_INIT: resets the core registers (PC 0, PSTATE EL1h with D, A, I, F masked, general
-     * registers and stack pointers 0) and sets the power state: STOPPED with {@link VcpuFeature#POWER_OFF},
-     * else RUNNABLE. May be repeated, with the same features (EINVAL otherwise).
+     * KVM_ARM_VCPU_INIT: resets the vCPU to its architectural reset state (a fresh {@link Cpu}) with the core
+     * registers as KVM leaves them (PC 0, PSTATE EL1h — EL2h with {@link VcpuFeature#HAS_EL2} — with D, A, I,
+     * F masked, general registers and stack pointers 0) and sets the power state: STOPPED with
+     * {@link VcpuFeature#POWER_OFF}, else RUNNABLE. May be repeated, with the same features (EINVAL otherwise):
+     * that is how a VMM resets a vCPU. EINVAL too for HAS_EL2 on a CPU model without EL2.
      */
     public synchronized void init(Set<VcpuFeature> requested) {
         vm.checkOpen();
@@ -69,8 +91,11 @@ public final class Vcpu {
         if (features != null && !features.equals(wanted)) {
             throw new KvmException(EINVAL, "vCPU " + id + " was initialised with " + features + ", not " + wanted);
         }
+        if (wanted.contains(VcpuFeature.HAS_EL2) && !vm.cpuModel().has(Feature.EL2)) {
+            throw new KvmException(EINVAL, "the CPU model " + vm.cpuModel().name() + " has no EL2");
+        }
         features = wanted;
-        resetCore(0, 0);
+        reset(0, 0);
         mpState = wanted.contains(VcpuFeature.POWER_OFF) ? MpState.STOPPED : MpState.RUNNABLE;
     }
 
@@ -84,17 +109,39 @@ public final class Vcpu {
         return features == null ? Set.of() : Set.copyOf(features);
     }
 
-    private void resetCore(long pc, long x0) {
-        Arrays.fill(cpu.r, 0);
-        cpu.setPstate(0x3c5); // EL1h, DAIF masked
-        for (int el = 0; el < cpu.spBank.length; el++) {
-            cpu.setSpOf(el, 0);
+    /** A fresh Cpu in the reset state at {@code pc} with {@code x0}, wired in place of the current one. */
+    private void reset(long pc, long x0) {
+        Cpu fresh = newCpu();
+        fresh.setPstate(features.contains(VcpuFeature.HAS_EL2) ? 0x3c9 : 0x3c5); // EL2h or EL1h, DAIF masked
+        fresh.pc = pc; // registers and stack pointers of a new Cpu are 0
+        fresh.r[0] = x0;
+        install(fresh);
+    }
+
+    /**
+     * A {@link Cpu} for this vCPU in the architectural reset state, not yet in use: a VMM restoring saved state
+     * fills it in, then {@link #install}s it.
+     */
+    public Cpu newCpu() {
+        return new Cpu(id, vm.cpuModel(), new CpuMemory(vm.memory()));
+    }
+
+    /**
+     * Makes {@code fresh} (from {@link #newCpu}) the vCPU's state, wired as a reset would wire it: MPIDR_EL1, then
+     * the vGIC (interrupt lines, ICC_* registers, timer PPIs), then the VMM's {@link CpuWiring}. The previous Cpu
+     * is detached. The power state is unchanged. Call it while the vCPU is not running. EINVAL for a Cpu of
+     * another vCPU or VM.
+     */
+    public synchronized void install(Cpu fresh) {
+        vm.checkOpen();
+        Vm.checkPointer(fresh, "cpu");
+        if (fresh.index != id || fresh.memory.physical() != vm.memory()) {
+            throw new KvmException(EINVAL, "that Cpu was not made by vCPU " + id + "'s newCpu()");
         }
-        cpu.pc = pc;
-        cpu.r[0] = x0;
-        cpu.sys.elrEl1 = 0;
-        cpu.sys.spsrEl1 = 0;
-        cpu.exclusiveAddress = -1;
+        Cpu previous = cpu;
+        fresh.sys.setAffinity(mpidrAffinity());
+        cpu = fresh;
+        vm.attach(this, fresh, previous);
     }
 
     // ---- registers ----
@@ -102,6 +149,7 @@ public final class Vcpu {
     /** KVM_GET_ONE_REG. ENOEXEC before {@link #init}; EINVAL for a bad core offset; ENOENT for other ids. */
     public synchronized long getReg(Reg reg) {
         int n = coreIndex(reg);
+        Cpu cpu = this.cpu;
         return switch (n) {
             case 31 -> cpu.spOf(0);
             case 32 -> cpu.pc;
@@ -114,17 +162,21 @@ public final class Vcpu {
     }
 
     /**
-     * KVM_SET_ONE_REG. PSTATE must name an AArch64 mode KVM accepts at EL1 (EL0t, EL1t, EL1h), else EINVAL.
+     * KVM_SET_ONE_REG. PSTATE must name an AArch64 mode KVM accepts (EL0t, EL1t, EL1h; EL2t, EL2h too with
+     * {@link VcpuFeature#HAS_EL2}), else EINVAL.
      */
     public synchronized void setReg(Reg reg, long value) {
         int n = coreIndex(reg);
+        Cpu cpu = this.cpu;
         switch (n) {
             case 31 -> cpu.setSpOf(0, value);
             case 32 -> cpu.pc = value;
             case 33 -> {
                 int mode = (int) value & 0x1f;
-                if (mode != 0 && mode != 4 && mode != 5) {
-                    throw new KvmException(EINVAL, String.format("PSTATE mode 0x%x is not EL0t, EL1t or EL1h", mode));
+                boolean el2 = features.contains(VcpuFeature.HAS_EL2) && (mode == 8 || mode == 9);
+                if (mode != 0 && mode != 4 && mode != 5 && !el2) {
+                    throw new KvmException(EINVAL, String.format("PSTATE mode 0x%x is not EL0t, EL1t or EL1h%s",
+                            mode, features.contains(VcpuFeature.HAS_EL2) ? ", EL2t or EL2h" : ""));
                 }
                 cpu.setPstate(value);
             }
@@ -171,8 +223,9 @@ public final class Vcpu {
     }
 
     /**
-     * PSCI CPU_ON, for the board's PSCI firmware: a powered-off vCPU is reset (core registers as {@link #init}
-     * leaves them) and made runnable at {@code entryPoint} with {@code contextId} in X0.
+     * PSCI CPU_ON, for the board's PSCI firmware: a powered-off vCPU is reset (as {@link #init} resets it: a fresh
+     * Cpu at EL1h, or EL2h with {@link VcpuFeature#HAS_EL2}) and made runnable at {@code entryPoint} with
+     * {@code contextId} in X0.
      *
      * @return false if the vCPU is not powered off (PSCI's ALREADY_ON); nothing changes then
      */
@@ -184,7 +237,10 @@ public final class Vcpu {
             if (mpState != MpState.STOPPED) {
                 return false;
             }
-            resetCore(entryPoint, contextId);
+            if (features == null) {
+                throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
+            }
+            reset(entryPoint, contextId);
             mpState = MpState.RUNNABLE;
             return true;
         }
@@ -204,8 +260,18 @@ public final class Vcpu {
      * frames overlap or leave the IPA space; EBUSY: a GICv3 not initialised — a GICv2 is initialised
      * implicitly); a failed first run can be retried. ENOEXEC before {@link #init}.
      */
-    public synchronized ExitReason run(long budget) {
+    public ExitReason run(long budget) {
+        return run(interpreter, budget);
+    }
+
+    /**
+     * {@link #run(long)} with the VMM's choice of executor (the translator, a debugger's single-stepper). The
+     * calling thread becomes this vCPU's bus master (banked GIC registers) for the run. An exit request that
+     * stopped the run is consumed; other pending requests (an interrupt) stay for the next run.
+     */
+    public synchronized ExitReason run(CpuExecutor executor, long budget) {
         vm.checkOpen();
+        Vm.checkPointer(executor, "executor");
         if (features == null) {
             throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
         }
@@ -216,9 +282,14 @@ public final class Vcpu {
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
-        boolean requested = interpreter.run(cpu, budget);
+        Cpu c = cpu;
+        BusMaster.set(index);
+        boolean requested = executor.run(c, budget);
         if (requested) {
-            cpu.takeExitRequest();
+            int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
+            if (others != 0) {
+                c.requestExit(others);
+            }
         }
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;

@@ -68,18 +68,22 @@ public final class Vgic {
         return (long) count << 52 | (base & BASE_MASK) | (long) (flags & 0xf) << 12 | (index & 0xfff);
     }
 
+    /** The redistributor count of a packed REDIST_REGION value (bits 63:52). */
     public static int regionCount(long packed) {
         return (int) (packed >>> 52);
     }
 
+    /** The base address of a packed REDIST_REGION value (bits 51:16). */
     public static long regionBase(long packed) {
         return packed & BASE_MASK;
     }
 
+    /** The flags of a packed REDIST_REGION value (bits 15:12; must be 0). */
     public static int regionFlags(long packed) {
         return (int) (packed >>> 12) & 0xf;
     }
 
+    /** The region index of a packed REDIST_REGION value (bits 11:0). */
     public static int regionIndex(long packed) {
         return (int) packed & 0xfff;
     }

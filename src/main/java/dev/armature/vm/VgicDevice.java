@@ -5,8 +5,6 @@ import static dev.armature.vm.Errno.EFAULT;
 import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENXIO;
 
-import dev.armature.arch.aarch64.Cpu;
-
 import java.util.List;
 
 /**
@@ -46,6 +44,11 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
         synchronized (vm) {
             return model;
         }
+    }
+
+    /** {@link #model()} for callers that already hold the VM's lock. */
+    final VgicModel modelOrNull() {
+        return model;
     }
 
     @Override
@@ -144,8 +147,7 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
             return;
         }
         int spis = nrSpis != 0 ? nrSpis : Vgic.DEFAULT_IRQS - Vgic.PRIVATE_IRQS;
-        List<Cpu> cpus = vm.vcpuList().stream().map(Vcpu::cpu).toList();
-        model = vm.modelFactory().create(version(), spis + Vgic.PRIVATE_IRQS, cpus);
+        model = vm.modelFactory().create(version(), spis + Vgic.PRIVATE_IRQS, List.copyOf(vm.vcpuList()));
         nrSpis = spis;
         initialized = true;
     }
@@ -182,12 +184,12 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
     /** Reads a register the model implements, or ENXIO. */
     final long modelRead(RegisterSpace space, Vcpu vcpu, long offset) {
         checkModelRegister(space, offset);
-        return model.readRegister(space, vcpu.cpu(), offset) & 0xffff_ffffL;
+        return model.readRegister(space, vcpu.index(), offset) & 0xffff_ffffL;
     }
 
     final void modelWrite(RegisterSpace space, Vcpu vcpu, long offset, int value) {
         checkModelRegister(space, offset);
-        model.writeRegister(space, vcpu.cpu(), offset, value);
+        model.writeRegister(space, vcpu.index(), offset, value);
     }
 
     final void checkModelRegister(RegisterSpace space, long offset) {
@@ -199,6 +201,11 @@ public abstract sealed class VgicDevice implements Device permits VgicV2Device, 
     /** {@link #initialized()} for callers that already hold the VM's lock. */
     final boolean isInitialized() {
         return initialized;
+    }
+
+    /** SPIs configured, for callers that hold the VM's lock. */
+    final int spiCount() {
+        return nrSpis;
     }
 
     final void close() {

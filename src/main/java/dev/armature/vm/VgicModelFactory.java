@@ -1,14 +1,16 @@
 package dev.armature.vm;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.devices.gic.InterruptController;
+import dev.armature.memory.PhysicalMemory;
 
 import java.util.List;
 
 /**
  * The seam between the vGIC device contract (addresses, regions, errno rules, initialisation) and an
- * interrupt-controller model. The contract works without one ({@link #NONE}): then only the registers it
- * computes itself exist. A board plugs its GICv2/v3 models in through {@link Vm#create(int,
- * dev.armature.arch.aarch64.CpuModel, VgicModelFactory)}.
+ * interrupt-controller model. {@link Vm#create()} plugs in {@link GicModels}, the GICv2/v3 models the
+ * {@code virt} board runs; the contract also works without one ({@link #NONE}): then only the registers it
+ * computes itself exist.
  */
 public interface VgicModelFactory {
     /** No model: nothing is mapped and only contract-computed registers exist. */
@@ -19,20 +21,29 @@ public interface VgicModelFactory {
         }
 
         @Override
-        public VgicModel create(int version, int interruptCount, List<Cpu> cpus) {
+        public VgicModel create(int version, int interruptCount, List<Vcpu> vcpus) {
             return new VgicModel() {
                 @Override
-                public void map(VgicLayout layout, dev.armature.memory.PhysicalMemory memory) {
+                public void map(VgicLayout layout, PhysicalMemory memory) {
                 }
 
                 @Override
-                public int readRegister(RegisterSpace space, Cpu cpu, long offset) {
+                public void connect(int vcpuIndex, Cpu fresh, Cpu previous) {
+                }
+
+                @Override
+                public int readRegister(RegisterSpace space, int vcpuIndex, long offset) {
                     throw new IllegalStateException("no register at " + space + " 0x" + Long.toHexString(offset));
                 }
 
                 @Override
-                public void writeRegister(RegisterSpace space, Cpu cpu, long offset, int value) {
+                public void writeRegister(RegisterSpace space, int vcpuIndex, long offset, int value) {
                     throw new IllegalStateException("no register at " + space + " 0x" + Long.toHexString(offset));
+                }
+
+                @Override
+                public InterruptController interruptController() {
+                    return null;
                 }
 
                 @Override
@@ -50,11 +61,11 @@ public interface VgicModelFactory {
 
     /**
      * Instantiates the model when the vGIC is initialised (KVM_DEV_ARM_VGIC_CTRL_INIT, or implicitly for
-     * GICv2). The vCPU set is final from then on.
+     * GICv2), and connects the vCPUs' current Cpus. The vCPU set is final from then on.
      *
-     * @param cpus the vCPUs in creation order
+     * @param vcpus the vCPUs in creation order
      * @throws KvmException to refuse (KVM's vgic_init can fail with ENOMEM, for instance); the vGIC then stays
      *         uninitialised
      */
-    VgicModel create(int version, int interruptCount, List<Cpu> cpus);
+    VgicModel create(int version, int interruptCount, List<Vcpu> vcpus);
 }

@@ -8,12 +8,13 @@ import static dev.armature.vm.Errno.EFAULT;
 import static dev.armature.vm.Errno.EINVAL;
 import static dev.armature.vm.Errno.ENODEV;
 import static dev.armature.vm.Errno.ENOMEM;
+import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.devices.gic.IrqForwarding;
 import dev.armature.memory.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
@@ -36,7 +37,8 @@ import java.util.TreeMap;
  * <p>Locking: device and VM calls take the VM's lock (KVM's kvm->lock and config lock); vCPU calls take the
  * vCPU's (see {@link Vcpu}).
  */
-public final class Vm implements AutoCloseable {
+public final class Vm implements AutoCloseable, IrqChip {
+    /** IPA widths: KVM's default (VM type 0), and the range {@link #create(int)} accepts. */
     public static final int DEFAULT_IPA_BITS = 40;
     public static final int MIN_IPA_BITS = 32;
     public static final int MAX_IPA_BITS = 44;
@@ -56,6 +58,7 @@ public final class Vm implements AutoCloseable {
     private final int ipaBits;
     private final CpuModel cpuModel;
     private final VgicModelFactory modelFactory;
+    private final CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
     /** In creation order (KVM's vcpu_idx order). */
@@ -63,36 +66,54 @@ public final class Vm implements AutoCloseable {
     private final List<Device> devices = new ArrayList<>();
     private final TreeMap<Integer, MemorySlot> slots = new TreeMap<>();
     private VgicDevice vgic;
+    private KvmVfioDevice kvmVfio;
+    /** The vGIC's SPI lines and resamplers, once used (read without the VM's lock by {@link #irqLine}). */
+    private volatile GicIrqChip chip;
     private boolean hasIts;
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
 
-    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
+    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
         this.ipaBits = ipaBits;
         this.cpuModel = cpuModel;
         this.modelFactory = modelFactory;
+        this.wiring = wiring;
         this.decodeCache = new DecodeCache(cpuModel);
     }
 
-    /** A VM with a 40-bit IPA space, Cortex-A57 vCPUs and no GIC model behind the vGIC contract. */
+    /** A VM with a 40-bit IPA space, Cortex-A57 vCPUs and the {@link GicModels} behind its vGIC. */
     public static Vm create() {
         return create(DEFAULT_IPA_BITS);
     }
 
     /** KVM_CREATE_VM with KVM_VM_TYPE_ARM_IPA_SIZE(ipaBits): EINVAL outside 32..44. */
     public static Vm create(int ipaBits) {
-        return create(ipaBits, CpuModel.CORTEX_A57, VgicModelFactory.NONE);
+        return create(ipaBits, CpuModel.CORTEX_A57, GicModels.INSTANCE);
     }
 
     /** A VM whose vGIC instantiates its interrupt controller through {@code modelFactory}. */
     public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory) {
+        return create(ipaBits, cpuModel, modelFactory, CpuWiring.NONE);
+    }
+
+    /**
+     * A VM whose vGIC instantiates its interrupt controller through {@code modelFactory} and whose vCPUs'
+     * {@link Cpu}s are attached to the VMM's own parts by {@code wiring} at every reset.
+     */
+    public static Vm create(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
         if (ipaBits < MIN_IPA_BITS || ipaBits > MAX_IPA_BITS) {
             throw new KvmException(EINVAL, "IPA size " + ipaBits + " is outside " + MIN_IPA_BITS + ".."
                     + MAX_IPA_BITS + " bits");
         }
         checkPointer(cpuModel, "CPU model");
         checkPointer(modelFactory, "vGIC model factory");
-        return new Vm(ipaBits, cpuModel, modelFactory);
+        checkPointer(wiring, "CPU wiring");
+        return new Vm(ipaBits, cpuModel, modelFactory, wiring);
+    }
+
+    /** The CPU model every vCPU of this VM runs. */
+    public CpuModel cpuModel() {
+        return cpuModel;
     }
 
     /** Guest physical addresses of this VM are below {@code 1L << maxIpaBits()}. */
@@ -157,8 +178,7 @@ public final class Vm implements AutoCloseable {
         if (vcpuById(id) != null) {
             throw new KvmException(EEXIST, "vCPU " + id + " exists");
         }
-        Cpu cpu = new Cpu(id, cpuModel, new CpuMemory(memory));
-        Vcpu vcpu = new Vcpu(this, id, cpu, new Interpreter(decodeCache));
+        Vcpu vcpu = new Vcpu(this, id, vcpus.size(), new Interpreter(decodeCache));
         if (vgic instanceof VgicV3Device v3) {
             v3.registerRedist(vcpu);
         }
@@ -301,6 +321,13 @@ public final class Vm implements AutoCloseable {
         }
         Device device = switch (t) {
             case ARM_VGIC_V2, ARM_VGIC_V3 -> createVgic(t);
+            case KVM_VFIO -> {
+                if (kvmVfio != null) {
+                    throw new KvmException(EBUSY, "the VM already has a KVM-VFIO device");
+                }
+                kvmVfio = new KvmVfioDevice(this, this);
+                yield kvmVfio;
+            }
             case ARM_VGIC_ITS -> {
                 hasIts = true;
                 yield new ItsDevice(this);
@@ -347,6 +374,51 @@ public final class Vm implements AutoCloseable {
         return Optional.ofNullable(vgic);
     }
 
+    // ---- interrupt lines (IrqChip) ----
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public void irqLine(int intid, boolean level) {
+        irqChip().irqLine(intid, level);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public void setResampler(int intid, Runnable resampler) {
+        irqChip().setResampler(intid, resampler);
+    }
+
+    /** {@inheritDoc} ENXIO until a vGIC whose model takes SPIs is initialised. */
+    @Override
+    public IrqForwarding forwardingFor(int intid) {
+        return irqChip().forwardingFor(intid);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The vGIC's interrupt lines, built on first use; ENXIO without an initialised vGIC whose model has them. */
+    private GicIrqChip irqChip() {
+        checkOpen();
+        GicIrqChip c = chip;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            checkOpen();
+            if (chip == null) {
+                IrqForwarding r = vgic == null || !vgic.isInitialized() ? null : vgic.model().irqForwarding();
+                if (r == null) {
+                    throw new KvmException(ENXIO, "no initialised vGIC that takes SPIs");
+                }
+                chip = new GicIrqChip(r, vgic.spiCount());
+            }
+            return chip;
+        }
+    }
+
     // ---- for devices and vCPUs ----
 
     List<Vcpu> vcpuList() {
@@ -361,6 +433,23 @@ public final class Vm implements AutoCloseable {
         return hasIts;
     }
 
+    /**
+     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the vGIC's wiring (once the vGIC is
+     * initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
+     * lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC initialisation sees either this
+     * Cpu or a model to connect it to.
+     */
+    void attach(Vcpu vcpu, Cpu fresh, Cpu previous) {
+        VgicModel model;
+        synchronized (this) {
+            model = vgic == null ? null : vgic.modelOrNull();
+        }
+        if (model != null) {
+            model.connect(vcpu.index(), fresh, previous);
+        }
+        wiring.attach(vcpu, fresh, previous);
+    }
+
     /** KVM's first-run work for a vCPU (kvm_arch_vcpu_run_pid_change): map the vGIC's resources. */
     synchronized void firstRun() {
         checkOpen();
@@ -369,7 +458,8 @@ public final class Vm implements AutoCloseable {
         }
     }
 
-    void checkOpen() {
+    @Override
+    public void checkOpen() {
         if (closed) {
             throw new KvmException(EBADF, "the VM is closed");
         }
@@ -383,7 +473,8 @@ public final class Vm implements AutoCloseable {
     }
 
     /**
-     * Destroys the VM: stops its vCPUs, closes the GIC model and frees guest RAM. Every later call on the VM,
+     * Destroys the VM: stops its vCPUs, unforwards every forwarded IRQ (returning the host interrupts and the
+     * references on their devices), closes the GIC model and frees guest RAM. Every later call on the VM,
      * its vCPUs or devices fails with EBADF. Call it once the vCPU threads have returned from {@link Vcpu#run}.
      */
     @Override
@@ -395,6 +486,12 @@ public final class Vm implements AutoCloseable {
             closed = true;
             for (Vcpu v : vcpus) {
                 v.requestExit();
+            }
+            if (kvmVfio != null) {
+                kvmVfio.unforwardAll();
+            }
+            if (chip != null) {
+                chip.close();
             }
             if (vgic != null) {
                 vgic.close();

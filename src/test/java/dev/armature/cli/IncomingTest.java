@@ -4,6 +4,8 @@ import dev.armature.loader.KernelImage;
 import dev.armature.machine.DebugLog;
 import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
+import dev.armature.vm.Reg;
+import dev.armature.vm.Vcpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +64,9 @@ class IncomingTest {
             b.bootPlan().load(b.memory());
             long entry = b.bootPlan().blobs().stream().filter(x -> x.what().equals("kernel")).findFirst()
                     .orElseThrow().address();
-            assertEquals(0, b.machine().cpuOn(0, entry, 1, 1));
+            Vcpu boot = b.vm().vcpus().getFirst(); // runnable since its init, as with KVM
+            boot.setReg(Reg.PC, entry);
+            boot.setReg(Reg.x(0), 1);
             Path file = dir.resolve("vm.snap");
             b.machine().saveSnapshot(file);
             return file;

@@ -96,8 +96,8 @@ class MainTest {
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
         assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-blk-device, "
-                + "virtio-rng-device, virtio-serial-device, virtconsole, armature-dma)", "-device", "e1000", "-kernel",
-                kernel);
+                + "virtio-rng-device, virtio-serial-device, virtconsole, armature-dma, vfio-platform)", "-device",
+                "e1000", "-kernel", kernel);
         assertRefused(1, "armature: -drive format=qcow2: only raw images are supported", "-drive",
                 "file=x.qcow2,format=qcow2", "-kernel", kernel);
         assertRefused(1, "armature: -device virtio-blk-device: drive 'hd9' not found (give it with -drive "
@@ -107,6 +107,14 @@ class MainTest {
                 "-kernel", kernel);
         assertRefused(1, "armature: -drive " + dir.resolve("none.img") + ": no such file", "-drive",
                 "file=" + dir.resolve("none.img") + ",if=virtio", "-kernel", kernel);
+        assertRefused(1, "armature: -device vfio-platform,host=eth0: the host has no device 'eth0' (it has timer0, "
+                + "timer1)", "-device", "vfio-platform,host=eth0", "-kernel", kernel);
+        assertRefused(2, "armature: -device vfio-platform: host= is required (the modelled host has timer0, timer1)",
+                "-device", "vfio-platform", "-kernel", kernel);
+        assertRefused(2, "armature: -device vfio-platform: forward=maybe: expected on or off",
+                "-device", "vfio-platform,host=timer0,forward=maybe", "-kernel", kernel);
+        assertRefused(1, "armature: -device vfio-platform,host=timer0: already assigned",
+                "-device", "vfio-platform,host=timer0", "-device", "vfio-platform,host=timer0", "-kernel", kernel);
         assertRefused(1, "armature: -device armature-dma: unsupported property 'foo' (supported: iommu=on|off)",
                 "-device", "armature-dma,foo=1", "-kernel", kernel);
         assertRefused(2, "armature: -device armature-dma: iommu=maybe: expected on or off",

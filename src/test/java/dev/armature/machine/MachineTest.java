@@ -1,13 +1,18 @@
 package dev.armature.machine;
 
 import dev.armature.arch.aarch64.CpuModel;
+import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.devices.psci.PowerController;
 import dev.armature.devices.psci.Psci;
-import dev.armature.memory.PhysicalMemory;
+import dev.armature.vm.VcpuFeature;
+import dev.armature.vm.VgicModelFactory;
+import dev.armature.vm.Vm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,34 +20,45 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * vCPU threads and power state, driven through the PowerController as PSCI drives it. The guest here is RAM
- * full of {@code b .} (0x14000000), which keeps each running vCPU busy without depending on anything else.
+ * vCPU threads and power state, driven through the PowerController as PSCI drives it, over a VM built as the
+ * board builds its own (vCPU 0 runnable, the others powered off). The guest here is RAM full of {@code b .}
+ * (0x14000000), which keeps each running vCPU busy without depending on anything else.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MachineTest {
     private static final long RAM = 0x4000_0000L;
-    private final PhysicalMemory mem = new PhysicalMemory();
     private final AtomicInteger reloads = new AtomicInteger();
-
-    MachineTest() {
-        mem.addRam("ram", RAM, 1 << 20);
-        mem.ramSlice(RAM, 1 << 20).fill((byte) 0);
-        for (long a = RAM; a < RAM + (1 << 20); a += 4) {
-            mem.write(a, 4, 0x1400_0000L);
-        }
-    }
+    private Vm vm;
+    /** The firmware every vCPU's exceptions go to; PSCI over the machine unless a test replaces it. */
+    private ExceptionHook firmware;
 
     @AfterEach
     void close() {
-        mem.close();
+        if (vm != null) {
+            vm.close();
+        }
     }
 
     private Machine machine(int smp, boolean noReboot) {
-        return new Machine(mem, CpuModel.CORTEX_A57, smp, m -> new Psci(Psci.Conduit.HVC, m), (i, c, p) -> { },
-                i -> i, reset -> {
+        vm = Vm.create(Vm.DEFAULT_IPA_BITS, CpuModel.CORTEX_A57, VgicModelFactory.NONE,
+                (vcpu, fresh, previous) -> fresh.exceptionHook = (cpu, e) -> firmware.handle(cpu, e));
+        vm.setUserMemoryRegion(0, RAM, 1 << 20);
+        for (long a = RAM; a < RAM + (1 << 20); a += 4) {
+            vm.memory().write(a, 4, 0x1400_0000L);
+        }
+        for (int i = 0; i < smp; i++) {
+            Set<VcpuFeature> features = EnumSet.of(VcpuFeature.PSCI_0_2);
+            if (i > 0) {
+                features.add(VcpuFeature.POWER_OFF);
+            }
+            vm.createVcpu(i).init(features);
+        }
+        Machine m = new Machine(vm, reset -> {
             reloads.incrementAndGet();
             return RAM;
-        }, 1, noReboot, DebugLog.OFF);
+        }, noReboot, DebugLog.OFF);
+        firmware = new Psci(Psci.Conduit.HVC, m);
+        return m;
     }
 
     private static CompletableFuture<Integer> start(Machine m) {
@@ -70,8 +86,8 @@ class MachineTest {
         assertEquals(PowerController.AFFINITY_OFF, m.affinityInfo(2));
         assertEquals(1, m.cpu(0).el);
 
-        assertEquals(Psci.SUCCESS, m.cpuOn(2, RAM + 0x100, 0xabc, 1));
-        assertEquals(Psci.ALREADY_ON, m.cpuOn(2, RAM + 0x100, 0, 1));
+        assertEquals(Psci.SUCCESS, m.cpuOn(2, RAM + 0x100, 0xabc));
+        assertEquals(Psci.ALREADY_ON, m.cpuOn(2, RAM + 0x100, 0));
         assertEquals(PowerController.AFFINITY_ON, m.affinityInfo(2));
         assertEquals(0xabc, m.cpu(2).x(0));
         m.systemOff();
@@ -92,7 +108,7 @@ class MachineTest {
         Machine m = machine(2, false);
         CompletableFuture<Integer> run = start(m);
         awaitOn(m, 0);
-        m.cpuOn(1, RAM, 0, 1);
+        m.cpuOn(1, RAM, 0);
         m.systemReset();
         while (reloads.get() < 2) {
             Thread.sleep(5);
@@ -106,10 +122,11 @@ class MachineTest {
 
     @Test
     void hostErrorOnAVcpuEndsTheRunWithOneLine() throws Exception {
-        mem.ramSlice(RAM, 1 << 20).fill((byte) 0); // UDF #0 everywhere: the first instruction raises UNDEFINED
-        Machine m = new Machine(mem, CpuModel.CORTEX_A57, 1, x -> (cpu, e) -> {
+        Machine m = machine(1, false);
+        vm.memory().ramSlice(RAM, 1 << 20).fill((byte) 0); // UDF #0 everywhere: the first instruction is UNDEFINED
+        firmware = (cpu, e) -> {
             throw new IllegalStateException("model bug");
-        }, (i, c, p) -> { }, i -> i, reset -> RAM, 1, false, DebugLog.OFF);
+        };
         java.io.PrintStream saved = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(err, true));

@@ -176,6 +176,7 @@ class VmApiPropertiesTest {
             };
             case ARM_VGIC_V2 -> kind == Kind.SET_DIST ? Vgic.V2_ADDR_TYPE_DIST : Vgic.V2_ADDR_TYPE_CPU;
             case ARM_VGIC_ITS -> Vgic.ITS_ADDR_TYPE;
+            case KVM_VFIO -> 0; // no address group: ENXIO
         };
     }
 

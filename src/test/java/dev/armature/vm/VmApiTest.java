@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.devices.gic.InterruptController;
 import dev.armature.memory.PhysicalMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +125,7 @@ class VmApiTest {
     @Test
     void unknownDeviceTypes() {
         try (Vm vm = Vm.create()) {
-            assertErrno(ENODEV, () -> vm.createDevice(4, false), "VFIO device is not provided");
+            assertErrno(ENODEV, () -> vm.createDevice(1, false), "FSL MPIC is not provided");
             assertErrno(ENODEV, () -> vm.createDevice(-1, true), "negative type");
             assertTrue(vm.devices().isEmpty());
         }
@@ -362,8 +363,8 @@ class VmApiTest {
             assertEquals(0x1L, gic.getAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, Vgic.GICR_TYPER)), "writes ignored");
             gic.hasAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, Vgic.GICR_TYPER));
             assertErrno(ENXIO, () -> gic.hasAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, 0x9)), "unaligned");
-            assertErrno(ENXIO, () -> gic.getAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, 0x0)),
-                    "GICR_CTLR needs a model");
+            assertEquals(0L, gic.getAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, 0x0)), "GICR_CTLR, from the model");
+            assertErrno(ENXIO, () -> gic.getAttr(GRP_REDIST_REGS, Vgic.v3RegAttr(0, 0x4000)), "nothing there");
         }
     }
 
@@ -379,9 +380,9 @@ class VmApiTest {
         }
 
         @Override
-        public VgicModel create(int version, int interruptCount, List<Cpu> cpus) {
-            calls.add("create v" + version + " irqs=" + interruptCount + " cpus="
-                    + cpus.stream().map(c -> c.index).toList());
+        public VgicModel create(int version, int interruptCount, List<Vcpu> vcpus) {
+            calls.add("create v" + version + " irqs=" + interruptCount + " vcpus="
+                    + vcpus.stream().map(Vcpu::id).toList());
             return new VgicModel() {
                 @Override
                 public void map(VgicLayout l, PhysicalMemory memory) {
@@ -390,15 +391,25 @@ class VmApiTest {
                 }
 
                 @Override
-                public int readRegister(RegisterSpace space, Cpu cpu, long offset) {
-                    calls.add("read " + space + " cpu" + cpu.index);
+                public void connect(int vcpuIndex, Cpu fresh, Cpu previous) {
+                    calls.add("connect " + vcpuIndex);
+                }
+
+                @Override
+                public int readRegister(RegisterSpace space, int vcpuIndex, long offset) {
+                    calls.add("read " + space + " vcpu#" + vcpuIndex);
                     return value;
                 }
 
                 @Override
-                public void writeRegister(RegisterSpace space, Cpu cpu, long offset, int v) {
-                    calls.add("write " + space + " cpu" + cpu.index + " " + v);
+                public void writeRegister(RegisterSpace space, int vcpuIndex, long offset, int v) {
+                    calls.add("write " + space + " vcpu#" + vcpuIndex + " " + v);
                     value = v;
+                }
+
+                @Override
+                public InterruptController interruptController() {
+                    return null;
                 }
 
                 @Override
@@ -422,10 +433,12 @@ class VmApiTest {
         gic.hasAttr(Vgic.GRP_DIST_REGS, 0);
         gic.setAttr(GRP_NR_IRQS, 0, 128L);
         gic.setAttr(GRP_CTRL, Vgic.CTRL_INIT, null);
-        assertEquals(List.of("create v3 irqs=128 cpus=[0, 3, 5, 4, 1, 2]"), f.calls);
+        assertEquals(List.of("create v3 irqs=128 vcpus=[0, 3, 5, 4, 1, 2]"), f.calls);
         gic.setAttr(Vgic.GRP_REDIST_REGS, Vgic.v3RegAttr(5, 0), 7L);
         assertEquals(7L, gic.getAttr(Vgic.GRP_REDIST_REGS, Vgic.v3RegAttr(5, 0)));
-        assertEquals("read REDISTRIBUTOR cpu5", f.calls.getLast());
+        assertEquals("read REDISTRIBUTOR vcpu#2", f.calls.getLast(), "vCPU 5 was created third");
+        vcpus.get(1).init(vcpus.get(1).features());
+        assertEquals("connect 1", f.calls.getLast(), "a reset connects the vCPU's fresh Cpu to the model");
         gic.setAttr(GRP_ADDR, Vgic.V3_ADDR_TYPE_DIST, 0x0800_0000L);
         gic.setAttr(GRP_ADDR, Vgic.V3_ADDR_TYPE_REDIST_REGION, Vgic.redistRegion(2, 0x100000, 0, 0));
         gic.setAttr(GRP_ADDR, Vgic.V3_ADDR_TYPE_REDIST_REGION, Vgic.redistRegion(2, 0x240000, 0, 1));
@@ -458,7 +471,7 @@ class VmApiTest {
             assertErrno(ENXIO, () -> gic.getAttr(Vgic.GRP_CPU_REGS, Vgic.v2RegAttr(0, 0x4)), "no such register");
             assertTrue(gic.initialized(), "a GICv2 register access initialises the vGIC even when it fails");
             gic.setAttr(Vgic.GRP_CPU_REGS, Vgic.v2RegAttr(0, 0), 3L);
-            assertEquals(List.of("create v2 irqs=256 cpus=[0]", "write CPU_INTERFACE cpu0 3"), f.calls);
+            assertEquals(List.of("create v2 irqs=256 vcpus=[0]", "write CPU_INTERFACE vcpu#0 3"), f.calls);
             assertErrno(ENXIO, () -> vcpu.run(1), "frames not set");
             gic.setAttr(GRP_ADDR, Vgic.V2_ADDR_TYPE_DIST, 0x0800_0000L);
             gic.setAttr(GRP_ADDR, Vgic.V2_ADDR_TYPE_CPU, 0x0801_0000L);

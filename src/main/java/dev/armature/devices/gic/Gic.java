@@ -26,7 +26,7 @@ import java.util.Arrays;
  * are recomputed and pushed inside the critical section, so the last writer always leaves them consistent.
  * The GIC must be the only caller of {@code setInterruptLines} for its vCPUs (it only pushes changes).
  */
-abstract class Gic implements InterruptController {
+abstract class Gic implements InterruptController, IrqForwarding {
     static final int SPURIOUS = 1023;
     /** GICv2 GICC_IAR: the highest-priority pending interrupt is Group 1 and AckCtl is 0. */
     static final int SPURIOUS_GROUP1 = 1022;
@@ -76,8 +76,15 @@ abstract class Gic implements InterruptController {
     private final boolean aprPerGroup;
     private final boolean[] irqOut;
     private final boolean[] fiqOut;
+    /** Forwarded SPIs: INTID to the host interrupt bound to it. */
+    private final java.util.Map<Integer, PhysicalInterrupt> forwarded = new java.util.HashMap<>();
+    private DeactivationListener deactivationListener;
 
     Gic(int nCpus, int nIrqs, int priorityBits, int minBpr0, boolean aprPerGroup) {
+        if (nIrqs < 64 || nIrqs > 1024 || nIrqs % 32 != 0) {
+            throw new IllegalArgumentException("a GIC implements a multiple of 32 INTIDs from 64 to 1024, not "
+                    + nIrqs);
+        }
         this.nCpus = nCpus;
         this.cpus = new Cpu[nCpus];
         this.nIrqs = nIrqs;
@@ -233,6 +240,29 @@ abstract class Gic implements InterruptController {
 
     /** Resets the version's own registers (routing, redistributor power); called under the lock. */
     abstract void resetVersionState();
+
+    /** The window whose registers userspace reaches in {@code frame} (any CPU's, selected by the caller). */
+    abstract RegisterWindow frame(GicFrame frame);
+
+    // ---- userspace register access ----
+
+    @Override
+    public int readRegister(GicFrame frame, int cpu, int offset) {
+        checkCpu(cpu);
+        RegisterWindow w = frame(frame);
+        synchronized (lock) {
+            return w.peekWord(cpu, offset & ~3);
+        }
+    }
+
+    @Override
+    public void writeRegister(GicFrame frame, int cpu, int offset, int value) {
+        checkCpu(cpu);
+        RegisterWindow w = frame(frame);
+        synchronized (lock) {
+            w.writeWord(cpu, offset & ~3, value, -1);
+        }
+    }
 
     // ---- InterruptController ----
 
@@ -467,14 +497,76 @@ abstract class Gic implements InterruptController {
         update(cpu);
     }
 
-    /** Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. */
+    /**
+     * Deactivation (EOI with EOImode 0, or a DIR write): the interrupt is no longer active. A forwarded SPI
+     * deactivates its host interrupt, then the deactivation listener hears of it.
+     */
     void deactivate(int cpu, int intid) {
         if (intid >= nIrqs) {
             return;
         }
         int n = intid >> 5;
-        bits(cpu, n).active[n] &= ~(1 << (intid & 31));
+        int bit = 1 << (intid & 31);
+        Bits b = bits(cpu, n);
+        boolean wasActive = (b.active[n] & bit) != 0;
+        b.active[n] &= ~bit;
+        if (wasActive) {
+            PhysicalInterrupt host = forwarded.get(intid);
+            if (host != null) {
+                host.deactivate();
+            }
+            if (deactivationListener != null) {
+                deactivationListener.deactivated(cpu, intid);
+            }
+        }
         updateFor(cpu, intid);
+    }
+
+    // ---- forwarding (IrqForwarding) ----
+
+    @Override
+    public void setDeactivationListener(DeactivationListener listener) {
+        synchronized (lock) {
+            deactivationListener = listener;
+        }
+    }
+
+    @Override
+    public void forward(PhysicalInterrupt host, int guestIrq) {
+        if (guestIrq < 32 || guestIrq >= nIrqs) {
+            throw new IllegalArgumentException("INTID " + guestIrq + " is not an SPI of this GIC");
+        }
+        synchronized (lock) {
+            if (forwarded.containsKey(guestIrq)) {
+                throw new IllegalArgumentException("INTID " + guestIrq + " is already forwarded");
+            }
+            forwarded.put(guestIrq, host);
+            host.setHandler(() -> {
+                synchronized (lock) {
+                    shared.latch[guestIrq >> 5] |= 1 << (guestIrq & 31);
+                    updateAll();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void unforward(int guestIrq) {
+        synchronized (lock) {
+            PhysicalInterrupt host = forwarded.remove(guestIrq);
+            if (host == null) {
+                return;
+            }
+            host.setHandler(null);
+            int n = guestIrq >> 5;
+            int bit = 1 << (guestIrq & 31);
+            shared.latch[n] &= ~bit;
+            shared.active[n] &= ~bit;
+            if (host.isActive()) {
+                host.deactivate();
+            }
+            updateAll();
+        }
     }
 
     // ---- register helpers shared by the distributor, redistributor and CPU interface views ----

@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A GICv2 without the Security Extensions, as QEMU 7.2's {@code virt} board has it: 288 INTIDs (256 SPIs),
- * up to 8 CPUs, 8 priority bits, distributor at 0x0800_0000 and memory-mapped CPU interface at 0x0801_0000.
+ * A GICv2 without the Security Extensions, as QEMU 7.2's {@code virt} board has it: up to 8 CPUs, 8 priority
+ * bits, a distributor frame and a memory-mapped CPU interface frame wherever {@link #mmioWindows} places them
+ * (the board: 0x0800_0000 and 0x0801_0000), and as many INTIDs as it is built with (the board: 288).
  *
  * <p>Values observed on QEMU 7.2 (tools/qemu-probes/gic): GICD_TYPER = ITLinesNumber 8 | (CPUs-1) << 5, GICD_IIDR
  * = 0x43b, GICC_IIDR = 0x2043b, ICPIDR2 = 0x2b; SGIs always enabled (GICD_ISENABLER0[15:0] reads 1, writes
@@ -31,15 +32,10 @@ import java.util.List;
  * <p>Locking: see {@link Gic}.
  */
 public final class GicV2 extends Gic {
-    public static final long DIST_BASE = 0x0800_0000L;
-    public static final long CPU_BASE = 0x0801_0000L;
     /** Implemented sizes of the two frames. */
     public static final long DIST_SIZE = 0x1000;
     public static final long CPU_SIZE = 0x2000;
-    /** Sizes the device tree declares (QEMU's values). */
-    public static final long DT_FRAME_SIZE = 0x1_0000;
     public static final int MAX_CPUS = 8;
-    public static final int INTERRUPTS = 288;
     static final int GICD_IIDR = 0x43b;
     static final int GICC_IIDR = 0x0002_043b;
     /** PIDR4-7, PIDR0-3, CIDR0-3 at GICD 0xFD0-0xFFC (ICPIDR2 = 0x2b: architecture version 2). */
@@ -48,23 +44,23 @@ public final class GicV2 extends Gic {
     /** GICD_ITARGETSR of each SPI: a CPU bit mask. Set by resetVersionState(), which the Gic constructor calls. */
     private byte[] targets;
     private final int allCpus;
-    private final List<MmioWindow> windows;
+    private final Distributor distributor = new Distributor();
+    private final CpuInterface cpuInterfaceFrame = new CpuInterface();
 
     /**
-     * A GICv2 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
+     * A GICv2 for {@code nCpus} vCPUs with {@code nIrqs} INTIDs; {@link #connect} each vCPU's Cpu before it runs.
      *
-     * @throws IllegalArgumentException with QEMU's message if more than 8 CPUs are asked for
+     * @throws IllegalArgumentException with QEMU's message if more than 8 CPUs are asked for, or for an INTID
+     *         count that is not a multiple of 32 from 64 to 1024
      */
-    public GicV2(int nCpus) {
-        super(checkCount(nCpus), INTERRUPTS, 8, 0, false);
+    public GicV2(int nCpus, int nIrqs) {
+        super(checkCount(nCpus), nIrqs, 8, 0, false);
         allCpus = (1 << nCpus) - 1;
-        windows = List.of(new MmioWindow("gic-dist", DIST_BASE, DIST_SIZE, new Distributor()),
-                new MmioWindow("gic-cpu", CPU_BASE, CPU_SIZE, new CpuInterface()));
     }
 
     @Override
     void resetVersionState() {
-        targets = new byte[INTERRUPTS];
+        targets = new byte[nIrqs];
         for (Bits b : banked) {
             b.enabled[0] = 0xffff; // SGIs cannot be disabled
         }
@@ -77,17 +73,17 @@ public final class GicV2 extends Gic {
 
     @Override
     Runnable loadVersionState(DataInput in) throws IOException {
-        byte[] t = new byte[INTERRUPTS];
+        byte[] t = new byte[nIrqs];
         in.readFully(t);
-        for (int intid = 32; intid < INTERRUPTS; intid++) {
+        for (int intid = 32; intid < nIrqs; intid++) {
             t[intid] &= (byte) allCpus;
         }
         return () -> targets = t;
     }
 
     private static int checkCount(int nCpus) {
-        if (nCpus < 1) {
-            throw new IllegalArgumentException("a GIC needs at least one CPU");
+        if (nCpus < 0) {
+            throw new IllegalArgumentException("a GIC cannot have " + nCpus + " CPUs");
         }
         if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
@@ -118,21 +114,36 @@ public final class GicV2 extends Gic {
         return NO_SYSTEM_REGISTERS;
     }
 
-    @Override
-    public List<MmioWindow> mmioWindows() {
-        return windows;
+    /** The two register frames placed at {@code distBase} and {@code cpuBase}, to map into guest memory. */
+    public List<MmioWindow> mmioWindows(long distBase, long cpuBase) {
+        return List.of(distributor.place("gic-dist", distBase, DIST_SIZE),
+                cpuInterfaceFrame.place("gic-cpu", cpuBase, CPU_SIZE));
     }
 
     @Override
-    public GicDeviceTree deviceTree() {
-        return new GicDeviceTree("arm,cortex-a15-gic", List.of(DIST_BASE, DT_FRAME_SIZE, CPU_BASE, DT_FRAME_SIZE),
-                GicDeviceTree.INTERRUPT_CELLS, 0, allCpus << 8);
+    RegisterWindow frame(GicFrame frame) {
+        return switch (frame) {
+            case DISTRIBUTOR -> distributor;
+            case CPU_INTERFACE -> cpuInterfaceFrame;
+            case REDISTRIBUTOR -> throw new IllegalArgumentException("a GICv2 has no redistributors");
+        };
     }
 
-    @Override
-    public long affinity(int cpu) {
-        checkCpu(cpu);
-        return cpu; // 8 CPUs per cluster and at most 8 CPUs: Aff0 = index
+    /**
+     * Whether a 32-bit register is implemented at {@code offset} of {@code frame} (what userspace may reach
+     * without a bus access): the architected GICD_* and GICC_* registers of a GICv2 without Security Extensions.
+     */
+    public static boolean implementsRegister(GicFrame frame, long offset) {
+        if ((offset & 3) != 0) {
+            return false;
+        }
+        return switch (frame) {
+            case DISTRIBUTOR -> offset <= 0x008 || (offset >= 0x080 && offset < 0xd00) || offset == 0xf00
+                    || (offset >= 0xf10 && offset < 0xf30) || (offset >= 0xfd0 && offset < DIST_SIZE);
+            case CPU_INTERFACE -> offset <= 0x028 || (offset >= 0x0d0 && offset <= 0x0dc) || offset == 0x0fc
+                    || offset == 0x1000;
+            case REDISTRIBUTOR -> false;
+        };
     }
 
     /** GICD_SGIR: sends SGI {@code value[3:0]} from {@code source} to the filtered target list. */
@@ -161,12 +172,12 @@ public final class GicV2 extends Gic {
     /** The distributor frame (GICD_*). SGI/PPI registers are banked for the accessing CPU. */
     private final class Distributor extends RegisterWindow {
         Distributor() {
-            super(GicV2.this, DIST_BASE);
+            super(GicV2.this);
         }
 
         @Override
         int cpu(long offset) {
-            return accessingCpu(DIST_BASE + offset);
+            return accessingCpu(base + offset);
         }
 
         @Override
@@ -174,7 +185,7 @@ public final class GicV2 extends Gic {
             if (off == 0x000) {
                 return distGroupEnable;
             } else if (off == 0x004) {
-                return (words - 1) | (nCpus - 1) << 5;
+                return (words - 1) | Math.max(nCpus - 1, 0) << 5; // CPUNumber: a GIC of no CPUs reads as one
             } else if (off == 0x008) {
                 return GICD_IIDR;
             } else if (off >= 0x080 && off < 0x400) {
@@ -259,12 +270,12 @@ public final class GicV2 extends Gic {
     /** The memory-mapped CPU interface (GICC_*), banked for the accessing CPU. */
     private final class CpuInterface extends RegisterWindow {
         CpuInterface() {
-            super(GicV2.this, CPU_BASE);
+            super(GicV2.this);
         }
 
         @Override
         int cpu(long offset) {
-            return accessingCpu(CPU_BASE + offset);
+            return accessingCpu(base + offset);
         }
 
         @Override
@@ -314,18 +325,35 @@ public final class GicV2 extends Gic {
 
         /** GICC_IAR (group 0 view, Group 1 too with AckCtl) or GICC_AIAR ({@code aliased}: Group 1). */
         private int readIar(int cpu, boolean aliased) {
+            int intid = acknowledgeable(cpu, aliased);
+            return intid < 0 ? -intid : acknowledge(cpu, intid, true);
+        }
+
+        /** What GICC_IAR/AIAR would return, without acknowledging: a userspace read must not change state. */
+        private int peekIar(int cpu, boolean aliased) {
+            int intid = acknowledgeable(cpu, aliased);
+            return intid < 0 ? -intid : withSource(cpu, intid);
+        }
+
+        /** The INTID an IAR read would acknowledge, or minus the special INTID it would return instead. */
+        private int acknowledgeable(int cpu, boolean aliased) {
             int intid = signallable(cpu);
             if (intid < 0) {
-                return SPURIOUS;
+                return -SPURIOUS;
             }
             int group = group(cpu, intid);
             if (aliased && group == 0) {
-                return SPURIOUS;
+                return -SPURIOUS;
             }
             if (!aliased && group == 1 && !cpuIf[cpu].ackCtl) {
-                return SPURIOUS_GROUP1;
+                return -SPURIOUS_GROUP1;
             }
-            return acknowledge(cpu, intid, true);
+            return intid;
+        }
+
+        @Override
+        int peekWord(int cpu, int off) {
+            return off == 0x0c || off == 0x20 ? peekIar(cpu, off == 0x20) : readWord(cpu, off);
         }
 
         /** GICC_HPPIR / GICC_AHPPIR, with the same group rules as the acknowledge registers. */

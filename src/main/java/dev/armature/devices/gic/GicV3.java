@@ -1,17 +1,19 @@
 package dev.armature.devices.gic;
 
-import java.util.ArrayList;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * A GICv3 with affinity routing and a single security state (GICD_CTLR.ARE = DS = 1), no LPIs and no ITS, as
- * QEMU 7.2's {@code virt} board places it: distributor at 0x0800_0000, one 128 KiB redistributor (RD and SGI
- * frames) per vCPU from 0x080A_0000 (123 fit there; further ones go to a second region at 0x40_0000_0000, as
- * QEMU does), CPU interface through the ICC_* system registers ({@link GicV3CpuInterface}).
+ * QEMU 7.2's {@code virt} board has it: a 64 KiB distributor frame and one 128 KiB redistributor (RD and SGI
+ * frames) per CPU, each wherever {@link #mmioWindows} places it, and the CPU interface through the ICC_* system
+ * registers ({@link GicV3CpuInterface}). Each CPU is known by the processor number and MPIDR affinity it is
+ * built with (GICR_TYPER, GICD_IROUTER, SGI targets).
  *
  * <p>Values observed on QEMU 7.2 (tools/qemu-probes/gic): GICD_CTLR resets to 0x50 (ARE, DS) with EnableGrp0/1
  * writable; ITLinesNumber 7 (256 INTIDs, "224 SPIs"); GICD/GICR_IIDR = 0x43b; PIDR2 = 0x3b (ArchRev 3);
@@ -27,18 +29,10 @@ import java.util.List;
  * <p>Locking: see {@link Gic}.
  */
 public final class GicV3 extends Gic {
-    public static final long DIST_BASE = 0x0800_0000L;
     public static final long DIST_SIZE = 0x1_0000;
-    public static final long REDIST_BASE = 0x080A_0000L;
-    public static final long REDIST_REGION_SIZE = 0xF6_0000L;
-    public static final long REDIST2_BASE = 0x40_0000_0000L;
-    public static final long REDIST2_REGION_SIZE = 0x400_0000L;
     /** RD_base + SGI_base frames of one redistributor. */
     public static final long REDIST_STRIDE = 0x2_0000;
     public static final int MAX_CPUS = 512;
-    public static final int INTERRUPTS = 256;
-    /** Aff0 values per Aff1 cluster that QEMU's virt uses with GICv3 (the SGI target list width). */
-    static final int CLUSTER_SIZE = 16;
     static final int IIDR = 0x43b;
     /** GICD_IROUTER's architected bits: Aff3 (39:32), IRM (31), Aff2..Aff0 (23:0). */
     static final long IROUTER_MASK = 0xff_80ff_ffffL;
@@ -51,35 +45,113 @@ public final class GicV3 extends Gic {
     private long[] route;
     private boolean[] processorSleep;
     private final GicV3CpuInterface[] cpuInterfaces;
-    private final int cpusInRegion0;
-    private final List<MmioWindow> windows;
+    private final List<CpuId> ids;
+    /** GICR_TYPER.Last of each CPU's redistributor, as placed by {@link #mmioWindows}. */
+    private final boolean[] last;
+    private final Distributor distributor = new Distributor();
+    /** Userspace's view of any one redistributor (the CPU is given with each access). */
+    private final Redistributors anyRedistributor = new Redistributors(new int[] {0});
 
     /**
-     * A GICv3 for {@code nCpus} vCPUs; {@link #connect} each vCPU's Cpu before it runs.
+     * How a CPU is known to the GIC.
      *
-     * @throws IllegalArgumentException for 0 or more than 512 CPUs (QEMU virt's limit)
+     * @param processorNumber GICR_TYPER.Processor_Number (the vCPU id)
+     * @param affinity MPIDR_EL1 affinity: Aff3 in bits 39:32, Aff2..Aff0 in bits 23:0
      */
-    public GicV3(int nCpus) {
-        super(checkCount(nCpus), INTERRUPTS, 5, 2, true);
+    public record CpuId(int processorNumber, long affinity) {
+    }
+
+    /**
+     * Where one CPU's redistributor is mapped.
+     *
+     * @param base its RD_base
+     * @param last GICR_TYPER.Last: the last redistributor of a contiguous run
+     */
+    public record RedistributorPlacement(long base, boolean last) {
+    }
+
+    /**
+     * A GICv3 for the CPUs {@code ids} (in CPU index order) with {@code nIrqs} INTIDs; {@link #connect} each
+     * vCPU's Cpu before it runs.
+     *
+     * @throws IllegalArgumentException for more than 512 CPUs (QEMU virt's limit), or for an INTID count
+     *         that is not a multiple of 32 from 64 to 1024
+     */
+    public GicV3(List<CpuId> ids, int nIrqs) {
+        super(checkCount(ids.size()), nIrqs, 5, 2, true);
+        this.ids = List.copyOf(ids);
+        this.last = new boolean[nCpus];
         cpuInterfaces = new GicV3CpuInterface[nCpus];
         for (int c = 0; c < nCpus; c++) {
             cpuInterfaces[c] = new GicV3CpuInterface(this, c);
         }
-        cpusInRegion0 = (int) Math.min(nCpus, REDIST_REGION_SIZE / REDIST_STRIDE);
-        List<MmioWindow> w = new ArrayList<>();
-        w.add(new MmioWindow("gicv3-dist", DIST_BASE, DIST_SIZE, new Distributor()));
-        w.add(new MmioWindow("gicv3-redist", REDIST_BASE, cpusInRegion0 * REDIST_STRIDE,
-                new Redistributors(REDIST_BASE, 0, cpusInRegion0)));
-        if (nCpus > cpusInRegion0) {
-            w.add(new MmioWindow("gicv3-redist2", REDIST2_BASE, (nCpus - cpusInRegion0) * REDIST_STRIDE,
-                    new Redistributors(REDIST2_BASE, cpusInRegion0, nCpus - cpusInRegion0)));
+    }
+
+    /**
+     * The distributor frame at {@code distBase} and the redistributors at {@code redistributors} (one per CPU,
+     * in CPU index order), to map into guest memory: redistributors that follow each other in memory share one
+     * window. Call once, before the CPUs run.
+     */
+    public List<MmioWindow> mmioWindows(long distBase, List<RedistributorPlacement> redistributors) {
+        if (redistributors.size() != nCpus) {
+            throw new IllegalArgumentException(redistributors.size() + " redistributors for " + nCpus + " CPUs");
         }
-        windows = List.copyOf(w);
+        List<MmioWindow> windows = new ArrayList<>();
+        windows.add(distributor.place("gicv3-dist", distBase, DIST_SIZE));
+        List<Integer> byBase = new ArrayList<>();
+        synchronized (lock) {
+            for (int c = 0; c < nCpus; c++) {
+                byBase.add(c);
+                last[c] = redistributors.get(c).last();
+            }
+        }
+        byBase.sort(Comparator.comparingLong(c -> redistributors.get(c).base()));
+        int start = 0;
+        for (int i = 1; i <= nCpus; i++) {
+            boolean contiguous = i < nCpus && redistributors.get(byBase.get(i)).base()
+                    == redistributors.get(byBase.get(i - 1)).base() + REDIST_STRIDE;
+            if (!contiguous) {
+                int[] cpus = byBase.subList(start, i).stream().mapToInt(Integer::intValue).toArray();
+                long base = redistributors.get(cpus[0]).base();
+                String name = windows.size() == 1 ? "gicv3-redist" : "gicv3-redist" + windows.size();
+                windows.add(new Redistributors(cpus).place(name, base, cpus.length * REDIST_STRIDE));
+                start = i;
+            }
+        }
+        return List.copyOf(windows);
+    }
+
+    @Override
+    RegisterWindow frame(GicFrame frame) {
+        return switch (frame) {
+            case DISTRIBUTOR -> distributor;
+            case REDISTRIBUTOR -> anyRedistributor;
+            case CPU_INTERFACE -> throw new IllegalArgumentException("a GICv3 has no memory-mapped CPU interface");
+        };
+    }
+
+    /**
+     * Whether a 32-bit register is implemented at {@code offset} of {@code frame} (what userspace may reach
+     * without a bus access): GICD_* of the distributor, GICR_* of a redistributor's RD and SGI frames.
+     */
+    public static boolean implementsRegister(GicFrame frame, long offset) {
+        if ((offset & 3) != 0) {
+            return false;
+        }
+        return switch (frame) {
+            case DISTRIBUTOR -> offset <= 0x0008 || (offset >= 0x0080 && offset < 0x0400)
+                    || (offset >= 0x0420 && offset < 0x0800) || (offset >= 0x0c08 && offset < 0x0d00)
+                    || (offset >= 0x6100 && offset < 0x8000) || (offset >= 0xffd0 && offset < DIST_SIZE);
+            case REDISTRIBUTOR -> offset <= 0x000c || offset == 0x0014 || (offset >= 0xffd0 && offset < 0x1_0000)
+                    || (offset >= 0x1_0080 && offset < 0x1_0400 && (offset & 0x7f) == 0)
+                    || (offset >= 0x1_0400 && offset < 0x1_0420) || offset == 0x1_0c00 || offset == 0x1_0c04;
+            case CPU_INTERFACE -> false;
+        };
     }
 
     @Override
     void resetVersionState() {
-        route = new long[INTERRUPTS];
+        route = new long[nIrqs];
         processorSleep = new boolean[nCpus];
         Arrays.fill(processorSleep, true);
     }
@@ -96,7 +168,7 @@ public final class GicV3 extends Gic {
 
     @Override
     Runnable loadVersionState(DataInput in) throws IOException {
-        long[] r = new long[INTERRUPTS];
+        long[] r = new long[nIrqs];
         for (int i = 0; i < r.length; i++) {
             r[i] = in.readLong() & IROUTER_MASK;
         }
@@ -111,8 +183,8 @@ public final class GicV3 extends Gic {
     }
 
     private static int checkCount(int nCpus) {
-        if (nCpus < 1) {
-            throw new IllegalArgumentException("a GIC needs at least one CPU");
+        if (nCpus < 0) {
+            throw new IllegalArgumentException("a GIC cannot have " + nCpus + " CPUs");
         }
         if (nCpus > MAX_CPUS) {
             throw new IllegalArgumentException(String.format(
@@ -147,25 +219,9 @@ public final class GicV3 extends Gic {
         return cpuInterfaces[cpu];
     }
 
-    @Override
-    public long affinity(int cpu) {
-        checkCpu(cpu);
-        return (long) (cpu / CLUSTER_SIZE) << 8 | cpu % CLUSTER_SIZE;
-    }
-
-    @Override
-    public List<MmioWindow> mmioWindows() {
-        return windows;
-    }
-
-    @Override
-    public GicDeviceTree deviceTree() {
-        List<Long> reg = new ArrayList<>(List.of(DIST_BASE, DIST_SIZE, REDIST_BASE, REDIST_REGION_SIZE));
-        if (nCpus > cpusInRegion0) {
-            reg.addAll(List.of(REDIST2_BASE, REDIST2_REGION_SIZE));
-        }
-        return new GicDeviceTree("arm,gic-v3", List.copyOf(reg), GicDeviceTree.INTERRUPT_CELLS,
-                nCpus > cpusInRegion0 ? 2 : 1, 0);
+    /** CPU {@code cpu}'s MPIDR affinity (the layout GICD_IROUTER shares). */
+    long affinity(int cpu) {
+        return ids.get(cpu).affinity();
     }
 
     /**
@@ -198,7 +254,7 @@ public final class GicV3 extends Gic {
     /** The distributor frame: SPIs only (with ARE, the SGI/PPI registers live in the redistributors). */
     private final class Distributor extends RegisterWindow {
         Distributor() {
-            super(GicV3.this, DIST_BASE);
+            super(GicV3.this);
         }
 
         @Override
@@ -264,20 +320,18 @@ public final class GicV3 extends Gic {
         }
     }
 
-    /** A run of redistributors, one 128 KiB RD + SGI frame pair per CPU from {@code firstCpu}. */
+    /** A run of redistributors, one 128 KiB RD + SGI frame pair for each of {@code cpus} in turn. */
     private final class Redistributors extends RegisterWindow {
-        private final int firstCpu;
-        private final int count;
+        private final int[] cpus;
 
-        Redistributors(long base, int firstCpu, int count) {
-            super(GicV3.this, base);
-            this.firstCpu = firstCpu;
-            this.count = count;
+        Redistributors(int[] cpus) {
+            super(GicV3.this);
+            this.cpus = cpus;
         }
 
         @Override
         int cpu(long offset) {
-            return firstCpu + (int) (offset / REDIST_STRIDE);
+            return cpus[(int) (offset / REDIST_STRIDE)];
         }
 
         @Override
@@ -286,7 +340,7 @@ public final class GicV3 extends Gic {
             if (f < 0x1_0000) {
                 return switch (f) {
                     case 0x0004 -> IIDR;
-                    case 0x0008 -> cpu << 8 | (cpu == firstCpu + count - 1 ? 0x10 : 0); // Processor_Number, Last
+                    case 0x0008 -> (ids.get(cpu).processorNumber() & 0xffff) << 8 | (last[cpu] ? 0x10 : 0);
                     case 0x000c -> {
                         long aff = affinity(cpu);
                         yield (int) ((aff >>> 32) << 24 | (aff & 0xff_ffff));

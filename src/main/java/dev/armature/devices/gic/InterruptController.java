@@ -4,8 +4,6 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.devices.InterruptLine;
 import dev.armature.migration.Snapshottable;
 
-import java.util.List;
-
 /**
  * The interrupt controller as the board, the generic timer and devices see it, whatever its version.
  *
@@ -14,7 +12,7 @@ import java.util.List;
  * INTID 16 + n). All methods are thread-safe. Its snapshot state is the distributor, every CPU's
  * redistributor/CPU interface, and the input line levels.
  */
-public interface InterruptController extends Snapshottable {
+public interface InterruptController extends Snapshottable, IrqForwarding {
     /** Architecture version: 2 or 3. */
     int version();
 
@@ -57,16 +55,16 @@ public interface InterruptController extends Snapshottable {
     /** The CPU interface of vCPU {@code cpu}, for the ICC_* system registers. */
     GicCpuInterface cpuInterface(int cpu);
 
-    /** The register windows to map, at QEMU virt's addresses. */
-    List<MmioWindow> mmioWindows();
-
-    /** Data for the device-tree node. */
-    GicDeviceTree deviceTree();
-
     /**
-     * The MPIDR_EL1 affinity fields QEMU's virt gives vCPU {@code cpu} (Aff3 in bits 39:32, Aff2..Aff0 in bits
-     * 23:0): 16 CPUs per Aff1 cluster with GICv3, 8 with GICv2 (so Aff0 = index for up to 8 CPUs). The device
-     * tree {@code cpu@N} {@code reg} and MPIDR_EL1 must use the same values.
+     * Reads the 32-bit register at {@code offset} of {@code frame} as CPU {@code cpu} sees it (its banked
+     * registers, its redistributor or CPU interface), without side effects: for userspace (KVM_GET_DEVICE_ATTR),
+     * so reading GICC_IAR answers what the guest would read and acknowledges nothing. Unimplemented offsets
+     * read as zero.
+     *
+     * @throws IllegalArgumentException for a frame this GIC version does not have, or a CPU it does not have
      */
-    long affinity(int cpu);
+    int readRegister(GicFrame frame, int cpu, int offset);
+
+    /** Writes the 32-bit register at {@code offset} of {@code frame} as CPU {@code cpu} would (userspace). */
+    void writeRegister(GicFrame frame, int cpu, int offset, int value);
 }

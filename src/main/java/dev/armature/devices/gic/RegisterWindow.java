@@ -11,12 +11,17 @@ import dev.armature.memory.MmioHandler;
  */
 abstract class RegisterWindow implements MmioHandler {
     final Gic gic;
-    /** Guest physical base of the frame, for error messages. */
-    final long base;
+    /** Guest physical base of the frame once placed, for error messages; set before the frame is mapped. */
+    long base;
 
-    RegisterWindow(Gic gic, long base) {
+    RegisterWindow(Gic gic) {
         this.gic = gic;
+    }
+
+    /** Places the frame at {@code base}, as the window the board maps there. */
+    final MmioWindow place(String name, long base, long size) {
         this.base = base;
+        return new MmioWindow(name, base, size, this);
     }
 
     /** The CPU whose banked registers an access at {@code offset} reaches. */
@@ -27,6 +32,14 @@ abstract class RegisterWindow implements MmioHandler {
 
     /** Writes the bytes of {@code value} selected by {@code byteMask} to the word at {@code offset}. */
     abstract void writeWord(int cpu, int offset, int value, int byteMask);
+
+    /**
+     * Reads the word at {@code offset} without side effects, for userspace: a register whose read changes state
+     * (acknowledge) answers what the read would return, and nothing changes. Lock held.
+     */
+    int peekWord(int cpu, int offset) {
+        return readWord(cpu, offset);
+    }
 
     @Override
     public final long read(long offset, int size) {

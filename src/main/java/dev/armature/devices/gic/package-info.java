@@ -4,10 +4,12 @@
  *
  * <h2>Wiring it into a machine</h2>
  * <ul>
- *   <li>Board: {@code new GicV2(n)} or {@code new GicV3(n)}; map every
- *       {@link dev.armature.devices.gic.MmioWindow} of {@code mmioWindows()} with {@code PhysicalMemory.addMmio};
- *       write {@code /intc} from {@code deviceTree()}; give each CPU the MPIDR affinity {@code affinity(i)} (the
- *       DT {@code cpu@N} {@code reg} too); call {@code reset()} on system reset.</li>
+ *   <li>The VM ({@code dev.armature.vm.GicModels}, behind the vGIC device): {@code new GicV2(n, irqs)} or
+ *       {@code new GicV3(ids, irqs)} when the vGIC is initialised; at the first vCPU run, map every
+ *       {@link dev.armature.devices.gic.MmioWindow} of {@code mmioWindows(...)} (placed where userspace set
+ *       the frames) with {@code PhysicalMemory.addMmio}. Userspace register accesses go through
+ *       {@code readRegister}/{@code writeRegister}, which have no side effects a read would not have on the
+ *       register's value. The board calls {@code reset()} on system reset.</li>
  *   <li>Each time a vCPU gets a Cpu object (power-on): {@code connect(i, cpu)}, so the GIC drives its
  *       {@code setInterruptLines(irq, fiq)}; with GICv3, install the registers of
  *       {@link dev.armature.devices.gic.IccRegisters#ALL} in its system registers, forwarding MRS/MSR to

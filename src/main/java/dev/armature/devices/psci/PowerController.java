@@ -15,11 +15,12 @@ public interface PowerController {
     int indexOf(long affinity);
 
     /**
-     * Powers vCPU {@code index} on at {@code entry} with {@code context} in X0, at exception level {@code el}.
+     * Powers vCPU {@code index} on at {@code entry} with {@code context} in X0, at the exception level its reset
+     * state has (EL2 if the vCPU has EL2, else EL1, as real firmware enters the highest non-secure EL).
      *
      * @return a PSCI return code: SUCCESS, ALREADY_ON or ON_PENDING
      */
-    int cpuOn(int index, long entry, long context, int el);
+    int cpuOn(int index, long entry, long context);
 
     /** Powers the calling vCPU off; its thread stops running it at the next instruction boundary. */
     void cpuOff(Cpu self);

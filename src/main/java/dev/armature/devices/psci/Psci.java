@@ -3,7 +3,6 @@ package dev.armature.devices.psci;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Esr;
 import dev.armature.arch.aarch64.ExceptionHook;
-import dev.armature.arch.aarch64.Feature;
 import dev.armature.arch.aarch64.SyncException;
 
 /**
@@ -101,11 +100,7 @@ public final class Psci implements ExceptionHook {
             }
             case CPU_ON_32, CPU_ON_64 -> {
                 int target = cpuIndex(a1);
-                // The highest non-secure EL, as QEMU starts them: EL2 when the CPU has it, even if the caller (a
-                // kernel that keeps EL2 for KVM and itself runs at EL1) is at EL1; Linux warns "CPUs started in
-                // inconsistent modes" otherwise.
-                int el = cpu.model.has(Feature.EL2) ? 2 : 1;
-                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3, el);
+                yield target < 0 ? INVALID_PARAMETERS : power.cpuOn(target, a2, a3);
             }
             case AFFINITY_INFO_32, AFFINITY_INFO_64 -> {
                 int target = cpuIndex(a1);

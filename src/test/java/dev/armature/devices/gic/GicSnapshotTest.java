@@ -26,14 +26,14 @@ class GicSnapshotTest {
         List<Integer> offs = new ArrayList<>();
         offs.add(0);
         for (int base : new int[] {0x80, 0x100, 0x200, 0x300}) {
-            for (int n = 1; n < GicV3.INTERRUPTS / 32; n++) {
+            for (int n = 1; n < GicFixture.V3_IRQS / 32; n++) {
                 offs.add(base + 4 * n);
             }
         }
-        for (int o = 0x420; o < 0x400 + GicV3.INTERRUPTS; o += 4) {
+        for (int o = 0x420; o < 0x400 + GicFixture.V3_IRQS; o += 4) {
             offs.add(o);
         }
-        for (int o = 0xc08; o < 0xc00 + GicV3.INTERRUPTS / 4; o += 4) {
+        for (int o = 0xc08; o < 0xc00 + GicFixture.V3_IRQS / 4; o += 4) {
             offs.add(o);
         }
         return offs;
@@ -49,7 +49,7 @@ class GicSnapshotTest {
     }
 
     private static MmioHandler window(GicV3 gic, String name) {
-        return gic.mmioWindows().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow().handler();
+        return gic.mmioWindows(GicFixture.GICD, GicFixture.qemuRedistributors(gic.cpuCount())).stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow().handler();
     }
 
     private static List<Long> readAll(GicV3 gic) {
@@ -58,7 +58,7 @@ class GicSnapshotTest {
         for (int o : distributorOffsets()) {
             values.add(dist.read(o, 4));
         }
-        for (int intid = 32; intid < GicV3.INTERRUPTS; intid++) {
+        for (int intid = 32; intid < GicFixture.V3_IRQS; intid++) {
             values.add(dist.read(0x6000 + 8L * intid, 8));
         }
         MmioHandler redist = window(gic, "gicv3-redist");
@@ -80,7 +80,7 @@ class GicSnapshotTest {
 
     @Test
     void programmedStateSurvivesSaveAndLoad() throws IOException {
-        GicV3 src = new GicV3(CPUS);
+        GicV3 src = GicFixture.v3(CPUS);
         Random rnd = new Random(7);
         MmioHandler dist = window(src, "gicv3-dist");
         dist.write(0, 4, 0x13); // ARE_NS, EnableGrp1NS, EnableGrp0
@@ -89,7 +89,7 @@ class GicSnapshotTest {
                 dist.write(o, 4, rnd.nextInt() & 0xffff_ffffL);
             }
         }
-        for (int intid = 32; intid < GicV3.INTERRUPTS; intid++) {
+        for (int intid = 32; intid < GicFixture.V3_IRQS; intid++) {
             dist.write(0x6000 + 8L * intid, 8, rnd.nextLong());
         }
         MmioHandler redist = window(src, "gicv3-redist");
@@ -104,7 +104,7 @@ class GicSnapshotTest {
         src.setPrivateLevel(1, 27, true);
 
         byte[] bytes = save(src);
-        GicV3 dst = new GicV3(CPUS);
+        GicV3 dst = GicFixture.v3(CPUS);
         List<Long> fresh = readAll(dst);
         Runnable apply = dst.loadState(new DataInputStream(new ByteArrayInputStream(bytes)));
         assertEquals(fresh, readAll(dst), "loadState only reads");
@@ -116,9 +116,9 @@ class GicSnapshotTest {
 
     @Test
     void aGicOfAnotherSizeRefusesTheState() throws IOException {
-        byte[] bytes = save(new GicV3(CPUS));
+        byte[] bytes = save(GicFixture.v3(CPUS));
         IOException e = assertThrows(IOException.class,
-                () -> new GicV3(2).loadState(new DataInputStream(new ByteArrayInputStream(bytes))));
+                () -> GicFixture.v3(2).loadState(new DataInputStream(new ByteArrayInputStream(bytes))));
         assertEquals("GIC: saved for 3 CPUs and 256 INTIDs, this GIC has 2 and 256", e.getMessage());
     }
 }

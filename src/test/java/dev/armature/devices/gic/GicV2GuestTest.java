@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,8 +28,9 @@ class GicV2GuestTest {
         try (PhysicalMemory mem = new PhysicalMemory()) {
             mem.addRam("ram", RAM, 0x1_0000);
             mem.writeBytes(RAM, image());
-            GicV2 gic = new GicV2(1);
-            for (MmioWindow w : gic.mmioWindows()) {
+            GicV2 gic = new GicV2(1, GicFixture.V2_IRQS);
+            List<MmioWindow> windows = gic.mmioWindows(GicFixture.GICD, GicFixture.GICC);
+            for (MmioWindow w : windows) {
                 mem.addMmio(w.name(), w.base(), w.size(), w.handler());
             }
             Cpu cpu = new Cpu(0, CpuModel.CORTEX_A57, new CpuMemory(mem));
@@ -47,7 +49,7 @@ class GicV2GuestTest {
                 assertEquals(2, cpu.x(20));
                 assertEquals(33, cpu.x(22));
                 assertEquals(0x600d, cpu.x(19));
-                assertEquals(0xff, gic.mmioWindows().get(1).handler().read(0x14, 4)); // idle again
+                assertEquals(0xff, windows.get(1).handler().read(0x14, 4)); // idle again
             } finally {
                 BusMaster.set(BusMaster.NONE);
             }

@@ -5,6 +5,7 @@ import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.memory.BusError;
 import dev.armature.memory.BusMaster;
+import dev.armature.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -79,10 +80,10 @@ class GicV2Test {
 
     @Test
     void moreThanEightCpusIsRefusedWithQemusMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV2(9));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV2(9, GicFixture.V2_IRQS));
         assertEquals("Number of SMP CPUs requested (9) exceeds max CPUs supported by machine 'mach-virt' (8)",
                 e.getMessage());
-        assertEquals(8, new GicV2(8).cpuCount());
+        assertEquals(8, new GicV2(8, GicFixture.V2_IRQS).cpuCount());
     }
 
     @Test
@@ -317,14 +318,48 @@ class GicV2Test {
     }
 
     @Test
-    void deviceTreeDataMatchesQemu() {
+    void userspaceReadsOfTheAcknowledgeRegistersAcknowledgeNothing() {
+        try (GicFixture f = enabled(2)) {
+            f.write(0, GICD + 0xf00, 2 << 24 | 5); // SGI 5 to self (CPU 0)
+            assertTrue(f.irq(0));
+            assertEquals(5, f.gic.readRegister(GicFrame.CPU_INTERFACE, 0, 0x0c), "GICC_IAR as the guest would read it");
+            assertEquals(5, f.gic.readRegister(GicFrame.CPU_INTERFACE, 0, 0x0c), "still pending: nothing acknowledged");
+            assertEquals(0xff, f.gic.readRegister(GicFrame.CPU_INTERFACE, 0, 0x14), "GICC_RPR: nothing active");
+            assertEquals(1023, f.gic.readRegister(GicFrame.CPU_INTERFACE, 1, 0x0c), "CPU 1 has nothing pending");
+            assertTrue(f.irq(0));
+            assertEquals(5, f.read(0, GICC + 0x0c), "the guest's read acknowledges");
+            assertEquals(1023, f.gic.readRegister(GicFrame.CPU_INTERFACE, 0, 0x0c));
+        }
+    }
+
+    @Test
+    void userspaceWritesActAsTheNamedCpu() {
         try (GicFixture f = new GicFixture(2, 2)) {
-            GicDeviceTree dt = f.gic.deviceTree();
-            assertEquals("arm,cortex-a15-gic", dt.compatible());
-            assertEquals(List.of(0x0800_0000L, 0x1_0000L, 0x0801_0000L, 0x1_0000L), dt.reg());
-            assertEquals(3, dt.interruptCells());
-            assertEquals(0x300, dt.ppiCpuMask()); // QEMU's timer flags with 2 CPUs: 0x304 = mask | level-high
-            assertEquals(1, f.gic.affinity(1));
+            f.gic.writeRegister(GicFrame.DISTRIBUTOR, 1, 0x400, 0x80); // GICD_IPRIORITYR0 of CPU 1's bank
+            assertEquals(0x80, f.read(1, GICD + 0x400));
+            assertEquals(0, f.read(0, GICD + 0x400), "banked: CPU 0's SGI 0 priority is untouched");
+            assertEquals(0x80, f.gic.readRegister(GicFrame.DISTRIBUTOR, 1, 0x400));
+        }
+    }
+
+    @Test
+    void theInterruptCountIsConfigurable() {
+        GicV2 gic = new GicV2(1, 64);
+        assertEquals(64, gic.interruptCount());
+        assertEquals(1, gic.readRegister(GicFrame.DISTRIBUTOR, 0, 0x004) & 0x1f, "ITLinesNumber: 64 INTIDs");
+        assertThrows(IllegalArgumentException.class, () -> gic.setLevel(64, true));
+        assertThrows(IllegalArgumentException.class, () -> new GicV2(1, 100));
+    }
+
+    @Test
+    void framesGoWhereTheyArePlaced() {
+        try (PhysicalMemory mem = new PhysicalMemory()) {
+            GicV2 gic = new GicV2(1, 96);
+            for (MmioWindow w : gic.mmioWindows(0x1000_0000L, 0x2000_0000L)) {
+                mem.addMmio(w.name(), w.base(), w.size(), w.handler());
+            }
+            assertEquals(0x43b, mem.read(0x1000_0008L, 4), "GICD_IIDR");
+            assertEquals(0x2043b, mem.read(0x2000_00fcL, 4), "GICC_IIDR");
         }
     }
 

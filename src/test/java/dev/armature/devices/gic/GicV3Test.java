@@ -1,6 +1,7 @@
 package dev.armature.devices.gic;
 
 import dev.armature.arch.aarch64.SyncException;
+import dev.armature.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -152,14 +153,13 @@ class GicV3Test {
                 long expected = (long) c << 32 | (long) c << 8 | (c == n - 1 ? 0x10 : 0);
                 assertEquals(expected, typer, "GICR_TYPER of CPU " + c);
             }
-            assertEquals(n * 0x2_0000L, f.gic.mmioWindows().get(1).size());
+            assertEquals(n * 0x2_0000L, f.windows.get(1).size(), "contiguous redistributors share one window");
         }
     }
 
     @Test
     void seventeenthCpuIsInTheSecondAff1ClusterAsOnQemu() {
         try (GicFixture f = new GicFixture(3, 20)) {
-            assertEquals(0x101, f.gic.affinity(17)); // QEMU's DT: cpu@17 reg = <0x101>
             assertEquals(0x101_0000_1100L, f.read(0, GicFixture.gicr(17) + 8, 8)); // affinity 0.0.1.1, processor 17
         }
     }
@@ -167,10 +167,6 @@ class GicV3Test {
     @Test
     void beyond123CpusASecondRedistributorRegionIsUsed() {
         try (GicFixture f = new GicFixture(3, 124)) {
-            GicDeviceTree dt = f.gic.deviceTree();
-            assertEquals(List.of(0x0800_0000L, 0x1_0000L, 0x080A_0000L, 0xF6_0000L, 0x40_0000_0000L, 0x400_0000L),
-                    dt.reg());
-            assertEquals(2, dt.redistributorRegions());
             assertEquals(0x10, f.read(0, GicFixture.gicr(122) + 8) & 0x10); // last of region 0
             long cpu123 = 0x40_0000_0000L;
             assertEquals(123L << 8 | 0x10, f.read(0, cpu123 + 8));
@@ -180,19 +176,38 @@ class GicV3Test {
 
     @Test
     void moreThan512CpusIsRefusedWithQemusMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GicV3(600));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GicFixture.v3(600));
         assertEquals("Invalid SMP CPUs 600. The max CPUs supported by machine 'virt-7.2' is 512", e.getMessage());
     }
 
     @Test
-    void deviceTreeDataMatchesQemu() {
-        try (GicFixture f = new GicFixture(3, 2)) {
-            GicDeviceTree dt = f.gic.deviceTree();
-            assertEquals("arm,gic-v3", dt.compatible());
-            assertEquals(List.of(0x0800_0000L, 0x1_0000L, 0x080A_0000L, 0xF6_0000L), dt.reg());
-            assertEquals(1, dt.redistributorRegions());
-            assertEquals(0, dt.ppiCpuMask());
+    void redistributorsGoWhereTheyArePlacedInAnyOrder() {
+        GicV3 gic = GicFixture.v3(3);
+        try (PhysicalMemory mem = new PhysicalMemory()) {
+            // CPU 0 and 2 share a run at 0x10_0000; CPU 1 is alone at 0x20_0000 (KVM's region placement).
+            List<MmioWindow> windows = gic.mmioWindows(0x0800_0000L, List.of(
+                    new GicV3.RedistributorPlacement(0x10_0000L, false),
+                    new GicV3.RedistributorPlacement(0x20_0000L, true),
+                    new GicV3.RedistributorPlacement(0x12_0000L, true)));
+            assertEquals(3, windows.size());
+            for (MmioWindow w : windows) {
+                mem.addMmio(w.name(), w.base(), w.size(), w.handler());
+            }
+            assertEquals(0L << 8, mem.read(0x10_0008L, 4), "CPU 0: Processor_Number 0, not Last");
+            assertEquals(2L << 8 | 0x10, mem.read(0x12_0008L, 4), "CPU 2 follows CPU 0 and is Last");
+            assertEquals(1L << 8 | 0x10, mem.read(0x20_0008L, 4));
+            assertEquals(1, mem.read(0x20_000cL, 4), "CPU 1's affinity");
+            assertEquals(1L << 8 | 0x10, gic.readRegister(GicFrame.REDISTRIBUTOR, 1, 0x8), "userspace view");
         }
+    }
+
+    @Test
+    void processorNumbersAndAffinitiesAreTheVcpusOwn() {
+        GicV3 gic = new GicV3(List.of(new GicV3.CpuId(5, 0x5), new GicV3.CpuId(17, 0x101)), 128);
+        assertEquals(5 << 8, gic.readRegister(GicFrame.REDISTRIBUTOR, 0, 0x8));
+        assertEquals(17 << 8, gic.readRegister(GicFrame.REDISTRIBUTOR, 1, 0x8));
+        assertEquals(0x101, gic.readRegister(GicFrame.REDISTRIBUTOR, 1, 0xc));
+        assertEquals(3, gic.readRegister(GicFrame.DISTRIBUTOR, 0, 0x4) & 0x1f, "ITLinesNumber: 128 INTIDs");
     }
 
     @Test

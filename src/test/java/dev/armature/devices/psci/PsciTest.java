@@ -32,8 +32,8 @@ class PsciTest {
         }
 
         @Override
-        public int cpuOn(int index, long entry, long context, int el) {
-            calls.add(String.format("on %d 0x%x 0x%x EL%d", index, entry, context, el));
+        public int cpuOn(int index, long entry, long context) {
+            calls.add(String.format("on %d 0x%x 0x%x", index, entry, context));
             if (on[index]) {
                 return ALREADY_ON;
             }
@@ -104,7 +104,7 @@ class PsciTest {
     void cpuOnAndAffinityInfo() {
         assertEquals(PowerController.AFFINITY_OFF, hvc(AFFINITY_INFO_64, 2, 0));
         assertEquals(SUCCESS, hvc(CPU_ON_64, 2, 0x4008_0000L, 0x1234));
-        assertEquals("on 2 0x40080000 0x1234 EL1", power.calls.getLast());
+        assertEquals("on 2 0x40080000 0x1234", power.calls.getLast());
         assertEquals(PowerController.AFFINITY_ON, hvc(AFFINITY_INFO_64, 2, 0));
         assertEquals(ALREADY_ON, hvc(CPU_ON_64, 2, 0x4008_0000L, 0));
         assertEquals(ALREADY_ON, hvc(CPU_ON_64, 0, 0x4008_0000L, 0));
@@ -113,25 +113,7 @@ class PsciTest {
         assertEquals(INVALID_PARAMETERS, hvc(AFFINITY_INFO_64, 1, 1)); // lowest affinity level 1
         // SMC32 calling convention: arguments are the low 32 bits.
         assertEquals(SUCCESS, hvc(CPU_ON_32, 0xffff_ffff_0000_0003L, 0x1_4008_0000L, 7));
-        assertEquals("on 3 0x40080000 0x7 EL1", power.calls.getLast());
-    }
-
-    /**
-     * With EL2 (virtualization=on) the target starts at EL2 even when the caller is at EL1, as on QEMU: Linux
-     * keeps EL2 for KVM, calls PSCI from EL1 and expects every CPU to arrive at EL2.
-     */
-    @Test
-    void cpuOnStartsTargetsAtEl2WhenTheCpuHasIt() {
-        Cpu withEl2 = new Cpu(0, CpuModel.CORTEX_A57.withEl2(true), new CpuMemory(mem));
-        Psci smc = new Psci(Conduit.SMC, power);
-        withEl2.el = 1;
-        withEl2.setX(0, CPU_ON_64);
-        withEl2.setX(1, 1);
-        withEl2.setX(2, 0x4008_0000L);
-        withEl2.setX(3, 0);
-        assertTrue(smc.handle(withEl2, new SyncException(Esr.EC_SMC64, 0, 0, false, 0x4000_0000L)));
-        assertEquals(SUCCESS, withEl2.x(0));
-        assertEquals("on 1 0x40080000 0x0 EL2", power.calls.getLast());
+        assertEquals("on 3 0x40080000 0x7", power.calls.getLast());
     }
 
     @Test

@@ -13,18 +13,17 @@ public final class LoadStorePairSimdFp {
     private LoadStorePairSimdFp() {
     }
 
-    /** LDP/LDNP St/Dt/Qt. */
-    public static final class Load extends LoadStoreInsn {
-        private final int vt;
-        private final int vt2;
+    /** Both directions: the access at Rn + accessOffset, then the optional writeback. */
+    abstract static sealed class Pair extends LoadStoreInsn permits Load, Store {
+        final int vt;
+        final int vt2;
         private final int rn;
         private final long accessOffset;
         private final long offset;
         private final boolean writeback;
-        private final int size;
+        final int size;
 
-        public Load(String text, int vt, int vt2, int rn, long accessOffset, long offset, boolean writeback,
-                int size) {
+        Pair(String text, int vt, int vt2, int rn, long accessOffset, long offset, boolean writeback, int size) {
             super(text);
             this.vt = vt;
             this.vt2 = vt2;
@@ -36,10 +35,27 @@ public final class LoadStorePairSimdFp {
         }
 
         @Override
-        public void exec(Cpu cpu) {
+        public final void exec(Cpu cpu) {
             FpAccess.check(cpu);
             long base = cpu.r[rn];
-            long va = base + accessOffset;
+            transfer(cpu, base + accessOffset);
+            if (writeback) {
+                cpu.r[rn] = base + offset;
+            }
+        }
+
+        abstract void transfer(Cpu cpu, long va);
+    }
+
+    /** LDP/LDNP St/Dt/Qt. Every access is made before any register is written, so an abort changes nothing. */
+    public static final class Load extends Pair {
+        public Load(String text, int vt, int vt2, int rn, long accessOffset, long offset, boolean writeback,
+                int size) {
+            super(text, vt, vt2, rn, accessOffset, offset, writeback, size);
+        }
+
+        @Override
+        void transfer(Cpu cpu, long va) {
             long[] v = cpu.v;
             if (size == 16) {
                 long low1 = cpu.read(va, 8);
@@ -58,44 +74,20 @@ public final class LoadStorePairSimdFp {
                 v[2 * vt2] = second;
                 v[2 * vt2 + 1] = 0;
             }
-            if (writeback) {
-                cpu.r[rn] = base + offset;
-            }
         }
     }
 
     /** STP/STNP St/Dt/Qt. */
-    public static final class Store extends LoadStoreInsn {
-        private final int vt;
-        private final int vt2;
-        private final int rn;
-        private final long accessOffset;
-        private final long offset;
-        private final boolean writeback;
-        private final int size;
-
+    public static final class Store extends Pair {
         public Store(String text, int vt, int vt2, int rn, long accessOffset, long offset, boolean writeback,
                 int size) {
-            super(text);
-            this.vt = vt;
-            this.vt2 = vt2;
-            this.rn = rn;
-            this.accessOffset = accessOffset;
-            this.offset = offset;
-            this.writeback = writeback;
-            this.size = size;
+            super(text, vt, vt2, rn, accessOffset, offset, writeback, size);
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            FpAccess.check(cpu);
-            long base = cpu.r[rn];
-            long va = base + accessOffset;
+        void transfer(Cpu cpu, long va) {
             Transfer.storeVector(cpu, va, vt, size);
             Transfer.storeVector(cpu, va + size, vt2, size);
-            if (writeback) {
-                cpu.r[rn] = base + offset;
-            }
         }
     }
 }

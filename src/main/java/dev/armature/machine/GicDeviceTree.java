@@ -1,4 +1,4 @@
-package dev.armature.devices.gic;
+package dev.armature.machine;
 
 import java.util.List;
 
