@@ -1,6 +1,5 @@
 package dev.armature.cli;
 
-import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.host.HostPlatform;
 import dev.armature.loader.ImageFormatException;
@@ -103,7 +102,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-accel",
             paramLabel = "tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,thread=multi]|interp",
-            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets")
+            description = "accelerator: tcg translates hot code to JVM bytecode (default), interp interprets; "
+                    + "repeated, the first one Armature has wins, as in QEMU")
     List<String> accel = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
@@ -209,7 +209,7 @@ public final class Main implements Callable<Integer> {
         CpuModel model = parseCpu();
         int cpus = parseSmp();
         long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
-        String accelOption = parseAccel();
+        String accelOption = AccelChoice.choose(accel, err);
         if (display != null && !display.equals("none")) {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
@@ -223,7 +223,7 @@ public final class Main implements Callable<Integer> {
         VirtConfig config;
         try {
             config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
-                    vfio, virtioDevices);
+                    vfio, parsePciTestdev(), virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -402,50 +402,6 @@ public final class Main implements Callable<Integer> {
         return size;
     }
 
-    /** Validates -accel and returns it in the form {@link dev.armature.accel.Accelerator#create} takes. */
-    private String parseAccel() throws CliError {
-        if (accel.size() > 1) {
-            throw new CliError("-accel given more than once; Armature runs one accelerator");
-        }
-        if (accel.isEmpty()) {
-            return "tcg";
-        }
-        Map<String, String> o = QemuOpts.parse("-accel", accel.getFirst(), "accel");
-        String name = o.getOrDefault("accel", "");
-        if (!name.equals("tcg") && !name.equals("interp")) {
-            throw new CliError("-accel " + name + ": unsupported accelerator (tcg or interp)");
-        }
-        StringBuilder option = new StringBuilder(name);
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            switch (e.getKey()) {
-                case "accel" -> { }
-                case "tb-size", "hot", "tb-insns", "background" -> {
-                    if (!name.equals("tcg")) {
-                        throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
-                    }
-                    option.append(',').append(e.getKey()).append('=').append(e.getValue());
-                }
-                case "thread" -> {
-                    if (e.getValue().equals("single")) {
-                        throw new CliError("-accel thread=single: Armature always runs one host thread "
-                                + "per vCPU (thread=multi)");
-                    } else if (!e.getValue().equals("multi")) {
-                        throw new CliError("-accel thread=" + e.getValue() + ": expected multi", 2);
-                    }
-                }
-                default -> throw new CliError("-accel " + e.getKey() + ": unsupported accelerator property");
-            }
-        }
-        try {
-            if (name.equals("tcg")) {
-                TcgConfig.parse(option.toString());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CliError("-accel: " + e.getMessage(), 2);
-        }
-        return option.toString();
-    }
-
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */
     private VirtConfig.VirtioSerial parseDevices() throws CliError {
         List<String> testdevIds = new ArrayList<>();
@@ -473,11 +429,12 @@ public final class Main implements Callable<Integer> {
             String driver = o.get("driver");
             switch (driver) {
                 case "help" -> throw new CliError("supported devices: virtio-blk-device,drive=ID[,serial=S], "
-                        + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, "
+                        + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, pci-testdev, "
                         + "armature-dma[,iommu=on|off] (Armature's DMA test engine), "
                         + "vfio-platform,host=NAME[,forward=on|off] (assigns a device of the modelled host: "
                         + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 0);
                 case "armature-dma" -> { } // parseDma
+                case "pci-testdev" -> { } // parsePciTestdev
                 case "vfio-platform" -> { } // parseVfio
                 case "virtio-blk-device", "virtio-rng-device" -> { } // VirtioDeviceOptions
                 case "virtio-serial-device" -> {
@@ -504,8 +461,8 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, armature-dma, "
-                        + "vfio-platform)");
+                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, pci-testdev, "
+                        + "armature-dma, vfio-platform)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {
@@ -583,6 +540,27 @@ public final class Main implements Callable<Integer> {
             assigned.add(new VirtConfig.VfioAssignment(host, forward));
         }
         return assigned;
+    }
+
+    /** {@code -device pci-testdev}: QEMU's PCI test device in slot 1 of the PCIe root bus, at most one. */
+    private boolean parsePciTestdev() throws CliError {
+        boolean present = false;
+        for (String d : devices) {
+            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
+            if (!o.get("driver").equals("pci-testdev")) {
+                continue;
+            }
+            if (present) {
+                throw new CliError("-device pci-testdev: Armature models at most one");
+            }
+            for (String k : o.keySet()) {
+                if (!k.equals("driver") && !k.equals("id")) {
+                    throw new CliError("-device pci-testdev: unsupported property '" + k + "'");
+                }
+            }
+            present = true;
+        }
+        return present;
     }
 
     /** The PL011 backend. */

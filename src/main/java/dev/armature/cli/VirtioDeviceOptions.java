@@ -18,7 +18,7 @@ import java.util.Map;
  *   <li>{@code -device virtio-rng-device[,id=..]}.</li>
  * </ul>
  * Devices come in command-line order, then the {@code if=virtio} drives. QEMU puts an {@code if=virtio}
- * drive on a virtio-blk-pci device; Armature has no PCI host bridge and uses a virtio-mmio slot instead (the
+ * drive on a virtio-blk-pci device; Armature has no virtio-pci transport and uses a virtio-mmio slot instead (the
  * guest sees /dev/vda either way).
  */
 final class VirtioDeviceOptions {

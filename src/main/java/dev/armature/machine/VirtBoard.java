@@ -4,8 +4,14 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.arch.aarch64.SystemCounter;
 import dev.armature.arch.aarch64.TlbShootdown;
+import dev.armature.devices.gic.GicV2;
+import dev.armature.devices.gic.GicV2Virtualization;
 import dev.armature.devices.gic.InterruptController;
 import dev.armature.devices.pl011.Pl011;
+import dev.armature.devices.pci.PciFunction;
+import dev.armature.devices.pci.PciHost;
+import dev.armature.devices.pci.PciHostBridge;
+import dev.armature.devices.pci.PciTestDev;
 import dev.armature.devices.pl031.Pl031;
 import dev.armature.devices.psci.Psci;
 import dev.armature.devices.block.BlockImage;
@@ -48,8 +54,8 @@ import static dev.armature.machine.VirtMemoryMap.*;
  * Assembles a QEMU-compatible {@code virt} board as a VMM does with KVM, through the VM API ({@link Vm}): the
  * VM, its RAM as memory slot 0, its vCPUs (the boot vCPU runnable, the others powered off until PSCI CPU_ON),
  * the vGIC (v2 or v3, see {@link VirtGic}); then the board's own devices in the VM's address space: PL011,
- * PL031, the 32 virtio-mmio slots (devices in the highest slots first, as QEMU assigns them), the DMA test
- * engine on the platform bus if asked for, assigned host devices ({@code -device vfio-platform}) after it,
+ * PL031, the 32 virtio-mmio slots (devices in the highest slots first, as QEMU assigns them), the generic PCIe
+ * host (with {@code pci-testdev} in slot 1 if asked for), the DMA test engine on the platform bus if asked for, assigned host devices ({@code -device vfio-platform}) after it,
  * PSCI firmware, the device tree and the boot images, and the {@link Machine} whose threads run the vCPUs.
  */
 public final class VirtBoard implements AutoCloseable {
@@ -64,11 +70,14 @@ public final class VirtBoard implements AutoCloseable {
     private final Vm vm;
     private final PhysicalMemory mem;
     private final InterruptController gic;
+    /** GICH/GICV with {@code virtualization=on} and GICv2, else null. */
+    private final GicV2Virtualization gicVirt;
     private final TlbShootdown shootdown = new TlbShootdown();
     /** The VM's system counter: every vCPU's timers read it, so their counts agree and a snapshot can set it. */
     private final SystemCounter counter = new SystemCounter();
     private final Pl011 uart;
     private final Pl031 rtc;
+    private final PciHost pci;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
     /** The disk images behind virtio-blk devices, closed with the board. */
@@ -118,10 +127,23 @@ public final class VirtBoard implements AutoCloseable {
             vm.close();
             throw new BootException("cannot build the VM: " + e.getMessage());
         }
+        // The GICv2 virtualization extensions are board hardware beside the vGIC (KVM exposes no GICH/GICV to
+        // userspace): mapped here, connected to each vCPU's Cpu now and at every reset (attachCpu).
+        gicVirt = config.virtualization() && gic instanceof GicV2 v2 ? new GicV2Virtualization(v2) : null;
+        if (gicVirt != null) {
+            gicVirt.mmioWindows().forEach(w -> mem.addMmio(w.name(), w.base(), w.size(), w.handler()));
+            vm.vcpus().forEach(v -> gicVirt.connect(v.index(), v.cpu()));
+        }
         uart = new Pl011(serial, gic.spiLine(UART_SPI));
         mem.addMmio("pl011", UART_BASE, UART_SIZE, uart);
         rtc = new Pl031(gic.spiLine(RTC_SPI));
         mem.addMmio("pl031", RTC_BASE, RTC_SIZE, rtc);
+        pci = pciHost(config);
+        mem.addMmio("pcie-ecam", PCIE_ECAM_BASE, PciHost.ECAM_SIZE, pci.ecam());
+        mem.addMmio("pcie-mmio", PCIE_MMIO_BASE, PCIE_MMIO_SIZE, pci.memoryWindow(PCIE_MMIO_BASE));
+        mem.addMmio("pcie-pio", PCIE_PIO_BASE, PciHost.IO_SIZE, pci.ioWindow());
+        mem.addMmio("pcie-mmio-high", PCIE_HIGH_MMIO_BASE, PCIE_HIGH_MMIO_SIZE,
+                pci.memoryWindow(PCIE_HIGH_MMIO_BASE));
 
         machine = new Machine(vm, this::reload, noReboot, log);
         Psci psci = new Psci(conduit(config), machine);
@@ -282,8 +304,12 @@ public final class VirtBoard implements AutoCloseable {
 
     private void resetDevices() {
         gic.reset();
+        if (gicVirt != null) {
+            gicVirt.reset();
+        }
         uart.reset();
         rtc.reset();
+        pci.reset();
         transports.forEach(VirtioMmio::reset);
         if (dma != null) {
             dma.engine().reset();
@@ -331,6 +357,16 @@ public final class VirtBoard implements AutoCloseable {
         return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
     }
 
+    /** The root bus: QEMU's host bridge in slot 0, then {@code pci-testdev} (QEMU's first free slot, 1). */
+    private static PciHost pciHost(VirtConfig config) {
+        List<PciFunction> functions = new ArrayList<>();
+        functions.add(new PciHostBridge());
+        if (config.pciTestdev()) {
+            functions.add(new PciTestDev());
+        }
+        return new PciHost(functions);
+    }
+
     /**
      * The VM's {@link dev.armature.vm.CpuWiring}: attaches a vCPU's fresh Cpu (at every reset) to what the board
      * owns — the PSCI firmware, the system counter, the TLB shootdown domain — and detaches the one it replaces.
@@ -341,6 +377,9 @@ public final class VirtBoard implements AutoCloseable {
         fresh.exceptionHook = firmwareHook;
         fresh.sys.timer.setCounter(counter);
         shootdown.add(fresh);
+        if (gicVirt != null) {
+            gicVirt.connect(vcpu.index(), fresh);
+        }
     }
 
     private byte[] deviceTree(byte[] given, VirtDeviceTree.Chosen chosen) {

@@ -20,12 +20,13 @@ import java.util.List;
  * @param dma                the DMA test engine on the platform bus ({@code -device armature-dma[,iommu=on]})
  * @param vfio               host devices assigned to the guest, in order on the platform bus after the DMA engine
  *                           ({@code -device vfio-platform,host=NAME[,forward=on|off]})
+ * @param pciTestdev         QEMU's {@code pci-testdev} in PCI slot 1 ({@code -device pci-testdev})
  * @param virtioDevices      the other virtio-mmio devices, in command-line order (they take the slots below
  *                           the virtio-serial device's, from the top down, as in QEMU)
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                          int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
-                         List<VirtioDeviceConfig> virtioDevices) {
+                         boolean pciTestdev, List<VirtioDeviceConfig> virtioDevices) {
     /** A virtio-mmio device from {@code -device} or {@code -drive}. */
     public sealed interface VirtioDeviceConfig {
     }
@@ -118,15 +119,17 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
 
     /** A board without block or entropy devices. */
     public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
-                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio) {
+                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
+                      boolean pciTestdev) {
         this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, vfio,
-                List.of());
+                pciTestdev, List.of());
     }
 
-    /** A board without assigned host devices, block or entropy devices. */
+    /** A board without assigned host devices, pci-testdev, block or entropy devices. */
     public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                       int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
-        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of());
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of(),
+                false);
     }
 
     /** The CPU model as the vCPUs run it: with EL2 exactly when virtualization is on. */

@@ -1,9 +1,13 @@
 package dev.armature.machine;
 
+import dev.armature.devices.gic.GicV2Virtualization;
+import dev.armature.devices.pci.PciHost;
 import dev.armature.host.HostTimer;
 import dev.armature.machine.fdt.FdtNode;
 import dev.armature.vm.Vcpu;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import static dev.armature.machine.VirtMemoryMap.*;
@@ -11,12 +15,12 @@ import static dev.armature.machine.VirtMemoryMap.*;
 /**
  * The device tree of a {@code virt} board, with QEMU 7.2's node names and properties for the parts Armature
  * models: memory, CPUs, PSCI, the generic timer, the PL011 and PL031 and their clock, the 32 virtio-mmio slots,
- * the platform bus, /chosen. The platform bus holds the DMA test engine when the board has one (QEMU has no such
- * device) and the assigned host devices ({@code -device vfio-platform}; Armature's modelled host has only host
- * timers, so every assigned device is one).
+ * the platform bus, the PCIe host, /chosen. The platform bus holds the DMA test engine when the board has one (QEMU
+ * has no such device) and the assigned host devices ({@code -device vfio-platform}; Armature's modelled host has
+ * only host timers, so every assigned device is one).
  *
- * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PCIe, PMU, the GICv2m MSI frame and the
- * GICv3 ITS) are left out rather than described falsely.
+ * <p>Nodes for hardware Armature does not model (flash, PL061, fw-cfg, PMU, the GICv2m MSI frame and the GICv3
+ * ITS) are left out rather than described falsely; so is the PCIe node's {@code msi-map}, which points at them.
  */
 public final class VirtDeviceTree {
     private static final int PHANDLE_CLOCK = 0x8000;
@@ -25,6 +29,10 @@ public final class VirtDeviceTree {
     private static final int GIC_PPI = 1;
     private static final int IRQ_EDGE_RISING = 1;
     private static final int IRQ_LEVEL_HIGH = 4;
+    /** The space code of a PCI address's first cell (bits 25:24): I/O, 32-bit memory, 64-bit memory. */
+    private static final int PCI_SPACE_IO = 0x0100_0000;
+    private static final int PCI_SPACE_MEM32 = 0x0200_0000;
+    private static final int PCI_SPACE_MEM64 = 0x0300_0000;
 
     /** What /chosen carries for a boot. */
     public record Chosen(String bootargs, long initrdStart, long initrdEnd) {
@@ -61,7 +69,7 @@ public final class VirtDeviceTree {
                 .setU64("reg", RAM_BASE, cfg.ramSize());
 
         addCpus(root, cfg);
-        addIntc(root, gic, intcPhandle);
+        addIntc(root, gic, intcPhandle, cfg.virtualization() && cfg.gicVersion() == 2);
 
         int cpuMask = gic.ppiCpuMask();
         int[] timer = new int[TIMER_PPIS.length * 3];
@@ -106,6 +114,7 @@ public final class VirtDeviceTree {
         }
 
         addPlatformBus(root, cfg, intcPhandle);
+        addPcie(root, intcPhandle);
 
         FdtNode ch = root.addChild("chosen");
         ch.setStrings("stdout-path", "/" + uart);
@@ -180,11 +189,65 @@ public final class VirtDeviceTree {
         }
     }
 
-    /** {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. */
-    private static void addIntc(FdtNode root, GicDeviceTree dt, int phandle) {
-        long[] reg = new long[dt.reg().size()];
+    /**
+     * {@code /pcie@10000000}: the generic ECAM host as QEMU writes it: ECAM {@code reg}, bus-range 0-255, the I/O,
+     * 32-bit and 64-bit memory windows in {@code ranges} (PCI address, CPU address, size), and the INTx
+     * {@code interrupt-map}: pin P (1-4) of slot S goes to SPI 3 + (S + P - 1) mod 4, level-high, for slots 0-3;
+     * the mask (device bits 12:11, pin) repeats that pattern for every slot.
+     */
+    private static void addPcie(FdtNode root, int intcPhandle) {
+        int[] map = new int[4 * 4 * 10];
+        int i = 0;
+        for (int slot = 0; slot < 4; slot++) {
+            for (int pin = 1; pin <= 4; pin++) {
+                int[] entry = {slot << 11, 0, 0, pin, intcPhandle, 0, 0, GIC_SPI,
+                    PCIE_SPI + (slot + pin - 1) % 4, IRQ_LEVEL_HIGH};
+                System.arraycopy(entry, 0, map, i, entry.length);
+                i += entry.length;
+            }
+        }
+        root.addChild(String.format("pcie@%x", PCIE_MMIO_BASE))
+                .setCells("interrupt-map-mask", 0x1800, 0, 0, 7)
+                .setCells("interrupt-map", map)
+                .setCells("#interrupt-cells", 1)
+                .setCells("ranges",
+                        PCI_SPACE_IO, 0, 0, hi(PCIE_PIO_BASE), lo(PCIE_PIO_BASE), 0, (int) PciHost.IO_SIZE,
+                        PCI_SPACE_MEM32, hi(PCIE_MMIO_BASE), lo(PCIE_MMIO_BASE), hi(PCIE_MMIO_BASE),
+                        lo(PCIE_MMIO_BASE), hi(PCIE_MMIO_SIZE), lo(PCIE_MMIO_SIZE),
+                        PCI_SPACE_MEM64, hi(PCIE_HIGH_MMIO_BASE), lo(PCIE_HIGH_MMIO_BASE), hi(PCIE_HIGH_MMIO_BASE),
+                        lo(PCIE_HIGH_MMIO_BASE), hi(PCIE_HIGH_MMIO_SIZE), lo(PCIE_HIGH_MMIO_SIZE))
+                .setU64("reg", PCIE_ECAM_BASE, PciHost.ECAM_SIZE)
+                .setEmpty("dma-coherent")
+                .setCells("bus-range", 0, 0xff)
+                .setCells("linux,pci-domain", 0)
+                .setCells("#size-cells", 2)
+                .setCells("#address-cells", 3)
+                .setStrings("device_type", "pci")
+                .setStrings("compatible", "pci-host-ecam-generic");
+    }
+
+    private static int hi(long v) {
+        return (int) (v >>> 32);
+    }
+
+    private static int lo(long v) {
+        return (int) v;
+    }
+
+    /**
+     * {@code /intc@8000000}: the GIC's registers; its MSI children (v2m, ITS) are not modelled. With the GICv2
+     * virtualization extensions, QEMU adds GICH and GICV to {@code reg} and the maintenance PPI as
+     * {@code interrupts} (level-high, without a CPU mask).
+     */
+    private static void addIntc(FdtNode root, GicDeviceTree dt, int phandle, boolean gicV2Virtualization) {
+        List<Long> regs = new ArrayList<>(dt.reg());
+        if (gicV2Virtualization) {
+            regs.addAll(List.of(GicV2Virtualization.GICH_BASE, VirtGic.V2_DT_FRAME_SIZE, GicV2Virtualization.GICV_BASE,
+                    VirtGic.V2_DT_FRAME_SIZE));
+        }
+        long[] reg = new long[regs.size()];
         for (int i = 0; i < reg.length; i++) {
-            reg[i] = dt.reg().get(i);
+            reg[i] = regs.get(i);
         }
         FdtNode intc = root.addChild(String.format("intc@%x", reg[0]))
                 .setStrings("compatible", dt.compatible())
@@ -194,6 +257,9 @@ public final class VirtDeviceTree {
                 .setCells("#size-cells", 2)
                 .setEmpty("ranges")
                 .setU64("reg", reg);
+        if (gicV2Virtualization) {
+            intc.setCells("interrupts", GIC_PPI, GicV2Virtualization.MAINTENANCE_PPI, IRQ_LEVEL_HIGH);
+        }
         if (dt.redistributorRegions() > 0) {
             intc.setCells("#redistributor-regions", dt.redistributorRegions());
         }

@@ -19,6 +19,19 @@ public final class VirtMemoryMap {
     /** The platform bus's first SPI (QEMU gives it SPIs 112..175). */
     public static final int PLATFORM_BUS_SPI = 112;
 
+    /** The generic PCIe host: ECAM for buses 0-255 (QEMU's high ECAM, used whenever highmem is on). */
+    public static final long PCIE_ECAM_BASE = 0x40_1000_0000L;
+    /** The 32-bit PCI memory window: CPU addresses equal PCI addresses. */
+    public static final long PCIE_MMIO_BASE = 0x1000_0000L;
+    public static final long PCIE_MMIO_SIZE = 0x2eff_0000L;
+    /** The PCI I/O window: PCI I/O addresses 0-0xffff. */
+    public static final long PCIE_PIO_BASE = 0x3eff_0000L;
+    /** The 64-bit PCI memory window (512 GiB at 512 GiB), CPU addresses equal PCI addresses. */
+    public static final long PCIE_HIGH_MMIO_BASE = 0x80_0000_0000L;
+    public static final long PCIE_HIGH_MMIO_SIZE = 0x80_0000_0000L;
+    /** INTA-D of slot 0 go to SPIs 3-6; other slots are swizzled onto them. */
+    public static final int PCIE_SPI = 3;
+
     /** Generic timer PPIs (secure physical, non-secure physical, virtual, hypervisor), as PPI numbers. */
     public static final int[] TIMER_PPIS = {13, 14, 11, 10};
 

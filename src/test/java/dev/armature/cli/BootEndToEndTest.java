@@ -264,6 +264,27 @@ class BootEndToEndTest {
         assertEquals(qemu.exit(), ours.status());
     }
 
+    /** kvm-unit-tests' arm/run command line, with pci-testdev and an environment initrd, output as QEMU's. */
+    @Test
+    void guestPciTestWithKvmUnitTestsCommandLineMatchesQemu() throws Exception {
+        Path image = Path.of("guest/images/pci.flat");
+        Assumptions.assumeTrue(Files.isRegularFile(image), "guest/images/pci.flat is not in this checkout");
+        Assumptions.assumeTrue(Tools.available("qemu-system-aarch64"), "qemu-system-aarch64 is not installed");
+        Path env = dir.resolve("env");
+        Files.writeString(env, "QEMU_ACCEL=tcg\n");
+        String[] args = {"-nodefaults", "-machine", "virt", "-accel", "tcg", "-cpu", "cortex-a57", "-device",
+            "virtio-serial-device", "-device", "virtconsole,chardev=ctd", "-chardev", "testdev,id=ctd", "-device",
+            "pci-testdev", "-display", "none", "-serial", "stdio", "-kernel", image.toString(), "-smp", "1",
+            "-append", "", "-initrd", env.toString()};
+        Run ours = exactly("", args);
+        List<String> q = Tools.list("qemu-system-aarch64");
+        q.addAll(List.of(args));
+        Tools.Result qemu = Tools.run(q.toArray(String[]::new));
+        assertTrue(qemu.stdout().contains("SUMMARY: 32 tests\n"), qemu.stdout());
+        assertEquals(qemu.stdout(), ours.console(), ours.err());
+        assertEquals(qemu.exit(), ours.status());
+    }
+
     /** Vector table: IRQ from the current EL with SP_ELx (entry 5, offset 0x280) branches to irq; others hang. */
     private static final String VECTORS = """
                 .balign 2048

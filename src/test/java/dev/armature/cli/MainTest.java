@@ -89,15 +89,15 @@ class MainTest {
         assertRefused(2, "armature: -m 300G: the virt board takes at most 255 GiB of RAM", "-m", "300G",
                 "-kernel", kernel);
         assertRefused(2, "armature: -append is only allowed with -kernel", "-append", "console=ttyAMA0");
-        assertRefused(1, "armature: -accel kvm: unsupported accelerator (tcg or interp)", "-accel", "kvm",
+        assertRefused(1, "armature: -accel kvm: invalid accelerator kvm (Armature has tcg and interp)", "-accel", "kvm",
                 "-kernel", kernel);
         assertRefused(2, "armature: -accel: tcg option hot must be an integer in 0..2147483647, got 'x'", "-accel",
                 "tcg,hot=x", "-kernel", kernel);
         assertRefused(1, "armature: -accel thread=single: Armature always runs one host thread per vCPU "
                 + "(thread=multi)", "-accel", "tcg,thread=single", "-kernel", kernel);
         assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-blk-device, "
-                + "virtio-rng-device, virtio-serial-device, virtconsole, armature-dma, vfio-platform)", "-device",
-                "e1000", "-kernel", kernel);
+                + "virtio-rng-device, virtio-serial-device, virtconsole, pci-testdev, armature-dma, vfio-platform)",
+                "-device", "e1000", "-kernel", kernel);
         assertRefused(1, "armature: -drive format=qcow2: only raw images are supported", "-drive",
                 "file=x.qcow2,format=qcow2", "-kernel", kernel);
         assertRefused(1, "armature: -device virtio-blk-device: drive 'hd9' not found (give it with -drive "
@@ -107,6 +107,8 @@ class MainTest {
                 "-kernel", kernel);
         assertRefused(1, "armature: -drive " + dir.resolve("none.img") + ": no such file", "-drive",
                 "file=" + dir.resolve("none.img") + ",if=virtio", "-kernel", kernel);
+        assertRefused(1, "armature: -device pci-testdev: unsupported property 'membar'", "-device",
+                "pci-testdev,membar=4096", "-kernel", kernel);
         assertRefused(1, "armature: -device vfio-platform,host=eth0: the host has no device 'eth0' (it has timer0, "
                 + "timer1)", "-device", "vfio-platform,host=eth0", "-kernel", kernel);
         assertRefused(2, "armature: -device vfio-platform: host= is required (the modelled host has timer0, timer1)",

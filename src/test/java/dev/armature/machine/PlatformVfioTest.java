@@ -41,7 +41,7 @@ class PlatformVfioTest {
 
     private VirtBoard board(VirtConfig.Dma dma, VirtConfig.VfioAssignment... vfio) throws Exception {
         VirtConfig cfg = new VirtConfig(RAM, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtConfig.VirtioSerial.NONE, dma,
-                List.of(vfio));
+                List.of(vfio), false);
         KernelImage kernel = KernelImage.identify(new byte[] {0, 0, 0, 0x14});
         return new VirtBoard(cfg, new VirtBoard.Boot(kernel, null, null, null), null, false, DebugLog.OFF,
                 () -> host);

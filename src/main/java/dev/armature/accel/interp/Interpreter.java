@@ -174,10 +174,9 @@ public final class Interpreter implements CpuExecutor {
             cpu.memory.serviceFlushRequests();
         }
         if ((why & Cpu.EXIT_INTERRUPT) != 0) {
-            if (cpu.fiqLine && (cpu.daif & 0x40) == 0) {
-                Exceptions.takeAsync(cpu, Exceptions.VECTOR_FIQ, cpu.pc);
-            } else if (cpu.irqLine && (cpu.daif & 0x80) == 0) {
-                Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, cpu.pc);
+            int pending = Exceptions.pendingInterrupt(cpu);
+            if (pending != 0) {
+                Exceptions.takeInterrupt(cpu, pending, cpu.pc);
             }
         }
         if ((why & Cpu.EXIT_STOP) != 0) {

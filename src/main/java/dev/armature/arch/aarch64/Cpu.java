@@ -66,6 +66,8 @@ public final class Cpu {
     /** Interrupt lines from the interrupt controller (level: true while asserted). */
     public volatile boolean irqLine;
     public volatile boolean fiqLine;
+    /** The interrupt controller's virtual IRQ output ({@link #setVirtualIrq}). */
+    public volatile boolean virtualIrqLine;
 
     public final int index;
     public final CpuModel model;
@@ -101,13 +103,41 @@ public final class Cpu {
     }
 
     /**
-     * Re-evaluates whether an interrupt is deliverable; called when lines change and whenever PSTATE.DAIF is
-     * unmasked (MSR DAIF*, ERET), so an interrupt is taken at the next instruction boundary.
+     * Sets the virtual IRQ input: the GICv2 virtual CPU interface's vIRQ output (any thread). It combines with
+     * HCR_EL2.VI in {@link #virtualIrq}: a virtual IRQ is pending while either is set and HCR_EL2.IMO routes IRQs
+     * to EL2.
+     */
+    public void setVirtualIrq(boolean asserted) {
+        virtualIrqLine = asserted;
+        synchronized (this) {
+            notifyAll();
+        }
+        updateInterrupts();
+    }
+
+    /**
+     * Re-evaluates whether an interrupt is deliverable ({@link Exceptions#pendingInterrupt}); called when lines
+     * change, whenever PSTATE.DAIF is unmasked (MSR DAIF*, ERET) and when HCR_EL2 changes, so an interrupt is taken
+     * at the next instruction boundary.
      */
     public void updateInterrupts() {
-        if ((irqLine && (daif & 0x80) == 0) || (fiqLine && (daif & 0x40) == 0)) {
+        if (Exceptions.pendingInterrupt(this) != 0) {
             requestExit(EXIT_INTERRUPT);
         }
+    }
+
+    /**
+     * The virtual IRQ input, before routing: HCR_EL2.VI or the GIC virtual CPU interface's vIRQ output.
+     */
+    boolean virtualIrq() {
+        return (sys.hcrEl2 & 0x80) != 0 || virtualIrqLine;
+    }
+
+    /** A virtual IRQ, FIQ or SError is pending for EL1 (VI/VF/VSE with HCR_EL2.IMO/FMO/AMO), masked or not. */
+    boolean virtualInterruptPending() {
+        long hcr = sys.hcrEl2;
+        return el < 2 && (virtualIrq() && (hcr & 0x10) != 0 || (hcr & 0x40) != 0 && (hcr & 0x8) != 0
+                || (hcr & 0x100) != 0 && (hcr & 0x20) != 0);
     }
 
     /**
@@ -116,7 +146,7 @@ public final class Cpu {
      */
     public void waitForInterrupt(long timeoutNanos) {
         synchronized (this) {
-            if (irqLine || fiqLine || exitRequest != 0) {
+            if (irqLine || fiqLine || exitRequest != 0 || virtualInterruptPending()) {
                 return;
             }
             try {
@@ -223,6 +253,19 @@ public final class Cpu {
             r[SP] = value;
         } else {
             spBank[level] = value;
+        }
+    }
+
+    /**
+     * CheckSPAlignment() for a load/store based on SP: SP alignment fault (EC 0x26, no FAR) when SP is not
+     * 16-byte aligned and SCTLR_EL1.SA0 (EL0), SCTLR_EL1.SA (EL1) or SCTLR_EL2.SA (EL2) enables the check.
+     */
+    public void checkSpAlignment() {
+        if ((r[SP] & 15) != 0) {
+            long sctlr = el == 2 ? sys.sctlrEl2 : sys.sctlrEl1;
+            if ((sctlr & (el == 0 ? 1L << 4 : 1L << 3)) != 0) {
+                throw new SyncException(Esr.EC_SP_ALIGN, 0, 0, false, pc);
+            }
         }
     }
 

@@ -544,6 +544,35 @@ public final class CpuMemory implements CodePages.WritableMappings {
         return new SyncException(lower ? Esr.EC_DABT_LOWER : Esr.EC_DABT_SAME, iss, va, true, cpu.pc);
     }
 
+    /**
+     * A stage-2 abort for {@code va} (IPA {@code ipa}), taken to EL2 as a lower-EL abort: HPFAR_EL2 gets the IPA,
+     * FAR_EL2 the VA. ISS: the fault status, WnR for writes (also with S1PTW, where ARMv8.0 leaves it UNKNOWN:
+     * the instruction's access, as QEMU 7.2 reports it), S1PTW when the fault hit a stage-1 table access, and
+     * otherwise, for a single general-purpose register load or store, the instruction syndrome (ISV, SAS, SSE,
+     * SRT, SF, AR; see {@link DataAbortSyndrome}).
+     */
+    public SyncException stage2Abort(long va, int kind, int fsc, boolean s1ptw, long ipa) {
+        if (kind == FETCH) {
+            return new SyncException(Esr.EC_IABT_LOWER, fsc | (s1ptw ? Esr.ISS_S1PTW : 0), va, true, cpu.pc, 2, ipa);
+        }
+        int iss = fsc | (kind == WRITE ? Esr.ISS_WNR : 0);
+        if (s1ptw) {
+            iss |= Esr.ISS_S1PTW;
+        } else {
+            iss |= DataAbortSyndrome.instructionSyndrome(fetchForSyndrome());
+        }
+        return new SyncException(Esr.EC_DABT_LOWER, iss, va, true, cpu.pc, 2, ipa);
+    }
+
+    /** The word of the instruction that is faulting, or 0 (no syndrome) if it cannot be fetched again. */
+    private int fetchForSyndrome() {
+        try {
+            return fetch(cpu.pc);
+        } catch (SyncException e) {
+            return 0;
+        }
+    }
+
     /** Alignment fault unless {@code va} is aligned to {@code size} (exclusives, atomics, acquire/release). */
     public void checkAligned(long va, int size, int kind) {
         if ((va & (size - 1)) != 0) {

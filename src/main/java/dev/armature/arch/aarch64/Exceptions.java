@@ -4,10 +4,12 @@ package dev.armature.arch.aarch64;
  * Exception entry and return (Arm ARM D1.10, D1.11): routing to EL1 or EL2, vectors, syndrome, banked state,
  * and the illegal exception return checks.
  *
- * <p>Routing implemented: synchronous exceptions go to the current EL or EL1 (whichever is higher), HVC and
- * traps of EL2 controls go to EL2; IRQ/FIQ/SError go to EL2 from EL0/EL1 when HCR_EL2.IMO/FMO/AMO route them
- * there. Not implemented: HCR_EL2.TGE (EL0 exceptions to EL2), virtual interrupts (HCR_EL2.VI/VF/VSE),
- * AArch32 lower ELs (vector offset 0x600).
+ * <p>Routing implemented: synchronous exceptions go to the current EL or EL1 (whichever is higher), HVC, stage-2
+ * aborts and traps of EL2 controls go to EL2, and with HCR_EL2.TGE = 1 those from EL0 that would go to EL1 go
+ * to EL2. Physical IRQ/FIQ/SError go to EL2 when HCR_EL2.IMO/FMO/AMO (or TGE) route them there — then they are
+ * taken at EL0/EL1 whatever PSTATE.I/F/A say, and not at all at EL2 otherwise. Virtual interrupts
+ * (HCR_EL2.VI/VF/VSE with IMO/FMO/AMO) are taken at EL0/EL1 only, to EL1, masked by PSTATE (see
+ * {@link #pendingInterrupt}). Not implemented: AArch32 lower ELs (vector offset 0x600).
  */
 public final class Exceptions {
     public static final int VECTOR_SYNC = 0x000;
@@ -18,8 +20,11 @@ public final class Exceptions {
     private static final long HCR_FMO = 1L << 3;
     private static final long HCR_IMO = 1L << 4;
     private static final long HCR_AMO = 1L << 5;
+    private static final long HCR_VF = 1L << 6;
+    private static final long HCR_VSE = 1L << 8;
     private static final long HCR_TSC = 1L << 19;
     private static final long HCR_TGE = 1L << 27;
+    private static final long HCR_HCD = 1L << 29;
     private static final long HCR_RW = 1L << 31;
 
     private Exceptions() {
@@ -39,11 +44,15 @@ public final class Exceptions {
         int ec = e.ec;
         int iss = e.iss & 0x1ff_ffff;
         int target = e.targetEl != 0 ? e.targetEl : Math.max(cpu.el, 1);
+        if (target == 1 && cpu.el == 0 && cpu.model.has(Feature.EL2) && (cpu.sys.hcrEl2 & HCR_TGE) != 0) {
+            target = 2; // TGE: EL0's exceptions go to EL2
+        }
         long returnAddress = cpu.pc;
         if (ec == Esr.EC_HVC64) {
-            if (cpu.model.has(Feature.EL2) && cpu.el > 0) {
+            // HVC is UNDEFINED at EL0, without EL2, and (no EL3) while HCR_EL2.HCD disables it.
+            if (cpu.model.has(Feature.EL2) && cpu.el > 0 && (cpu.sys.hcrEl2 & HCR_HCD) == 0) {
                 target = 2;
-            } else { // HVC without EL2, or at EL0, is UNDEFINED
+            } else {
                 ec = Esr.EC_UNKNOWN;
                 iss = 0;
                 returnAddress -= 4;
@@ -64,6 +73,9 @@ public final class Exceptions {
             if (e.farValid) {
                 cpu.sys.farEl2 = e.far;
             }
+            if (e.ipa >= 0) {
+                cpu.sys.hpfarEl2 = e.ipa >>> 12 << 4; // FIPA: IPA[47:12]
+            }
         } else {
             cpu.sys.esrEl1 = esr;
             if (e.farValid) {
@@ -73,25 +85,68 @@ public final class Exceptions {
         enter(cpu, target, VECTOR_SYNC, returnAddress);
     }
 
+    /** The EL a physical interrupt of this vector goes to: EL2 if HCR_EL2.IMO/FMO/AMO (or TGE) say so, else EL1. */
+    private static int physicalTarget(Cpu cpu, int vector) {
+        if (!cpu.model.has(Feature.EL2)) {
+            return 1;
+        }
+        long route = switch (vector) {
+            case VECTOR_IRQ -> HCR_IMO;
+            case VECTOR_FIQ -> HCR_FMO;
+            default -> HCR_AMO;
+        };
+        return (cpu.sys.hcrEl2 & (route | HCR_TGE)) != 0 ? 2 : 1;
+    }
+
     /**
-     * Takes an asynchronous exception (IRQ, FIQ, SError); {@code returnAddress} is the next instruction. An
-     * interrupt routed to EL1 (HCR_EL2.IMO/FMO/AMO clear) is not taken while at EL2: it stays pending until the
-     * CPU returns to EL1 or below.
+     * The interrupt to take at this instruction boundary, as {@code targetEl << 12 | vector offset}, or 0 if
+     * none (Arm ARM D1.3.6, no EL3). A physical interrupt routed to EL2 is taken from EL0/EL1 regardless of
+     * PSTATE and at EL2 only when unmasked; routed to EL1 it is taken at EL0/EL1 when unmasked and never at EL2.
+     * Virtual IRQ/FIQ/SError exist while HCR_EL2.VI/VF/VSE and IMO/FMO/AMO are set (TGE clear): taken to EL1 from
+     * EL0/EL1 when PSTATE unmasks them. Order: physical FIQ, physical IRQ, virtual SError, virtual FIQ, virtual
+     * IRQ. Any thread may ask (a stale answer only delays or repeats the owner's own check).
      */
-    public static void takeAsync(Cpu cpu, int vector, long returnAddress) {
-        int target = 1;
-        if (cpu.model.has(Feature.EL2)) {
-            long route = switch (vector) {
-                case VECTOR_IRQ -> HCR_IMO;
-                case VECTOR_FIQ -> HCR_FMO;
-                default -> HCR_AMO;
-            };
-            if ((cpu.sys.hcrEl2 & route) != 0) {
-                target = 2;
+    public static int pendingInterrupt(Cpu cpu) {
+        int daif = cpu.daif;
+        if (cpu.fiqLine && physicalDeliverable(cpu, VECTOR_FIQ, daif & 0x40)) {
+            return physicalTarget(cpu, VECTOR_FIQ) << 12 | VECTOR_FIQ;
+        }
+        if (cpu.irqLine && physicalDeliverable(cpu, VECTOR_IRQ, daif & 0x80)) {
+            return physicalTarget(cpu, VECTOR_IRQ) << 12 | VECTOR_IRQ;
+        }
+        if (cpu.el < 2 && cpu.model.has(Feature.EL2)) {
+            long hcr = cpu.sys.hcrEl2;
+            if ((hcr & HCR_TGE) == 0) {
+                if ((hcr & (HCR_VSE | HCR_AMO)) == (HCR_VSE | HCR_AMO) && (daif & 0x100) == 0) {
+                    return 1 << 12 | VECTOR_SERROR;
+                }
+                if ((hcr & (HCR_VF | HCR_FMO)) == (HCR_VF | HCR_FMO) && (daif & 0x40) == 0) {
+                    return 1 << 12 | VECTOR_FIQ;
+                }
+                if (cpu.virtualIrq() && (hcr & HCR_IMO) != 0 && (daif & 0x80) == 0) {
+                    return 1 << 12 | VECTOR_IRQ;
+                }
             }
         }
-        if (cpu.el > target) {
-            return;
+        return 0;
+    }
+
+    private static boolean physicalDeliverable(Cpu cpu, int vector, int masked) {
+        int target = physicalTarget(cpu, vector);
+        return cpu.el < target || (cpu.el == target && masked == 0);
+    }
+
+    /**
+     * Takes the interrupt {@link #pendingInterrupt} returned; {@code returnAddress} is the next instruction. A
+     * virtual SError is consumed (HCR_EL2.VSE cleared) and reports ESR_EL1 = EC 0x2F, ISS 0 (ARMv8.0 has no
+     * VSESR_EL2 to choose another syndrome).
+     */
+    public static void takeInterrupt(Cpu cpu, int pending, long returnAddress) {
+        int target = pending >>> 12;
+        int vector = pending & 0xfff;
+        if (vector == VECTOR_SERROR && target == 1) {
+            cpu.sys.hcrEl2 &= ~HCR_VSE;
+            cpu.sys.esrEl1 = (long) Esr.EC_SERROR << 26 | Esr.IL;
         }
         enter(cpu, target, vector, returnAddress);
     }

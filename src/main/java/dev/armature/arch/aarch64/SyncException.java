@@ -12,6 +12,7 @@ package dev.armature.arch.aarch64;
  * @param preferredReturn address the exception returns to (ELR): the faulting insn, or the next one for SVC/HVC/SMC
  * @param targetEl the Exception level the architecture routes this exception to, or 0 to let {@link Exceptions}
  *                 route it by its class (traps controlled by EL2 registers name EL2 here)
+ * @param ipa      for a stage-2 abort: the faulting IPA (HPFAR_EL2), else -1
  */
 public final class SyncException extends RuntimeException {
     public final int ec;
@@ -20,14 +21,21 @@ public final class SyncException extends RuntimeException {
     public final boolean farValid;
     public final long preferredReturn;
     public final int targetEl;
+    public final long ipa;
 
     public SyncException(int ec, int iss, long far, boolean farValid, long preferredReturn) {
         this(ec, iss, far, farValid, preferredReturn, 0);
     }
 
     public SyncException(int ec, int iss, long far, boolean farValid, long preferredReturn, int targetEl) {
+        this(ec, iss, far, farValid, preferredReturn, targetEl, -1);
+    }
+
+    public SyncException(int ec, int iss, long far, boolean farValid, long preferredReturn, int targetEl,
+            long ipa) {
         super(null, null, false, false);
         this.targetEl = targetEl;
+        this.ipa = ipa;
         this.ec = ec;
         this.iss = iss;
         this.far = far;

@@ -64,7 +64,39 @@ final class SysRegAccess {
         }
     };
 
+    // HCR_EL2 trap controls (EC 0x18 to EL2 from EL1, and from EL0 where the register is EL0-accessible).
+    static final long HCR_TID1 = 1L << 16;
+    static final long HCR_TID2 = 1L << 17;
+    static final long HCR_TID3 = 1L << 18;
+    static final long HCR_TIDCP = 1L << 20;
+    static final long HCR_TACR = 1L << 21;
+    static final long HCR_TSW = 1L << 22;
+    static final long HCR_TPC = 1L << 23;
+    static final long HCR_TPU = 1L << 24;
+    static final long HCR_TTLB = 1L << 25;
+    static final long HCR_TVM = 1L << 26;
+    static final long HCR_TDZ = 1L << 28;
+    static final long HCR_TRVM = 1L << 30;
+
     private SysRegAccess() {
+    }
+
+    /**
+     * {@code base}, then the HCR_EL2 trap of the register: reads trap when {@code readBit} is set, writes when
+     * {@code writeBit} is (e.g. TRVM/TVM for the virtual memory controls, TID3 for ID registers).
+     */
+    static SysReg.Access hcr(SysReg.Access base, long readBit, long writeBit) {
+        return (cpu, key, read) -> {
+            base.check(cpu, key, read);
+            hcrTrap(cpu, key, read, read ? readBit : writeBit);
+        };
+    }
+
+    /** EC 0x18 trap to EL2 of an access below EL2 while any of HCR_EL2's {@code bits} is set. */
+    static void hcrTrap(Cpu cpu, int key, boolean read, long bits) {
+        if (cpu.el < 2 && (cpu.sys.hcrEl2 & bits) != 0 && cpu.model.has(Feature.EL2)) {
+            throw trap(cpu, key, read, 2);
+        }
     }
 
     static void atLeast(Cpu cpu, int el) {

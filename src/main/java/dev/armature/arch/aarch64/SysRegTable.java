@@ -32,13 +32,22 @@ import java.util.function.ToLongFunction;
  *
  * <p>Not modelled beyond storage: the debug registers (breakpoints and watchpoints are stored, never match), the
  * PMU (PMCR_EL0.N = 0 event counters; the cycle counter does not count), ACTLR/AFSR/AMAIR (IMPLEMENTATION
- * DEFINED, stored), VTTBR/VTCR (no stage 2), the AArch32 EL1 banked registers visible at EL2.
+ * DEFINED, stored), the AArch32 EL1 banked registers visible at EL2.
  */
 final class SysRegTable {
     private static final SysReg[] TABLE = new SysReg[1 << 16];
     private static final List<SysReg> ALL = new ArrayList<>();
     private static final List<long[]> STORAGE_RESETS = new ArrayList<>(); // {reset}
     private static final List<Integer> STORAGE_KEYS = new ArrayList<>(); // by slot
+
+    /** ID registers of HCR_EL2.TID3's group 3 (the feature registers). */
+    private static final SysReg.Access ID3 = SysRegAccess.hcr(EL1, SysRegAccess.HCR_TID3, 0);
+    /** Cache identification (HCR_EL2.TID2). */
+    private static final SysReg.Access ID2 = SysRegAccess.hcr(EL1, SysRegAccess.HCR_TID2, SysRegAccess.HCR_TID2);
+    /** REVIDR_EL1, AIDR_EL1 (HCR_EL2.TID1). */
+    private static final SysReg.Access ID1 = SysRegAccess.hcr(EL1, SysRegAccess.HCR_TID1, 0);
+    /** The virtual memory controls: reads trap with HCR_EL2.TRVM, writes with TVM. */
+    private static final SysReg.Access VM_CONTROL = SysRegAccess.hcr(EL1, SysRegAccess.HCR_TRVM, SysRegAccess.HCR_TVM);
 
     private SysRegTable() {
     }
@@ -89,7 +98,7 @@ final class SysRegTable {
 
     /** A read-only identification register. */
     private static void id(String name, int key, ToLongFunction<IdRegisters> value) {
-        def(name, key, EL1, c -> value.applyAsLong(c.sys.id), null);
+        def(name, key, ID3, c -> value.applyAsLong(c.sys.id), null);
     }
 
     private static void el2(String name, int key, SysReg.Reader reader, SysReg.Writer writer) {
@@ -110,7 +119,7 @@ final class SysRegTable {
             for (int op2 = 0; op2 < 8; op2++) {
                 int k = key(3, 0, 0, crm, op2);
                 if (TABLE[k] == null) {
-                    def(String.format("S3_0_C0_C%d_%d", crm, op2), k, EL1, c -> 0, null);
+                    def(String.format("S3_0_C0_C%d_%d", crm, op2), k, ID3, c -> 0, null);
                 }
             }
         }
@@ -133,7 +142,19 @@ final class SysRegTable {
         def("TPIDR_EL1", SysRegs.TPIDR_EL1, EL1, c -> c.sys.tpidrEl1, (c, v) -> c.sys.tpidrEl1 = v);
         def("SP_EL0", SysRegs.SP_EL0, SP_EL0, c -> c.spOf(0), (c, v) -> c.setSpOf(0, v));
         def("SP_EL1", key(3, 4, 4, 1, 0), true, EL2, c -> c.spOf(1), (c, v) -> c.setSpOf(1, v));
-        def("ISR_EL1", key(3, 0, 12, 1, 0), EL1, c -> (c.irqLine ? 0x80 : 0) | (c.fiqLine ? 0x40 : 0), null);
+        def("ISR_EL1", key(3, 0, 12, 1, 0), EL1, SysRegTable::isr, null);
+    }
+
+    /**
+     * ISR_EL1: I, F, A pending. Read at EL1 with HCR_EL2.IMO/FMO/AMO set, each shows the virtual interrupt
+     * (HCR_EL2.VI/VF/VSE) instead of the physical one.
+     */
+    private static long isr(Cpu c) {
+        long hcr = c.el < 2 && c.model.has(Feature.EL2) ? c.sys.hcrEl2 : 0;
+        boolean irq = (hcr & 0x10) != 0 ? c.virtualIrq() : c.irqLine;
+        boolean fiq = (hcr & 0x08) != 0 ? (hcr & 0x40) != 0 : c.fiqLine;
+        boolean serror = (hcr & 0x20) != 0 && (hcr & 0x100) != 0;
+        return (irq ? 0x80 : 0) | (fiq ? 0x40 : 0) | (serror ? 0x100 : 0);
     }
 
     private static void defineIdentification() {
@@ -142,17 +163,17 @@ final class SysRegTable {
                 : c.sys.id.midr, null);
         def("MPIDR_EL1", SysRegs.MPIDR_EL1, EL1, c -> c.el < 2 && c.model.has(Feature.EL2) ? c.sys.vmpidrEl2
                 : c.sys.mpidr(), null);
-        id("REVIDR_EL1", key(3, 0, 0, 0, 6), i -> i.revidr);
-        id("AIDR_EL1", key(3, 1, 0, 0, 7), i -> i.aidr);
-        id("CLIDR_EL1", key(3, 1, 0, 0, 1), i -> i.clidr);
-        def("CCSIDR_EL1", key(3, 1, 0, 0, 0), EL1, c -> c.sys.id.ccsidr(c.sys.csselrEl1), null);
-        def("CSSELR_EL1", key(3, 2, 0, 0, 0), EL1, c -> c.sys.csselrEl1, (c, v) -> c.sys.csselrEl1 = v & 0xf);
-        def("CTR_EL0", SysRegs.CTR_EL0, UCT, c -> c.sys.id.ctr, null);
+        def("REVIDR_EL1", key(3, 0, 0, 0, 6), ID1, c -> c.sys.id.revidr, null);
+        def("AIDR_EL1", key(3, 1, 0, 0, 7), ID1, c -> c.sys.id.aidr, null);
+        def("CLIDR_EL1", key(3, 1, 0, 0, 1), ID2, c -> c.sys.id.clidr, null);
+        def("CCSIDR_EL1", key(3, 1, 0, 0, 0), ID2, c -> c.sys.id.ccsidr(c.sys.csselrEl1), null);
+        def("CSSELR_EL1", key(3, 2, 0, 0, 0), ID2, c -> c.sys.csselrEl1, (c, v) -> c.sys.csselrEl1 = v & 0xf);
+        def("CTR_EL0", SysRegs.CTR_EL0, SysRegAccess.hcr(UCT, SysRegAccess.HCR_TID2, 0), c -> c.sys.id.ctr, null);
         def("DCZID_EL0", SysRegs.DCZID_EL0, EL0, c -> c.sys.dczid(), null);
 
         id("ID_PFR0_EL1", key(3, 0, 0, 1, 0), i -> i.idPfr0);
         // GIC fields: 1 while a GICv3 CPU interface provides the ICC_* system registers.
-        def("ID_PFR1_EL1", key(3, 0, 0, 1, 1), EL1, c -> c.sys.id.idPfr1 | (c.sys.gicSystemRegisters ? 1L << 28 : 0),
+        def("ID_PFR1_EL1", key(3, 0, 0, 1, 1), ID3, c -> c.sys.id.idPfr1 | (c.sys.gicSystemRegisters ? 1L << 28 : 0),
                 null);
         id("ID_DFR0_EL1", key(3, 0, 0, 1, 2), i -> i.idDfr0);
         id("ID_AFR0_EL1", key(3, 0, 0, 1, 3), i -> i.idAfr0);
@@ -169,7 +190,7 @@ final class SysRegTable {
         id("MVFR0_EL1", key(3, 0, 0, 3, 0), i -> i.mvfr0);
         id("MVFR1_EL1", key(3, 0, 0, 3, 1), i -> i.mvfr1);
         id("MVFR2_EL1", key(3, 0, 0, 3, 2), i -> i.mvfr2);
-        def("ID_AA64PFR0_EL1", key(3, 0, 0, 4, 0), EL1,
+        def("ID_AA64PFR0_EL1", key(3, 0, 0, 4, 0), ID3,
                 c -> c.sys.id.idAa64pfr0 | (c.sys.gicSystemRegisters ? 1L << 24 : 0), null);
         id("ID_AA64PFR1_EL1", key(3, 0, 0, 4, 1), i -> i.idAa64pfr1);
         id("ID_AA64ZFR0_EL1", key(3, 0, 0, 4, 4), i -> i.idAa64zfr0);
@@ -185,26 +206,34 @@ final class SysRegTable {
     }
 
     private static void defineMemorySystem() {
-        def("SCTLR_EL1", SysRegs.SCTLR_EL1, EL1, c -> c.sys.sctlrEl1, (c, v) -> c.sys.setSctlrEl1(v));
-        def("TCR_EL1", SysRegs.TCR_EL1, EL1, c -> c.sys.tcrEl1, (c, v) -> c.sys.setTcrEl1(v));
-        def("TTBR0_EL1", SysRegs.TTBR0_EL1, EL1, c -> c.sys.ttbr0El1, (c, v) -> c.sys.setTtbrEl1(0, v));
-        def("TTBR1_EL1", SysRegs.TTBR1_EL1, EL1, c -> c.sys.ttbr1El1, (c, v) -> c.sys.setTtbrEl1(1, v));
-        def("MAIR_EL1", SysRegs.MAIR_EL1, EL1, c -> c.sys.mairEl1, (c, v) -> c.sys.setMairEl1(v));
+        def("SCTLR_EL1", SysRegs.SCTLR_EL1, VM_CONTROL, c -> c.sys.sctlrEl1, (c, v) -> c.sys.setSctlrEl1(v));
+        def("TCR_EL1", SysRegs.TCR_EL1, VM_CONTROL, c -> c.sys.tcrEl1, (c, v) -> c.sys.setTcrEl1(v));
+        def("TTBR0_EL1", SysRegs.TTBR0_EL1, VM_CONTROL, c -> c.sys.ttbr0El1, (c, v) -> c.sys.setTtbrEl1(0, v));
+        def("TTBR1_EL1", SysRegs.TTBR1_EL1, VM_CONTROL, c -> c.sys.ttbr1El1, (c, v) -> c.sys.setTtbrEl1(1, v));
+        def("MAIR_EL1", SysRegs.MAIR_EL1, VM_CONTROL, c -> c.sys.mairEl1, (c, v) -> c.sys.setMairEl1(v));
         def("PAR_EL1", key(3, 0, 7, 4, 0), EL1, c -> c.sys.parEl1, (c, v) -> c.sys.parEl1 = v);
-        storage("AMAIR_EL1", key(3, 0, 10, 3, 0), false, EL1, 0, -1L);
-        storage("ACTLR_EL1", key(3, 0, 1, 0, 1), false, EL1, 0, -1L);
-        storage("CONTEXTIDR_EL1", key(3, 0, 13, 0, 1), false, EL1, 0, 0xffff_ffffL);
-        def("CPACR_EL1", SysRegs.CPACR_EL1, EL1, c -> c.sys.cpacrEl1, (c, v) -> c.sys.cpacrEl1 = v & 0x0030_0000L);
+        storage("AMAIR_EL1", key(3, 0, 10, 3, 0), false, VM_CONTROL, 0, -1L);
+        storage("ACTLR_EL1", key(3, 0, 1, 0, 1), false,
+                SysRegAccess.hcr(EL1, SysRegAccess.HCR_TACR, SysRegAccess.HCR_TACR), 0, -1L);
+        storage("CONTEXTIDR_EL1", key(3, 0, 13, 0, 1), false, VM_CONTROL, 0, 0xffff_ffffL);
+        // CPTR_EL2.TCPAC traps EL1's CPACR_EL1 accesses to EL2.
+        SysReg.Access cpacr = (c, k, read) -> {
+            EL1.check(c, k, read);
+            if (c.el == 1 && (c.sys.cptrEl2 & 1L << 31) != 0 && c.model.has(Feature.EL2)) {
+                throw SysRegAccess.trap(c, k, read, 2);
+            }
+        };
+        def("CPACR_EL1", SysRegs.CPACR_EL1, cpacr, c -> c.sys.cpacrEl1, (c, v) -> c.sys.cpacrEl1 = v & 0x0030_0000L);
     }
 
     private static void defineExceptionState() {
         def("VBAR_EL1", SysRegs.VBAR_EL1, EL1, c -> c.sys.vbarEl1, (c, v) -> c.sys.vbarEl1 = v & ~0x7ffL);
-        def("ESR_EL1", SysRegs.ESR_EL1, EL1, c -> c.sys.esrEl1, (c, v) -> c.sys.esrEl1 = v & 0xffff_ffffL);
-        def("FAR_EL1", SysRegs.FAR_EL1, EL1, c -> c.sys.farEl1, (c, v) -> c.sys.farEl1 = v);
+        def("ESR_EL1", SysRegs.ESR_EL1, VM_CONTROL, c -> c.sys.esrEl1, (c, v) -> c.sys.esrEl1 = v & 0xffff_ffffL);
+        def("FAR_EL1", SysRegs.FAR_EL1, VM_CONTROL, c -> c.sys.farEl1, (c, v) -> c.sys.farEl1 = v);
         def("ELR_EL1", SysRegs.ELR_EL1, EL1, c -> c.sys.elrEl1, (c, v) -> c.sys.elrEl1 = v);
         def("SPSR_EL1", SysRegs.SPSR_EL1, EL1, c -> c.sys.spsrEl1, (c, v) -> c.sys.spsrEl1 = v & 0xf03f_ffffL);
-        storage("AFSR0_EL1", key(3, 0, 5, 1, 0), false, EL1, 0, 0xffff_ffffL);
-        storage("AFSR1_EL1", key(3, 0, 5, 1, 1), false, EL1, 0, 0xffff_ffffL);
+        storage("AFSR0_EL1", key(3, 0, 5, 1, 0), false, VM_CONTROL, 0, 0xffff_ffffL);
+        storage("AFSR1_EL1", key(3, 0, 5, 1, 1), false, VM_CONTROL, 0, 0xffff_ffffL);
     }
 
     private static void defineTimer() {
@@ -291,7 +320,10 @@ final class SysRegTable {
     }
 
     private static void defineEl2() {
-        el2("HCR_EL2", key(3, 4, 1, 1, 0), c -> c.sys.hcrEl2, (c, v) -> c.sys.hcrEl2 = v);
+        el2("HCR_EL2", key(3, 4, 1, 1, 0), c -> c.sys.hcrEl2, (c, v) -> c.sys.setHcrEl2(v));
+        el2("VTTBR_EL2", key(3, 4, 2, 1, 0), c -> c.sys.vttbrEl2, (c, v) -> c.sys.setVttbrEl2(v));
+        el2("VTCR_EL2", key(3, 4, 2, 1, 2), c -> c.sys.vtcrEl2, (c, v) -> c.sys.setVtcrEl2(v));
+        el2("HPFAR_EL2", key(3, 4, 6, 0, 4), c -> c.sys.hpfarEl2, (c, v) -> c.sys.hpfarEl2 = v & 0xf_ffff_fff0L);
         el2("SCTLR_EL2", key(3, 4, 1, 0, 0), c -> c.sys.sctlrEl2, (c, v) -> c.sys.setSctlrEl2(v));
         el2("TCR_EL2", key(3, 4, 2, 0, 2), c -> c.sys.tcrEl2, (c, v) -> c.sys.setTcrEl2(v));
         el2("TTBR0_EL2", key(3, 4, 2, 0, 0), c -> c.sys.ttbr0El2, (c, v) -> c.sys.setTtbr0El2(v));
@@ -319,8 +351,6 @@ final class SysRegTable {
         storage("MDCR_EL2", key(3, 4, 1, 1, 1), true, EL2, 0, 0x3ffffL); // HPMN = PMCR_EL0.N = 0
         storage("HSTR_EL2", key(3, 4, 1, 1, 3), true, EL2, 0, 0xffff);
         storage("HACR_EL2", key(3, 4, 1, 1, 7), true, EL2, 0, -1L);
-        storage("VTTBR_EL2", key(3, 4, 2, 1, 0), true, EL2, 0, -1L);
-        storage("VTCR_EL2", key(3, 4, 2, 1, 2), true, EL2, 0x8000_0000L, 0xffff_ffffL);
         storage("DACR32_EL2", key(3, 4, 3, 0, 0), true, EL2, 0, 0xffff_ffffL);
         storage("SPSR_irq", key(3, 4, 4, 3, 0), true, EL2, 0, 0xffff_ffffL);
         storage("SPSR_abt", key(3, 4, 4, 3, 1), true, EL2, 0, 0xffff_ffffL);
@@ -330,7 +360,6 @@ final class SysRegTable {
         storage("AFSR0_EL2", key(3, 4, 5, 1, 0), true, EL2, 0, 0xffff_ffffL);
         storage("AFSR1_EL2", key(3, 4, 5, 1, 1), true, EL2, 0, 0xffff_ffffL);
         storage("FPEXC32_EL2", key(3, 4, 5, 3, 0), true, EL2, 0x700, 0xffff_ffffL);
-        storage("HPFAR_EL2", key(3, 4, 6, 0, 4), true, EL2, 0, 0xffff_ffff_fff0L);
         storage("AMAIR_EL2", key(3, 4, 10, 3, 0), true, EL2, 0, -1L);
     }
 }

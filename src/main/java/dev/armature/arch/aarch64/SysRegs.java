@@ -19,6 +19,12 @@ import java.util.Map;
  * translation drop the affected TLB entries.
  */
 public final class SysRegs {
+    /** HCR_EL2 bits of ARMv8.0 (E2H and later are RES0: no VHE on cortex-a57). */
+    static final long HCR_MASK = (1L << 34) - 1;
+    /** HCR_EL2 bits that change the EL1&amp;0 translation regime: VM, PTW, DC, TGE. */
+    private static final long HCR_TRANSLATION = 1L | 1L << 2 | 1L << 12 | 1L << 27;
+    private static final long VTCR_RES1 = 1L << 31;
+
     /** CNTFRQ_EL0 reset value (the counter's real rate). */
     public static final long COUNTER_HZ = SystemCounter.FREQUENCY_HZ;
 
@@ -110,6 +116,9 @@ public final class SysRegs {
     public long cptrEl2;
     public long vpidrEl2;
     public long vmpidrEl2;
+    public long vttbrEl2;
+    public long vtcrEl2;
+    public long hpfarEl2;
 
     SysRegs(Cpu cpu) {
         this.cpu = cpu;
@@ -144,6 +153,8 @@ public final class SysRegs {
         claim = pmcr = pmcnten = pmovs = pminten = pmselr = pmccntr = pmccfiltr = pmuserenr = 0;
         hcrEl2 = sctlrEl2 = tcrEl2 = ttbr0El2 = mairEl2 = vbarEl2 = 0;
         esrEl2 = farEl2 = elrEl2 = spsrEl2 = cptrEl2 = 0;
+        vttbrEl2 = hpfarEl2 = 0;
+        vtcrEl2 = VTCR_RES1;
         vpidrEl2 = id.midr;
         vmpidrEl2 = mpidr();
     }
@@ -211,7 +222,8 @@ public final class SysRegs {
         return new long[] {sctlrEl1, tcrEl1, ttbr0El1, ttbr1El1, mairEl1, parEl1, cpacrEl1, vbarEl1, esrEl1,
             farEl1, elrEl1, spsrEl1, tpidrEl0, tpidrroEl0, tpidrEl1, csselrEl1, cntfrq, mdscrEl1, osLock ? 1 : 0,
             claim, pmcr, pmcnten, pmovs, pminten, pmselr, pmccntr, pmccfiltr, pmuserenr, hcrEl2, sctlrEl2, tcrEl2,
-            ttbr0El2, mairEl2, vbarEl2, esrEl2, farEl2, elrEl2, spsrEl2, cptrEl2, vpidrEl2, vmpidrEl2};
+            ttbr0El2, mairEl2, vbarEl2, esrEl2, farEl2, elrEl2, spsrEl2, cptrEl2, vpidrEl2, vmpidrEl2, vttbrEl2,
+            vtcrEl2, hpfarEl2};
     }
 
     private void applyNamedState(long[] v) {
@@ -256,7 +268,10 @@ public final class SysRegs {
         spsrEl2 = v[i++];
         cptrEl2 = v[i++];
         vpidrEl2 = v[i++];
-        vmpidrEl2 = v[i];
+        vmpidrEl2 = v[i++];
+        vttbrEl2 = v[i++];
+        vtcrEl2 = v[i++];
+        hpfarEl2 = v[i];
     }
 
     /** All system registers Armature implements (with EL2 ones, whether or not this model has EL2). */
@@ -301,7 +316,7 @@ public final class SysRegs {
     public long read(int key) {
         SysReg r = lookup(key);
         if (r == null || r.reader() == null) {
-            throw SyncException.undefined(cpu.pc);
+            throw undefinedOrImplementationDefinedTrap(key, true);
         }
         r.access().check(cpu, key, true);
         return r.reader().read(cpu);
@@ -311,10 +326,26 @@ public final class SysRegs {
     public void write(int key, long value) {
         SysReg r = lookup(key);
         if (r == null || r.writer() == null) {
-            throw SyncException.undefined(cpu.pc);
+            throw undefinedOrImplementationDefinedTrap(key, false);
         }
         r.access().check(cpu, key, false);
         r.writer().write(cpu, value);
+    }
+
+    /**
+     * An access to a register we do not have: UNDEFINED, except that HCR_EL2.TIDCP traps EL1 accesses to the
+     * IMPLEMENTATION DEFINED space (op0 = 3, CRn = 11 or 15) to EL2 first.
+     */
+    private SyncException undefinedOrImplementationDefinedTrap(int key, boolean read) {
+        int crn = key >>> 7 & 0xf;
+        if (cpu.el == 1 && key >>> 14 == 3 && (crn == 11 || crn == 15)) {
+            try {
+                SysRegAccess.hcrTrap(cpu, key, read, SysRegAccess.HCR_TIDCP);
+            } catch (SyncException trap) {
+                return trap;
+            }
+        }
+        return SyncException.undefined(cpu.pc);
     }
 
     /**
@@ -347,9 +378,13 @@ public final class SysRegs {
         vmpidrEl2 = mpidr();
     }
 
-    /** DCZID_EL0: block size 64 bytes; DZP set when DC ZVA is prohibited at the current EL (EL0, SCTLR.DZE=0). */
+    /**
+     * DCZID_EL0: block size 64 bytes; DZP set when DC ZVA is prohibited at the current EL (EL0 with SCTLR.DZE=0,
+     * or trapped by HCR_EL2.TDZ).
+     */
     long dczid() {
-        boolean prohibited = cpu.el == 0 && (sctlrEl1 & (1L << 14)) == 0;
+        boolean prohibited = cpu.el == 0 && (sctlrEl1 & (1L << 14)) == 0
+                || cpu.el < 2 && (hcrEl2 & SysRegAccess.HCR_TDZ) != 0 && cpu.model.has(Feature.EL2);
         return id.dczid | (prohibited ? 0x10 : 0);
     }
 
@@ -435,6 +470,36 @@ public final class SysRegs {
             cpu.memory.flushEl10();
         } else if (old != v) {
             cpu.memory.flushNonGlobal();
+        }
+    }
+
+    /** HCR_EL2: stage-2 enables and TGE change the EL1&amp;0 regime; routing and VI/VF/VSE change interrupts. */
+    void setHcrEl2(long v) {
+        v &= HCR_MASK;
+        long old = hcrEl2;
+        hcrEl2 = v;
+        if (((old ^ v) & HCR_TRANSLATION) != 0) {
+            cpu.memory.flushEl10();
+        }
+        cpu.updateInterrupts();
+    }
+
+    /**
+     * VTTBR_EL2 (BADDR and VMID) and VTCR_EL2: TLB entries are not tagged with a VMID, so a new VMID or stage-2
+     * table drops the EL1&amp;0 regime's entries, which is what makes the previous VM's entries unreachable.
+     */
+    void setVttbrEl2(long v) {
+        if (v != vttbrEl2) {
+            vttbrEl2 = v;
+            cpu.memory.flushEl10();
+        }
+    }
+
+    void setVtcrEl2(long v) {
+        v = v & 0xffff_ffffL | VTCR_RES1;
+        if (v != vtcrEl2) {
+            vtcrEl2 = v;
+            cpu.memory.flushEl10();
         }
     }
 

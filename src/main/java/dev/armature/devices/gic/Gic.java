@@ -21,8 +21,8 @@ import java.util.Arrays;
  *
  * <p><b>Locking.</b> One monitor per GIC ({@link #lock}) guards all state: MMIO accesses, ICC_* system
  * registers and input lines from any thread take it for a short, non-blocking critical section. While holding
- * it the GIC calls nothing outside itself except {@link Cpu#setInterruptLines}, which only stores the lines
- * and notifies the vCPU's monitor; no code may call into the GIC while holding a {@code Cpu} monitor. Lines
+ * it the GIC calls nothing outside itself except {@link Cpu#setInterruptLines} (and, from
+ * {@link GicV2Virtualization}, {@link Cpu#setVirtualIrq}), which only store the lines and notify the vCPU's monitor; no code may call into the GIC while holding a {@code Cpu} monitor. Lines
  * are recomputed and pushed inside the critical section, so the last writer always leaves them consistent.
  * The GIC must be the only caller of {@code setInterruptLines} for its vCPUs (it only pushes changes).
  */

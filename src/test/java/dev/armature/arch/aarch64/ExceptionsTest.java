@@ -39,7 +39,7 @@ class ExceptionsTest {
             assertEquals(0x3c0, cpu.daif);
             // From EL1 with SP_EL1 → 0x200; IRQ adds 0x80.
             cpu.pc = 0x2000;
-            Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, 0x2000);
+            Exceptions.takeInterrupt(cpu, 1 << 12 | Exceptions.VECTOR_IRQ, 0x2000);
             assertEquals(VBAR + 0x280, cpu.pc);
             assertEquals(0x6000_03c5L, cpu.sys.spsrEl1);
             // From EL1 with SP_EL0 → 0x000; the data abort sets FAR.
@@ -80,15 +80,28 @@ class ExceptionsTest {
             assertEquals(1, cpu.el);
             assertEquals(0x104, cpu.nextPc);
             // IRQs route to EL2 with HCR_EL2.IMO; without it they are not taken at EL2.
+            cpu.irqLine = true;
             cpu.setMode(2, true);
-            cpu.pc = 0x300;
-            Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, 0x300);
-            assertEquals(0x300, cpu.pc);
+            cpu.daif = 0;
+            assertEquals(0, Exceptions.pendingInterrupt(cpu));
             cpu.setMode(1, true);
             cpu.sys.hcrEl2 |= 1 << 4;
-            Exceptions.takeAsync(cpu, Exceptions.VECTOR_IRQ, 0x200);
+            int pending = Exceptions.pendingInterrupt(cpu);
+            assertEquals(2 << 12 | Exceptions.VECTOR_IRQ, pending);
+            Exceptions.takeInterrupt(cpu, pending, 0x200);
             assertEquals(2, cpu.el);
             assertEquals(VBAR + 0x1000 + 0x480, cpu.pc);
+        }
+    }
+
+    @Test
+    void hvcIsUndefinedWhileHcrHcdIsSet() {
+        try (TestMachine m = machine(CpuModel.CORTEX_A57.withEl2(true))) {
+            m.cpu.sys.hcrEl2 = 1L << 31 | 1L << 29;
+            Exceptions.takeSync(m.cpu, new SyncException(Esr.EC_HVC64, 0, 0, false, 0x104));
+            assertEquals(1, m.cpu.el);
+            assertEquals((long) Esr.EC_UNKNOWN << 26 | 1L << 25, m.cpu.sys.esrEl1);
+            assertEquals(0x100, m.cpu.sys.elrEl1);
         }
     }
 

@@ -78,6 +78,59 @@ class SysRegsTest {
         }
     }
 
+    /** HCR_EL2 trap controls KVM sets: EC 0x18 to EL2 from EL1 (ISS as for EL1 traps), nothing at EL2 itself. */
+    @Test
+    void hcrEl2TrapsEl1Accesses() {
+        try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57.withEl2(true))) {
+            Cpu cpu = m.cpu;
+            SysRegs s = cpu.sys;
+            m.placeInsn(RAM, 0xd5181003); // msr sctlr_el1, x3
+            Object[][] cases = { // HCR bit, access
+                {26, (Runnable) () -> s.write(SysRegs.SCTLR_EL1, s.sctlrEl1)},  // TVM
+                {26, (Runnable) () -> s.write(SysRegs.TTBR0_EL1, 0)},
+                {30, (Runnable) () -> s.read(SysRegs.MAIR_EL1)},                // TRVM
+                {18, (Runnable) () -> s.read(ID_AA64PFR0)},                     // TID3
+                {17, (Runnable) () -> s.read(SysRegs.CTR_EL0)},                 // TID2
+                {17, (Runnable) () -> s.read(key(3, 1, 0, 0, 1))},              // TID2: CLIDR_EL1
+                {16, (Runnable) () -> s.read(key(3, 0, 0, 0, 6))},              // TID1: REVIDR_EL1
+                {21, (Runnable) () -> s.read(key(3, 0, 1, 0, 1))},              // TACR: ACTLR_EL1
+                {28, (Runnable) () -> s.sysOp(key(1, 3, 7, 4, 1), RAM + 0x1000)}, // TDZ: DC ZVA
+                {25, (Runnable) () -> s.sysOp(key(1, 0, 8, 7, 0), 0)},          // TTLB: TLBI VMALLE1
+                {24, (Runnable) () -> s.sysOp(key(1, 0, 7, 5, 0), 0)},          // TPU: IC IALLU
+                {23, (Runnable) () -> s.sysOp(key(1, 3, 7, 10, 1), RAM)},       // TPC: DC CVAC
+                {22, (Runnable) () -> s.sysOp(key(1, 0, 7, 6, 2), 0)},          // TSW: DC ISW
+            };
+            for (Object[] c : cases) {
+                s.hcrEl2 = 1L << 31;
+                ((Runnable) c[1]).run(); // allowed without the trap bit
+                s.hcrEl2 |= 1L << (int) c[0];
+                SyncException e = expectFault((Runnable) c[1]);
+                assertEquals(Esr.EC_SYSREG, e.ec, "HCR_EL2 bit " + c[0]);
+                assertEquals(2, e.targetEl, "HCR_EL2 bit " + c[0]);
+            }
+            // CPTR_EL2.TCPAC traps CPACR_EL1.
+            s.hcrEl2 = 1L << 31;
+            s.cptrEl2 |= 1L << 31;
+            assertEquals(2, expectFault(() -> s.read(SysRegs.CPACR_EL1)).targetEl);
+            s.cptrEl2 &= ~(1L << 31);
+            s.read(SysRegs.CPACR_EL1);
+            // The ISS names the register and Rt (QEMU: ESR_EL2 0x62300460 for msr sctlr_el1, x3 under TVM).
+            s.hcrEl2 = 1L << 31 | 1L << 26;
+            assertEquals(0x300460, expectFault(() -> s.write(SysRegs.SCTLR_EL1, 0)).iss);
+            // An unknown IMPLEMENTATION DEFINED register is UNDEFINED, unless TIDCP traps it to EL2 first.
+            s.hcrEl2 = 1L << 31;
+            assertEquals(Esr.EC_UNKNOWN, expectFault(() -> s.read(key(3, 0, 15, 2, 0))).ec);
+            s.hcrEl2 = 1L << 31 | 1L << 20;
+            assertEquals(2, expectFault(() -> s.read(key(3, 0, 15, 2, 0))).targetEl);
+            // TDZ also sets DCZID_EL0.DZP at EL1; HCR_EL2.E2H (ARMv8.1 VHE) is RES0 on cortex-a57.
+            s.hcrEl2 = 1L << 31 | 1L << 28;
+            assertEquals(0x14, s.read(SysRegs.DCZID_EL0));
+            cpu.setMode(2, true);
+            s.write(key(3, 4, 1, 1, 0), 1L << 34 | 1L << 31);
+            assertEquals(1L << 31, s.hcrEl2);
+        }
+    }
+
     @Test
     void el0AccessRules() {
         try (TestMachine m = new TestMachine(CpuModel.CORTEX_A57)) {
