@@ -98,6 +98,9 @@ class LinuxBootTest {
             // The kernel owns EL2: it keeps its hyp stub and brings up KVM there.
             assertTrue(console.contains("CPU: All CPU(s) started at EL2"), b.tail());
             assertTrue(console.contains("kvm [1]: Hyp mode initialized successfully"), b.tail());
+            // GICv2 has the virtualization extensions (GICH/GICV, maintenance PPI 9); GICv3's ICH_* interface not.
+            assertEquals(!machine.contains("gic-version=3"), console.contains("kvm [1]: vgic interrupt IRQ9"),
+                    b.tail());
         } else {
             assertTrue(console.contains("CPU: All CPU(s) started at EL1"), b.tail());
         }
