@@ -4,6 +4,7 @@ import dev.armature.accel.interp.InterpreterAccelerator;
 import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.accel.tcg.TcgEngine;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.ExecutionProbe;
 import dev.armature.memory.PhysicalMemory;
 
 /**
@@ -14,11 +15,20 @@ public interface Accelerator {
     /** An executor for one vCPU thread. */
     CpuExecutor newExecutor();
 
-    /** Statistics for humans (the translator's {@code info jit}); empty if there are none. */
     /** Drops every cached translation (after guest RAM was replaced, e.g. by a snapshot restore). */
     default void flush() {
     }
 
+    /**
+     * Makes execution call {@code probe} (null: nothing) once it is also installed in each vCPU's
+     * {@link dev.armature.arch.aarch64.Cpu#probe}: the translator drops every translation, so new ones are made
+     * with (or without) its calls. Safe while vCPUs run: one that is inside a dropped block sees the change from
+     * its next block.
+     */
+    default void instrument(ExecutionProbe probe) {
+    }
+
+    /** Statistics for humans (the translator's {@code info jit}); empty if there are none. */
     String report();
 
     /**

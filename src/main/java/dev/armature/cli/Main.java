@@ -11,6 +11,7 @@ import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
 import dev.armature.machine.VirtDeviceTree;
 import dev.armature.machine.VirtMemoryMap;
+import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SnapshotException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -118,8 +119,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
     List<String> chardevs = new ArrayList<>();
 
-    @Option(names = "-incoming", paramLabel = "file:PATH",
-            description = "start from a snapshot (as QMP migrate \"file:PATH\" saves it) instead of booting")
+    @Option(names = "-incoming", paramLabel = "file:PATH|tcp:HOST:PORT|defer",
+            description = "start from a snapshot file or a live migration received on a TCP port (defer: the QMP "
+                    + "command migrate-incoming gives the URI) instead of booting")
     String incoming;
 
     @Option(names = "-no-reboot", description = "exit instead of rebooting when the guest resets")
@@ -236,7 +238,7 @@ public final class Main implements Callable<Integer> {
             return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
                     VirtDeviceTree.Chosen.NONE));
         }
-        Path incomingFile = parseIncoming();
+        MigrationUri incomingUri = parseIncoming();
         KernelImage image = loadKernel();
         byte[] initrdData = initrd == null ? null : read("-initrd", initrd);
 
@@ -257,12 +259,8 @@ public final class Main implements Callable<Integer> {
                 if (mo.dumpDtb != null) {
                     return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
                 }
-                if (incomingFile != null) {
-                    try {
-                        board.machine().loadSnapshot(incomingFile);
-                    } catch (SnapshotException e) {
-                        throw new CliError("-incoming: " + e.getMessage());
-                    }
+                if (incoming != null) {
+                    board.machine().expectIncoming();
                 }
                 if (ser.readsStdin) {
                     if (stdin == System.in) {
@@ -272,6 +270,19 @@ public final class Main implements Callable<Integer> {
                 }
                 DebugFrontEnds fe = DebugFrontEnds.start(board, gdb != null ? gdb : gdbDefault ? "tcp::1234" : null,
                         qmp, startStopped, err);
+                if (incomingUri != null) {
+                    try {
+                        board.machine().incoming(incomingUri, at -> {
+                            if (incomingUri.address().getPort() == 0) {
+                                err.println("armature: -incoming: listening on tcp:" + at.getHostString() + ":"
+                                        + at.getPort());
+                            }
+                        });
+                    } catch (SnapshotException e) {
+                        fe.finished(1);
+                        throw new CliError("-incoming: " + e.getMessage());
+                    }
+                }
                 int status = board.run();
                 fe.finished(status);
                 return status;
@@ -614,16 +625,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code -incoming file:PATH}: the snapshot to start from (a system reset still boots the -kernel). */
-    private Path parseIncoming() throws CliError {
-        if (incoming == null) {
+    /**
+     * {@code -incoming file:PATH|tcp:HOST:PORT}: the snapshot or live migration to start from (a system reset
+     * still boots the -kernel); null without -incoming or with {@code defer} (QMP's migrate-incoming gives it).
+     */
+    private MigrationUri parseIncoming() throws CliError {
+        if (incoming == null || incoming.equals("defer")) {
             return null;
         }
-        if (!incoming.startsWith("file:") || incoming.length() == 5) {
-            throw new CliError("-incoming " + incoming + ": only file:PATH is supported (live migration is not "
-                    + "implemented yet)", 2);
+        try {
+            return MigrationUri.parse(incoming);
+        } catch (IllegalArgumentException e) {
+            throw new CliError("-incoming " + e.getMessage(), 2);
         }
-        return Path.of(incoming.substring(5));
     }
 
     private KernelImage loadKernel() throws CliError {

@@ -89,6 +89,7 @@ public final class MemoryTarget {
         MemorySegment.copy(src, offset, bytes, ValueLayout.JAVA_BYTE, pa - base, length);
         if (guest != null) {
             guest.codePages().written(pa, length, false); // DMA over translated guest code makes it stale
+            guest.dirtyLog().mark(pa, length);
         }
     }
 

@@ -1,17 +1,19 @@
 package dev.armature.linuxuser;
 
-import dev.armature.accel.Accelerator;
-import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
-import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
-import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.Esr;
 import dev.armature.arch.aarch64.Feature;
+import dev.armature.arch.aarch64.IdRegisters;
 import dev.armature.arch.aarch64.SyncException;
 import dev.armature.loader.ElfFile;
 import dev.armature.loader.ElfFile.ElfException;
-import dev.armature.memory.PhysicalMemory;
+import dev.armature.vm.ExceptionEvent;
+import dev.armature.vm.HookAction;
+import dev.armature.vm.KvmException;
+import dev.armature.vm.Reg;
+import dev.armature.vm.Vcpu;
+import dev.armature.vm.Vm;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,13 +21,21 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One static AArch64 Linux program run in user mode (like qemu-aarch64): the ELF is mapped into a fresh guest
  * physical space with the MMU off (VA = PA), the stack is built as the kernel builds it, and the CPU runs at EL0
  * with SP_EL0. SVC #0 is a system call ({@link LinuxSyscalls}); any other synchronous exception ends the process
  * with the signal the Linux kernel would send (SIGILL, SIGSEGV, SIGBUS, SIGTRAP, SIGFPE).
+ *
+ * <p>It is built on the embedding API (docs/embedding.md) as its worked example: a bare {@link Vm} whose IPA
+ * space is the model's physical address size, one {@link Vcpu} set to EL0 through {@link Vcpu#setReg}, an
+ * {@link dev.armature.vm.InterruptHook} that turns SVC into system calls and faults into signals, and
+ * {@link Vcpu#start} in slices. Guest mappings are made by {@link AddressSpace} on the VM's physical memory with
+ * their own host segments, so that munmap gives memory back.
  */
 public final class UserProcess implements AutoCloseable {
     public static final long STACK_SIZE = 8L << 20;
@@ -60,11 +70,11 @@ public final class UserProcess implements AutoCloseable {
         }
     }
 
-    private final PhysicalMemory phys = new PhysicalMemory();
+    private final Vm vm;
+    private final Vcpu vcpu;
     private final Cpu cpu;
     private final AddressSpace as;
     private final LinuxSyscalls syscalls;
-    private final CpuExecutor executor;
     private final Config config;
     private final long initialSp;
     private final long stackTop;
@@ -72,24 +82,25 @@ public final class UserProcess implements AutoCloseable {
 
     private UserProcess(ElfFile elf, Path executable, List<String> argv, Config config) throws ElfException {
         this.config = config;
-        this.cpu = new Cpu(0, config.model(), new CpuMemory(phys));
-        this.as = new AddressSpace(phys, cpu.memory::flushTlb);
-        // Throws IllegalArgumentException naming a bad -accel value; nothing is allocated yet but the RAM arena.
-        try {
-            this.executor = Accelerator.create(config.accel(), phys, new DecodeCache(config.model())).newExecutor();
-        } catch (IllegalArgumentException e) {
-            phys.close();
-            throw e;
-        }
         // With the MMU off, VA = PA: every user address must fit the model's physical address size.
-        this.stackTop = 1L << cpu.sys.id.physicalAddressBits;
+        int paBits = new IdRegisters(config.model()).physicalAddressBits;
+        try {
+            this.vm = Vm.builder().cpuModel(config.model()).accel(config.accel()).ipaBits(paBits).build();
+        } catch (KvmException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^EINVAL: ", ""), e);
+        }
+        this.vcpu = vm.createVcpu(0);
+        vcpu.init(Set.of());
+        this.cpu = vcpu.cpu();
+        this.as = new AddressSpace(vm.memory(), cpu.memory::flushTlb);
+        this.stackTop = 1L << paBits;
         ProgramLoader.LoadedProgram prog;
         try {
             prog = ProgramLoader.load(elf, as, mmapTop());
             as.map(stackTop - STACK_SIZE, STACK_SIZE, AddressSpace.PROT_READ | AddressSpace.PROT_WRITE, "[stack]");
             initialSp = buildStack(prog, executable, argv, config, as, stackTop);
         } catch (ElfException | RuntimeException e) {
-            phys.close();
+            vm.close();
             throw e;
         }
         int[] ids = hostIds();
@@ -150,25 +161,27 @@ public final class UserProcess implements AutoCloseable {
     private void enterUserMode(long entry) {
         // SCTLR_EL1 for EL0 as Linux sets it: UCI, UCT, DZE, SA0 (the MMU stays off: VA = PA). Unlike Linux,
         // nTWI/nTWE stay clear so WFI/WFE trap here and complete at once: no interrupt would ever wake them.
-        cpu.sys.sctlrEl1 = cpu.sys.sctlrEl1 & ~(1L << 18 | 1L << 16) | 1L << 26 | 1L << 15 | 1L << 14 | 1L << 4;
-        cpu.sys.cpacrEl1 = 3L << 20; // FPEN: FP/SIMD does not trap
-        cpu.setMode(0, false);
-        cpu.daif = 0;
-        cpu.nzcv = 0;
-        cpu.r[Cpu.SP] = initialSp;
-        cpu.pc = entry;
-        cpu.exceptionHook = (c, e) -> {
-            if (e.ec == Esr.EC_SVC64) {
-                syscalls.handle(c);
-            } else if (e.ec == Esr.EC_WFX) {
-                c.pc += 4; // a hint for a lone thread: carry on, as qemu-user does
-            } else if ((e.ec == Esr.EC_UNKNOWN || e.ec == Esr.EC_SYSREG) && emulateIdRead(c)) {
-                return true;
-            } else {
-                terminate(fault(e));
-            }
-            return true;
-        };
+        long sctlr = vcpu.getSysReg("SCTLR_EL1");
+        vcpu.setSysReg("SCTLR_EL1", sctlr & ~(1L << 18 | 1L << 16) | 1L << 26 | 1L << 15 | 1L << 14 | 1L << 4);
+        vcpu.setSysReg("CPACR_EL1", 3L << 20); // FPEN: FP/SIMD does not trap
+        vcpu.setReg(Reg.PSTATE, 0); // EL0t, NZCV and DAIF clear
+        vcpu.setReg(Reg.SP, initialSp);
+        vcpu.setReg(Reg.PC, entry);
+        vm.addInterruptHook(0, -1, (v, e) -> exception(e));
+    }
+
+    /** Every exception from EL0: a system call, a hint to skip, an emulated ID register read, or a signal. */
+    private HookAction exception(ExceptionEvent e) {
+        if (e.ec() == Esr.EC_SVC64) {
+            syscalls.handle(cpu);
+        } else if (e.ec() == Esr.EC_WFX) {
+            cpu.pc += 4; // a hint for a lone thread: carry on, as qemu-user does
+        } else if ((e.ec() == Esr.EC_UNKNOWN || e.ec() == Esr.EC_SYSREG) && emulateIdRead(cpu)) {
+            return HookAction.RESUME;
+        } else {
+            terminate(fault(new SyncException(e.ec(), e.iss(), e.far(), e.farValid(), e.pc())));
+        }
+        return HookAction.RESUME;
     }
 
     private static boolean emulateIdRead(Cpu c) {
@@ -198,7 +211,7 @@ public final class UserProcess implements AutoCloseable {
         if (exit == null) {
             exit = status;
         }
-        cpu.requestExit(Cpu.EXIT_STOP);
+        vcpu.stop();
     }
 
     /** Runs the program to its end. */
@@ -206,18 +219,17 @@ public final class UserProcess implements AutoCloseable {
         long limit = config.instructionLimit();
         try {
             while (exit == null) {
-                long budget = limit > 0 ? Math.min(SLICE, limit - executor.instructions()) : SLICE;
+                long budget = limit > 0 ? Math.min(SLICE, limit - vcpu.instructions()) : SLICE;
                 if (budget <= 0) {
                     terminate(ExitStatus.killed(24, "SIGXCPU: instruction limit of " + limit + " reached at PC 0x"
                             + Long.toHexString(cpu.pc)));
                     break;
                 }
-                executor.run(cpu, budget);
+                vcpu.start(cpu.pc, Vcpu.NO_END, Duration.ZERO, budget);
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException(String.format("emulator failure at PC 0x%x: %s", cpu.pc, e), e);
         } finally {
-            cpu.takeExitRequest();
             syscalls.close();
         }
         return exit;
@@ -250,11 +262,16 @@ public final class UserProcess implements AutoCloseable {
 
     /** Guest instructions executed so far. */
     public long instructions() {
-        return executor.instructions();
+        return vcpu.instructions();
+    }
+
+    /** The VM the program runs in: for hooks, snapshots and memory access through the embedding API. */
+    public Vm vm() {
+        return vm;
     }
 
     @Override
     public void close() {
-        phys.close();
+        vm.close();
     }
 }

@@ -140,6 +140,7 @@ public record BootPlan(List<Blob> blobs, long entryPc, long dtbAddress, VirtDevi
     public void load(PhysicalMemory mem) {
         for (Blob b : blobs) {
             mem.ramSlice(b.address(), b.size()).fill((byte) 0);
+            mem.dirtyLog().mark(b.address(), b.size());
             mem.writeBytes(b.address(), b.data());
         }
     }

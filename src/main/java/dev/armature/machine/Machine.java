@@ -8,7 +8,11 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.devices.psci.PowerController;
 import dev.armature.devices.psci.Psci;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.memory.Region;
 import dev.armature.migration.BoardConfig;
+import dev.armature.migration.MigrationParameters;
+import dev.armature.migration.MigrationStatus;
+import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.SnapshotException;
 import dev.armature.migration.Snapshottable;
@@ -16,10 +20,19 @@ import dev.armature.vm.Reg;
 import dev.armature.vm.Vcpu;
 import dev.armature.vm.Vm;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A running machine: the threads that run a {@link Vm}'s vCPUs, and the events that end or restart a run. Front
@@ -42,6 +55,25 @@ public final class Machine implements PowerController {
         long reload(boolean systemReset);
     }
 
+    /**
+     * Run-state changes the monitor reports as QMP events, beyond the stops and resumes of {@link MachineControl}.
+     * Called on the thread causing the change (a vCPU thread for the guest's PSCI calls); must not block.
+     */
+    public interface RunStateListener {
+        /** A system reset starts; {@code guest}: the guest asked (PSCI SYSTEM_RESET), else the host (monitor). */
+        void reset(boolean guest);
+
+        /** The run ends; {@code reason} in QEMU's ShutdownCause spelling (e.g. {@code guest-shutdown}). */
+        void shutdown(boolean guest, String reason);
+
+        /** The vCPUs stopped: an outgoing migration completed (the VM is now {@code postmigrate}). */
+        void stopped();
+
+        /** The vCPUs run again after {@link #stopped}. */
+        void resumed();
+    }
+
+    private final List<RunStateListener> runStateListeners = new CopyOnWriteArrayList<>();
     private final List<VcpuThread> vcpus = new ArrayList<>();
     private final Reloader reloader;
     private final boolean noReboot;
@@ -59,6 +91,18 @@ public final class Machine implements PowerController {
     private boolean paused;
     /** A snapshot was loaded before run(): the first start resumes it instead of booting. */
     private boolean restored;
+    /** An outgoing migration completed: the VM is QEMU's {@code postmigrate} until continued. Under lifecycle. */
+    private boolean postMigrate;
+    /** The completed migration stopped the threads (they were running), so continuing restarts them. */
+    private boolean heldForMigration;
+
+    /** An incoming migration is expected or under way ({@code -incoming}): run() waits. Under events. */
+    private boolean inMigrate;
+    /** {@link #incoming} is under way. Under events. */
+    private boolean incomingStarted;
+
+    private final MigrationStatus migration = new MigrationStatus();
+    private volatile MigrationParameters migrationParameters = MigrationParameters.DEFAULTS;
 
     private final Object events = new Object();
     private volatile boolean stopping;
@@ -163,6 +207,210 @@ public final class Machine implements PowerController {
         });
     }
 
+    public void addRunStateListener(RunStateListener l) {
+        runStateListeners.add(l);
+    }
+
+    /** The outgoing migration's progress ({@code query-migrate}). */
+    public MigrationStatus migrationStatus() {
+        return migration;
+    }
+
+    public MigrationParameters migrationParameters() {
+        return migrationParameters;
+    }
+
+    /** Sets the convergence parameters of later migrations ({@code migrate-set-parameters}). */
+    public void setMigrationParameters(MigrationParameters p) {
+        migrationParameters = p;
+    }
+
+    /**
+     * Starts a live migration to a destination listening at {@code to} ({@code -incoming tcp:...}) on a thread of
+     * its own and returns; {@code events} hears each status change. See {@link LiveMigration}.
+     *
+     * @throws SnapshotException if a migration is in progress or the machine has no snapshot support
+     */
+    public void migrate(InetSocketAddress to, Consumer<MigrationStatus.State> events) throws SnapshotException {
+        MachineSnapshot codec = codec();
+        long ram = mem.regions().stream().filter(Region::isRam).mapToLong(Region::size).sum();
+        synchronized (migration) {
+            if (migration.inProgress()) {
+                throw new SnapshotException("There's a migration process in progress");
+            }
+            migration.setup(ram);
+        }
+        events.accept(MigrationStatus.State.SETUP);
+        LiveMigration job = new LiveMigration(this, codec, mem, migration, migrationParameters, to, events);
+        Thread.ofPlatform().daemon(true).name("migration").start(job::run);
+    }
+
+    /**
+     * Receives a live migration into this machine, which must not have started: reads the stream from {@code in}
+     * (RAM applied as it arrives, everything else checked before it is applied), then tells the source the
+     * verdict on {@code reply}. On success {@link #run} resumes the migrated VM instead of booting.
+     *
+     * @throws SnapshotException naming what was wrong with the stream (the source has been told)
+     */
+    public void receiveMigration(InputStream in, OutputStream reply) throws SnapshotException, InterruptedException {
+        MachineSnapshot codec = codec();
+        synchronized (lifecycle) {
+            if (threadsRunning) {
+                throw new SnapshotException("an incoming migration needs a VM that has not started");
+            }
+        }
+        Runnable commit;
+        try {
+            commit = codec.receive(in);
+        } catch (SnapshotException e) {
+            try {
+                LiveMigration.sendVerdict(reply, e.getMessage());
+            } catch (IOException ignored) {
+                // the source is gone: it fails on its own
+            }
+            throw e;
+        }
+        whilePaused(() -> {
+            commit.run();
+            accelerator.flush();
+            restored = true;
+            return null;
+        });
+        try {
+            LiveMigration.sendVerdict(reply, null);
+        } catch (IOException ignored) {
+            // The source vanished after sending the whole VM: this copy is complete and runs. (It cannot tell whether
+            // the source saw the verdict; QEMU's return path has the same window.)
+        }
+    }
+
+    /**
+     * {@code -incoming}: a migration will bring this machine's state; {@link #run} waits until {@link #incoming}
+     * has loaded it (QMP's {@code inmigrate} status, e.g. for {@code -incoming defer}).
+     */
+    public void expectIncoming() {
+        synchronized (events) {
+            inMigrate = true;
+        }
+    }
+
+    /** True from {@link #expectIncoming} until an incoming migration has loaded. */
+    public boolean inMigrate() {
+        synchronized (events) {
+            return inMigrate;
+        }
+    }
+
+    /**
+     * Loads the incoming migration at {@code uri}: a snapshot file, or a live migration received on a TCP
+     * listener bound to the URI's address ({@code listening} is told the bound address, e.g. for port 0, before
+     * the wait for the source). Blocks until loaded; then {@link #run} starts from the migrated state.
+     *
+     * @throws SnapshotException naming what was wrong (the machine is then left as it was, not started), or if no
+     *                           incoming migration is expected or one is under way
+     */
+    public void incoming(MigrationUri uri, Consumer<InetSocketAddress> listening)
+            throws SnapshotException, InterruptedException {
+        synchronized (events) {
+            if (incomingStarted) {
+                throw new SnapshotException("The incoming migration has already been started");
+            }
+            if (!inMigrate) {
+                throw new SnapshotException("'-incoming' was not specified on the command line");
+            }
+            incomingStarted = true;
+        }
+        try {
+            receive(uri, listening);
+        } catch (SnapshotException | InterruptedException | RuntimeException e) {
+            synchronized (events) {
+                incomingStarted = false; // still waiting: another URI may be given
+            }
+            throw e;
+        }
+        synchronized (events) {
+            inMigrate = false;
+            events.notifyAll();
+        }
+    }
+
+    private void receive(MigrationUri uri, Consumer<InetSocketAddress> listening)
+            throws SnapshotException, InterruptedException {
+        if (uri.file() != null) {
+            loadSnapshot(uri.file());
+        } else {
+            try (ServerSocket listener = new ServerSocket()) {
+                listener.setReuseAddress(true);
+                listener.bind(uri.address(), 1);
+                listening.accept((InetSocketAddress) listener.getLocalSocketAddress());
+                try (Socket s = listener.accept()) {
+                    s.setTcpNoDelay(true);
+                    receiveMigration(new BufferedInputStream(s.getInputStream(), 1 << 16), s.getOutputStream());
+                }
+            } catch (IOException e) {
+                throw new SnapshotException("tcp:" + uri.address().getHostString() + ":" + uri.address().getPort()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The stop-and-copy phase of an outgoing migration. */
+    @FunctionalInterface
+    interface StopAndCopy {
+        void run() throws IOException, SnapshotException;
+    }
+
+    /**
+     * Runs {@code action} with the vCPU threads stopped; if it completes, the VM stays stopped in
+     * {@code postmigrate} (until {@link #continueAfterMigration}), else the threads restart as they were.
+     */
+    void stopForMigration(StopAndCopy action) throws IOException, SnapshotException, InterruptedException {
+        synchronized (lifecycle) {
+            boolean running = threadsRunning && !paused;
+            if (running) {
+                pauseThreads();
+                paused = true;
+            }
+            boolean done = false;
+            try {
+                action.run();
+                done = true;
+            } finally {
+                if (done) {
+                    postMigrate = true;
+                    heldForMigration = running;
+                    runStateListeners.forEach(RunStateListener::stopped);
+                } else if (running) {
+                    paused = false;
+                    resumeThreads();
+                }
+            }
+        }
+    }
+
+    /** True after an outgoing migration completed, until {@link #continueAfterMigration}. */
+    public boolean postMigrate() {
+        synchronized (lifecycle) {
+            return postMigrate;
+        }
+    }
+
+    /** Runs the source again after a completed migration (QMP {@code cont}, which QEMU allows too). */
+    public void continueAfterMigration() {
+        synchronized (lifecycle) {
+            if (!postMigrate) {
+                return;
+            }
+            postMigrate = false;
+            if (heldForMigration) {
+                heldForMigration = false;
+                paused = false;
+                resumeThreads();
+            }
+            runStateListeners.forEach(RunStateListener::resumed);
+        }
+    }
+
     /** Work done with every vCPU thread stopped at an instruction boundary. */
     @FunctionalInterface
     interface PausedAction<T> {
@@ -242,6 +490,14 @@ public final class Machine implements PowerController {
 
     /** Boots and runs until the guest ends the run; returns the exit status. */
     public int run() throws InterruptedException {
+        synchronized (events) {
+            while (inMigrate && exitStatus == null) {
+                events.wait(); // -incoming: the state comes first
+            }
+            if (exitStatus != null) {
+                return exitStatus;
+            }
+        }
         long t0 = System.nanoTime();
         boolean systemReset = false;
         while (true) {
@@ -379,17 +635,30 @@ public final class Machine implements PowerController {
         return vcpus.get(index).isOn() ? PowerController.AFFINITY_ON : PowerController.AFFINITY_OFF;
     }
 
+    /** PSCI SYSTEM_OFF: the guest powers the machine off. */
     @Override
     public void systemOff() {
+        runStateListeners.forEach(l -> l.shutdown(true, "guest-shutdown"));
         exit(0);
     }
 
+    /** PSCI SYSTEM_RESET: the guest resets the machine. */
     @Override
     public void systemReset() {
+        systemReset(true);
+    }
+
+    /**
+     * Resets the machine (with {@code -no-reboot}: ends the run instead, as QEMU does); {@code guest} tells the
+     * listeners who asked.
+     */
+    public void systemReset(boolean guest) {
         if (noReboot) {
+            runStateListeners.forEach(l -> l.shutdown(guest, guest ? "guest-reset" : "host-qmp-system-reset"));
             exit(0);
             return;
         }
+        runStateListeners.forEach(l -> l.reset(guest));
         synchronized (events) {
             resetRequested = true;
             events.notifyAll();

@@ -2,11 +2,14 @@ package dev.armature.machine;
 
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.migration.BoardConfig;
 import dev.armature.migration.CpuState;
+import dev.armature.migration.RamPages;
 import dev.armature.migration.RamState;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.Snapshot;
 import dev.armature.migration.SnapshotException;
+import dev.armature.migration.SnapshotReader;
 import dev.armature.migration.SnapshotWriter;
 import dev.armature.migration.Snapshottable;
 import dev.armature.vm.MpState;
@@ -15,6 +18,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -72,10 +76,25 @@ final class MachineSnapshot {
 
     private void write(OutputStream file) throws IOException {
         SnapshotWriter w = new SnapshotWriter(file, parts.config());
+        writeState(w, true);
+        w.finish();
+    }
+
+    BoardConfig config() {
+        return parts.config();
+    }
+
+    /**
+     * Writes the device sections, RAM (unless {@code withRam}: live migration sends RAM itself), every vCPU and
+     * the MP states; the vCPU threads must be stopped.
+     */
+    void writeState(SnapshotWriter w, boolean withRam) throws IOException {
         for (Machine.DeviceSection d : parts.devices()) {
             w.section(d.id(), d.instance(), d.state()::saveState);
         }
-        RamState.save(mem, w);
+        if (withRam) {
+            RamState.save(mem, w);
+        }
         for (VcpuThread v : vcpus) {
             Cpu c = v.cpu();
             w.section(SectionId.CPU, v.index(), out -> {
@@ -91,7 +110,6 @@ final class MachineSnapshot {
                 out.writeInt((v.isOn() ? MpState.RUNNABLE : MpState.STOPPED).number());
             }
         });
-        w.finish();
     }
 
     /**
@@ -99,7 +117,30 @@ final class MachineSnapshot {
      * that restores it (run with the vCPU threads stopped; it cannot fail).
      */
     Runnable decode(Path path) throws SnapshotException {
-        Snapshot s = Snapshot.read(path);
+        return decode(Snapshot.read(path), false);
+    }
+
+    /**
+     * Receives a live migration stream from {@code in}: checks the header's configuration, writes each RAM_PAGES
+     * section into RAM as it arrives (the machine has not started), and collects the other sections until the
+     * trailer has checked out; returns the action restoring them, as {@link #decode(Path)} does.
+     */
+    Runnable receive(InputStream in) throws SnapshotException {
+        SnapshotReader reader = new SnapshotReader(in);
+        reader.config().checkMatches(parts.config());
+        List<Snapshot.Section> rest = new ArrayList<>();
+        for (Snapshot.Section sec = reader.next(); sec != null; sec = reader.next()) {
+            if (sec.id() == SectionId.RAM_PAGES) {
+                RamPages.apply(mem, sec);
+            } else {
+                rest.add(sec);
+            }
+        }
+        return decode(Snapshot.of(reader.config(), rest), true);
+    }
+
+    /** Decodes a whole snapshot; {@code ramSent}: RAM came as RAM_PAGES sections already applied (live). */
+    private Runnable decode(Snapshot s, boolean ramSent) throws SnapshotException {
         s.config().checkMatches(parts.config());
         Set<String> expected = new HashSet<>();
         List<Runnable> devices = new ArrayList<>();
@@ -108,8 +149,10 @@ final class MachineSnapshot {
             expected.add(sec.name());
             devices.add(decodeSection(sec, d.state()));
         }
-        RamState.Pages ram = RamState.load(mem, s);
-        s.sections(SectionId.RAM).forEach(sec -> expected.add(sec.name()));
+        RamState.Pages ram = ramSent ? null : RamState.load(mem, s);
+        if (!ramSent) { // a live stream carries RAM only in the RAM_PAGES sections it has applied
+            s.sections(SectionId.RAM).forEach(sec -> expected.add(sec.name()));
+        }
         boolean[] on = decodeMpStates(s.require(SectionId.MP_STATE, 0));
         expected.add(SectionId.MP_STATE.label() + " 0");
         Cpu[] fresh = new Cpu[vcpus.size()];
@@ -128,7 +171,9 @@ final class MachineSnapshot {
         }
         return () -> {
             devices.forEach(Runnable::run); // the counter first: timers restored below read it
-            RamState.apply(mem, ram);
+            if (ram != null) {
+                RamState.apply(mem, ram);
+            }
             for (VcpuThread v : vcpus) {
                 v.restore(fresh[v.index()], cpuStates[v.index()], on[v.index()]);
             }

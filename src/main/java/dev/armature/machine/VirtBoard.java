@@ -108,6 +108,7 @@ public final class VirtBoard implements AutoCloseable {
         this.config = config;
         vm = Vm.create(Vm.DEFAULT_IPA_BITS, config.effectiveCpuModel(), GicModels.INSTANCE, this::attachCpu);
         mem = vm.memory();
+        mem.dirtyLog().setFlusher(shootdown::invalidateAll);
         try {
             vm.setUserMemoryRegion(0, RAM_BASE, config.ramSize());
             Set<VcpuFeature> features = EnumSet.of(VcpuFeature.PSCI_0_2);
@@ -154,6 +155,7 @@ public final class VirtBoard implements AutoCloseable {
         states.add(new Machine.DeviceSection(SectionId.COUNTER, 0, counterState()));
         states.add(new Machine.DeviceSection(SectionId.GIC, 0, gic));
         states.add(new Machine.DeviceSection(SectionId.PL011, 0, uart));
+        states.add(new Machine.DeviceSection(SectionId.PL031, 0, rtc));
         TestDev testDev = null;
         switch (config.virtioSerial()) {
             case TESTDEV -> {
@@ -184,6 +186,24 @@ public final class VirtBoard implements AutoCloseable {
         if (testDev != null) {
             states.add(new Machine.DeviceSection(SectionId.TESTDEV, 0, testDev));
         }
+        PlatformBus bus = PlatformBus.layout(config);
+        if (bus.dma() != null) {
+            dma = new PlatformDma(config, mem, gic.spiLine(bus.dma().spi()));
+            mem.addMmio("armature-dma", bus.dma().base(), PlatformDma.REG_SIZE, dma.engine());
+            states.add(new Machine.DeviceSection(SectionId.DMA, 0, dma.engine()));
+        } else {
+            dma = null;
+        }
+        if (!config.vfio().isEmpty()) {
+            try {
+                vfio = new PlatformVfio(config, bus, vm, mem, host.get());
+            } catch (IllegalArgumentException e) {
+                close();
+                throw new BootException(e.getMessage());
+            }
+        } else {
+            vfio = null;
+        }
         List<Machine.DeviceSection> deviceStates = List.copyOf(states);
         machine.setSnapshotParts(new Machine.SnapshotParts() {
             @Override
@@ -198,28 +218,21 @@ public final class VirtBoard implements AutoCloseable {
 
             @Override
             public String blocker() {
-                return config.vfio().isEmpty() ? null : "-device vfio-platform: an assigned host device's state "
-                        + "lives on the host, outside the snapshot: snapshots are blocked";
+                if (!config.vfio().isEmpty()) {
+                    return "-device vfio-platform: an assigned host device's state lives on the host, outside the "
+                            + "snapshot: snapshots are blocked";
+                }
+                // Not yet in the stream format: refusing beats restoring a guest whose devices forgot their state.
+                if (config.pciTestdev()) {
+                    return "-device pci-testdev: PCI configuration space is not saved yet: snapshots are blocked";
+                }
+                if (gicVirt != null) {
+                    return "virtualization=on with GICv2: the GICH/GICV list registers are not saved yet: "
+                            + "snapshots are blocked";
+                }
+                return null;
             }
         });
-
-        PlatformBus bus = PlatformBus.layout(config);
-        if (bus.dma() != null) {
-            dma = new PlatformDma(config, mem, gic.spiLine(bus.dma().spi()));
-            mem.addMmio("armature-dma", bus.dma().base(), PlatformDma.REG_SIZE, dma.engine());
-        } else {
-            dma = null;
-        }
-        if (!config.vfio().isEmpty()) {
-            try {
-                vfio = new PlatformVfio(config, bus, vm, mem, host.get());
-            } catch (IllegalArgumentException e) {
-                close();
-                throw new BootException(e.getMessage());
-            }
-        } else {
-            vfio = null;
-        }
 
         try {
             plan = BootPlan.plan(boot.kernel(), boot.initrd(), boot.bootargs(), RAM_BASE, config.ramSize(),
@@ -322,7 +335,7 @@ public final class VirtBoard implements AutoCloseable {
     /** The configuration a snapshot of this board records and must match to load. */
     static BoardConfig snapshotConfig(VirtConfig config) {
         return new BoardConfig(config.smp(), config.gicVersion(), config.ramSize(), config.cpuModel().name(),
-                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name());
+                config.virtualization(), config.virtioMmioVersion(), config.virtioSerial().name(), config.dma().name());
     }
 
     /** The system counter's snapshot state: its count, which a restore makes the count continue from. */

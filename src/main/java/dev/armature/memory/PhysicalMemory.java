@@ -16,6 +16,7 @@ import java.util.List;
  * board or the VM API, reads come from every vCPU thread without a lock.
  */
 public final class PhysicalMemory implements AutoCloseable {
+    /** Guest byte, halfword, word and doubleword layouts (little-endian, unaligned allowed). */
     public static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -24,12 +25,18 @@ public final class PhysicalMemory implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private volatile Region[] regions = new Region[0];
     private final CodePages codePages = new CodePages();
+    private final DirtyLog dirtyLog = new DirtyLog();
 
     /** Maps {@code size} bytes of zeroed RAM at {@code base} and returns its backing segment. */
     public synchronized MemorySegment addRam(String name, long base, long size) {
         MemorySegment seg = AnonymousMemory.allocate(arena, size);
         add(new Region(name, base, size, seg, null));
         return seg;
+    }
+
+    /** Allocates {@code size} bytes of zeroed RAM that lives until {@link #close}, for a region made by the caller. */
+    public MemorySegment allocate(long size) {
+        return AnonymousMemory.allocate(arena, size);
     }
 
     /**
@@ -40,10 +47,12 @@ public final class PhysicalMemory implements AutoCloseable {
         add(new Region(name, base, backing.byteSize(), backing, null));
     }
 
+    /** Maps an MMIO region whose accesses call {@code handler} with offsets from {@code base}. */
     public synchronized void addMmio(String name, long base, long size, MmioHandler handler) {
         add(new Region(name, base, size, null, handler));
     }
 
+    /** Unmaps the region called {@code name}; translations of code in it are invalidated. */
     public synchronized void remove(String name) {
         List<Region> list = new ArrayList<>(List.of(regions));
         Region gone = list.stream().filter(r -> r.name().equals(name)).findFirst()
@@ -51,6 +60,34 @@ public final class PhysicalMemory implements AutoCloseable {
         list.remove(gone);
         regions = list.toArray(Region[]::new);
         codePages.written(gone.base(), gone.size(), false); // translations of its code are stale now
+    }
+
+    /** Maps a region as given (RAM or MMIO, with its protection). */
+    public synchronized void addRegion(Region r) {
+        add(r);
+    }
+
+    /**
+     * Replaces {@code old} by {@code parts} in one step (vCPUs see either the old map or the new one): how the
+     * VM API splits a region to unmap or protect part of it. The parts may only cover part of {@code old}; code
+     * translated from {@code old} is invalidated.
+     */
+    public synchronized void replace(Region old, List<Region> parts) {
+        List<Region> list = new ArrayList<>(List.of(regions));
+        if (!list.remove(old)) {
+            throw new IllegalArgumentException("region " + old.name() + " is not mapped");
+        }
+        Region[] before = regions;
+        regions = list.toArray(Region[]::new);
+        try {
+            for (Region p : parts) {
+                add(p);
+            }
+        } catch (IllegalArgumentException e) {
+            regions = before;
+            throw e;
+        }
+        codePages.written(old.base(), old.size(), false);
     }
 
     private void add(Region r) {
@@ -74,6 +111,12 @@ public final class PhysicalMemory implements AutoCloseable {
         return codePages;
     }
 
+    /** Pages written while live migration logs them; writes through this class report to it. */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
+    }
+
+    /** The regions, sorted by base address. */
     public List<Region> regions() {
         return List.of(regions);
     }
@@ -101,6 +144,7 @@ public final class PhysicalMemory implements AutoCloseable {
         return r.mmio().read(off, size);
     }
 
+    /** Writes {@code size} (1, 2, 4, 8) bytes. Throws {@link BusError} if nothing is mapped. */
     public void write(long pa, int size, long value) {
         Region r = find(pa);
         if (r == null || !r.contains(pa + size - 1)) {
@@ -110,11 +154,13 @@ public final class PhysicalMemory implements AutoCloseable {
         if (r.isRam()) {
             store(r.ram(), off, size, value);
             codePages.written(pa, size, false);
+            dirtyLog.mark(pa, size);
         } else {
             r.mmio().write(off, size, value);
         }
     }
 
+    /** Reads {@code size} (1, 2, 4, 8) little-endian bytes at {@code off} of {@code seg}, zero-extended. */
     public static long load(MemorySegment seg, long off, int size) {
         return switch (size) {
             case 1 -> seg.get(U8, off) & 0xffL;
@@ -125,6 +171,7 @@ public final class PhysicalMemory implements AutoCloseable {
         };
     }
 
+    /** Writes the low {@code size} (1, 2, 4, 8) bytes of {@code value} little-endian at {@code off} of {@code seg}. */
     public static void store(MemorySegment seg, long off, int size, long value) {
         switch (size) {
             case 1 -> seg.set(U8, off, (byte) value);
@@ -139,13 +186,18 @@ public final class PhysicalMemory implements AutoCloseable {
     public void writeBytes(long pa, byte[] data) {
         ramSlice(pa, data.length).copyFrom(MemorySegment.ofArray(data));
         codePages.written(pa, data.length, false);
+        dirtyLog.mark(pa, data.length);
     }
 
+    /** Copies RAM out to the host. The whole range must be RAM of one region. */
     public byte[] readBytes(long pa, int length) {
         return ramSlice(pa, length).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** A view of {@code length} bytes of RAM at {@code pa}; throws BusError if not all RAM in one region. */
+    /**
+     * A view of {@code length} bytes of RAM at {@code pa}; throws BusError if not all RAM in one region. Writers
+     * through the view report what they wrote to {@link #codePages()} and {@link #dirtyLog()} themselves.
+     */
     public MemorySegment ramSlice(long pa, long length) {
         Region r = find(pa);
         if (r == null || !r.isRam() || (length > 0 && !r.contains(pa + length - 1))) {

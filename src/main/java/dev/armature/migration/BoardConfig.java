@@ -17,9 +17,10 @@ import java.util.List;
  * @param virtualization    EL2 present
  * @param virtioMmioVersion 1 or 2
  * @param virtioSerial      the virtio-serial device setting (its enum name)
+ * @param dma               the platform-bus DMA engine setting ({@code NONE}, {@code DIRECT}, {@code IOMMU})
  */
 public record BoardConfig(int smp, int gicVersion, long ramSize, String cpuModel, boolean virtualization,
-                          int virtioMmioVersion, String virtioSerial) {
+                          int virtioMmioVersion, String virtioSerial, String dma) {
     void write(DataOutput out) throws IOException {
         out.writeInt(smp);
         out.writeInt(gicVersion);
@@ -28,11 +29,13 @@ public record BoardConfig(int smp, int gicVersion, long ramSize, String cpuModel
         out.writeBoolean(virtualization);
         out.writeInt(virtioMmioVersion);
         out.writeUTF(virtioSerial);
+        out.writeUTF(dma);
     }
 
-    static BoardConfig read(DataInput in) throws IOException {
+    /** Reads a configuration of format {@code version}; version 1 had no DMA engine field (it had no engine state). */
+    static BoardConfig read(DataInput in, int version) throws IOException {
         return new BoardConfig(in.readInt(), in.readInt(), in.readLong(), in.readUTF(), in.readBoolean(),
-                in.readInt(), in.readUTF());
+                in.readInt(), in.readUTF(), version >= 2 ? in.readUTF() : "NONE");
     }
 
     /** Throws naming every difference between this (the snapshot's) configuration and the target VM's. */
@@ -60,6 +63,9 @@ public record BoardConfig(int smp, int gicVersion, long ramSize, String cpuModel
         }
         if (!virtioSerial.equals(vm.virtioSerial)) {
             diffs.add("snapshot has virtio-serial " + virtioSerial + ", this VM has " + vm.virtioSerial);
+        }
+        if (!dma.equals(vm.dma)) {
+            diffs.add("snapshot has DMA engine " + dma + ", this VM has " + vm.dma);
         }
         if (!diffs.isEmpty()) {
             throw new SnapshotException("snapshot does not match this VM: " + String.join("; ", diffs));

@@ -17,7 +17,13 @@ public enum SectionId {
     /** The test device's exit channel. */
     TESTDEV(7, "testdev"),
     /** Non-zero RAM pages of one RAM block (instance = block number). */
-    RAM(8, "ram");
+    RAM(8, "ram"),
+    /** The PL031 real-time clock. */
+    PL031(9, "pl031"),
+    /** The platform-bus DMA engine's registers. */
+    DMA(10, "dma"),
+    /** RAM pages sent by one pre-copy round of live migration (instance = sequence number); see {@link RamPages}. */
+    RAM_PAGES(11, "ram-pages");
 
     private final int number;
     private final String label;

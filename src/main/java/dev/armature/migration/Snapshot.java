@@ -1,22 +1,20 @@
 package dev.armature.migration;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
- * A snapshot stream read and checked as a whole: magic, format version, every section's length and CRC32C, the
+ * A snapshot stream read ({@link SnapshotReader}) and checked as a whole: magic, format version, every section's length and CRC32C, the
  * end marker and the trailer's checksum of the whole stream. Nothing of a VM is touched here; a stream that
  * parses is then decoded section by section (still without touching the VM) before anything is applied.
  */
@@ -64,14 +62,15 @@ public final class Snapshot {
         throw new SnapshotException("snapshot has no " + id.label() + " " + instance + " section");
     }
 
+    /** A snapshot made of sections read one by one (live migration's destination). */
+    public static Snapshot of(BoardConfig config, List<Section> sections) {
+        return new Snapshot(config, new ArrayList<>(sections));
+    }
+
     /** Reads and checks the snapshot file at {@code path}. */
     public static Snapshot read(Path path) throws SnapshotException {
-        try {
-            long size = Files.size(path);
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new SnapshotException(path + ": snapshots over 2 GiB are not supported yet");
-            }
-            return parse(Files.readAllBytes(path));
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            return read(in);
         } catch (NoSuchFileException e) {
             throw new SnapshotException(path + ": no such file");
         } catch (IOException e) {
@@ -81,83 +80,23 @@ public final class Snapshot {
 
     /** Parses and checks a whole stream. */
     public static Snapshot parse(byte[] bytes) throws SnapshotException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int magicLength = SnapshotFormat.MAGIC.length;
-        if (bytes.length < magicLength + 2
-                || !Arrays.equals(bytes, 0, magicLength, SnapshotFormat.MAGIC, 0, magicLength)) {
-            throw new SnapshotException("not an Armature snapshot (bad magic)");
-        }
-        in.position(magicLength);
-        int version = in.getShort() & 0xffff;
-        if (version != SnapshotFormat.VERSION) {
-            throw new SnapshotException("snapshot format version " + version + " is not supported (this build reads "
-                    + SnapshotFormat.VERSION + ")");
-        }
-        BoardConfig config;
         try {
-            DataInputStream header = new DataInputStream(new ByteArrayInputStream(bytes, in.position(),
-                    bytes.length - in.position()));
-            int before = header.available();
-            config = BoardConfig.read(header);
-            in.position(in.position() + before - header.available());
+            return read(new ByteArrayInputStream(bytes));
         } catch (IOException e) {
-            throw new SnapshotException("snapshot is corrupt or truncated (in the header)");
+            throw new SnapshotException(e.getMessage(), e); // a byte array does not fail to read
         }
+    }
+
+    private static Snapshot read(InputStream in) throws SnapshotException, IOException {
+        SnapshotReader reader = new SnapshotReader(in);
         List<Section> sections = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        while (true) {
-            if (in.remaining() < 4) {
-                throw new SnapshotException("snapshot is truncated (after " + sections.size() + " sections)");
-            }
-            int kind = in.getInt();
-            if (kind == SnapshotFormat.END) {
-                break;
-            }
-            SectionId id = SectionId.of(kind);
-            if (id == null) {
-                throw new SnapshotException("snapshot is corrupt: unknown section kind " + kind + " at offset "
-                        + (in.position() - 4));
-            }
-            if (in.remaining() < SnapshotFormat.SECTION_HEADER - 4) {
-                throw new SnapshotException("snapshot is truncated (in the header of a " + id.label() + " section)");
-            }
-            int instance = in.getInt();
-            long length = in.getLong();
-            int crc = in.getInt();
-            String name = id.label() + " " + instance;
-            if (length < 0 || length > in.remaining()) {
-                throw new SnapshotException("snapshot is truncated (section " + name + " needs " + length
-                        + " bytes, " + in.remaining() + " left)");
-            }
-            byte[] payload = new byte[(int) length];
-            in.get(payload);
-            CRC32C check = new CRC32C();
-            check.update(payload);
-            if ((int) check.getValue() != crc) {
-                throw new SnapshotException("snapshot is corrupt: section " + name + " fails its checksum");
-            }
-            if (!seen.add(name)) {
-                throw new SnapshotException("snapshot is corrupt: section " + name + " appears twice");
-            }
-            sections.add(new Section(id, instance, payload));
+        for (Section s = reader.next(); s != null; s = reader.next()) {
+            sections.add(s);
         }
-        int covered = in.position();
-        if (in.remaining() < SnapshotFormat.TRAILER) {
-            throw new SnapshotException("snapshot is truncated (the trailer is missing)");
+        long extra = in.transferTo(OutputStream.nullOutputStream());
+        if (extra > 0) {
+            throw new SnapshotException("snapshot is corrupt: " + extra + " bytes after the trailer");
         }
-        byte[] trailer = new byte[SnapshotFormat.TRAILER_MAGIC.length];
-        in.get(trailer);
-        if (!Arrays.equals(trailer, SnapshotFormat.TRAILER_MAGIC)) {
-            throw new SnapshotException("snapshot is corrupt: bad trailer");
-        }
-        CRC32C whole = new CRC32C();
-        whole.update(bytes, 0, covered);
-        if ((int) whole.getValue() != in.getInt()) {
-            throw new SnapshotException("snapshot is corrupt: the stream checksum does not match");
-        }
-        if (in.hasRemaining()) {
-            throw new SnapshotException("snapshot is corrupt: " + in.remaining() + " bytes after the trailer");
-        }
-        return new Snapshot(config, sections);
+        return new Snapshot(reader.config(), sections);
     }
 }

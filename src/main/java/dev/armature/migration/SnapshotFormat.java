@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 final class SnapshotFormat {
     static final byte[] MAGIC = "ARMSNAP\0".getBytes(StandardCharsets.US_ASCII);
     static final byte[] TRAILER_MAGIC = "ARMSEND\0".getBytes(StandardCharsets.US_ASCII);
-    /** 2: the GIC CPU interface record ends with ICH_HCR_EL2. */
+    /** Version 2 added the DMA engine to the board configuration and the pl031, dma and ram-pages sections. */
     static final int VERSION = 2;
+    /** Version 1 streams (no DMA engine field) still load. */
+    static final int OLDEST_VERSION = 1;
     static final int END = 0;
     /** Bytes of a section header: kind, instance, length, CRC. */
     static final int SECTION_HEADER = 4 + 4 + 8 + 4;

@@ -17,12 +17,24 @@ public final class SnapshotWriter {
 
     private final CRC32C streamCrc = new CRC32C();
     private final DataOutputStream out;
+    private long written;
 
     public SnapshotWriter(OutputStream sink, BoardConfig config) throws IOException {
         this.out = new DataOutputStream(new CheckedOutputStream(sink, streamCrc));
         out.write(SnapshotFormat.MAGIC);
         out.writeShort(SnapshotFormat.VERSION);
         config.write(out);
+        written = out.size();
+    }
+
+    /** Bytes written so far (header, sections, trailer). */
+    public long bytesWritten() {
+        return written;
+    }
+
+    /** Pushes buffered bytes to the sink (live migration: the end of a pre-copy round). */
+    public void flush() throws IOException {
+        out.flush();
     }
 
     public void section(SectionId id, int instance, Payload payload) throws IOException {
@@ -30,7 +42,11 @@ public final class SnapshotWriter {
         DataOutputStream body = new DataOutputStream(buf);
         payload.write(body);
         body.flush();
-        byte[] bytes = buf.toByteArray();
+        section(id, instance, buf.toByteArray());
+    }
+
+    /** Writes a section whose payload is ready. */
+    public void section(SectionId id, int instance, byte[] bytes) throws IOException {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         out.writeInt(id.number());
@@ -38,6 +54,7 @@ public final class SnapshotWriter {
         out.writeLong(bytes.length);
         out.writeInt((int) crc.getValue());
         out.write(bytes);
+        written += SnapshotFormat.SECTION_HEADER + bytes.length;
     }
 
     /** Writes the end marker and the trailer, and flushes. */
@@ -48,5 +65,6 @@ public final class SnapshotWriter {
         out.write(SnapshotFormat.TRAILER_MAGIC);
         out.writeInt(crc);
         out.flush();
+        written += 4 + SnapshotFormat.TRAILER;
     }
 }

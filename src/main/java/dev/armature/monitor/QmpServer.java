@@ -1,6 +1,7 @@
 package dev.armature.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.armature.machine.Machine;
 
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class QmpServer {
     final List<QmpSession> sessions = new CopyOnWriteArrayList<>();
     private final ServerSocketChannel listener;
     private final Machine machine;
-    private final PrintStream err;
+    final PrintStream err;
     private volatile boolean shutdownSent;
 
     private QmpServer(ServerSocketChannel listener, Machine machine, PrintStream err) {
@@ -43,6 +44,7 @@ public final class QmpServer {
         }
         ch.bind(address);
         QmpServer server = new QmpServer(ch, machine, err);
+        machine.addRunStateListener(server.new Events());
         Thread.ofPlatform().name("qmp").daemon(true).start(server::acceptLoop);
         return server;
     }
@@ -62,6 +64,30 @@ public final class QmpServer {
         }
         for (QmpSession s : sessions) {
             s.event(event, data);
+        }
+    }
+
+    /** The machine's run-state changes as QMP events (QEMU's names, {@code guest} and {@code reason} data). */
+    private final class Events implements Machine.RunStateListener {
+        @Override
+        public void reset(boolean guest) {
+            broadcast("RESET", JsonNodeFactory.instance.objectNode().put("guest", guest)
+                    .put("reason", guest ? "guest-reset" : "host-qmp-system-reset"));
+        }
+
+        @Override
+        public void shutdown(boolean guest, String reason) {
+            broadcast("SHUTDOWN", JsonNodeFactory.instance.objectNode().put("guest", guest).put("reason", reason));
+        }
+
+        @Override
+        public void stopped() {
+            broadcast("STOP", null);
+        }
+
+        @Override
+        public void resumed() {
+            broadcast("RESUME", null);
         }
     }
 

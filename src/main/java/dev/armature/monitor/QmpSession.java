@@ -1,32 +1,34 @@
 package dev.armature.monitor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.armature.machine.Machine;
 import dev.armature.machine.MachineControl;
+import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SnapshotException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
- * One QMP client: the greeting, capabilities negotiation, commands (one JSON object per line) and events.
- * Replies echo the command's {@code id}. A malformed line answers a GenericError and the session goes on.
+ * One QMP client: the greeting, capabilities negotiation, commands and events. Input is a stream of JSON objects
+ * ({@link QmpInput}: several on a line or one over several lines); replies echo the command's {@code id}.
+ * Malformed JSON answers a GenericError ({@code JSON parse error, ...}) and the session goes on.
  */
 final class QmpSession implements MachineControl.Listener {
     static final List<String> COMMANDS = List.of("qmp_capabilities", "query-version", "query-commands",
             "query-status", "stop", "cont", "system_reset", "system_powerdown", "quit", "query-cpus-fast",
-            "human-monitor-command", "migrate");
+            "human-monitor-command", "migrate", "query-migrate", "migrate-set-parameters",
+            "query-migrate-parameters", "migrate-incoming");
 
     private final SocketChannel channel;
     private final OutputStream out;
@@ -54,12 +56,13 @@ final class QmpSession implements MachineControl.Listener {
         send(greeting);
         control.addListener(this);
         server.sessions.add(this);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    handle(line);
+        try (InputStream in = Channels.newInputStream(channel)) {
+            QmpInput input = new QmpInput(in, json);
+            for (QmpInput.Item item = input.next(); item != null; item = input.next()) {
+                if (item.error() != null) {
+                    send(error(null, "GenericError", item.error()));
+                } else {
+                    handle(item.value());
                 }
             }
         } finally {
@@ -68,18 +71,19 @@ final class QmpSession implements MachineControl.Listener {
         }
     }
 
-    private void handle(String line) throws IOException {
-        JsonNode cmd;
-        try {
-            cmd = json.readTree(line);
-        } catch (JsonProcessingException e) {
-            send(error(null, "GenericError", "JSON parse error: " + e.getOriginalMessage()));
+    private void handle(JsonNode cmd) throws IOException {
+        if (!cmd.isObject()) {
+            send(error(null, "GenericError", "QMP input must be a JSON object"));
             return;
         }
         JsonNode id = cmd.get("id");
         JsonNode name = cmd.get("execute");
-        if (!cmd.isObject() || name == null || !name.isTextual()) {
-            send(error(id, "GenericError", "QMP input must be an object with a string member 'execute'"));
+        if (name == null) {
+            send(error(id, "GenericError", "QMP input lacks member 'execute'"));
+            return;
+        }
+        if (!name.isTextual()) {
+            send(error(id, "GenericError", "QMP input member 'execute' must be a string"));
             return;
         }
         JsonNode args = cmd.has("arguments") ? cmd.get("arguments") : json.createObjectNode();
@@ -123,13 +127,15 @@ final class QmpSession implements MachineControl.Listener {
             case "query-status" -> {
                 MachineControl.Stop stop = control.currentStop();
                 ObjectNode s = json.createObjectNode();
-                s.put("status", stop == null ? "running" : switch (stop.reason()) {
-                    case PRELAUNCH -> "prelaunch";
-                    case MONITOR -> "paused";
-                    default -> "debug";
-                });
+                String status = machine.inMigrate() ? "inmigrate" : machine.postMigrate() ? "postmigrate"
+                        : stop == null ? "running" : switch (stop.reason()) {
+                            case PRELAUNCH -> "prelaunch";
+                            case MONITOR -> "paused";
+                            default -> "debug";
+                        };
+                s.put("status", status);
                 s.put("singlestep", false);
-                s.put("running", stop == null);
+                s.put("running", status.equals("running"));
                 result = s;
             }
             case "stop" -> {
@@ -138,6 +144,7 @@ final class QmpSession implements MachineControl.Listener {
             }
             case "cont" -> {
                 noArguments(args);
+                machine.continueAfterMigration(); // postmigrate: the source runs again, as QEMU allows
                 if (!control.isRunning()) {
                     control.pause(MachineControl.Reason.MONITOR); // wait until fully stopped, then resume all
                     control.resumeAll();
@@ -145,8 +152,7 @@ final class QmpSession implements MachineControl.Listener {
             }
             case "system_reset" -> {
                 noArguments(args);
-                machine.systemReset();
-                server.broadcast("RESET", json.createObjectNode().put("guest", false).put("reason", "host-qmp"));
+                machine.systemReset(false); // the machine's listener sends RESET
             }
             case "system_powerdown" -> {
                 // No power button device: act as if the guest called PSCI SYSTEM_OFF.
@@ -188,10 +194,18 @@ final class QmpSession implements MachineControl.Listener {
                     result = json.getNodeFactory().textNode(e.getMessage() + "\n"); // HMP errors are output
                 }
             }
-            case "migrate" -> {
-                migrate(args);
-                server.broadcast("MIGRATION", json.createObjectNode().put("status", "completed"));
+            case "migrate" -> migrate(args);
+            case "query-migrate" -> {
+                noArguments(args);
+                result = MigrationReport.queryMigrate(json, machine.migrationStatus().info());
             }
+            case "migrate-set-parameters" -> machine.setMigrationParameters(
+                    MigrationReport.parameters(args, machine.migrationParameters()));
+            case "query-migrate-parameters" -> {
+                noArguments(args);
+                result = MigrationReport.queryParameters(json, machine.migrationParameters());
+            }
+            case "migrate-incoming" -> migrateIncoming(args);
             default -> {
                 send(error(id, "CommandNotFound", "The command " + command + " has not been found"));
                 return;
@@ -206,13 +220,68 @@ final class QmpSession implements MachineControl.Listener {
     }
 
     /**
-     * {@code migrate {"uri": "file:PATH"}}: writes a snapshot of the whole VM (pausing the vCPUs at an instruction
-     * boundary) before replying. Unlike QEMU the VM then goes on in the state it was in: running, or stopped
-     * after a {@code stop}. Other URI schemes need live migration, which is not implemented yet.
+     * {@code migrate {"uri": ...}}. {@code file:PATH} writes a snapshot of the whole VM (pausing the vCPUs at an
+     * instruction boundary) before replying; unlike QEMU the VM then goes on in the state it was in.
+     * {@code tcp:HOST:PORT} starts a live migration and replies at once; {@code query-migrate} and the
+     * {@code MIGRATION} events follow it.
      */
     private void migrate(JsonNode args) throws InterruptedException {
+        MigrationUri uri = MigrationUri.parse(uriArgument(args, "detach")); // QEMU ignores detach too
+        try {
+            if (uri.file() != null) {
+                server.broadcast("MIGRATION", json.createObjectNode().put("status", "setup"));
+                try {
+                    machine.saveSnapshot(uri.file());
+                } catch (SnapshotException e) {
+                    server.broadcast("MIGRATION", json.createObjectNode().put("status", "failed"));
+                    throw e;
+                }
+                server.broadcast("MIGRATION", json.createObjectNode().put("status", "completed"));
+            } else {
+                machine.migrate(uri.address(), state -> server.broadcast("MIGRATION",
+                        json.createObjectNode().put("status", state.qmpName())));
+            }
+        } catch (SnapshotException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code migrate-incoming {"uri": ...}} after {@code -incoming defer}: a file loads before the reply; a TCP
+     * listener is bound before the reply and the migration is received in the background (a failed one ends the
+     * run with status 1, as QEMU exits when an incoming migration fails).
+     */
+    private void migrateIncoming(JsonNode args) throws InterruptedException {
+        MigrationUri uri = MigrationUri.parse(uriArgument(args));
+        CompletableFuture<String> bound = new CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).name("migration-incoming").start(() -> {
+            try {
+                machine.incoming(uri, at -> bound.complete(null));
+                bound.complete(null);
+            } catch (SnapshotException e) {
+                if (!bound.complete(e.getMessage())) {
+                    server.err.println("armature: incoming migration failed: " + e.getMessage());
+                    machine.exit(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            String refusal = bound.get();
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The string argument {@code uri}; other arguments than {@code uri} and {@code accepted} are refused. */
+    private static String uriArgument(JsonNode args, String... accepted) {
+        List<String> known = List.of(accepted);
         args.fieldNames().forEachRemaining(name -> {
-            if (!name.equals("uri") && !name.equals("detach")) {
+            if (!name.equals("uri") && !known.contains(name)) {
                 throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
             }
         });
@@ -220,16 +289,7 @@ final class QmpSession implements MachineControl.Listener {
         if (uri == null || !uri.isTextual()) {
             throw new IllegalArgumentException("Parameter 'uri' is missing or not a string");
         }
-        String u = uri.asText();
-        if (!u.startsWith("file:") || u.length() == "file:".length()) {
-            throw new IllegalArgumentException("migrate " + u + ": only file:PATH is supported (live migration is "
-                    + "not implemented yet)");
-        }
-        try {
-            machine.saveSnapshot(Path.of(u.substring("file:".length())));
-        } catch (SnapshotException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+        return uri.asText();
     }
 
     private static void noArguments(JsonNode args) {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,15 +99,37 @@ public final class GuestTestRunner {
         try {
             Files.createDirectories(settings.logDir());
             Files.writeString(log, String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            boolean done = p.waitFor((long) (timeout * 1000), TimeUnit.MILLISECONDS);
+            Process p;
+            Path destinationLog = null;
+            if (t.groups().contains("migration")) {
+                MigrationRun.Result m = MigrationRun.start(cmd, log, start + (long) (timeout * 1e9),
+                        t.groups().contains("migration-file") ? MigrationRun.Transport.FILE
+                                : MigrationRun.Transport.TCP);
+                destinationLog = m.destinationLog();
+                if (m.failure() != null) {
+                    appendDestination(log, destinationLog);
+                    return new Outcome(t.name(), Outcome.Status.FAIL, m.failure(), 0, (System.nanoTime() - start) / 1e9,
+                            log);
+                }
+                p = m.destination();
+            } else {
+                p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            }
+            long left = Math.max(0, start + (long) (timeout * 1e9) - System.nanoTime());
+            boolean done = p.waitFor(left, TimeUnit.NANOSECONDS);
+            if (destinationLog != null && done) {
+                appendDestination(log, destinationLog);
+            }
             double secs = (System.nanoTime() - start) / 1e9;
             if (!done) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
+                if (destinationLog != null) {
+                    appendDestination(log, destinationLog);
+                }
                 ConsoleLog c = ConsoleLog.parse(Files.readAllLines(log, StandardCharsets.UTF_8));
                 return new Outcome(t.name(), Outcome.Status.FAIL, String.format("timeout after %.0f s", timeout),
                         c.checks(), secs, log);
@@ -119,6 +142,19 @@ public final class GuestTestRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(t.name(), Outcome.Status.FAIL, "interrupted", 0, 0, log);
+        }
+    }
+
+    /**
+     * A migration test's log: the source's console, then the destination's (whose file goes, with the snapshot
+     * a file migration passed on).
+     */
+    private static void appendDestination(Path log, Path destinationLog) throws IOException {
+        Files.deleteIfExists(MigrationRun.snapshotFile(log));
+        if (Files.exists(destinationLog)) {
+            Files.writeString(log, "--- migrated to the destination ---\n" + Files.readString(destinationLog),
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.delete(destinationLog);
         }
     }
 

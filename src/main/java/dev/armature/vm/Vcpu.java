@@ -5,14 +5,21 @@ import static dev.armature.vm.Errno.ENOENT;
 import static dev.armature.vm.Errno.ENOEXEC;
 
 import dev.armature.accel.CpuExecutor;
-import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.Feature;
+import dev.armature.arch.aarch64.SyncException;
+import dev.armature.arch.aarch64.SysReg;
 import dev.armature.memory.BusMaster;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A virtual CPU of a {@link Vm}, KVM-style: initialised with features (KVM_ARM_VCPU_INIT), registers by
@@ -22,9 +29,16 @@ import java.util.Set;
  * architectural reset state, which the VM wires up as it wired the old one (MPIDR_EL1, the vGIC, the VMM's
  * {@link CpuWiring}); so hold on to {@code cpu()} only until the next reset.
  *
- * <p>Threading: the calls on one vCPU are serialised (KVM's vcpu mutex), and {@link #run} holds that lock
- * while the guest runs, so call the other methods from the vCPU's own thread, or while it is not running.
- * {@link #requestExit()}, {@link #getMpState()} and {@link #powerOn} may be called from any thread.
+ * <p>As an embedded emulator's CPU: {@link #start} runs from an address until an end address, an instruction
+ * count, a timeout or {@link #stop()}; registers are read and written by {@link Reg} (general, SP, PC, PSTATE,
+ * V registers, FPSR/FPCR, system registers by name or encoding); {@link #readVirtual}/{@link #writeVirtual}
+ * access memory through the vCPU's current translation regime; {@link #saveContext()} and
+ * {@link #restoreContext} save and restore its registers cheaply.
+ *
+ * <p>Threading: the calls on one vCPU are serialised (KVM's vcpu mutex), and {@link #run}/{@link #start} hold
+ * that lock while the guest runs, so call the other methods from the vCPU's own thread (hook callbacks run
+ * there), or while it is not running. {@link #requestExit()}, {@link #stop()}, {@link #getMpState()} and
+ * {@link #powerOn} may be called from any thread. Each vCPU may run on its own thread at the same time.
  */
 public final class Vcpu {
     private final Vm vm;
@@ -32,18 +46,32 @@ public final class Vcpu {
     /** Position in the VM's creation order (KVM's vcpu_idx): the GIC model's CPU number. */
     private final int index;
     private volatile Cpu cpu;
-    private final Interpreter interpreter;
+    /** The VM's accelerator's executor for this vCPU ({@link #run(long)}, {@link #start}). */
+    private final CpuExecutor executor;
+    /** No end address for {@link #start}: -1 is never a PC (not 4-byte aligned). */
+    public static final long NO_END = -1;
+
+    /** Fires {@link #start} timeouts. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("vcpu-timeout").daemon(true).unstarted(r));
+
+    /** The current {@link #start}'s end address (read by the hooks' probe on this vCPU's thread). */
+    private long endAddress = NO_END;
+    private boolean endReached;
+    private volatile boolean timedOut;
+    /** True while {@link #run} or {@link #start} executes guest code. */
+    private volatile boolean running;
     /** Null until the first successful {@link #init}. */
     private Set<VcpuFeature> features;
     private volatile MpState mpState = MpState.RUNNABLE;
     /** The first-run checks passed (KVM's vcpu_has_run_once); read by the VM under its own lock. */
     private volatile boolean hasRun;
 
-    Vcpu(Vm vm, int id, int index, Interpreter interpreter) {
+    Vcpu(Vm vm, int id, int index, CpuExecutor executor) {
         this.vm = vm;
         this.id = id;
         this.index = index;
-        this.interpreter = interpreter;
+        this.executor = executor;
         this.cpu = newCpu();
         cpu.sys.setAffinity(mpidrAffinity());
     }
@@ -146,10 +174,26 @@ public final class Vcpu {
 
     // ---- registers ----
 
-    /** KVM_GET_ONE_REG. ENOEXEC before {@link #init}; EINVAL for a bad core offset; ENOENT for other ids. */
+    /**
+     * KVM_GET_ONE_REG: a core register (X0..X30, SP, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1), FPSR or FPCR
+     * (zero-extended), or a system register (its value as MRS would read it at the highest EL, with no access
+     * checks and no hooks). ENOEXEC before {@link #init}; EINVAL for a bad core offset or a V register (use
+     * {@link #getVector}); ENOENT for other ids and system registers this vCPU does not have or cannot read.
+     */
     public synchronized long getReg(Reg reg) {
-        int n = coreIndex(reg);
+        checkReady(reg);
         Cpu cpu = this.cpu;
+        if (reg.isSysReg()) {
+            SysReg r = sysReg(reg);
+            if (r.reader() == null) {
+                throw new KvmException(ENOENT, reg + " is write-only");
+            }
+            return r.reader().read(cpu);
+        }
+        if (reg.isFpStatus()) {
+            return (reg.equals(Reg.FPSR) ? cpu.fpsr : cpu.fpcr) & 0xffff_ffffL;
+        }
+        int n = coreIndex(reg);
         return switch (n) {
             case 31 -> cpu.spOf(0);
             case 32 -> cpu.pc;
@@ -162,12 +206,35 @@ public final class Vcpu {
     }
 
     /**
-     * KVM_SET_ONE_REG. PSTATE must name an AArch64 mode KVM accepts (EL0t, EL1t, EL1h; EL2t, EL2h too with
-     * {@link VcpuFeature#HAS_EL2}), else EINVAL.
+     * KVM_SET_ONE_REG, for the registers {@link #getReg} reads. PSTATE must name an AArch64 mode KVM accepts
+     * (EL0t, EL1t, EL1h; EL2t, EL2h too with {@link VcpuFeature#HAS_EL2}), else EINVAL; FPSR and FPCR take the
+     * low 32 bits; a system register is written as MSR would write it (side effects included, e.g. a new TTBR
+     * drops cached translations), without access checks or hooks (ENOENT for read-only ones).
      */
     public synchronized void setReg(Reg reg, long value) {
-        int n = coreIndex(reg);
+        checkReady(reg);
         Cpu cpu = this.cpu;
+        if (reg.isSysReg()) {
+            SysReg r = sysReg(reg);
+            if (r.writer() == null) {
+                throw new KvmException(ENOENT, reg + " is read-only");
+            }
+            try {
+                r.writer().write(cpu, value);
+            } catch (SyncException e) {
+                throw new KvmException(EINVAL, "writing " + reg + ": " + e.getMessage());
+            }
+            return;
+        }
+        if (reg.isFpStatus()) {
+            if (reg.equals(Reg.FPSR)) {
+                cpu.fpsr = (int) value;
+            } else {
+                cpu.fpcr = (int) value;
+            }
+            return;
+        }
+        int n = coreIndex(reg);
         switch (n) {
             case 31 -> cpu.setSpOf(0, value);
             case 32 -> cpu.pc = value;
@@ -187,12 +254,58 @@ public final class Vcpu {
         }
     }
 
-    /** The index into X0..X30, SP, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 (0..36). */
-    private int coreIndex(Reg reg) {
+    /** Reads a system register by its Arm ARM name ({@link Reg#sysreg(String)}), as {@link #getReg} does. */
+    public long getSysReg(String name) {
+        return getReg(Reg.sysreg(name));
+    }
+
+    /** Writes a system register by its Arm ARM name, as {@link #setReg} does. */
+    public void setSysReg(String name, long value) {
+        setReg(Reg.sysreg(name), value);
+    }
+
+    /** V{@code n} (0..31) as {low 64 bits, high 64 bits}. ENOEXEC before {@link #init}; EINVAL for a bad n. */
+    public synchronized long[] getVector(int n) {
+        checkReady(Reg.PC);
+        checkVector(n);
+        return new long[] {cpu.v[2 * n], cpu.v[2 * n + 1]};
+    }
+
+    /** Sets V{@code n} (0..31). ENOEXEC before {@link #init}; EINVAL for a bad n. */
+    public synchronized void setVector(int n, long low, long high) {
+        checkReady(Reg.PC);
+        checkVector(n);
+        cpu.v[2 * n] = low;
+        cpu.v[2 * n + 1] = high;
+    }
+
+    private static void checkVector(int n) {
+        if (n < 0 || n > 31) {
+            throw new KvmException(EINVAL, "V" + n + " does not exist (V0..V31)");
+        }
+    }
+
+    private SysReg sysReg(Reg reg) {
+        SysReg r = cpu.sys.lookup(reg.sysRegKey());
+        if (r == null) {
+            throw new KvmException(ENOENT, "vCPU " + id + " has no system register " + reg);
+        }
+        return r;
+    }
+
+    private void checkReady(Reg reg) {
         vm.checkOpen();
         Vm.checkPointer(reg, "register");
         if (features == null) {
             throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
+        }
+    }
+
+    /** The index into X0..X30, SP, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 (0..36). */
+    private int coreIndex(Reg reg) {
+        checkReady(reg);
+        if (reg.vectorNumber() >= 0) {
+            throw new KvmException(EINVAL, reg + " is 128 bits wide: use getVector/setVector");
         }
         if (!reg.isCore()) {
             throw new KvmException(ENOENT, "no register " + reg);
@@ -255,13 +368,13 @@ public final class Vcpu {
     // ---- execution ----
 
     /**
-     * KVM_RUN, bounded: runs up to {@code budget} guest instructions with the reference interpreter. The first
+     * KVM_RUN, bounded: runs up to {@code budget} guest instructions with the VM's accelerator. The first
      * run maps the vGIC, with KVM's checks (ENXIO: a vCPU without redistributor or a frame not set; EINVAL:
      * frames overlap or leave the IPA space; EBUSY: a GICv3 not initialised — a GICv2 is initialised
      * implicitly); a failed first run can be retried. ENOEXEC before {@link #init}.
      */
     public ExitReason run(long budget) {
-        return run(interpreter, budget);
+        return run(executor, budget);
     }
 
     /**
@@ -282,20 +395,207 @@ public final class Vcpu {
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
-        Cpu c = cpu;
-        BusMaster.set(index);
-        boolean requested = executor.run(c, budget);
-        if (requested) {
-            int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
-            if (others != 0) {
-                c.requestExit(others);
-            }
-        }
+        boolean requested = execute(executor, budget);
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
         return requested ? ExitReason.EXIT_REQUEST : ExitReason.BUDGET;
     }
+
+    /**
+     * Runs {@code executor} on this thread; true if it stopped on request. The stop request is consumed; other
+     * pending requests (an interrupt) stay for the next run.
+     */
+    private boolean execute(CpuExecutor executor, long budget) {
+        Cpu c = cpu;
+        BusMaster.set(index);
+        running = true;
+        try {
+            boolean requested = executor.run(c, budget);
+            if (requested) {
+                int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
+                if (others != 0) {
+                    c.requestExit(others);
+                }
+            }
+            return requested;
+        } finally {
+            running = false;
+        }
+    }
+    /** Runs from {@code begin} until {@code end} is reached (or forever): {@link #start(long, long, Duration, long)}. */
+    public ExitReason start(long begin, long end) {
+        return start(begin, end, Duration.ZERO, 0);
+    }
+
+    /**
+     * Runs guest code on the calling thread from {@code begin} (Unicorn's uc_emu_start) until one of:
+     * <ul>
+     * <li>the PC reaches {@code end}, before executing it ({@link ExitReason#END_ADDRESS}; {@link #NO_END}: no
+     * end address);</li>
+     * <li>{@code count} instructions have run (exactly, under both accelerators; {@link ExitReason#BUDGET}; 0: no
+     * limit);</li>
+     * <li>{@code timeout} passed ({@link ExitReason#TIMEOUT}; zero: none);</li>
+     * <li>{@link #stop()} or a hook stopped it ({@link ExitReason#EXIT_REQUEST});</li>
+     * <li>the vCPU is powered off ({@link ExitReason#POWERED_OFF}).</li>
+     * </ul>
+     * The PC is then the next instruction to run. The run may be resumed with another call from the PC. The
+     * first run of the VM does KVM_RUN's first-run checks. ENOEXEC before {@link #init}; EINVAL for a negative
+     * count or timeout.
+     */
+    public synchronized ExitReason start(long begin, long end, Duration timeout, long count) {
+        vm.checkOpen();
+        Vm.checkPointer(timeout, "timeout");
+        if (features == null) {
+            throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
+        }
+        if (count < 0 || timeout.isNegative()) {
+            throw new KvmException(EINVAL, "count " + count + " and timeout " + timeout + " must not be negative");
+        }
+        if (!hasRun) {
+            vm.firstRun();
+            hasRun = true;
+        }
+        if (mpState == MpState.STOPPED) {
+            return ExitReason.POWERED_OFF;
+        }
+        Cpu cpu = this.cpu;
+        cpu.pc = begin;
+        if (end != NO_END) {
+            vm.hooks().addEndAddress(end);
+        }
+        endAddress = end;
+        endReached = false;
+        timedOut = false;
+        synchronized (cpu) { // Cpu.requestExit's lock: a stop (or timeout) left over from an earlier run is void
+            cpu.exitRequest &= ~Cpu.EXIT_STOP;
+        }
+        ScheduledFuture<?> timer = timeout.isZero() ? null
+                : TIMER.schedule(this::timeUp, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        boolean requested;
+        try {
+            requested = execute(executor, count == 0 ? Long.MAX_VALUE : count);
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            endAddress = NO_END;
+        }
+        if (mpState == MpState.STOPPED) {
+            return ExitReason.POWERED_OFF;
+        }
+        if (endReached) {
+            return ExitReason.END_ADDRESS;
+        }
+        if (requested && timedOut) {
+            return ExitReason.TIMEOUT;
+        }
+        return requested ? ExitReason.EXIT_REQUEST : ExitReason.BUDGET;
+    }
+
+    private void timeUp() {
+        timedOut = true;
+        cpu.requestExit(Cpu.EXIT_STOP);
+    }
+
+    /** The probe asks before each instrumented instruction: true (and an exit requested) at this run's end. */
+    boolean reachedEnd(long va) {
+        if (va != endAddress) {
+            return false;
+        }
+        endReached = true;
+        cpu.requestExit(Cpu.EXIT_STOP);
+        return true;
+    }
+
+    /**
+     * Stops a running {@link #start}/{@link #run} (any thread, or a hook): it returns
+     * {@link ExitReason#EXIT_REQUEST} at the next block boundary — from a code or block hook, before the
+     * instruction or block the hook was called for. A stop that arrives when no run is in progress does not
+     * affect the next {@link #start} (it still ends a next {@link #run}, as KVM's immediate_exit does).
+     */
+    public void stop() {
+        cpu.requestExit(Cpu.EXIT_STOP);
+    }
+
+    /** Guest instructions this vCPU has executed (completed or faulted) in all its runs. */
+    public synchronized long instructions() {
+        return executor.instructions();
+    }
+
+    /** Whether guest code is running on this vCPU now. Any thread. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    // ---- memory through the current translation regime ----
+
+    /**
+     * Reads {@code length} bytes at virtual address {@code va}, translated as the vCPU would at its current EL
+     * (no translation while its MMU is off). EFAULT if a page has no readable translation or is not RAM.
+     */
+    public synchronized byte[] readVirtual(long va, int length) {
+        vm.checkOpen();
+        byte[] out = new byte[length];
+        for (int done = 0; done < length; ) {
+            int n = pageChunk(va + done, length - done);
+            byte[] part = vm.readPhysical(translate(va + done), n);
+            System.arraycopy(part, 0, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code data} at virtual address {@code va}, translated as {@link #readVirtual} does (a page that
+     * is mapped read-only for the guest can still be patched). Translations of code it overwrites are
+     * invalidated. EFAULT as for {@link #readVirtual}.
+     */
+    public synchronized void writeVirtual(long va, byte[] data) {
+        vm.checkOpen();
+        Vm.checkPointer(data, "data");
+        for (int done = 0; done < data.length; ) {
+            int n = pageChunk(va + done, data.length - done);
+            vm.writePhysical(translate(va + done), Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
+    }
+
+    /** The guest physical address {@code va} translates to for a read at the current EL. EFAULT if none. */
+    public synchronized long translate(long va) {
+        vm.checkOpen();
+        try {
+            return cpu.memory.mmu().translate(cpu, va, CpuMemory.READ);
+        } catch (SyncException e) {
+            throw new KvmException(Errno.EFAULT, String.format("virtual address 0x%x has no translation: %s", va,
+                    e.getMessage()));
+        }
+    }
+
+    private static int pageChunk(long va, int remaining) {
+        return (int) Math.min(remaining, 4096 - (va & 4095));
+    }
+
+    // ---- context ----
+
+    /**
+     * Saves this vCPU's registers (X0..X30, the stack pointers, PC, PSTATE, V0..V31, FPCR, FPSR, and the EL1/EL2
+     * exception registers ELR, SPSR, ESR, FAR) — cheap, for resetting between runs. System registers that
+     * configure the machine (MMU, vectors) are not included: use {@link Vm#saveSnapshot()} for those.
+     */
+    public synchronized VcpuContext saveContext() {
+        vm.checkOpen();
+        return VcpuContext.of(cpu);
+    }
+
+    /** Restores registers saved by {@link #saveContext()} (from any vCPU of the same model). */
+    public synchronized void restoreContext(VcpuContext context) {
+        vm.checkOpen();
+        Vm.checkPointer(context, "context");
+        context.applyTo(cpu);
+    }
+
+
 
     /** Makes a running {@link #run} return at the next instruction boundary. Any thread. */
     public void requestExit() {

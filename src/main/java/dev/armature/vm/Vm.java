@@ -10,18 +10,28 @@ import static dev.armature.vm.Errno.ENODEV;
 import static dev.armature.vm.Errno.ENOMEM;
 import static dev.armature.vm.Errno.ENXIO;
 
-import dev.armature.accel.interp.Interpreter;
+import dev.armature.accel.Accelerator;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.devices.gic.IrqForwarding;
+import dev.armature.memory.MmioHandler;
 import dev.armature.memory.PhysicalMemory;
+import dev.armature.memory.Region;
+import dev.armature.migration.CpuState;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -34,16 +44,27 @@ import java.util.TreeMap;
  * type 0; up to {@link #MAX_IPA_BITS} = 44 on request, the PARange of the Cortex-A57 QEMU models (which is
  * what {@link Capability#ARM_VM_IPA_SIZE} reports).
  *
+ * <p>Beyond KVM, the VM is an embeddable emulator (Unicorn-style; see docs/embedding.md): {@link #builder()}
+ * chooses the accelerator, {@link #mapRam}/{@link #mapMmio}/{@link #unmap}/{@link #protect} manage memory at page
+ * granularity, {@link #readPhysical}/{@link #writePhysical} access it from the host (writes to code invalidate
+ * its translations), the {@code add...Hook} methods instrument execution identically under both accelerators,
+ * and {@link #saveSnapshot()}/{@link #restoreSnapshot} reset the whole VM.
+ *
  * <p>Locking: device and VM calls take the VM's lock (KVM's kvm->lock and config lock); vCPU calls take the
- * vCPU's (see {@link Vcpu}).
+ * vCPU's (see {@link Vcpu}). Lock order: vCPU, then VM, then the hook registry.
  */
 public final class Vm implements AutoCloseable, IrqChip {
     /** IPA widths: KVM's default (VM type 0), and the range {@link #create(int)} accepts. */
     public static final int DEFAULT_IPA_BITS = 40;
+    /** The narrowest IPA width a VM may have (KVM's minimum). */
     public static final int MIN_IPA_BITS = 32;
+    /** The widest IPA width a VM may have (the Cortex-A57's PARange). */
     public static final int MAX_IPA_BITS = 44;
     /** KVM_MAX_VCPUS on arm64 (and the GICv3 limit); a GICv2 lowers a VM's limit to 8. */
     public static final int MAX_VCPUS = 512;
+    /** The widest IPA {@link #builder()} accepts (ARMv8.0's largest PARange). */
+    public static final int MAX_BUILDER_IPA_BITS = 48;
+    /** The vCPU limit with a GICv2. */
     public static final int GICV2_MAX_VCPUS = 8;
     /** KVM_USER_MEM_SLOTS on arm64. */
     public static final int MAX_MEMSLOTS = 32767;
@@ -61,6 +82,11 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
+    private final Accelerator accelerator;
+    private final HookRegistry hooks;
+    private final GuestMemoryMap memoryMap;
+    /** vCPUs by id, for the hooks' callbacks (written under the VM lock, read by vCPU threads). */
+    private volatile Vcpu[] byId = new Vcpu[0];
     /** In creation order (KVM's vcpu_idx order). */
     private final List<Vcpu> vcpus = new ArrayList<>();
     private final List<Device> devices = new ArrayList<>();
@@ -73,15 +99,84 @@ public final class Vm implements AutoCloseable, IrqChip {
     private int maxVcpus = MAX_VCPUS;
     private volatile boolean closed;
 
-    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring) {
+    private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring, String accel) {
         this.ipaBits = ipaBits;
         this.cpuModel = cpuModel;
         this.modelFactory = modelFactory;
         this.wiring = wiring;
         this.decodeCache = new DecodeCache(cpuModel);
+        this.accelerator = Accelerator.create(accel, memory, decodeCache);
+        this.hooks = new HookRegistry(this, accelerator);
+        this.memoryMap = new GuestMemoryMap(memory, ipaBits);
     }
 
-    /** A VM with a 40-bit IPA space, Cortex-A57 vCPUs and the {@link GicModels} behind its vGIC. */
+    /**
+     * Options for a VM: IPA size, CPU model (default {@code max}), accelerator (default {@code tcg}), vGIC
+     * model. For example {@code Vm.builder().accel("interp").build()}.
+     */
+    public static final class Builder {
+        private int ipaBits = DEFAULT_IPA_BITS;
+        private CpuModel cpuModel = CpuModel.MAX;
+        private VgicModelFactory modelFactory = GicModels.INSTANCE;
+        private String accel = "tcg";
+
+        private Builder() {
+        }
+
+        /**
+         * The IPA (guest physical address) width, 32..48 bits; default 40. Up to 48 (ARMv8.0's largest
+         * PARange) here, for embedders whose virtual addresses are physical ones; {@link Vm#create(int)} keeps
+         * KVM's limit of 44.
+         */
+        public Builder ipaBits(int bits) {
+            this.ipaBits = bits;
+            return this;
+        }
+
+        /** The vCPUs' model; default {@link CpuModel#MAX} (all Armature implements, LSE atomics included). */
+        public Builder cpuModel(CpuModel model) {
+            this.cpuModel = model;
+            return this;
+        }
+
+        /** The interrupt controller behind the vGIC device; default {@link GicModels}. */
+        public Builder vgicModel(VgicModelFactory factory) {
+            this.modelFactory = factory;
+            return this;
+        }
+
+        /** How vCPUs execute, as {@code -accel} takes it: {@code tcg[,options]} (default) or {@code interp}. */
+        public Builder accel(String option) {
+            this.accel = option;
+            return this;
+        }
+
+        /** Creates the VM. EINVAL: IPA size out of range or an unknown accelerator option; EFAULT: a null. */
+        public Vm build() {
+            if (ipaBits < MIN_IPA_BITS || ipaBits > MAX_BUILDER_IPA_BITS) {
+                throw new KvmException(EINVAL, "IPA size " + ipaBits + " is outside " + MIN_IPA_BITS + ".."
+                        + MAX_BUILDER_IPA_BITS + " bits");
+            }
+            checkPointer(cpuModel, "CPU model");
+            checkPointer(modelFactory, "vGIC model factory");
+            checkPointer(accel, "accelerator");
+            try {
+                return new Vm(ipaBits, cpuModel, modelFactory, CpuWiring.NONE, accel);
+            } catch (IllegalArgumentException e) {
+                throw new KvmException(EINVAL, e.getMessage());
+            }
+        }
+    }
+
+    /** Starts building a VM with other than the default options (and with the translator by default). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A VM with a 40-bit IPA space, Cortex-A57 vCPUs, the {@link GicModels} behind its vGIC, and the interpreter
+     * for {@link Vcpu#run(long)} (as KVM_RUN has always run here; {@link #builder()} defaults to the translator).
+     */
     public static Vm create() {
         return create(DEFAULT_IPA_BITS);
     }
@@ -108,7 +203,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         checkPointer(cpuModel, "CPU model");
         checkPointer(modelFactory, "vGIC model factory");
         checkPointer(wiring, "CPU wiring");
-        return new Vm(ipaBits, cpuModel, modelFactory, wiring);
+        return new Vm(ipaBits, cpuModel, modelFactory, wiring, "interp");
     }
 
     /** The CPU model every vCPU of this VM runs. */
@@ -178,11 +273,15 @@ public final class Vm implements AutoCloseable, IrqChip {
         if (vcpuById(id) != null) {
             throw new KvmException(EEXIST, "vCPU " + id + " exists");
         }
-        Vcpu vcpu = new Vcpu(this, id, vcpus.size(), new Interpreter(decodeCache));
+        Vcpu vcpu = new Vcpu(this, id, vcpus.size(), accelerator.newExecutor());
         if (vgic instanceof VgicV3Device v3) {
             v3.registerRedist(vcpu);
         }
         vcpus.add(vcpu);
+        Vcpu[] ids = java.util.Arrays.copyOf(byId, Math.max(byId.length, id + 1));
+        ids[id] = vcpu;
+        byId = ids;
+        hooks.attach(vcpu.cpu());
         return vcpu;
     }
 
@@ -229,6 +328,7 @@ public final class Vm implements AutoCloseable, IrqChip {
             }
             memory.remove(regionName(slot));
             slots.remove(slot);
+            flushTlbs();
             return;
         }
         if (old != null && old.size() != size) {
@@ -256,6 +356,239 @@ public final class Vm implements AutoCloseable, IrqChip {
         }
         map(slot, old, guestPhys, size);
         slots.put(slot, new MemorySlot(slot, guestPhys, size));
+        flushTlbs();
+    }
+
+    // ---- memory at page granularity (Unicorn's uc_mem_*) ----
+
+    /**
+     * Maps {@code size} bytes of zeroed RAM at {@code guestPhys} with protection {@code prot} (a combination of
+     * {@link Region#PROT_READ}, {@link Region#PROT_WRITE}, {@link Region#PROT_EXEC}). EINVAL: not page-aligned,
+     * empty, or other protection bits; EEXIST: overlaps a mapping; EFAULT: beyond the IPA space; ENOMEM.
+     */
+    public synchronized void mapRam(long guestPhys, long size, int prot) {
+        checkOpen();
+        memoryMap.mapRam(guestPhys, size, prot);
+    }
+
+    /**
+     * Maps an MMIO region whose accesses (by vCPUs, 1 to 8 bytes, offsets from {@code guestPhys}) call
+     * {@code handler} on the vCPU's thread. Same errors as {@link #mapRam}.
+     */
+    public synchronized void mapMmio(long guestPhys, long size, MmioHandler handler) {
+        checkOpen();
+        checkPointer(handler, "MMIO handler");
+        memoryMap.mapMmio(guestPhys, size, handler, Region.PROT_READ | Region.PROT_WRITE);
+    }
+
+    /**
+     * Unmaps every page of [guestPhys, guestPhys + size), which {@link #mapRam}/{@link #mapMmio} must have mapped
+     * (an MMIO region only as a whole); code translated from it is forgotten. The host memory of unmapped RAM
+     * is released when the VM closes. EINVAL otherwise.
+     */
+    public synchronized void unmap(long guestPhys, long size) {
+        checkOpen();
+        memoryMap.unmap(guestPhys, size);
+        flushTlbs();
+    }
+
+    /**
+     * Changes the protection of every page of [guestPhys, guestPhys + size), mapped as for {@link #unmap}. A
+     * vCPU access the protection refuses is a permission fault (see {@link FaultHook}); the host's
+     * {@link #readPhysical}/{@link #writePhysical} ignore it.
+     */
+    public synchronized void protect(long guestPhys, long size, int prot) {
+        checkOpen();
+        memoryMap.protect(guestPhys, size, prot);
+        flushTlbs();
+    }
+
+    /** Makes every vCPU drop its cached translations before its next access (after a physical map change). */
+    private void flushTlbs() {
+        for (Vcpu v : vcpus) {
+            v.cpu().memory.requestFlush();
+        }
+    }
+
+    /** Reads {@code length} bytes of RAM at {@code guestPhys}. EFAULT if any of it is not RAM. */
+    public byte[] readPhysical(long guestPhys, int length) {
+        checkOpen();
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            MemorySegment s = ramRun(guestPhys + done, length - done);
+            MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, done, (int) s.byteSize());
+            done += (int) s.byteSize();
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code data} to RAM at {@code guestPhys}. Translations of code it overwrites are invalidated, so a
+     * vCPU executes the new instructions (no cache-flush call needed). EFAULT if any of it is not RAM.
+     */
+    public void writePhysical(long guestPhys, byte[] data) {
+        checkOpen();
+        checkPointer(data, "data");
+        int done = 0;
+        while (done < data.length) {
+            int n = (int) ramRun(guestPhys + done, data.length - done).byteSize();
+            memory.writeBytes(guestPhys + done, java.util.Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
+    }
+
+    /** The RAM at {@code pa} up to {@code max} bytes, as far as its region goes. */
+    private MemorySegment ramRun(long pa, long max) {
+        Region r = memory.find(pa);
+        if (r == null || !r.isRam()) {
+            throw new KvmException(EFAULT, String.format("guest physical address 0x%x is not RAM", pa));
+        }
+        return memory.ramSlice(pa, Math.min(max, r.end() - pa));
+    }
+
+    // ---- hooks ----
+
+    /** Installs a code hook on [begin, end] (inclusive virtual addresses). EBUSY while a vCPU runs. */
+    public Hook addCodeHook(long begin, long end, CodeHook hook) {
+        return addHook(hook, begin, end, Set.of());
+    }
+
+    /** Installs a block hook for blocks starting in [begin, end]. EBUSY while a vCPU runs. */
+    public Hook addBlockHook(long begin, long end, BlockHook hook) {
+        return addHook(hook, begin, end, Set.of());
+    }
+
+    /**
+     * Installs a memory hook for accesses of the given kinds to virtual addresses in [begin, end]. EINVAL with
+     * no kinds; EBUSY while a vCPU runs.
+     */
+    public Hook addMemoryHook(Set<MemoryHook.Access> kinds, long begin, long end, MemoryHook hook) {
+        checkPointer(kinds, "access kinds");
+        if (kinds.isEmpty()) {
+            throw new KvmException(EINVAL, "a memory hook needs at least one access kind");
+        }
+        return addHook(hook, begin, end, kinds);
+    }
+
+    /** Installs a fault hook for faulting virtual addresses in [begin, end]. EBUSY while a vCPU runs. */
+    public Hook addFaultHook(long begin, long end, FaultHook hook) {
+        return addHook(hook, begin, end, Set.of());
+    }
+
+    /** Installs a hook for UNDEFINED instructions at [begin, end]. EBUSY while a vCPU runs. */
+    public Hook addInvalidInstructionHook(long begin, long end, InvalidInstructionHook hook) {
+        return addHook(hook, begin, end, Set.of());
+    }
+
+    /**
+     * Installs a hook for exceptions and interrupts whose preferred return address is in [begin, end]. EBUSY
+     * while a vCPU runs.
+     */
+    public Hook addInterruptHook(long begin, long end, InterruptHook hook) {
+        return addHook(hook, begin, end, Set.of());
+    }
+
+    /** Installs a hook for every MRS/MSR. EBUSY while a vCPU runs. */
+    public Hook addSysRegHook(SysRegHook hook) {
+        return addHook(hook, 0, -1, Set.of());
+    }
+
+    private synchronized Hook addHook(Object hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+        checkOpen();
+        checkPointer(hook, "hook");
+        checkNotRunning("add a hook");
+        return hooks.add(hook, begin, end, kinds);
+    }
+
+    /** EBUSY if a vCPU is running (hooks and snapshots change what running code sees). VM lock held. */
+    void checkNotRunning(String what) {
+        for (Vcpu v : vcpus) {
+            if (v.isRunning()) {
+                throw new KvmException(EBUSY, "cannot " + what + " while " + v + " runs");
+            }
+        }
+    }
+
+    HookRegistry hooks() {
+        return hooks;
+    }
+
+    /** The vCPU a Cpu belongs to (hook callbacks). */
+    Vcpu vcpuOf(Cpu cpu) {
+        return byId[cpu.index];
+    }
+
+    /** The accelerator's statistics report (the translator's {@code info jit}), for tuning. */
+    public String acceleratorReport() {
+        return accelerator.report();
+    }
+
+    // ---- whole-VM snapshots ----
+
+    /**
+     * Saves the whole VM in memory: the contents of every RAM region and each vCPU's state as the migration
+     * snapshot saves it ({@link CpuState}: registers, system registers, timer). EBUSY while a vCPU runs.
+     */
+    public synchronized VmSnapshot saveSnapshot() {
+        checkOpen();
+        checkNotRunning("save a snapshot");
+        List<VmSnapshot.RamCopy> ram = new ArrayList<>();
+        for (Region r : memory.regions()) {
+            if (r.isRam()) {
+                ram.add(new VmSnapshot.RamCopy(r.base(), r.size(), r.ram().toArray(
+                        java.lang.foreign.ValueLayout.JAVA_BYTE)));
+            }
+        }
+        List<byte[]> cpus = new ArrayList<>();
+        try {
+            for (Vcpu v : vcpus) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                CpuState.save(v.cpu(), new DataOutputStream(bytes));
+                cpus.add(bytes.toByteArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array stream does not fail
+        }
+        return new VmSnapshot(this, ram, cpus);
+    }
+
+    /**
+     * Restores a snapshot of this VM: RAM contents and vCPU states. The memory map and vCPUs must be as they
+     * were when it was saved (EINVAL otherwise, nothing changed); translations of code that changed are
+     * invalidated. EBUSY while a vCPU runs.
+     */
+    public synchronized void restoreSnapshot(VmSnapshot snapshot) {
+        checkOpen();
+        checkPointer(snapshot, "snapshot");
+        checkNotRunning("restore a snapshot");
+        if (snapshot.vm() != this || snapshot.cpus().size() != vcpus.size()) {
+            throw new KvmException(EINVAL, "the snapshot was taken of another VM or with other vCPUs");
+        }
+        List<Region> regions = new ArrayList<>();
+        for (VmSnapshot.RamCopy c : snapshot.ram()) {
+            Region r = memory.find(c.base());
+            if (r == null || !r.isRam() || r.base() != c.base() || r.size() != c.size()) {
+                throw new KvmException(EINVAL, String.format("RAM at 0x%x changed since the snapshot", c.base()));
+            }
+            regions.add(r);
+        }
+        List<Runnable> loads = new ArrayList<>();
+        try {
+            for (int i = 0; i < vcpus.size(); i++) {
+                loads.add(CpuState.load(new DataInputStream(new ByteArrayInputStream(snapshot.cpus().get(i))),
+                        vcpus.get(i).cpu()));
+            }
+        } catch (IOException e) {
+            throw new KvmException(EINVAL, "snapshot vCPU state: " + e.getMessage());
+        }
+        for (int i = 0; i < regions.size(); i++) {
+            restorePages(regions.get(i), snapshot.ram().get(i).bytes());
+        }
+        for (int i = 0; i < loads.size(); i++) {
+            loads.get(i).run();
+            vcpus.get(i).cpu().memory.flushTlb();
+        }
     }
 
     /** Maps a new slot, or moves {@code old} keeping its contents. */
@@ -299,6 +632,17 @@ public final class Vm implements AutoCloseable, IrqChip {
     /** The memory slots by slot number. */
     public synchronized List<MemorySlot> memorySlots() {
         return List.copyOf(slots.values());
+    }
+
+    /** Writes back the pages that differ, so translations of unchanged code survive a restore. */
+    private void restorePages(Region r, byte[] saved) {
+        MemorySegment copy = MemorySegment.ofArray(saved);
+        for (long off = 0; off < r.size(); off += GuestMemoryMap.PAGE_SIZE) {
+            long n = Math.min(GuestMemoryMap.PAGE_SIZE, r.size() - off);
+            if (MemorySegment.mismatch(r.ram(), off, off + n, copy, off, off + n) >= 0) {
+                memory.writeBytes(r.base() + off, java.util.Arrays.copyOfRange(saved, (int) off, (int) (off + n)));
+            }
+        }
     }
 
     // ---- devices ----
@@ -434,12 +778,13 @@ public final class Vm implements AutoCloseable, IrqChip {
     }
 
     /**
-     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the vGIC's wiring (once the vGIC is
-     * initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
+     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the hooks' instrumentation, the vGIC's
+     * wiring (once the vGIC is initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
      * lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC initialisation sees either this
      * Cpu or a model to connect it to.
      */
     void attach(Vcpu vcpu, Cpu fresh, Cpu previous) {
+        hooks.replace(previous, fresh);
         VgicModel model;
         synchronized (this) {
             model = vgic == null ? null : vgic.modelOrNull();

@@ -103,9 +103,13 @@ class IncomingTest {
         Path missing = dir.resolve("missing.snap");
         Run none = run("-display", "none", "-kernel", k.toString(), "-incoming", "file:" + missing);
         assertEquals("armature: -incoming: " + missing + ": no such file\n", none.err());
-        Run tcp = run("-display", "none", "-kernel", k.toString(), "-incoming", "tcp:0:4444");
-        assertEquals(2, tcp.status());
-        assertEquals("armature: -incoming tcp:0:4444: only file:PATH is supported (live migration is not "
-                + "implemented yet)", tcp.err().lines().findFirst().orElseThrow());
+        Run exec = run("-display", "none", "-kernel", k.toString(), "-incoming", "exec:cat");
+        assertEquals(2, exec.status());
+        assertEquals("armature: -incoming exec:cat: unsupported migration URI (use file:PATH or tcp:HOST:PORT)",
+                exec.err().lines().findFirst().orElseThrow());
+        Run port = run("-display", "none", "-kernel", k.toString(), "-incoming", "tcp:127.0.0.1:99999");
+        assertEquals(2, port.status());
+        assertEquals("armature: -incoming tcp:127.0.0.1:99999: bad port '99999'",
+                port.err().lines().findFirst().orElseThrow());
     }
 }

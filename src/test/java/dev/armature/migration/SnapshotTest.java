@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The stream layer: header, sections with their CRC32C, end marker and whole-stream trailer. */
 class SnapshotTest {
-    private static final BoardConfig CONFIG = new BoardConfig(2, 3, 128L << 20, "max", false, 1, "NONE");
+    private static final BoardConfig CONFIG = new BoardConfig(2, 3, 128L << 20, "max", false, 1, "NONE", "NONE");
 
     private static byte[] stream() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -51,16 +51,16 @@ class SnapshotTest {
 
     /** Bytes before the first section: magic, version, then BoardConfig (4 + 4 + 8 + "max" + 1 + 4 + "NONE"). */
     private static int headerEnd() {
-        return 8 + 2 + 4 + 4 + 8 + 2 + 3 + 1 + 4 + 2 + 4;
+        return 8 + 2 + 4 + 4 + 8 + 2 + 3 + 1 + 4 + 2 + 4 + 2 + 4; // ... virtio-serial "NONE", dma "NONE"
     }
 
     @Test
     void refusalsNameWhatIsWrong() throws Exception {
         byte[] good = stream();
         assertEquals("not an Armature snapshot (bad magic)", refusal("hello".getBytes()));
-        byte[] v1 = good.clone();
-        v1[9] = 1;
-        assertEquals("snapshot format version 1 is not supported (this build reads 2)", refusal(v1));
+        byte[] v3 = good.clone();
+        v3[9] = 3;
+        assertEquals("snapshot format version 3 is not supported (this build reads 1 to 2)", refusal(v3));
         assertTrue(refusal(Arrays.copyOf(good, good.length - 30)).startsWith("snapshot is truncated"));
         assertEquals("snapshot is truncated (the trailer is missing)", refusal(Arrays.copyOf(good, good.length - 5)));
         byte[] payload = good.clone();
@@ -72,7 +72,7 @@ class SnapshotTest {
 
     @Test
     void aConfigurationMismatchNamesEachDifference() {
-        BoardConfig vm = new BoardConfig(4, 2, 256L << 20, "max", false, 1, "NONE");
+        BoardConfig vm = new BoardConfig(4, 2, 256L << 20, "max", false, 1, "NONE", "NONE");
         SnapshotException e = assertThrows(SnapshotException.class, () -> CONFIG.checkMatches(vm));
         assertEquals("snapshot does not match this VM: snapshot has 2 vCPUs, this VM has 4; snapshot has GICv3, this "
                 + "VM has GICv2; snapshot has 128 MiB of RAM, this VM has 256 MiB", e.getMessage());

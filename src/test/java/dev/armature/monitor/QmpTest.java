@@ -55,9 +55,13 @@ class QmpTest {
             return JSON.readTree(l);
         }
 
-        JsonNode ask(String command) throws IOException {
-            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+
+        JsonNode ask(String command) throws IOException {
+            send(command + "\n");
             while (true) {
                 JsonNode r = line();
                 if (!r.has("event")) {
@@ -118,7 +122,7 @@ class QmpTest {
                 assertEquals(42, c.ask("{\"execute\":\"query-status\",\"id\":42}").get("id").asInt());
 
                 // Errors keep the connection.
-                assertEquals("GenericError", c.errorClass("{\"execute\": \"query-status\""));
+                assertEquals("GenericError", c.errorClass("{\"execute\": ]"));
                 assertEquals("GenericError", c.errorClass("[1, 2]"));
                 assertEquals("CommandNotFound", c.errorClass("{\"execute\":\"no-such-command\"}"));
                 assertEquals("GenericError", c.errorClass("{\"execute\":\"stop\",\"arguments\":{\"now\":true}}"));
@@ -129,7 +133,7 @@ class QmpTest {
                 c.ret("{\"execute\":\"query-commands\"}").forEach(n -> names.add(n.get("name").asText()));
                 assertTrue(names.containsAll(List.of("qmp_capabilities", "query-version", "query-commands",
                         "query-status", "stop", "cont", "system_reset", "system_powerdown", "quit",
-                        "query-cpus-fast", "human-monitor-command")), names.toString());
+                        "query-cpus-fast", "human-monitor-command", "migrate", "query-migrate")), names.toString());
                 JsonNode cpus = c.ret("{\"execute\":\"query-cpus-fast\"}");
                 assertEquals(2, cpus.size());
                 assertEquals(1, cpus.get(1).get("cpu-index").asInt());
@@ -218,17 +222,22 @@ class QmpTest {
                 c.ret("{\"execute\":\"qmp_capabilities\"}");
                 assertEquals(0, c.ret("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}")
                         .size());
-                assertEquals(List.of("MIGRATION"), c.events);
+                assertEquals(List.of("MIGRATION", "MIGRATION"), c.events); // setup, completed
                 assertEquals("running", c.status(), "the VM goes on after a snapshot");
                 assertEquals(2, Snapshot.read(snap).config().smp());
-                JsonNode tcp = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:4444\"}}");
-                assertEquals("migrate tcp:127.0.0.1:4444: only file:PATH is supported (live migration is not "
-                        + "implemented yet)", tcp.get("error").get("desc").asText());
+                JsonNode other = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat\"}}");
+                assertEquals("exec:cat: unsupported migration URI (use file:PATH or tcp:HOST:PORT)",
+                        other.get("error").get("desc").asText());
+                JsonNode port0 = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:x\"}}");
+                assertEquals("tcp:127.0.0.1:x: bad port 'x'", port0.get("error").get("desc").asText());
                 Path nowhere = dir.resolve("no/dir/vm.snap");
                 JsonNode bad = c.ask("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + nowhere + "\"}}");
                 assertEquals("cannot write snapshot " + nowhere + ": no such directory",
                         bad.get("error").get("desc").asText());
                 assertEquals("GenericError", c.errorClass("{\"execute\":\"migrate\"}"));
+                assertEquals("'-incoming' was not specified on the command line", c.ask("{\"execute\":"
+                        + "\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}").get("error")
+                        .get("desc").asText());
                 c.ret("{\"execute\":\"quit\"}");
             }
             assertEquals(0, emu.awaitExit(30), emu.errors());
@@ -241,7 +250,154 @@ class QmpTest {
             try (Client c = new Client(connect(port2))) {
                 assertTrue(c.line().has("QMP"));
                 c.ret("{\"execute\":\"qmp_capabilities\"}");
+                String status = c.status();
+                while (status.equals("inmigrate")) { // the monitor is up while the snapshot loads
+                    Thread.sleep(20);
+                    status = c.status();
+                }
+                assertEquals("running", status);
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /**
+     * QMP input is a JSON stream, as in QEMU (replies checked against qemu-system-aarch64 7.2): several commands on
+     * one line, one command over several lines, malformed JSON answered with a GenericError
+     * {@code JSON parse error, ...} and the session going on, non-objects and objects without {@code execute}
+     * refused.
+     */
+    @Test
+    void inputIsAJsonStream() throws Exception {
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-S",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+
+                c.send("{\"execute\":\"query-status\",\"id\":1}{\"execute\":\"query-version\",\"id\":2} "
+                        + "{\"execute\":\"query-status\",\"id\":3}\n");
+                assertEquals("prelaunch", c.line().get("return").get("status").asText());
+                JsonNode second = c.line();
+                assertEquals(2, second.get("id").asInt());
+                assertEquals(7, second.get("return").get("qemu").get("major").asInt());
+                assertEquals(3, c.line().get("id").asInt());
+
+                c.send("{\"execute\":\n  \"query-status\",\n");
+                c.send("  \"id\": 7\n}\n");
+                JsonNode spanned = c.line();
+                assertEquals(7, spanned.get("id").asInt());
+                assertEquals("prelaunch", spanned.get("return").get("status").asText());
+
+                JsonNode bad = c.ask("{\"execute\": ]");
+                assertEquals("GenericError", bad.get("error").get("class").asText());
+                assertTrue(bad.get("error").get("desc").asText().startsWith("JSON parse error, "), bad.toString());
+                JsonNode keyword = c.ask("foo");
+                assertTrue(keyword.get("error").get("desc").asText().startsWith("JSON parse error, "), keyword.toString());
+                // The rest of a malformed line is dropped; the next line is read afresh.
+                c.send("{\"execute\": ] {\"execute\":\"query-status\",\"id\":8}\n{\"execute\":\"query-status\",\"id\":9}\n");
+                assertTrue(c.line().has("error"));
+                assertEquals(9, c.line().get("id").asInt());
+
+                assertEquals("QMP input must be a JSON object", c.ask("[1, 2]").get("error").get("desc").asText());
+                assertEquals("QMP input must be a JSON object", c.ask("\"str\"").get("error").get("desc").asText());
+                assertEquals("QMP input lacks member 'execute'", c.ask("{\"id\": 4}").get("error").get("desc").asText());
+                assertEquals(4, c.ask("{\"id\": 4}").get("id").asInt());
+                assertEquals("QMP input member 'execute' must be a string",
+                        c.ask("{\"execute\": 1}").get("error").get("desc").asText());
+                assertEquals("prelaunch", c.status());
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /** RESET comes from the guest's PSCI SYSTEM_RESET too; with -no-reboot the guest's reset is a SHUTDOWN. */
+    @Test
+    void guestResetSendsResetAndWithNoRebootShutdown() throws Exception {
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-S",
+                "-kernel", "guest/images/selftest.flat", "-append", "reset",
+                "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                c.ret("{\"execute\":\"cont\"}");
+                JsonNode e;
+                do {
+                    e = c.line();
+                } while (!e.path("event").asText().equals("RESET"));
+                assertEquals("{\"guest\":true,\"reason\":\"guest-reset\"}", e.get("data").toString());
+                c.events.clear();
+                c.ret("{\"execute\":\"system_reset\"}");
+                assertTrue(c.events.contains("RESET"), c.events.toString());
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+        int port2 = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none", "-S", "-no-reboot",
+                "-kernel", "guest/images/selftest.flat", "-append", "reset",
+                "-qmp", "tcp:127.0.0.1:" + port2 + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port2);
+            try (Client c = new Client(connect(port2))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                c.ret("{\"execute\":\"cont\"}");
+                List<JsonNode> events = new ArrayList<>();
+                for (String l; (l = c.in.readLine()) != null; ) {
+                    events.add(JSON.readTree(l));
+                }
+                assertEquals("SHUTDOWN", events.getLast().get("event").asText(), events.toString());
+                assertEquals("{\"guest\":true,\"reason\":\"guest-reset\"}", events.getLast().get("data").toString());
+                assertEquals(1, events.stream().filter(x -> x.path("event").asText().equals("SHUTDOWN")).count());
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+    }
+
+    /** {@code -incoming defer}: the VM waits in {@code inmigrate} until {@code migrate-incoming} gives the URI. */
+    @Test
+    void incomingDeferWaitsForMigrateIncoming(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("vm.snap");
+        int port = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none",
+                "-kernel", "guest/images/hang.flat", "-qmp", "tcp:127.0.0.1:" + port + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port);
+            try (Client c = new Client(connect(port))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                c.ret("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}");
+                JsonNode info = c.ret("{\"execute\":\"query-migrate\"}");
+                assertEquals(0, info.size(), "a file snapshot is not a live migration: " + info);
+                c.ret("{\"execute\":\"quit\"}");
+            }
+            assertEquals(0, emu.awaitExit(30), emu.errors());
+        }
+        int port2 = InProcessEmulator.freePort();
+        try (InProcessEmulator emu = new InProcessEmulator("-display", "none", "-serial", "none",
+                "-kernel", "guest/images/hang.flat", "-incoming", "defer",
+                "-qmp", "tcp:127.0.0.1:" + port2 + ",server=on,wait=off")) {
+            InProcessEmulator.awaitListening(port2);
+            try (Client c = new Client(connect(port2))) {
+                assertTrue(c.line().has("QMP"));
+                c.ret("{\"execute\":\"qmp_capabilities\"}");
+                assertEquals("inmigrate", c.status());
+                Thread.sleep(200);
+                assertEquals("inmigrate", c.status(), "nothing runs before migrate-incoming");
+                JsonNode missing = c.ask("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"file:"
+                        + dir.resolve("none.snap") + "\"}}");
+                assertEquals(dir.resolve("none.snap") + ": no such file", missing.get("error").get("desc").asText());
+                assertEquals("inmigrate", c.status(), "a refused URI leaves the VM waiting");
+                c.ret("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}");
                 assertEquals("running", c.status());
+                assertEquals("The incoming migration has already been started", c.ask("{\"execute\":"
+                        + "\"migrate-incoming\",\"arguments\":{\"uri\":\"file:" + snap + "\"}}").get("error")
+                        .get("desc").asText());
                 c.ret("{\"execute\":\"quit\"}");
             }
             assertEquals(0, emu.awaitExit(30), emu.errors());

@@ -4,6 +4,7 @@ import dev.armature.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The runner end to end on our guest suite's fixtures: real emulator processes running the committed images. A
@@ -37,5 +39,27 @@ class GuestFixturesTest {
                 byName.get("fail").line());
         assertEquals("FAIL abort (guest aborted)", byName.get("abort").line());
         assertEquals("FAIL hang (timeout after 3 s)", byName.get("hang").line());
+    }
+
+    /**
+     * A {@code migration} test runs in two emulators: the power-state scenario passes only if the destination got
+     * the migrated VM (the checks after the prompt run there) and the log holds both consoles.
+     */
+    @Test
+    void migrationTestsAreMigratedBetweenTwoEmulators() throws Exception {
+        TestSpec t = UnittestsCfg.read(Path.of("guest", "unittests.cfg")).tests().stream()
+                .filter(s -> s.name().equals("migrate-power")).findFirst().orElseThrow();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        GuestTestRunner runner = new GuestTestRunner(new GuestTestRunner.Settings(Path.of("guest", "images"),
+                tmp.resolve("logs"), "tcg", 8, 180,
+                List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        Main.class.getName())));
+        Outcome o = runner.run(t);
+        String log = Files.readString(o.log());
+        assertEquals(Outcome.Status.PASS, o.status(), o.line() + "\n" + log);
+        int prompt = log.indexOf(MigrationRun.PROMPT);
+        int moved = log.indexOf("--- migrated to the destination ---");
+        int after = log.indexOf("PASS: before reset: CPU 2 is off after the migration");
+        assertTrue(prompt > 0 && moved > prompt && after > moved, log);
     }
 }

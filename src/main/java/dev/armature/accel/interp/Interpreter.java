@@ -1,11 +1,14 @@
 package dev.armature.accel.interp;
 
 import dev.armature.accel.CpuExecutor;
+import dev.armature.accel.tcg.TcgConfig;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.arch.aarch64.Esr;
+import dev.armature.arch.aarch64.ExceptionHook;
 import dev.armature.arch.aarch64.Exceptions;
+import dev.armature.arch.aarch64.ExecutionProbe;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
 import dev.armature.memory.PhysicalMemory;
@@ -40,12 +43,23 @@ public final class Interpreter implements CpuExecutor {
     private static final int PAGE_SLOTS = 1 << PAGE_SLOT_BITS;
 
     private final DecodeCache decodeCache;
+    /** The block length rule while a probe is installed: the translator's maximum TB length. */
+    private final int probedBlockLimit;
     /** Decoded-page cache: what was decoded at each cached instruction slot. */
     private final Decoded[] cache = new Decoded[PAGE_SLOTS * SLOTS_PER_PAGE];
     private long instructions;
 
     public Interpreter(DecodeCache decodeCache) {
+        this(decodeCache, TcgConfig.DEFAULT_MAX_INSNS);
+    }
+
+    /**
+     * @param probedBlockLimit the maximum block length while a probe is installed, which must equal the
+     *                         translator's maximum TB length for both executors to report the same blocks
+     */
+    public Interpreter(DecodeCache decodeCache, int probedBlockLimit) {
         this.decodeCache = decodeCache;
+        this.probedBlockLimit = probedBlockLimit;
     }
 
     @Override
@@ -64,7 +78,8 @@ public final class Interpreter implements CpuExecutor {
                 if (cpu.exitRequest != 0 && serviceExitRequest(cpu)) {
                     return true;
                 }
-                n += runBlock(cpu, budget - n);
+                ExecutionProbe probe = cpu.probe;
+                n += probe == null ? runBlock(cpu, budget - n) : runWithProbe(cpu, budget - n, probe);
             }
             return false;
         } finally {
@@ -131,6 +146,91 @@ public final class Interpreter implements CpuExecutor {
         return k - first + 1;
     }
 
+    /**
+     * Executes up to a block with a probe installed, at most {@code max} (&ge; 1) instructions: as
+     * {@link #runProbedBlock} if blocks are instrumented or the instruction at the PC is; otherwise on the fast
+     * path up to the next instrumented instruction. Does not look at exit requests.
+     *
+     * @return the number of instructions executed (see {@link #runProbedBlock})
+     */
+    public long runWithProbe(Cpu cpu, long max, ExecutionProbe probe) {
+        if (probe.instrumentsBlocks()) {
+            return runProbedBlock(cpu, max, probe);
+        }
+        long pc = cpu.pc;
+        long next = probe.nextInstrumented(pc);
+        if (next == pc) {
+            return runProbedBlock(cpu, max, probe);
+        }
+        long clear = Math.min((next - pc) >>> 2, max); // instructions before the next instrumented one
+        return runBlock(cpu, Math.max(clear, 1)); // 0 only for an unaligned PC, which faults
+    }
+
+    /**
+     * Executes one block with a probe installed, at most {@code max} (&ge; 1) instructions, calling the probe
+     * exactly where translated code calls it: {@link ExecutionProbe#beforeBlock} with the length the block has as
+     * a TB (ended by {@link Insn#endsBlock()}, the page end or the maximum TB length), then
+     * {@link ExecutionProbe#beforeInsn} before each instrumented instruction. Does not look at exit requests.
+     *
+     * @return the number of instructions executed, the one that raised an exception (now taken) included; 0 if
+     * the probe stopped before the first one
+     */
+    public long runProbedBlock(Cpu cpu, long max, ExecutionProbe probe) {
+        long start = cpu.pc;
+        if ((start & 3) != 0 || cpu.il) {
+            step(cpu); // raises the PC alignment or illegal state fault
+            return 1;
+        }
+        if (probe.instrumentsBlocks()) {
+            int length = blockLength(cpu, start);
+            if (length > 0 && probe.beforeBlock(cpu, start, length)) {
+                return 0;
+            }
+        }
+        long limit = Math.min(max, probedBlockLimit);
+        long n = 0;
+        try {
+            while (true) {
+                long pc = cpu.pc;
+                n++;
+                boolean instrumented = probe.instrumentsCode(pc);
+                if (instrumented && probe.stopsAt(cpu, pc)) {
+                    return n - 1;
+                }
+                int word = cpu.memory.fetch(pc);
+                if (instrumented && probe.beforeInsn(cpu, pc, word)) {
+                    return n - 1;
+                }
+                Insn insn = decodeCache.get(word);
+                cpu.nextPc = pc + 4;
+                insn.exec(cpu);
+                cpu.pc = cpu.nextPc;
+                if (insn.endsBlock() || n == limit || ((pc + 4) & ((1 << PAGE_BITS) - 1)) == 0) {
+                    return n;
+                }
+            }
+        } catch (SyncException e) {
+            Exceptions.takeSync(cpu, e);
+            return n;
+        }
+    }
+
+    /** The length of the block at {@code va} as the translator forms it; 0 if its first word cannot be fetched. */
+    private int blockLength(Cpu cpu, long va) {
+        int n = 0;
+        try {
+            while (true) {
+                Insn insn = decodeCache.get(cpu.memory.fetch(va + 4L * n));
+                n++;
+                if (insn.endsBlock() || n == probedBlockLimit || ((va + 4L * n) & ((1 << PAGE_BITS) - 1)) == 0) {
+                    return n;
+                }
+            }
+        } catch (SyncException e) {
+            return n;
+        }
+    }
+
     private Decoded decode(int k, int word) {
         Insn insn = decodeCache.get(word);
         Decoded d = new Decoded(word, insn, insn.endsBlock());
@@ -175,7 +275,8 @@ public final class Interpreter implements CpuExecutor {
         }
         if ((why & Cpu.EXIT_INTERRUPT) != 0) {
             int pending = Exceptions.pendingInterrupt(cpu);
-            if (pending != 0) {
+            ExceptionHook hook = cpu.exceptionHook;
+            if (pending != 0 && (hook == null || !hook.handleInterrupt(cpu, pending & 0xfff))) {
                 Exceptions.takeInterrupt(cpu, pending, cpu.pc);
             }
         }

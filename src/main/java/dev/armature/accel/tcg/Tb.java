@@ -23,6 +23,8 @@ public abstract class Tb {
     static final int EXIT_EXCEPTION = 1;
     /** This TB was invalidated (self-modifying code) by one of its stores; cpu.pc is the next instruction. */
     static final int EXIT_INVALIDATED = 2;
+    /** A probe stopped execution before an instruction; cpu.pc is that instruction. */
+    static final int EXIT_PROBE = 3;
 
     /** One chained successor: when the block exits to {@code pc}, continue at {@code target}. */
     record Link(long pc, Tb target) {

@@ -46,7 +46,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     ctx.icount += (cpu.pc - start) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  *   cpu.pc = cpu.nextPc; ctx.icount += n;
- *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid &amp;&amp; ctx.icount &lt; ctx.limit) {
+ *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid &amp;&amp; ctx.icount + n &lt;= ctx.limit) {
  *     ctx.backEdges++; goto top;                        // a self-loop stays in one compiled method
  *   }
  *   return EXIT_NORMAL;
@@ -85,8 +85,9 @@ final class TbTranslator {
      *
      * @param words      the instruction words, for choosing where stores need an invalidation check
      * @param staticExit whether the last instruction's successor PCs are fixed (see {@link Tb#staticExit})
+     * @param probes     where to call the vCPU's probe ({@link ProbeEmitter}), or null
      */
-    Tb translate(TbKey key, Insn[] insns, int[] words, boolean staticExit) {
+    Tb translate(TbKey key, Insn[] insns, int[] words, boolean staticExit, ProbeEmitter.Plan probes) {
         ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TB_%x", key.va()));
         byte[] bytes = classFile.build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
@@ -96,7 +97,7 @@ final class TbTranslator {
                     .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
                     .return_());
             cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
-                    c -> emitExec(c, self, key.va(), insns.length, words, staticExit));
+                    c -> emitExec(c, self, key.va(), insns.length, words, staticExit, probes));
         });
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
@@ -108,7 +109,7 @@ final class TbTranslator {
     }
 
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, int n, int[] words,
-            boolean staticExit) {
+            boolean staticExit, ProbeEmitter.Plan probes) {
         // Every branch target has the entry frame (this, cpu, ctx; empty stack); the handler has the exception.
         List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
@@ -116,9 +117,15 @@ final class TbTranslator {
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         Label top = c.newBoundLabel();
         targets.add(top);
+        if (probes != null && probes.block()) {
+            ProbeEmitter.emitBlock(c, CPU, start, n, targets);
+        }
         for (int i = 0; i < n; i++) {
             long pc = start + 4L * i;
             c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
+            if (probes != null && probes.insns()[i]) {
+                ProbeEmitter.emitInsn(c, CPU, pc, words[i], i, targets);
+            }
             c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN, i));
             c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
@@ -142,8 +149,9 @@ final class TbTranslator {
             c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
             c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
             c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifeq(out);
-            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
-                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifge(out);
+            // Another round only if all of it fits the budget: runs stop at exactly the instruction count.
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(out);
             c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
                     .putfield(CD_CONTEXT, "backEdges", CD_long);
             c.goto_(top);
@@ -168,7 +176,7 @@ final class TbTranslator {
         c.with(StackMapTableAttribute.of(frames));
     }
 
-    private static void addToCount(CodeBuilder c, int n) {
+    static void addToCount(CodeBuilder c, int n) {
         c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
                 .putfield(CD_CONTEXT, "icount", CD_long);
     }

@@ -1,7 +1,9 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.accel.Accelerator;
+import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.ExecutionProbe;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.memory.CodePages;
 import dev.armature.memory.PhysicalMemory;
@@ -36,6 +38,8 @@ public final class TcgEngine implements Accelerator {
     private final Set<TbKey> pending = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().name("tcg-translator").daemon(true).unstarted(r));
+    /** What new translations instrument ({@link ProbeEmitter}); null: nothing. */
+    private volatile ExecutionProbe probe;
     /** Bounds the queue: beyond it hot blocks just stay interpreted until they are counted hot again. */
     private static final int MAX_PENDING = 256;
 
@@ -82,6 +86,16 @@ public final class TcgEngine implements Accelerator {
         cache.flush();
     }
 
+    /**
+     * Sets the probe new translations call (the one installed in the vCPUs' {@link dev.armature.arch.aarch64.Cpu#probe})
+     * and drops every translation made for the previous one.
+     */
+    @Override
+    public void instrument(ExecutionProbe p) {
+        probe = p;
+        cache.flush();
+    }
+
     private void codeWritten(long pa, long size, boolean byCpu) {
         cache.invalidate(pa, size,
                 byCpu ? TcgStats.Invalidation.GUEST_WRITE : TcgStats.Invalidation.HOST_WRITE);
@@ -123,7 +137,7 @@ public final class TcgEngine implements Accelerator {
     Tb translate(long va, long pa, int flags) {
         long t0 = System.nanoTime();
         Region region = phys.find(pa);
-        if (region == null || !region.isRam()) {
+        if (region == null || !region.isRam() || !region.allows(CpuMemory.FETCH)) {
             synchronized (stats) {
                 stats.untranslatable++;
             }
@@ -152,7 +166,8 @@ public final class TcgEngine implements Accelerator {
             }
         }
         TbKey key = new TbKey(pa, va, flags);
-        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit);
+        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit,
+                ProbeEmitter.Plan.of(probe, va, insns.size()));
         // A vCPU store that passed its TLB check just before mark() dropped its write entry is not reported, yet
         // may land after the words were read: check them again (translation took far longer than that store).
         for (int i = 0; i < insns.size(); i++) {

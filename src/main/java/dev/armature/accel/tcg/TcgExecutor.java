@@ -3,6 +3,7 @@ package dev.armature.accel.tcg;
 import dev.armature.accel.CpuExecutor;
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.ExecutionProbe;
 import dev.armature.arch.aarch64.SyncException;
 
 import java.util.Arrays;
@@ -43,7 +44,7 @@ public final class TcgExecutor implements CpuExecutor {
     TcgExecutor(TcgEngine engine) {
         this.engine = engine;
         this.cache = engine.cache();
-        this.interpreter = new Interpreter(engine.decodeCache());
+        this.interpreter = new Interpreter(engine.decodeCache(), engine.config().maxInsns());
         this.hot = engine.config().hot();
         this.maxInsns = engine.config().maxInsns();
     }
@@ -128,6 +129,10 @@ public final class TcgExecutor implements CpuExecutor {
                 cache.link(prev, pc, tb);
             }
         }
+        if (tb.insns.length > ctx.limit - ctx.icount) {
+            interpretBlock(cpu); // the budget ends inside the block: stop at exactly the instruction count
+            return null;
+        }
         return execute(cpu, tb);
     }
 
@@ -197,7 +202,9 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
-        long n = interpreter.runBlock(cpu, Math.min(maxInsns, ctx.limit - ctx.icount));
+        long max = Math.min(maxInsns, ctx.limit - ctx.icount);
+        ExecutionProbe probe = cpu.probe;
+        long n = probe == null ? interpreter.runBlock(cpu, max) : interpreter.runWithProbe(cpu, max, probe);
         ctx.icount += n;
         local.interpretedInsns += n;
     }

@@ -75,6 +75,11 @@ public final class Cpu {
     public final SysRegs sys;
     /** Handles exceptions instead of the architectural vector when set (PSCI firmware, Linux user mode). */
     public ExceptionHook exceptionHook;
+    /**
+     * Instrumentation of execution, or null (the executors' fast paths). Set while the vCPU is not running, by
+     * whoever also keeps the translator's cache consistent with it (the VM API's hooks).
+     */
+    public ExecutionProbe probe;
 
     public Cpu(int index, CpuModel model, CpuMemory memory) {
         this.index = index;

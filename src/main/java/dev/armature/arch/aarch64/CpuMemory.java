@@ -119,6 +119,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     /** Debugger watchpoints (null when none): see {@link #setWatch}. */
     private AccessWatch watch;
+    /** The embedding API's memory hooks (null when none): see {@link #setObserver}. */
+    private MemoryObserver observer;
+    /** Size of the access that took the slow path last, or that failed an alignment check: see {@link #faultSize}. */
+    private int faultSize;
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
@@ -146,6 +150,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public void setWatch(AccessWatch w) {
         if (w != watch) {
             watch = w;
+            flushTlb();
+        }
+    }
+
+    /**
+     * Installs (or with null removes) an observer of data accesses with their values. Like a watch, it drops
+     * every cached translation and stops caching data ones while installed. Owner thread, or while not running.
+     */
+    public void setObserver(MemoryObserver o) {
+        if (o != observer) {
+            observer = o;
             flushTlb();
         }
     }
@@ -381,6 +396,18 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private long slowRead(long va, int size, int kind) {
+        faultSize = size;
+        MemoryObserver o = observer;
+        if (o == null || kind == FETCH) {
+            return readSlow(va, size, kind);
+        }
+        o.before(cpu, kind, va, size, 0);
+        long value = readSlow(va, size, kind);
+        o.after(cpu, kind, va, size, value);
+        return value;
+    }
+
+    private long readSlow(long va, int size, int kind) {
         serviceFlushRequests();
         if (watch != null && kind != FETCH) {
             watch.access(cpu.index, va, size, kind);
@@ -392,13 +419,16 @@ public final class CpuMemory implements CodePages.WritableMappings {
             // Crosses a page: assemble from bytes, each translated on its own.
             long value = 0;
             for (int b = 0; b < size; b++) {
-                value |= slowRead(va + b, 1, kind) << (8 * b);
+                value |= readSlow(va + b, 1, kind) << (8 * b);
             }
             return value;
         }
         long pa = mmu.translate(cpu, va, kind, set);
         try {
             Region region = phys.find(pa);
+            if (region != null && !region.allows(kind)) {
+                throw abort(va, kind, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(kind, va, region, pa);
                 return PhysicalMemory.load(region.ram(), pa - region.base(), size);
@@ -410,6 +440,18 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private void slowWrite(long va, int size, long value) {
+        faultSize = size;
+        MemoryObserver o = observer;
+        if (o == null) {
+            writeSlow(va, size, value);
+            return;
+        }
+        o.before(cpu, WRITE, va, size, value);
+        writeSlow(va, size, value);
+        o.after(cpu, WRITE, va, size, value);
+    }
+
+    private void writeSlow(long va, int size, long value) {
         serviceFlushRequests();
         if (watch != null) {
             watch.access(cpu.index, va, size, WRITE);
@@ -422,17 +464,21 @@ public final class CpuMemory implements CodePages.WritableMappings {
             mmu.translate(cpu, va, WRITE, set);
             mmu.translate(cpu, va + size - 1, WRITE, set);
             for (int b = 0; b < size; b++) {
-                slowWrite(va + b, 1, value >>> (8 * b));
+                writeSlow(va + b, 1, value >>> (8 * b));
             }
             return;
         }
         long pa = mmu.translate(cpu, va, WRITE, set);
         try {
             Region region = phys.find(pa);
+            if (region != null && !region.allows(WRITE)) {
+                throw abort(va, WRITE, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region != null && region.isRam() && region.contains(pa + size - 1)) {
                 fill(WRITE, va, region, pa);
                 PhysicalMemory.store(region.ram(), pa - region.base(), size, value);
                 phys.codePages().written(pa, size, true);
+                phys.dirtyLog().mark(pa, size); // also covers the WRITE entry just installed (see DirtyLog)
                 return;
             }
             phys.write(pa, size, value);
@@ -448,8 +494,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void fill(int kind, long va, Region region, long pa) {
         long pageStart = (pa & ~PAGE_MASK) - region.base();
-        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null) {
-            return; // region smaller than a page, alignment checking or watchpoints on: never cache
+        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null
+                || (observer != null && kind != FETCH)) {
+            return; // region smaller than a page, alignment checking, watchpoints or observer on: never cache
         }
         PageTableWalker w = mmu.lastWalk();
         int t = set * 3 + kind;
@@ -497,6 +544,15 @@ public final class CpuMemory implements CodePages.WritableMappings {
                 }
             }
         }
+    }
+
+    /**
+     * The size in bytes of the data access an abort just raised by this vCPU was for (4 for fetches): faults are
+     * only raised on the slow path and by alignment checks, which record it. For reports (the embedding API's
+     * fault hooks), read on the owner thread while the exception is being taken.
+     */
+    public int faultSize() {
+        return faultSize;
     }
 
     /** Incremented whenever entries are dropped: virtual-to-physical mappings may have changed since. */
@@ -576,6 +632,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     /** Alignment fault unless {@code va} is aligned to {@code size} (exclusives, atomics, acquire/release). */
     public void checkAligned(long va, int size, int kind) {
         if ((va & (size - 1)) != 0) {
+            faultSize = size;
             throw abort(va, kind, Esr.FSC_ALIGNMENT);
         }
     }
@@ -697,12 +754,19 @@ public final class CpuMemory implements CodePages.WritableMappings {
             atomicSeg = segs[t][i];
             atomicOff = offs[t][i] + (va & PAGE_MASK);
         } else {
+            faultSize = size;
             serviceFlushRequests();
             if (watch != null) {
                 watch.access(cpu.index, va, size, kind);
             }
+            if (observer != null) {
+                observer.before(cpu, kind, va, size, 0);
+            }
             long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
+            if (region != null && !region.allows(kind)) {
+                throw abort(va, kind, Esr.FSC_PERMISSION_L0 + 3);
+            }
             if (region == null || !region.isRam() || !region.contains(pa + size - 1)) {
                 throw externalAbort(va, kind, size);
             }
@@ -713,6 +777,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
                 // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
                 // access (its store is not observable here): a translation racing in between could keep old code.
                 phys.codePages().written(pa, size, true);
+                phys.dirtyLog().mark(pa, size);
             }
         }
         // Host atomics need the host address aligned, and sub-word CAS needs the enclosing word inside the

@@ -11,4 +11,15 @@ public interface ExceptionHook {
      * preset to the exception's preferred return address)
      */
     boolean handle(Cpu cpu, SyncException e);
+
+    /**
+     * An IRQ, FIQ or (virtual) SError is about to be taken at {@code cpu.pc} (the preferred return address).
+     *
+     * @param vector {@link Exceptions#VECTOR_IRQ}, {@link Exceptions#VECTOR_FIQ} or {@link Exceptions#VECTOR_SERROR}
+     * @return true if handled: the interrupt is not taken now (the next change of the lines or of PSTATE.DAIF
+     *         offers it again)
+     */
+    default boolean handleInterrupt(Cpu cpu, int vector) {
+        return false;
+    }
 }

@@ -63,6 +63,8 @@ public final class SysRegs {
 
     private final Cpu cpu;
     public final IdRegisters id;
+    /** Sees every MRS/MSR that passes its access checks, or null. */
+    public SysRegObserver observer;
     public final GenericTimer timer = new GenericTimer(new SystemCounter());
     /** Plain storage registers of {@link SysRegTable}. */
     final long[] storage = SysRegTable.newStorage();
@@ -319,7 +321,11 @@ public final class SysRegs {
             throw undefinedOrImplementationDefinedTrap(key, true);
         }
         r.access().check(cpu, key, true);
-        return r.reader().read(cpu);
+        long value = r.reader().read(cpu);
+        if (observer != null) {
+            observer.accessed(cpu, key, true, value);
+        }
+        return value;
     }
 
     /** MSR (register form). */
@@ -329,6 +335,9 @@ public final class SysRegs {
             throw undefinedOrImplementationDefinedTrap(key, false);
         }
         r.access().check(cpu, key, false);
+        if (observer != null) {
+            observer.accessed(cpu, key, false, value);
+        }
         r.writer().write(cpu, value);
     }
 

@@ -29,6 +29,18 @@ public final class TlbShootdown implements TlbBroadcast {
 
     @Override
     public void invalidateOthers(Cpu source) {
+        invalidate(source);
+    }
+
+    /**
+     * Invalidates every vCPU's TLB from a thread that is not a vCPU (live migration's dirty log), returning when
+     * none can use an entry it had before the call.
+     */
+    public void invalidateAll() {
+        invalidate(null);
+    }
+
+    private void invalidate(Cpu source) {
         Cpu[] targets = cpus.toArray(new Cpu[0]);
         long[] tickets = new long[targets.length];
         for (int i = 0; i < tickets.length; i++) {
@@ -41,7 +53,9 @@ public final class TlbShootdown implements TlbBroadcast {
             Cpu c = targets[i];
             int spins = 0;
             while (c != source && !c.memory.flushServed(tickets[i]) && c.executing) {
-                source.memory.serviceFlushRequests();
+                if (source != null) {
+                    source.memory.serviceFlushRequests();
+                }
                 if (++spins < 100) {
                     Thread.onSpinWait();
                 } else if (spins < 1000) {

@@ -4,6 +4,11 @@ import dev.armature.devices.InterruptLine;
 import dev.armature.iommu.DeviceMemory;
 import dev.armature.iommu.DmaFault;
 import dev.armature.memory.MmioHandler;
+import dev.armature.migration.Snapshottable;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * A minimal memory-to-memory DMA engine for testing device address spaces: software writes source, destination
@@ -23,7 +28,7 @@ import dev.armature.memory.MmioHandler;
  * The copy runs to completion inside the GO write (the engine is never observably BUSY); a fault stops it where
  * it happened, bytes before that point having been copied.
  */
-public final class DmaEngine implements MmioHandler {
+public final class DmaEngine implements MmioHandler, Snapshottable {
     public static final int SRC = 0x00;
     public static final int DST = 0x08;
     public static final int LEN = 0x10;
@@ -125,6 +130,41 @@ public final class DmaEngine implements MmioHandler {
         status = 0;
         fault = 0;
         updateIrq();
+    }
+
+    /** Snapshot: SRC, DST, FAULT (u64), LEN, CTRL, STATUS (u32). A copy never spans a snapshot: GO runs it whole. */
+    @Override
+    public synchronized void saveState(DataOutput out) throws IOException {
+        out.writeLong(src);
+        out.writeLong(dst);
+        out.writeLong(fault);
+        out.writeInt(len);
+        out.writeInt(ctrl);
+        out.writeInt(status);
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        long s = in.readLong();
+        long d = in.readLong();
+        long f = in.readLong();
+        int l = in.readInt();
+        int c = in.readInt();
+        int st = in.readInt();
+        if ((c & ~CTRL_IRQ_EN) != 0 || (st & ~(STATUS_DONE | STATUS_ERROR)) != 0) {
+            throw new IOException(String.format("CTRL 0x%x or STATUS 0x%x has bits the engine does not keep", c, st));
+        }
+        return () -> {
+            synchronized (this) {
+                src = s;
+                dst = d;
+                fault = f;
+                len = l;
+                ctrl = c;
+                status = st;
+                updateIrq();
+            }
+        };
     }
 
     private void run() {

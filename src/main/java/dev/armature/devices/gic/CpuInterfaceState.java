@@ -32,7 +32,10 @@ final class CpuInterfaceState {
     boolean cbpr;
     /** EOImode: EOI only drops priority; deactivation is a separate DIR write. */
     boolean eoiModeSplit;
-    /** GICv3 ICH_HCR_EL2 as written (no virtual CPU interface acts on it); 0 on GICv2. */
+    /**
+     * GICv3 ICH_HCR_EL2 as written (no virtual CPU interface acts on it); 0 on GICv2. Not in snapshots: it
+     * reads 0 after a restore.
+     */
     long ichHcr;
     private int pmr;
     private int bpr0;
@@ -149,7 +152,6 @@ final class CpuInterfaceState {
             out.writeLong(set[0]);
             out.writeLong(set[1]);
         }
-        out.writeLong(ichHcr);
     }
 
     /** Reads a {@link #saveState} record into this (fresh, unshared) state; values are masked as writes are. */
@@ -167,7 +169,6 @@ final class CpuInterfaceState {
             set[0] = in.readLong();
             set[1] = in.readLong();
         }
-        ichHcr = in.readLong();
     }
 
     private static int lowestLevel(long[] set) {

@@ -2,6 +2,11 @@ package dev.armature.devices.pl031;
 
 import dev.armature.devices.InterruptLine;
 import dev.armature.memory.MmioHandler;
+import dev.armature.migration.Snapshottable;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +24,7 @@ import java.util.function.LongSupplier;
  * is written and when the counter reaches RTCMR) and cleared by RTCICR; the output line is RTCMIS =
  * RTCRIS &amp; RTCIMSC. Other offsets read as zero and ignore writes.
  */
-public final class Pl031 implements MmioHandler {
+public final class Pl031 implements MmioHandler, Snapshottable {
     public static final int DR = 0x000;
     public static final int MR = 0x004;
     public static final int LR = 0x008;
@@ -121,6 +126,46 @@ public final class Pl031 implements MmioHandler {
                 // DR, CR, RIS, MIS and unassigned offsets are read-only or ignore writes (CR: as on QEMU)
             }
         }
+    }
+
+    /**
+     * Snapshot: the counter, the host's UTC time in milliseconds when saved, then RTCLR, RTCMR, RTCIMSC, RTCRIS.
+     * A restored counter has moved on by the wall-clock time between save and restore, as a battery-backed clock
+     * would (QEMU keeps the RTC's offset from the host clock the same way).
+     */
+    @Override
+    public synchronized void saveState(DataOutput out) throws IOException {
+        out.writeLong(counter());
+        out.writeLong(System.currentTimeMillis());
+        out.writeInt(lr);
+        out.writeInt(mr);
+        out.writeInt(imsc);
+        out.writeInt(ris);
+    }
+
+    @Override
+    public Runnable loadState(DataInput in) throws IOException {
+        long count = in.readLong();
+        long savedMillis = in.readLong();
+        int l = in.readInt();
+        int m = in.readInt();
+        int im = in.readInt();
+        int r = in.readInt();
+        if ((im & ~1) != 0 || (r & ~1) != 0) {
+            throw new IOException(String.format("RTCIMSC 0x%x or RTCRIS 0x%x has bits other than bit 0", im, r));
+        }
+        return () -> {
+            synchronized (this) {
+                base = count + Math.max(0, System.currentTimeMillis() - savedMillis) / 1000;
+                baseNanos = nanos.getAsLong();
+                lr = l;
+                mr = m;
+                imsc = im;
+                ris = r;
+                checkMatch(); // re-arms the alarm and drives the wire
+                updateIrq();
+            }
+        };
     }
 
     /** Re-evaluates the match now (the alarm's action; tests call it after moving their clock). */

@@ -2,10 +2,16 @@ package dev.armature.devices.pl031;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Expected values are what QEMU 7.2's PL031 on {@code virt} returned to a bare-metal probe. */
 class Pl031Test {
@@ -89,5 +95,34 @@ class Pl031Test {
         assertEquals(0, rtc.read(Pl031.RIS, 4));
         assertEquals(0, rtc.read(Pl031.IMSC, 4));
         assertEquals(0x6b05_5717L, rtc.read(Pl031.DR, 4));
+    }
+
+    /** A restored RTC has the saved registers, raises its saved interrupt, and counts on from the saved value. */
+    @Test
+    void snapshotCarriesRegistersAndTheCounter() throws Exception {
+        rtc.write(Pl031.LR, 4, 1000);
+        rtc.write(Pl031.MR, 4, 1000); // matches now: RIS set
+        rtc.write(Pl031.IMSC, 4, 1);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        rtc.saveState(new DataOutputStream(buf));
+
+        List<Boolean> wire = new ArrayList<>();
+        long[] clock = {77 * SECOND};
+        Pl031 other = new Pl031(wire::add, () -> clock[0], 5);
+        Runnable apply = other.loadState(new DataInputStream(new ByteArrayInputStream(buf.toByteArray())));
+        assertEquals(5, other.read(Pl031.DR, 4), "loading alone changes nothing");
+        apply.run();
+        assertEquals(1000, other.read(Pl031.DR, 4));
+        assertEquals(1000, other.read(Pl031.LR, 4));
+        assertEquals(1000, other.read(Pl031.MR, 4));
+        assertEquals(1, other.read(Pl031.MIS, 4));
+        assertEquals(List.of(true), wire);
+        clock[0] += 3 * SECOND;
+        assertEquals(1003, other.read(Pl031.DR, 4));
+
+        byte[] bad = buf.toByteArray();
+        bad[bad.length - 5] = 2; // RTCIMSC = 2
+        assertThrows(IOException.class,
+                () -> other.loadState(new DataInputStream(new ByteArrayInputStream(bad))));
     }
 }

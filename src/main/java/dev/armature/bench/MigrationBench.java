@@ -1,0 +1,166 @@
+package dev.armature.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Live migration figures ({@code bench/run migrate}): two {@code ./armature} processes on this host, the source
+ * running guest/images/memload.flat (a working set written once, a hot part rewritten without pause), migrated
+ * over loopback TCP with QMP {@code migrate}; prints {@code query-migrate}'s figures per run. Not a test.
+ *
+ * <pre>
+ * bench/run migrate [--mem MIB] [--mib N] [--hot N] [--reps N] [--downtime-limit MS] [--smp N]
+ * </pre>
+ */
+public final class MigrationBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String armature = System.getProperty("bench.armature", "./armature");
+    private int mem = 512;
+    private int mib = 256;
+    private int hot = 16;
+    private int reps = 3;
+    private int smp = 1;
+    private long downtimeLimit = 300;
+
+    public static void main(String[] args) throws Exception {
+        MigrationBench b = new MigrationBench();
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--mem" -> b.mem = Integer.parseInt(v);
+                case "--mib" -> b.mib = Integer.parseInt(v);
+                case "--hot" -> b.hot = Integer.parseInt(v);
+                case "--reps" -> b.reps = Integer.parseInt(v);
+                case "--smp" -> b.smp = Integer.parseInt(v);
+                case "--downtime-limit" -> b.downtimeLimit = Long.parseLong(v);
+                default -> {
+                    System.err.println("usage: bench/run migrate [--mem MIB] [--mib N] [--hot N] [--reps N] "
+                            + "[--downtime-limit MS] [--smp N]");
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        b.run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf(Locale.ROOT, "guest: -m %dM -smp %d memload mib=%d hot=%d; downtime-limit %d ms%n", mem, smp,
+                mib, hot, downtimeLimit);
+        System.out.println("run  total-ms  downtime-ms  setup-ms  rounds  transferred-MiB  normal  duplicate  "
+                + "dirty-pages/s  MB/s");
+        for (int r = 1; r <= reps; r++) {
+            JsonNode info = once();
+            JsonNode ram = info.get("ram");
+            System.out.printf(Locale.ROOT, "%3d  %8d  %11d  %8d  %6d  %15.1f  %6d  %9d  %13d  %5.0f%n", r,
+                    info.get("total-time").asLong(), info.get("downtime").asLong(), info.get("setup-time").asLong(),
+                    ram.get("dirty-sync-count").asLong(), ram.get("transferred").asLong() / 1048576.0,
+                    ram.get("normal").asLong(), ram.get("duplicate").asLong(), ram.get("dirty-pages-rate").asLong(),
+                    ram.get("mbps").asDouble() / 8);
+        }
+    }
+
+    private List<String> command(String... more) {
+        List<String> c = new ArrayList<>(List.of(armature, "-display", "none", "-serial", "stdio", "-m", mem + "M",
+                "-smp", String.valueOf(smp), "-kernel", "guest/images/memload.flat", "-append",
+                "mib=" + mib + " hot=" + hot + " report=1000000"));
+        c.addAll(List.of(more));
+        return c;
+    }
+
+    /** One migration; returns query-migrate's completed answer. */
+    private JsonNode once() throws Exception {
+        int port = freePort();
+        int qmp = freePort();
+        Path srcOut = Files.createTempFile("migrate-src", ".log");
+        Path dstOut = Files.createTempFile("migrate-dst", ".log");
+        Process dst = start(command("-incoming", "tcp:127.0.0.1:" + port), dstOut);
+        Process src = start(command("-qmp", "tcp:127.0.0.1:" + qmp + ",server=on,wait=off"), srcOut);
+        try {
+            awaitConsole(srcOut, "MiB written", src);
+            Thread.sleep(1000); // the hot set is being rewritten
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", qmp), 5000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream out = s.getOutputStream();
+                in.readLine();
+                ask(in, out, "{\"execute\":\"qmp_capabilities\"}");
+                ask(in, out, "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":"
+                        + downtimeLimit + "}}");
+                ask(in, out, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:" + port + "\"}}");
+                while (true) {
+                    Thread.sleep(50);
+                    JsonNode info = ask(in, out, "{\"execute\":\"query-migrate\"}").get("return");
+                    String status = info.get("status").asText();
+                    if (status.equals("failed")) {
+                        throw new IOException("migration failed: " + info.get("error-desc").asText());
+                    }
+                    if (status.equals("completed")) {
+                        ask(in, out, "{\"execute\":\"quit\"}");
+                        return info;
+                    }
+                }
+            }
+        } finally {
+            src.destroy();
+            dst.destroy();
+            src.waitFor();
+            dst.waitFor();
+            Files.deleteIfExists(srcOut);
+            Files.deleteIfExists(dstOut);
+        }
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private static void awaitConsole(Path log, String text, Process p) throws Exception {
+        while (!Files.readString(log).contains(text)) {
+            if (!p.isAlive()) {
+                throw new IOException("the source ended: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static JsonNode ask(BufferedReader in, OutputStream out, String command) throws IOException {
+        out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (true) {
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("QMP closed after " + command);
+            }
+            JsonNode r = JSON.readTree(line);
+            if (r.has("error")) {
+                throw new IOException(command + " -> " + r);
+            }
+            if (!r.has("event")) {
+                return r;
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package dev.armature.vm;
+
+import dev.armature.accel.Accelerator;
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.Esr;
+import dev.armature.arch.aarch64.ExceptionHook;
+import dev.armature.arch.aarch64.ExecutionProbe;
+import dev.armature.arch.aarch64.MemoryObserver;
+import dev.armature.arch.aarch64.SyncException;
+import dev.armature.arch.aarch64.SysRegObserver;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A VM's hooks, and the instrumentation that calls them: it is the {@link ExecutionProbe} (code, block and fetch
+ * hooks, and the vCPUs' end addresses), {@link MemoryObserver} (data hooks), {@link SysRegObserver} and
+ * {@link ExceptionHook} (fault, invalid-instruction and exception hooks) installed in every vCPU that needs it.
+ * Each of those is installed only while a hook of its kind exists, so execution without hooks runs exactly as
+ * before; changing code, block or fetch hooks makes the accelerator drop its translations.
+ *
+ * <p>Locking: hooks change under the VM's lock, only while no vCPU runs (the VM checks); the hook arrays are
+ * replaced, never modified, so vCPU threads read them without locking. End addresses may be added while other
+ * vCPUs run (see {@link #addEndAddress}).
+ */
+final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserver, ExceptionHook {
+    /** One installed hook: its callback, the inclusive virtual address range it covers, and its kinds. */
+    record Entry<T>(T hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+        boolean covers(long va) {
+            return Long.compareUnsigned(va - begin, end - begin) <= 0;
+        }
+    }
+
+    private static final Entry<?>[] NONE = new Entry<?>[0];
+
+    private final Accelerator accelerator;
+    private final Vm vm;
+    private volatile Entry<CodeHook>[] code = none();
+    private volatile Entry<BlockHook>[] block = none();
+    private volatile Entry<MemoryHook>[] memory = none();
+    private volatile Entry<FaultHook>[] fault = none();
+    private volatile Entry<InvalidInstructionHook>[] invalid = none();
+    private volatile Entry<InterruptHook>[] exception = none();
+    private volatile Entry<SysRegHook>[] sysreg = none();
+    /** Addresses some vCPU's run ended at: instrumented from then on, so later runs do not re-translate. */
+    private volatile long[] endAddresses = new long[0];
+    /** Whether fetch hooks exist (instrumented per instruction, like code hooks). */
+    private volatile boolean fetch;
+    private boolean probing;
+    /** The VM's vCPUs (guarded by this registry's lock). */
+    private final List<Cpu> cpus = new ArrayList<>();
+
+    HookRegistry(Vm vm, Accelerator accelerator) {
+        this.vm = vm;
+        this.accelerator = accelerator;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Entry<T>[] none() {
+        return (Entry<T>[]) NONE;
+    }
+
+    // ---- registration (VM lock held, no vCPU running) ----
+
+    Hook add(Object hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+        Entry<Object> e = new Entry<>(hook, begin, end, kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds));
+        switch (hook) {
+            case CodeHook h -> code = append(code, cast(e));
+            case BlockHook h -> block = append(block, cast(e));
+            case MemoryHook h -> memory = append(memory, cast(e));
+            case FaultHook h -> fault = append(fault, cast(e));
+            case InvalidInstructionHook h -> invalid = append(invalid, cast(e));
+            case InterruptHook h -> exception = append(exception, cast(e));
+            case SysRegHook h -> sysreg = append(sysreg, cast(e));
+            default -> throw new IllegalArgumentException("not a hook: " + hook);
+        }
+        reinstall(hook instanceof CodeHook || hook instanceof BlockHook || kinds.contains(MemoryHook.Access.FETCH));
+        return new Hook(this, e);
+    }
+
+    void remove(Entry<?> e) {
+        synchronized (vm) {
+            vm.checkNotRunning("remove a hook");
+            boolean retranslate = e.hook() instanceof CodeHook || e.hook() instanceof BlockHook
+                    || e.kinds().contains(MemoryHook.Access.FETCH);
+            code = without(code, e);
+            block = without(block, e);
+            memory = without(memory, e);
+            fault = without(fault, e);
+            invalid = without(invalid, e);
+            exception = without(exception, e);
+            sysreg = without(sysreg, e);
+            reinstall(retranslate);
+        }
+    }
+
+    /**
+     * Instruments {@code va} as an end address (Vcpu.start's {@code until}); other vCPUs may be running: they
+     * only see a probe call that does nothing for them.
+     */
+    synchronized void addEndAddress(long va) {
+        long[] old = endAddresses;
+        for (long a : old) {
+            if (a == va) {
+                return;
+            }
+        }
+        long[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = va;
+        endAddresses = grown;
+        reinstall(true);
+    }
+
+    /** Installs the instrumentation the current hooks need into every vCPU (and a new one). */
+    synchronized void reinstall(boolean retranslate) {
+        boolean fetchNow = false;
+        for (Entry<MemoryHook> e : memory) {
+            fetchNow |= e.kinds().contains(MemoryHook.Access.FETCH);
+        }
+        fetch = fetchNow;
+        boolean probe = code.length > 0 || block.length > 0 || fetchNow || endAddresses.length > 0;
+        probing = probe;
+        for (Cpu cpu : cpus) {
+            install(cpu);
+        }
+        if (retranslate) {
+            accelerator.instrument(probe ? this : null);
+        }
+    }
+
+    /** Registers a new vCPU and installs what the current hooks need into it. */
+    synchronized void attach(Cpu cpu) {
+        cpus.add(cpu);
+        install(cpu);
+    }
+
+    /** A vCPU's reset replaced its Cpu: instrument the new one instead. */
+    synchronized void replace(Cpu previous, Cpu fresh) {
+        cpus.removeIf(c -> c == previous);
+        attach(fresh);
+    }
+
+    private void install(Cpu cpu) {
+        boolean data = false;
+        for (Entry<MemoryHook> e : memory) {
+            data |= e.kinds().size() > (e.kinds().contains(MemoryHook.Access.FETCH) ? 1 : 0);
+        }
+        cpu.probe = probing ? this : null;
+        cpu.memory.setObserver(data ? this : null);
+        cpu.sys.observer = sysreg.length > 0 ? this : null;
+        cpu.exceptionHook = fault.length > 0 || invalid.length > 0 || exception.length > 0 ? this : null;
+    }
+
+    // ---- ExecutionProbe ----
+
+    @Override
+    public boolean instrumentsBlocks() {
+        return block.length > 0;
+    }
+
+    @Override
+    public boolean instrumentsCode(long va) {
+        for (long a : endAddresses) {
+            if (a == va) {
+                return true;
+            }
+        }
+        for (Entry<CodeHook> e : code) {
+            if (e.covers(va)) {
+                return true;
+            }
+        }
+        if (fetch) {
+            for (Entry<MemoryHook> e : memory) {
+                if (e.kinds().contains(MemoryHook.Access.FETCH) && e.covers(va)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long nextInstrumented(long va) {
+        long best = -1;
+        for (long a : endAddresses) {
+            if (Long.compareUnsigned(a, va) >= 0 && Long.compareUnsigned(a, best) < 0) {
+                best = a;
+            }
+        }
+        for (Entry<CodeHook> e : code) {
+            best = nearer(e, va, best);
+        }
+        if (fetch) {
+            for (Entry<MemoryHook> e : memory) {
+                if (e.kinds().contains(MemoryHook.Access.FETCH)) {
+                    best = nearer(e, va, best);
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The lower of {@code best} and the first address at or above {@code va} that {@code e} covers. */
+    private static long nearer(Entry<?> e, long va, long best) {
+        long first = e.covers(va) ? va : e.begin();
+        if (Long.compareUnsigned(first, va) >= 0 && Long.compareUnsigned(first, best) < 0
+                && e.covers(first)) {
+            return first;
+        }
+        return best;
+    }
+
+    @Override
+    public boolean beforeBlock(Cpu cpu, long va, int insns) {
+        Vcpu v = vm.vcpuOf(cpu);
+        for (Entry<BlockHook> e : block) {
+            if (e.covers(va)) {
+                e.hook().onBlock(v, va, insns);
+            }
+        }
+        return stopRequested(cpu);
+    }
+
+    @Override
+    public boolean stopsAt(Cpu cpu, long va) {
+        return vm.vcpuOf(cpu).reachedEnd(va);
+    }
+
+    @Override
+    public boolean beforeInsn(Cpu cpu, long va, int word) {
+        Vcpu v = vm.vcpuOf(cpu);
+        if (v.reachedEnd(va)) {
+            return true;
+        }
+        for (Entry<CodeHook> e : code) {
+            if (e.covers(va)) {
+                e.hook().onInstruction(v, va, word);
+            }
+        }
+        if (fetch) {
+            for (Entry<MemoryHook> e : memory) {
+                if (e.kinds().contains(MemoryHook.Access.FETCH) && e.covers(va)) {
+                    e.hook().onAccess(v, MemoryHook.Access.FETCH, va, 4, word & 0xffff_ffffL);
+                }
+            }
+        }
+        return stopRequested(cpu);
+    }
+
+    private static boolean stopRequested(Cpu cpu) {
+        return (cpu.exitRequest & Cpu.EXIT_STOP) != 0;
+    }
+
+    // ---- MemoryObserver ----
+
+    @Override
+    public void before(Cpu cpu, int kind, long va, int size, long value) {
+        report(cpu, kind == CpuMemory.WRITE ? MemoryHook.Access.WRITE : MemoryHook.Access.READ, va, size, value);
+    }
+
+    @Override
+    public void after(Cpu cpu, int kind, long va, int size, long value) {
+        report(cpu, kind == CpuMemory.WRITE ? MemoryHook.Access.WRITE_AFTER : MemoryHook.Access.READ_AFTER, va, size,
+                value);
+    }
+
+    private void report(Cpu cpu, MemoryHook.Access access, long va, int size, long value) {
+        Vcpu v = null;
+        for (Entry<MemoryHook> e : memory) {
+            if (e.kinds().contains(access) && e.covers(va)) {
+                if (v == null) {
+                    v = vm.vcpuOf(cpu);
+                }
+                e.hook().onAccess(v, access, va, size, value);
+            }
+        }
+    }
+
+    // ---- SysRegObserver ----
+
+    @Override
+    public void accessed(Cpu cpu, int key, boolean read, long value) {
+        Vcpu v = vm.vcpuOf(cpu);
+        Reg reg = Reg.sysreg(key);
+        for (Entry<SysRegHook> e : sysreg) {
+            e.hook().onAccess(v, reg, read, value);
+        }
+    }
+
+    // ---- ExceptionHook ----
+
+    @Override
+    public boolean handle(Cpu cpu, SyncException e) {
+        Vcpu v = vm.vcpuOf(cpu);
+        long esr = (long) e.ec << 26 | Esr.IL | (e.iss & 0x1ff_ffff);
+        HookAction action = HookAction.DELIVER;
+        Fault f = fault(e, esr, cpu.memory.faultSize());
+        if (f != null) {
+            for (Entry<FaultHook> h : fault) {
+                if (h.covers(f.address()) && (action = h.hook().onFault(v, f)) != HookAction.DELIVER) {
+                    break;
+                }
+            }
+        } else if (e.ec == Esr.EC_UNKNOWN && invalid.length > 0) {
+            int word;
+            try {
+                word = cpu.memory.fetch(e.preferredReturn);
+            } catch (SyncException again) {
+                word = 0;
+            }
+            for (Entry<InvalidInstructionHook> h : invalid) {
+                if (h.covers(e.preferredReturn)
+                        && (action = h.hook().onInvalidInstruction(v, e.preferredReturn, word)) != HookAction.DELIVER) {
+                    break;
+                }
+            }
+        }
+        if (action == HookAction.DELIVER) {
+            action = exception(v, new ExceptionEvent(0, e.preferredReturn, esr, e.far, e.farValid));
+        }
+        return apply(cpu, action);
+    }
+
+    @Override
+    public boolean handleInterrupt(Cpu cpu, int vector) {
+        return apply(cpu, exception(vm.vcpuOf(cpu), new ExceptionEvent(vector, cpu.pc, 0, 0, false)));
+    }
+
+    private HookAction exception(Vcpu v, ExceptionEvent event) {
+        for (Entry<InterruptHook> h : exception) {
+            if (h.covers(event.pc())) {
+                HookAction a = h.hook().onException(v, event);
+                if (a != HookAction.DELIVER) {
+                    return a;
+                }
+            }
+        }
+        return HookAction.DELIVER;
+    }
+
+    private static boolean apply(Cpu cpu, HookAction action) {
+        return switch (action) {
+            case DELIVER -> false;
+            case RESUME -> true;
+            case STOP -> {
+                cpu.requestExit(Cpu.EXIT_STOP);
+                yield true;
+            }
+        };
+    }
+
+    /** The fault a data or instruction abort reports, or null for other exceptions. */
+    private static Fault fault(SyncException e, long esr, int size) {
+        MemoryHook.Access access;
+        switch (e.ec) {
+            case Esr.EC_IABT_LOWER, Esr.EC_IABT_SAME -> access = MemoryHook.Access.FETCH;
+            case Esr.EC_DABT_LOWER, Esr.EC_DABT_SAME ->
+                    access = (e.iss & Esr.ISS_WNR) != 0 ? MemoryHook.Access.WRITE : MemoryHook.Access.READ;
+            default -> {
+                return null;
+            }
+        }
+        int fsc = e.iss & 0x3f;
+        Fault.Kind kind;
+        if (fsc == Esr.FSC_ALIGNMENT) {
+            kind = Fault.Kind.ALIGNMENT;
+        } else if (fsc >= Esr.FSC_ACCESS_FLAG_L0 && fsc < Esr.FSC_SYNC_EXTERNAL) {
+            kind = Fault.Kind.PROTECTION; // access flag and permission faults
+        } else {
+            kind = Fault.Kind.UNMAPPED; // address size, translation, external aborts
+        }
+        return new Fault(kind, access, e.far, access == MemoryHook.Access.FETCH ? 4 : size, e.preferredReturn, esr);
+    }
+
+    private static <T> Entry<T>[] append(Entry<T>[] array, Entry<T> e) {
+        Entry<T>[] grown = Arrays.copyOf(array, array.length + 1);
+        grown[array.length] = e;
+        return grown;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Entry<T>[] without(Entry<T>[] array, Entry<?> e) {
+        List<Entry<T>> list = new ArrayList<>(Arrays.asList(array));
+        list.removeIf(x -> x == e);
+        return list.toArray((Entry<T>[]) NONE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Entry<T> cast(Entry<Object> e) {
+        return (Entry<T>) (Entry<?>) e;
+    }
+}
