@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
     /** QEMU options Armature knows of but does not implement, with their arity. */
     static final Map<String, Integer> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
-            Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-drive", 1), Map.entry("-hda", 1),
+            Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
             Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-rtc", 1),
             Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
@@ -118,9 +118,13 @@ public final class Main implements Callable<Integer> {
     boolean lockstep;
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
-            description = "virtio-serial-device, virtconsole,chardev=ID, armature-dma[,iommu=on|off], "
-                    + "vfio-platform,host=NAME[,forward=on|off]")
+            description = "virtio-blk-device,drive=ID, virtio-rng-device, virtio-serial-device, "
+                    + "virtconsole,chardev=ID, armature-dma[,iommu=on|off], vfio-platform,host=NAME[,forward=on|off]")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "-drive", paramLabel = "file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]",
+            description = "a raw disk image for a virtio-blk device")
+    List<String> drives = new ArrayList<>();
 
     @Option(names = "-chardev", paramLabel = "testdev,id=ID", description = "character device backend")
     List<String> chardevs = new ArrayList<>();
@@ -204,7 +208,7 @@ public final class Main implements Callable<Integer> {
         refuseUnimplemented();
         if (!positional.isEmpty()) {
             throw new CliError("unexpected argument '" + positional.getFirst()
-                    + "' (QEMU would use it as a disk image; Armature has no disks yet)", 2);
+                    + "' (QEMU would use it as a disk image: give it with -drive file=...)", 2);
         }
         if ("help".equals(debug)) {
             for (DebugLog.Item i : DebugLog.Item.values()) {
@@ -235,6 +239,7 @@ public final class Main implements Callable<Integer> {
                     + "or -nographic)");
         }
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        List<VirtConfig.VirtioDeviceConfig> virtioDevices = VirtioDeviceOptions.parse(drives, devices);
         VirtConfig.Dma dma = parseDma();
         List<VirtConfig.VfioAssignment> vfio = parseVfio();
         Serial ser = parseSerial();
@@ -242,7 +247,7 @@ public final class Main implements Callable<Integer> {
         VirtConfig config;
         try {
             config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
-                    vfio, parsePciTestdev());
+                    vfio, parsePciTestdev(), virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -522,13 +527,15 @@ public final class Main implements Callable<Integer> {
             Map<String, String> o = QemuOpts.parse("-device", d, "driver");
             String driver = o.get("driver");
             switch (driver) {
-                case "help" -> throw new CliError("supported devices: virtio-serial-device, "
-                        + "virtconsole,chardev=ID, pci-testdev, armature-dma[,iommu=on|off] (Armature's DMA test "
-                        + "engine), vfio-platform,host=NAME[,forward=on|off] (assigns a device of the modelled host: "
+                case "help" -> throw new CliError("supported devices: virtio-blk-device,drive=ID[,serial=S], "
+                        + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, pci-testdev, "
+                        + "armature-dma[,iommu=on|off] (Armature's DMA test engine), "
+                        + "vfio-platform,host=NAME[,forward=on|off] (assigns a device of the modelled host: "
                         + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 0);
                 case "armature-dma" -> { } // parseDma
                 case "pci-testdev" -> { } // parsePciTestdev
                 case "vfio-platform" -> { } // parseVfio
+                case "virtio-blk-device", "virtio-rng-device" -> { } // VirtioDeviceOptions
                 case "virtio-serial-device" -> {
                     serialBuses++;
                     for (String k : o.keySet()) {
@@ -553,7 +560,8 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-serial-device, virtconsole, pci-testdev, armature-dma, vfio-platform)");
+                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, pci-testdev, "
+                        + "armature-dma, vfio-platform)");
             }
         }
         if (serialBuses > 1 || consoles > 1) {

@@ -14,10 +14,14 @@ import dev.armature.devices.pci.PciHostBridge;
 import dev.armature.devices.pci.PciTestDev;
 import dev.armature.devices.pl031.Pl031;
 import dev.armature.devices.psci.Psci;
+import dev.armature.devices.block.BlockImage;
+import dev.armature.devices.block.BlockImageException;
 import dev.armature.devices.virtio.TestDev;
+import dev.armature.devices.virtio.VirtioBlock;
 import dev.armature.devices.virtio.VirtioConsole;
 import dev.armature.devices.virtio.VirtioDevice;
 import dev.armature.devices.virtio.VirtioMmio;
+import dev.armature.devices.virtio.VirtioRng;
 import dev.armature.host.HostPlatform;
 import dev.armature.loader.KernelImage;
 import dev.armature.machine.fdt.Fdt;
@@ -77,6 +81,8 @@ public final class VirtBoard implements AutoCloseable {
     private final PciHost pci;
     /** The virtio transports that hold a device (empty slots have no state to reset). */
     private final List<VirtioMmio> transports = new ArrayList<>();
+    /** The disk images behind virtio-blk devices, closed with the board. */
+    private final List<BlockImage> images = new ArrayList<>();
     /** {@code -device armature-dma}, or null. */
     private final PlatformDma dma;
     /** The assigned host devices ({@code -device vfio-platform}), or null without any. */
@@ -159,6 +165,14 @@ public final class VirtBoard implements AutoCloseable {
             }
             case UNCONNECTED -> devices.add(new VirtioConsole(mem, data -> { }));
             case NONE -> { }
+        }
+        try {
+            for (VirtConfig.VirtioDeviceConfig d : config.virtioDevices()) {
+                devices.add(virtioDevice(d));
+            }
+        } catch (BlockImageException e) {
+            close();
+            throw new BootException("-drive " + e.getMessage());
         }
         for (int slot = 0; slot < VIRTIO_COUNT; slot++) {
             int fromTop = VIRTIO_COUNT - 1 - slot;
@@ -350,6 +364,17 @@ public final class VirtBoard implements AutoCloseable {
         };
     }
 
+    private VirtioDevice virtioDevice(VirtConfig.VirtioDeviceConfig d) {
+        return switch (d) {
+            case VirtConfig.Block b -> {
+                BlockImage image = BlockImage.open(b.image(), b.readOnly());
+                images.add(image);
+                yield new VirtioBlock(mem, image, b.serial());
+            }
+            case VirtConfig.Rng r -> new VirtioRng(mem, new SecureRandom());
+        };
+    }
+
     /** QEMU's PSCI conduit: HVC, or SMC when the guest owns EL2 (its HVCs are then its own). */
     private static Psci.Conduit conduit(VirtConfig config) {
         return config.virtualization() ? Psci.Conduit.SMC : Psci.Conduit.HVC;
@@ -416,6 +441,7 @@ public final class VirtBoard implements AutoCloseable {
         if (dma != null) {
             dma.close();
         }
+        images.forEach(BlockImage::close);
         vm.close();
     }
 }

@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.devices.gic.GicV2;
 import dev.armature.devices.gic.GicV3;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -20,10 +21,31 @@ import java.util.List;
  * @param vfio               host devices assigned to the guest, in order on the platform bus after the DMA engine
  *                           ({@code -device vfio-platform,host=NAME[,forward=on|off]})
  * @param pciTestdev         QEMU's {@code pci-testdev} in PCI slot 1 ({@code -device pci-testdev})
+ * @param virtioDevices      the other virtio-mmio devices, in command-line order (they take the slots below
+ *                           the virtio-serial device's, from the top down, as in QEMU)
  */
 public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                          int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
-                         boolean pciTestdev) {
+                         boolean pciTestdev, List<VirtioDeviceConfig> virtioDevices) {
+    /** A virtio-mmio device from {@code -device} or {@code -drive}. */
+    public sealed interface VirtioDeviceConfig {
+    }
+
+    /**
+     * {@code -device virtio-blk-device,drive=ID} on {@code -drive file=F,format=raw,if=none,id=ID}, or
+     * {@code -drive file=F,if=virtio}.
+     *
+     * @param image    the raw disk image
+     * @param readOnly {@code readonly=on}: the guest sees a read-only disk and the file is opened for reading
+     * @param serial   the {@code serial=} the guest reads with GET_ID, or null
+     */
+    public record Block(Path image, boolean readOnly, String serial) implements VirtioDeviceConfig {
+    }
+
+    /** {@code -device virtio-rng-device}: host entropy for the guest. */
+    public record Rng() implements VirtioDeviceConfig {
+    }
+
     /**
      * One {@code -device vfio-platform}: the host device called {@code host}, its interrupt forwarded to the vGIC
      * ({@code forward=on}) or routed through the VMM ({@code forward=off}) at start.
@@ -73,8 +95,8 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
             throw new IllegalArgumentException("-smp " + smp + ": the virt board with GICv" + gicVersion
                     + " supports 1 to " + max + " CPUs");
         }
-        if (virtioSerial == null || dma == null || vfio == null) {
-            throw new IllegalArgumentException("virtioSerial, dma and vfio must not be null");
+        if (virtioSerial == null || dma == null || vfio == null || virtioDevices == null) {
+            throw new IllegalArgumentException("virtioSerial, dma, vfio and virtioDevices must not be null");
         }
         vfio = List.copyOf(vfio);
         if (vfio.stream().map(VfioAssignment::host).distinct().count() != vfio.size()) {
@@ -87,9 +109,23 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         if (virtioMmioVersion != 1 && virtioMmioVersion != 2) {
             throw new IllegalArgumentException("virtio-mmio version must be 1 or 2");
         }
+        int slots = VirtMemoryMap.VIRTIO_COUNT - (virtioSerial == VirtioSerial.NONE ? 0 : 1);
+        if (virtioDevices.size() > slots) {
+            throw new IllegalArgumentException("the virt board has " + VirtMemoryMap.VIRTIO_COUNT
+                    + " virtio-mmio slots; " + (virtioDevices.size() - slots) + " device(s) too many");
+        }
+        virtioDevices = List.copyOf(virtioDevices);
     }
 
-    /** A board without assigned host devices or pci-testdev. */
+    /** A board without block or entropy devices. */
+    public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
+                      int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma, List<VfioAssignment> vfio,
+                      boolean pciTestdev) {
+        this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, vfio,
+                pciTestdev, List.of());
+    }
+
+    /** A board without assigned host devices, pci-testdev, block or entropy devices. */
     public VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersion, boolean virtualization,
                       int virtioMmioVersion, VirtioSerial virtioSerial, Dma dma) {
         this(ramSize, smp, cpuModel, gicVersion, virtualization, virtioMmioVersion, virtioSerial, dma, List.of(),

@@ -4,6 +4,7 @@ import static dev.armature.vm.Errno.EEXIST;
 
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.GenericTimer;
+import dev.armature.arch.aarch64.SyncException;
 import dev.armature.arch.aarch64.SysReg;
 import dev.armature.devices.gic.GicCpuInterface;
 import dev.armature.devices.gic.GicFrame;
@@ -108,7 +109,8 @@ public final class GicModels implements VgicModelFactory {
             if (icc.hasSystemRegisters()) {
                 for (IccRegisters.Register r : IccRegisters.ALL) {
                     int key = r.key();
-                    fresh.sys.install(new SysReg(r.name(), key, false, (cpu, k, read) -> { },
+                    SysReg.Access access = r.el2() ? GicModels::el2Only : (cpu, k, read) -> { };
+                    fresh.sys.install(new SysReg(r.name(), key, r.el2(), access,
                             r.readable() ? cpu -> icc.readSysReg(cpu, key) : null,
                             r.writable() ? (cpu, v) -> icc.writeSysReg(cpu, key, v) : null));
                 }
@@ -141,6 +143,13 @@ public final class GicModels implements VgicModelFactory {
         @Override
         public void close() {
             // The frames go with the VM's memory; the model holds nothing else.
+        }
+    }
+
+    /** Access check of the GIC's EL2 registers (ICC_SRE_EL2, ICH_HCR_EL2): UNDEFINED below EL2. */
+    private static void el2Only(Cpu cpu, int key, boolean read) {
+        if (cpu.el < 2) {
+            throw SyncException.undefined(cpu.pc);
         }
     }
 }

@@ -48,7 +48,7 @@ class MainTest {
 
     @Test
     void unimplementedQemuOptionsAreRefusedByName() {
-        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-drive", "file=x"}}) {
+        for (String[] args : new String[][] {{"-monitor", "stdio"}, {"-hda", "x"}}) {
             errBytes.reset();
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
@@ -108,8 +108,18 @@ class MainTest {
         assertRefused(2, "armature: -icount needs -smp 1: each vCPU runs on its own host thread, so the guest "
                 + "instruction count of several would depend on host scheduling", "-icount", "0", "-smp", "2",
                 "-kernel", kernel);
-        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-serial-device, virtconsole, "
-                + "pci-testdev, armature-dma, vfio-platform)", "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -device e1000: unsupported device (supported: virtio-blk-device, "
+                + "virtio-rng-device, virtio-serial-device, virtconsole, pci-testdev, armature-dma, vfio-platform)",
+                "-device", "e1000", "-kernel", kernel);
+        assertRefused(1, "armature: -drive format=qcow2: only raw images are supported", "-drive",
+                "file=x.qcow2,format=qcow2", "-kernel", kernel);
+        assertRefused(1, "armature: -device virtio-blk-device: drive 'hd9' not found (give it with -drive "
+                + "...,if=none,id=hd9)", "-device", "virtio-blk-device,drive=hd9", "-kernel", kernel);
+        assertRefused(1, "armature: -device virtio-blk-device: drive 'hd0' is already in use (if=virtio attaches "
+                + "it by itself; use if=none)", "-drive", "file=x,id=hd0", "-device", "virtio-blk-device,drive=hd0",
+                "-kernel", kernel);
+        assertRefused(1, "armature: -drive " + dir.resolve("none.img") + ": no such file", "-drive",
+                "file=" + dir.resolve("none.img") + ",if=virtio", "-kernel", kernel);
         assertRefused(1, "armature: -device pci-testdev: unsupported property 'membar'", "-device",
                 "pci-testdev,membar=4096", "-kernel", kernel);
         assertRefused(1, "armature: -device vfio-platform,host=eth0: the host has no device 'eth0' (it has timer0, "
@@ -140,8 +150,8 @@ class MainTest {
                 "-d", "exec", "-kernel", kernel);
         assertRefused(1, "armature: -kernel " + dir.resolve("missing") + ": no such file",
                 "-kernel", dir.resolve("missing").toString());
-        assertRefused(2, "armature: unexpected argument 'disk.img' (QEMU would use it as a disk image; Armature "
-                + "has no disks yet)", "disk.img");
+        assertRefused(2, "armature: unexpected argument 'disk.img' (QEMU would use it as a disk image: give it "
+                + "with -drive file=...)", "disk.img");
     }
 
     @Test

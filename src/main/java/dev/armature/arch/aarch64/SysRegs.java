@@ -289,7 +289,11 @@ public final class SysRegs {
                 list.add(r);
             }
         }
-        list.addAll(installed.values());
+        for (SysReg r : installed.values()) {
+            if (!r.needsEl2() || cpu.model.has(Feature.EL2)) {
+                list.add(r);
+            }
+        }
         return list;
     }
 

@@ -32,6 +32,11 @@ final class CpuInterfaceState {
     boolean cbpr;
     /** EOImode: EOI only drops priority; deactivation is a separate DIR write. */
     boolean eoiModeSplit;
+    /**
+     * GICv3 ICH_HCR_EL2 as written (no virtual CPU interface acts on it); 0 on GICv2. Not in snapshots: it
+     * reads 0 after a restore.
+     */
+    long ichHcr;
     private int pmr;
     private int bpr0;
     private int bpr1;

@@ -13,9 +13,17 @@ import static dev.armature.devices.gic.IccRegisters.*;
  * INTIDs; QEMU reports 24 because it has LPIs); CBPR and EOImode are writable. ICC_SRE_EL1 reads 7 (SRE, DFB,
  * DIB fixed). ICC_IAR1/ICC_HPPIR1 see only Group 1 interrupts, ICC_IAR0/ICC_HPPIR0 only Group 0 (1023 if the
  * highest-priority pending interrupt is of the other group).
+ *
+ * <p>EL2 registers (the board makes them UNDEFINED below EL2, see {@link IccRegisters.Register#el2}):
+ * ICC_SRE_EL2 reads 0xf (SRE, DFB, DIB and Enable RAO/WI, as QEMU: the system register interface is
+ * always on and EL1's ICC_SRE_EL1 never traps). ICH_HCR_EL2 holds what is written to its defined bits; with no
+ * virtual CPU interface behind it, En = 1 delivers no virtual interrupts (a hypervisor learns that there is no
+ * vGIC from the device tree, which has no maintenance interrupt).
  */
 final class GicV3CpuInterface implements GicCpuInterface {
     private static final int CTLR_FIXED = 1 << 15 | 4 << 8; // A3V, PRIbits = 4
+    /** ICH_HCR_EL2 without RES0 bits: En..VGrp1DIE [7:0], TC..TDIR [14:10], EOIcount [31:27]. */
+    private static final long ICH_HCR_DEFINED = 0xf800_7cffL;
 
     private final GicV3 gic;
     private final int index;
@@ -55,6 +63,10 @@ final class GicV3CpuInterface implements GicCpuInterface {
                 return CTLR_FIXED | (ci.eoiModeSplit ? 2 : 0) | (ci.cbpr ? 1 : 0);
             } else if (key == ICC_SRE_EL1) {
                 return 7;
+            } else if (key == ICC_SRE_EL2) {
+                return 0xf;
+            } else if (key == ICH_HCR_EL2) {
+                return ci.ichHcr;
             } else if (key == ICC_IGRPEN0_EL1) {
                 return ci.groupEnable & 1;
             } else if (key == ICC_IGRPEN1_EL1) {
@@ -97,6 +109,10 @@ final class GicV3CpuInterface implements GicCpuInterface {
                 ci.eoiModeSplit = (v & 2) != 0;
             } else if (key == ICC_SRE_EL1) {
                 return; // SRE, DFB, DIB are RAO/WI
+            } else if (key == ICC_SRE_EL2) {
+                return; // all four bits RAO/WI
+            } else if (key == ICH_HCR_EL2) {
+                ci.ichHcr = value & ICH_HCR_DEFINED;
             } else if (key == ICC_IGRPEN0_EL1) {
                 ci.groupEnable = ci.groupEnable & 2 | v & 1;
             } else if (key == ICC_IGRPEN1_EL1) {

@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * Keys of the GICv3 CPU interface system registers implemented ({@code op0<<14 | op1<<11 | CRn<<7 | CRm<<3 |
- * op2}, the same packing as {@code SysRegs.key}). Only the EL1 registers exist: there is no EL2/EL3 interface
- * (ICC_SRE_EL2, ICH_*) and, with 5 priority bits, only ICC_AP0R0/ICC_AP1R0 of the active priority registers.
+ * op2}, the same packing as {@code SysRegs.key}). The EL1 registers, and of the EL2 ones (present only when the
+ * CPU has EL2) ICC_SRE_EL2 and ICH_HCR_EL2, which a kernel entered at EL2 initialises: the virtual CPU interface
+ * (list registers, ICH_VTR_EL2, virtual interrupts) is not modelled. No EL3 registers; with 5 priority bits, only
+ * ICC_AP0R0/ICC_AP1R0 of the active priority registers.
  */
 public final class IccRegisters {
     private IccRegisters() {
@@ -35,12 +37,21 @@ public final class IccRegisters {
     public static final int ICC_SRE_EL1 = key(3, 0, 12, 12, 5);
     public static final int ICC_IGRPEN0_EL1 = key(3, 0, 12, 12, 6);
     public static final int ICC_IGRPEN1_EL1 = key(3, 0, 12, 12, 7);
+    public static final int ICC_SRE_EL2 = key(3, 4, 12, 9, 5);
+    public static final int ICH_HCR_EL2 = key(3, 4, 12, 11, 0);
 
     /** How MRS/MSR may access a register: the other direction is UNDEFINED. */
     public enum Direction { READ_ONLY, WRITE_ONLY, READ_WRITE }
 
-    /** One implemented register: name as the Arm ARM spells it, key, and access direction. */
-    public record Register(String name, int key, Direction direction) {
+    /**
+     * One implemented register: name as the Arm ARM spells it, key, access direction, and whether it is an EL2
+     * register (it exists only when the CPU has EL2, and is UNDEFINED below EL2).
+     */
+    public record Register(String name, int key, Direction direction, boolean el2) {
+        Register(String name, int key, Direction direction) {
+            this(name, key, direction, false);
+        }
+
         public boolean readable() {
             return direction != Direction.WRITE_ONLY;
         }
@@ -71,5 +82,7 @@ public final class IccRegisters {
             new Register("ICC_CTLR_EL1", ICC_CTLR_EL1, Direction.READ_WRITE),
             new Register("ICC_SRE_EL1", ICC_SRE_EL1, Direction.READ_WRITE),
             new Register("ICC_IGRPEN0_EL1", ICC_IGRPEN0_EL1, Direction.READ_WRITE),
-            new Register("ICC_IGRPEN1_EL1", ICC_IGRPEN1_EL1, Direction.READ_WRITE));
+            new Register("ICC_IGRPEN1_EL1", ICC_IGRPEN1_EL1, Direction.READ_WRITE),
+            new Register("ICC_SRE_EL2", ICC_SRE_EL2, Direction.READ_WRITE, true),
+            new Register("ICH_HCR_EL2", ICH_HCR_EL2, Direction.READ_WRITE, true));
 }

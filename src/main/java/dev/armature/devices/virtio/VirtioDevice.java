@@ -2,7 +2,7 @@ package dev.armature.devices.virtio;
 
 /** A virtio device model behind a transport (Virtual I/O Device (VIRTIO) Version 1.2, chapter 5). */
 public interface VirtioDevice {
-    /** Device ID (virtio 1.2 section 5): 3 = console, 0 = none. */
+    /** Device ID (virtio 1.2 section 5): 2 = block, 3 = console, 4 = entropy, 0 = none. */
     int deviceId();
 
     /** Feature bits the device offers (the transport adds VIRTIO_F_VERSION_1 where it applies). */

@@ -64,6 +64,23 @@ class GicV3Test {
         }
     }
 
+    /** What a kernel entered at EL2 does in its EL2 set-up: ICC_SRE_EL2 |= SRE | Enable, ICH_HCR_EL2 = 0. */
+    @Test
+    void el2RegistersForAKernelEnteredAtEl2() {
+        try (GicFixture f = new GicFixture(3, 1)) {
+            assertEquals(0xf, f.sys(0, ICC_SRE_EL2)); // SRE, DFB, DIB, Enable: RAO/WI as on QEMU
+            f.sys(0, ICC_SRE_EL2, 0);
+            assertEquals(0xf, f.sys(0, ICC_SRE_EL2));
+            assertEquals(0, f.sys(0, ICH_HCR_EL2));
+            f.sys(0, ICH_HCR_EL2, 0xffff_ffff_ffff_ffffL);
+            assertEquals(0xf800_7cffL, f.sys(0, ICH_HCR_EL2)); // RES0 bits stay 0
+            f.sys(0, ICH_HCR_EL2, 0);
+            assertEquals(0, f.sys(0, ICH_HCR_EL2));
+            assertTrue(ALL.stream().filter(Register::el2).map(Register::name).toList()
+                    .equals(List.of("ICC_SRE_EL2", "ICH_HCR_EL2")));
+        }
+    }
+
     @Test
     void cpuInterfaceResetValues() {
         try (GicFixture f = new GicFixture(3, 1)) {
