@@ -143,9 +143,13 @@ class MachineTest {
     void resetWithNoRebootExits() throws Exception {
         Machine m = machine(1, true);
         CompletableFuture<Integer> run = start(m);
+        // The boot vCPU is on from the start: wait for the boot's load itself, or the reset could come first.
+        while (reloads.get() < 1) {
+            Thread.sleep(5);
+        }
         awaitOn(m, 0);
         m.systemReset();
         assertEquals(0, run.get(10, TimeUnit.SECONDS));
-        assertEquals(1, reloads.get());
+        assertEquals(1, reloads.get(), "the reset ended the run instead of loading the images again");
     }
 }
