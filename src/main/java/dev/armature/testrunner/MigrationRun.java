@@ -56,12 +56,13 @@ final class MigrationRun {
      */
     static Result start(List<String> cmd, Path log, long deadlineNanos, Transport transport)
             throws IOException, InterruptedException {
-        int port = freePort();
-        int qmp = freePort();
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        int qmp = ports[1];
+        int dstQmp = ports[2];
         Path dstLog = log.resolveSibling(log.getFileName() + ".destination");
         Path snapshot = snapshotFile(log);
         List<String> dstCmd = new ArrayList<>(cmd);
-        int dstQmp = freePort();
         if (transport == Transport.TCP) {
             dstCmd.addAll(List.of("-incoming", "tcp:127.0.0.1:" + port));
         } else {
@@ -228,9 +229,22 @@ final class MigrationRun {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** {@code n} distinct free ports: all are held open together while chosen, so none is handed out twice. */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 }
