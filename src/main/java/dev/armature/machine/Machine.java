@@ -1,8 +1,6 @@
 package dev.armature.machine;
 
-import dev.armature.accel.Accelerator;
 import dev.armature.accel.CpuExecutor;
-import dev.armature.accel.interp.InterpreterAccelerator;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.devices.psci.PowerController;
@@ -16,6 +14,7 @@ import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.SnapshotException;
 import dev.armature.migration.Snapshottable;
+import dev.armature.vm.KvmException;
 import dev.armature.vm.Reg;
 import dev.armature.vm.Vcpu;
 import dev.armature.vm.Vm;
@@ -79,8 +78,8 @@ public final class Machine implements PowerController {
     private final boolean noReboot;
     private final DebugLog log;
     private final PhysicalMemory mem;
-    private final DecodeCache decodeCache;
-    private volatile Accelerator accelerator;
+    /** The VM, whose accelerator and decode cache the vCPU threads use (so its hooks see their execution). */
+    private final Vm vm;
     /** {@code -icount shift=N}: each instruction is 2^N ns of guest time; -1 for host time. */
     private int icountShift = -1;
     private final MachineControl control;
@@ -124,8 +123,7 @@ public final class Machine implements PowerController {
         this.noReboot = noReboot;
         this.log = log;
         this.mem = vm.memory();
-        this.decodeCache = new DecodeCache(vm.cpuModel());
-        this.accelerator = new InterpreterAccelerator(decodeCache);
+        this.vm = vm;
         List<Vcpu> list = vm.vcpus();
         if (list.isEmpty()) {
             throw new IllegalArgumentException("a machine needs a vCPU");
@@ -135,7 +133,7 @@ public final class Machine implements PowerController {
                 throw new IllegalArgumentException("vCPU ids must be 0..n-1 in creation order; vCPU "
                         + v.index() + " has id " + v.id());
             }
-            vcpus.add(new VcpuThread(v, this, decodeCache, log));
+            vcpus.add(new VcpuThread(v, this, vm.decodeCache(), log));
         }
         control = new MachineControl(this, vcpus.size());
     }
@@ -151,7 +149,7 @@ public final class Machine implements PowerController {
 
     /** The accelerator's statistics report (empty for the interpreter). */
     public String acceleratorReport() {
-        return accelerator.report();
+        return vm.acceleratorReport();
     }
 
     /** The board's part of a snapshot: its configuration and its devices, each saved as one section. */
@@ -201,7 +199,7 @@ public final class Machine implements PowerController {
         Runnable commit = codec().decode(path);
         whilePaused(() -> {
             commit.run();
-            accelerator.flush(); // translations of the old RAM contents are stale
+            vm.flushTranslations(); // the snapshot wrote RAM behind the VM's back
             if (!threadsRunning) {
                 restored = true;
             }
@@ -274,7 +272,7 @@ public final class Machine implements PowerController {
         }
         whilePaused(() -> {
             commit.run();
-            accelerator.flush();
+            vm.flushTranslations();
             restored = true;
             return null;
         });
@@ -473,12 +471,20 @@ public final class Machine implements PowerController {
     }
 
     /**
-     * Selects how vCPUs execute ({@code -accel}: {@code tcg[,...]} or {@code interp}); call before {@link #run}.
+     * Selects how vCPUs execute ({@code -accel}: {@code tcg[,...]} or {@code interp}; the interpreter until
+     * then); call before {@link #run}. It is the VM's accelerator ({@link Vm#useAccelerator}): hooks added on
+     * the VM fire in this machine's runs.
      *
-     * @throws IllegalArgumentException naming what is wrong with {@code option}
+     * @throws IllegalArgumentException naming what is wrong with {@code option}, or if the vCPUs have run
      */
     public void useAccelerator(String option) {
-        accelerator = Accelerator.create(option, mem, decodeCache);
+        synchronized (lifecycle) {
+            try {
+                vm.useAccelerator(option);
+            } catch (KvmException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -507,7 +513,7 @@ public final class Machine implements PowerController {
 
     /** An executor of the selected accelerator, for one vCPU thread. */
     CpuExecutor newExecutor() {
-        return accelerator.newExecutor();
+        return vm.newExecutor();
     }
 
     boolean stopping() {
@@ -608,7 +614,7 @@ public final class Machine implements PowerController {
     }
 
     DecodeCache decodeCache() {
-        return decodeCache;
+        return vm.decodeCache();
     }
 
     /** The current Cpu of vCPU {@code index}. */
@@ -666,7 +672,7 @@ public final class Machine implements PowerController {
                     insns / s / 1e6, cpuNanos / 1e9, insns * 1e3 / Math.max(cpuNanos, 1), resets, exitStatus));
         }
         if (log.on(DebugLog.Item.SUMMARY) || log.on(DebugLog.Item.JIT_STATS)) {
-            String report = accelerator.report();
+            String report = vm.acceleratorReport();
             if (!report.isEmpty()) {
                 log.log(report.stripTrailing());
             }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The host thread of one vCPU: the VMM's side of a {@link Vcpu}, as QEMU's vCPU threads are to KVM's vCPUs. It
  * calls {@link Vcpu#run(CpuExecutor, long)} (KVM_RUN) in slices of {@link #BUDGET} instructions with the
- * machine's accelerator (or the debugger's single-stepper, or the {@code -d in_asm} tracer), checking between
+ * VM's accelerator (or the debugger's single-stepper, or the {@code -d in_asm} tracer), checking between
  * slices whether it must stop, and parks while the vCPU is powered off (WFI parks inside the instruction).
  * The vCPU itself — registers, power state, resets — is the VM API's.
  */

@@ -251,7 +251,12 @@ public final class VirtBoard implements AutoCloseable {
         return config;
     }
 
-    /** The VM the board is built on. */
+    /**
+     * The VM the board is built on, for embedders: its hooks ({@link Vm#addCodeHook} and the others) fire in
+     * the board's runs under either accelerator, since the machine's vCPU threads run with the VM's
+     * accelerator ({@link Machine#useAccelerator} is {@link Vm#useAccelerator}). Add hooks before
+     * {@link #run} (EBUSY while a vCPU runs); the PSCI firmware keeps handling HVC/SMC behind any exception hook.
+     */
     public Vm vm() {
         return vm;
     }

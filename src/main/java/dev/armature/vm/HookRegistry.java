@@ -13,7 +13,9 @@ import dev.armature.arch.aarch64.SysRegObserver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,7 +39,8 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     private static final Entry<?>[] NONE = new Entry<?>[0];
 
-    private final Accelerator accelerator;
+    /** The VM's accelerator (replaced by {@link #useAccelerator} before any vCPU runs). Under this lock. */
+    private Accelerator accelerator;
     private final Vm vm;
     private volatile Entry<CodeHook>[] code = none();
     private volatile Entry<BlockHook>[] block = none();
@@ -53,6 +56,11 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     private boolean probing;
     /** The VM's vCPUs (guarded by this registry's lock). */
     private final List<Cpu> cpus = new ArrayList<>();
+    /**
+     * The exception hook each vCPU had from its VMM when attached (a board's PSCI firmware; absent for none):
+     * kept behind the registry's own, so hooks on a board's VM do not take the firmware away. Under this lock.
+     */
+    private final Map<Cpu, ExceptionHook> vmmHooks = new IdentityHashMap<>();
 
     HookRegistry(Vm vm, Accelerator accelerator) {
         this.vm = vm;
@@ -132,15 +140,28 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         }
     }
 
+    /**
+     * The VM now executes with {@code fresh} (Vm.useAccelerator, before any vCPU ran): it gets the probe if
+     * hooks or end addresses need one, so its translations carry the calls from the first.
+     */
+    synchronized void useAccelerator(Accelerator fresh) {
+        accelerator = fresh;
+        fresh.instrument(probing ? this : null);
+    }
+
     /** Registers a new vCPU and installs what the current hooks need into it. */
     synchronized void attach(Cpu cpu) {
         cpus.add(cpu);
+        if (cpu.exceptionHook != null) {
+            vmmHooks.put(cpu, cpu.exceptionHook);
+        }
         install(cpu);
     }
 
-    /** A vCPU's reset replaced its Cpu: instrument the new one instead. */
+    /** A vCPU's reset replaced its Cpu (and its VMM wired the new one): instrument the new one instead. */
     synchronized void replace(Cpu previous, Cpu fresh) {
         cpus.removeIf(c -> c == previous);
+        vmmHooks.remove(previous);
         attach(fresh);
     }
 
@@ -152,7 +173,9 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         cpu.probe = probing ? this : null;
         cpu.memory.setObserver(data ? this : null);
         cpu.sys.observer = sysreg.length > 0 ? this : null;
-        cpu.exceptionHook = fault.length > 0 || invalid.length > 0 || exception.length > 0 ? this : null;
+        ExceptionHook vmmHook = vmmHooks.get(cpu);
+        boolean mine = fault.length > 0 || invalid.length > 0 || exception.length > 0;
+        cpu.exceptionHook = !mine ? vmmHook : vmmHook == null ? this : new Chain(this, vmmHook);
     }
 
     // ---- ExecutionProbe ----
@@ -329,6 +352,19 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     @Override
     public boolean handleInterrupt(Cpu cpu, int vector) {
         return apply(cpu, exception(vm.vcpuOf(cpu), new ExceptionEvent(vector, cpu.pc, 0, 0, false)));
+    }
+
+    /** The registry's hooks first; what they deliver goes to the VMM's hook (the firmware) before the guest. */
+    private record Chain(ExceptionHook first, ExceptionHook then) implements ExceptionHook {
+        @Override
+        public boolean handle(Cpu cpu, SyncException e) {
+            return first.handle(cpu, e) || then.handle(cpu, e);
+        }
+
+        @Override
+        public boolean handleInterrupt(Cpu cpu, int vector) {
+            return first.handleInterrupt(cpu, vector) || then.handleInterrupt(cpu, vector);
+        }
     }
 
     private HookAction exception(Vcpu v, ExceptionEvent event) {

@@ -46,8 +46,11 @@ public final class Vcpu {
     /** Position in the VM's creation order (KVM's vcpu_idx): the GIC model's CPU number. */
     private final int index;
     private volatile Cpu cpu;
-    /** The VM's accelerator's executor for this vCPU ({@link #run(long)}, {@link #start}). */
-    private final CpuExecutor executor;
+    /**
+     * The VM's accelerator's executor for this vCPU ({@link #run(long)}, {@link #start}); replaced by
+     * {@link Vm#useAccelerator} only before the VM's first run, read after this vCPU's first-run step.
+     */
+    private volatile CpuExecutor executor;
     /** No end address for {@link #start}: -1 is never a PC (not 4-byte aligned). */
     public static final long NO_END = -1;
 
@@ -373,8 +376,8 @@ public final class Vcpu {
      * frames overlap or leave the IPA space; EBUSY: a GICv3 not initialised — a GICv2 is initialised
      * implicitly); a failed first run can be retried. ENOEXEC before {@link #init}.
      */
-    public ExitReason run(long budget) {
-        return run(executor, budget);
+    public synchronized ExitReason run(long budget) {
+        return runWith(null, budget);
     }
 
     /**
@@ -383,8 +386,13 @@ public final class Vcpu {
      * stopped the run is consumed; other pending requests (an interrupt) stay for the next run.
      */
     public synchronized ExitReason run(CpuExecutor executor, long budget) {
-        vm.checkOpen();
         Vm.checkPointer(executor, "executor");
+        return runWith(executor, budget);
+    }
+
+    /** KVM_RUN with {@code chosen}, or this vCPU's executor if null (read once the VM can no longer change it). */
+    private ExitReason runWith(CpuExecutor chosen, long budget) {
+        vm.checkOpen();
         if (features == null) {
             throw new KvmException(ENOEXEC, "vCPU " + id + " is not initialised");
         }
@@ -395,7 +403,7 @@ public final class Vcpu {
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
-        boolean requested = execute(executor, budget);
+        boolean requested = execute(chosen != null ? chosen : executor, budget);
         if (mpState == MpState.STOPPED) {
             return ExitReason.POWERED_OFF;
         }
@@ -603,6 +611,11 @@ public final class Vcpu {
     }
 
     /** Whether the vCPU has passed its first-run checks (and so blocks vGIC creation: EBUSY). */
+    /** The VM changed its accelerator before any vCPU ran ({@link Vm#useAccelerator}). */
+    void useExecutor(CpuExecutor fresh) {
+        executor = fresh;
+    }
+
     boolean hasRun() {
         return hasRun;
     }

@@ -11,6 +11,7 @@ import static dev.armature.vm.Errno.ENOMEM;
 import static dev.armature.vm.Errno.ENXIO;
 
 import dev.armature.accel.Accelerator;
+import dev.armature.accel.CpuExecutor;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
@@ -82,7 +83,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
-    private final Accelerator accelerator;
+    /** Replaced only by {@link #useAccelerator} before any vCPU has run (under the VM lock). */
+    private volatile Accelerator accelerator;
     private final HookRegistry hooks;
     private final GuestMemoryMap memoryMap;
     /** vCPUs by id, for the hooks' callbacks (written under the VM lock, read by vCPU threads). */
@@ -97,6 +99,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     private volatile GicIrqChip chip;
     private boolean hasIts;
     private int maxVcpus = MAX_VCPUS;
+    /** A vCPU passed its first-run step: the accelerator is fixed from then on. Under the VM lock. */
+    private boolean started;
     private volatile boolean closed;
 
     private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring, String accel) {
@@ -524,6 +528,53 @@ public final class Vm implements AutoCloseable, IrqChip {
         return accelerator.report();
     }
 
+    /**
+     * Selects how the vCPUs execute, as {@code -accel} spells it ({@code tcg[,options]} or {@code interp}),
+     * replacing the accelerator the VM was made with: every vCPU's executor and the hooks' instrumentation
+     * move to the new one, so hooks installed before or after the change fire under it. Only before any vCPU
+     * has run (a board's VMM calls it once, before starting its vCPUs). EBUSY once a vCPU has run; EINVAL for
+     * an unknown option (nothing changes); EFAULT for a null.
+     */
+    public synchronized void useAccelerator(String option) {
+        checkOpen();
+        checkPointer(option, "accelerator");
+        if (started) {
+            throw new KvmException(EBUSY, "cannot change the accelerator once a vCPU has run");
+        }
+        Accelerator fresh;
+        try {
+            fresh = Accelerator.create(option, memory, decodeCache);
+        } catch (IllegalArgumentException e) {
+            throw new KvmException(EINVAL, e.getMessage());
+        }
+        accelerator = fresh;
+        hooks.useAccelerator(fresh);
+        for (Vcpu v : vcpus) {
+            v.useExecutor(fresh.newExecutor());
+        }
+    }
+
+    /**
+     * A new executor of the VM's accelerator, for a VMM that drives a vCPU with
+     * {@link Vcpu#run(CpuExecutor, long)} itself (one per vCPU thread; it shares the VM's translations).
+     */
+    public CpuExecutor newExecutor() {
+        return accelerator.newExecutor();
+    }
+
+    /** The decoded-instruction cache the VM's executors share, for a VMM's own interpreters (debugger, tracer). */
+    public DecodeCache decodeCache() {
+        return decodeCache;
+    }
+
+    /**
+     * Drops every translation, for a VMM that replaced guest RAM without going through the VM's memory calls
+     * (loading a snapshot file into the RAM segments). Host writes through the VM need no flush.
+     */
+    public void flushTranslations() {
+        accelerator.flush();
+    }
+
     // ---- whole-VM snapshots ----
 
     /**
@@ -778,13 +829,13 @@ public final class Vm implements AutoCloseable, IrqChip {
     }
 
     /**
-     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the hooks' instrumentation, the vGIC's
-     * wiring (once the vGIC is initialised; its creation connects the Cpus the vCPUs have then), then the VMM's. Called with the vCPU's
-     * lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC initialisation sees either this
-     * Cpu or a model to connect it to.
+     * A vCPU's reset gave it {@code fresh} in place of {@code previous}: the vGIC's wiring (once the vGIC is
+     * initialised; its creation connects the Cpus the vCPUs have then), the VMM's, then the hooks'
+     * instrumentation (last, so it keeps the VMM's exception hook, e.g. a board's PSCI firmware, behind its
+     * own). Called with the vCPU's lock held and after the vCPU's Cpu was replaced, so a concurrent vGIC
+     * initialisation sees either this Cpu or a model to connect it to.
      */
     void attach(Vcpu vcpu, Cpu fresh, Cpu previous) {
-        hooks.replace(previous, fresh);
         VgicModel model;
         synchronized (this) {
             model = vgic == null ? null : vgic.modelOrNull();
@@ -793,6 +844,7 @@ public final class Vm implements AutoCloseable, IrqChip {
             model.connect(vcpu.index(), fresh, previous);
         }
         wiring.attach(vcpu, fresh, previous);
+        hooks.replace(previous, fresh);
     }
 
     /** KVM's first-run work for a vCPU (kvm_arch_vcpu_run_pid_change): map the vGIC's resources. */
@@ -801,6 +853,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         if (vgic != null) {
             vgic.mapResources();
         }
+        started = true;
     }
 
     @Override
