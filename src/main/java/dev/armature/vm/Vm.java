@@ -30,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -437,7 +438,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         int done = 0;
         while (done < data.length) {
             int n = (int) ramRun(guestPhys + done, data.length - done).byteSize();
-            memory.writeBytes(guestPhys + done, java.util.Arrays.copyOfRange(data, done, done + n));
+            memory.writeBytes(guestPhys + done, Arrays.copyOfRange(data, done, done + n));
             done += n;
         }
     }
@@ -691,7 +692,7 @@ public final class Vm implements AutoCloseable, IrqChip {
         for (long off = 0; off < r.size(); off += GuestMemoryMap.PAGE_SIZE) {
             long n = Math.min(GuestMemoryMap.PAGE_SIZE, r.size() - off);
             if (MemorySegment.mismatch(r.ram(), off, off + n, copy, off, off + n) >= 0) {
-                memory.writeBytes(r.base() + off, java.util.Arrays.copyOfRange(saved, (int) off, (int) (off + n)));
+                memory.writeBytes(r.base() + off, Arrays.copyOfRange(saved, (int) off, (int) (off + n)));
             }
         }
     }
