@@ -1,17 +1,11 @@
 package dev.armature.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.armature.monitor.QmpClient;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +22,6 @@ import java.util.Locale;
  * </pre>
  */
 public final class MigrationBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final String armature = System.getProperty("bench.armature", "./armature");
     private int mem = 512;
     private int mib = 256;
@@ -85,8 +78,9 @@ public final class MigrationBench {
 
     /** One migration; returns query-migrate's completed answer. */
     private JsonNode once() throws Exception {
-        int port = freePort();
-        int qmp = freePort();
+        int[] ports = QmpClient.freePorts(2);
+        int port = ports[0];
+        int qmp = ports[1];
         Path srcOut = Files.createTempFile("migrate-src", ".log");
         Path dstOut = Files.createTempFile("migrate-dst", ".log");
         Process dst = start(command("-incoming", "tcp:127.0.0.1:" + port), dstOut);
@@ -94,24 +88,18 @@ public final class MigrationBench {
         try {
             awaitConsole(srcOut, "MiB written", src);
             Thread.sleep(1000); // the hot set is being rewritten
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", qmp), 5000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                OutputStream out = s.getOutputStream();
-                in.readLine();
-                ask(in, out, "{\"execute\":\"qmp_capabilities\"}");
-                ask(in, out, "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":"
-                        + downtimeLimit + "}}");
-                ask(in, out, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:127.0.0.1:" + port + "\"}}");
+            try (QmpClient c = QmpClient.connect(qmp, System.nanoTime() + 10_000_000_000L)) {
+                checked(c, "migrate-set-parameters", QmpClient.arguments().put("downtime-limit", downtimeLimit));
+                checked(c, "migrate", QmpClient.uri("tcp:127.0.0.1:" + port));
                 while (true) {
                     Thread.sleep(50);
-                    JsonNode info = ask(in, out, "{\"execute\":\"query-migrate\"}").get("return");
+                    JsonNode info = checked(c, "query-migrate", null).get("return");
                     String status = info.get("status").asText();
                     if (status.equals("failed")) {
                         throw new IOException("migration failed: " + info.get("error-desc").asText());
                     }
                     if (status.equals("completed")) {
-                        ask(in, out, "{\"execute\":\"quit\"}");
+                        checked(c, "quit", null);
                         return info;
                     }
                 }
@@ -140,27 +128,12 @@ public final class MigrationBench {
         }
     }
 
-    private static JsonNode ask(BufferedReader in, OutputStream out, String command) throws IOException {
-        out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        while (true) {
-            String line = in.readLine();
-            if (line == null) {
-                throw new IOException("QMP closed after " + command);
-            }
-            JsonNode r = JSON.readTree(line);
-            if (r.has("error")) {
-                throw new IOException(command + " -> " + r);
-            }
-            if (!r.has("event")) {
-                return r;
-            }
+    /** Runs a monitor command; an error reply is an IOException naming the command. */
+    private static JsonNode checked(QmpClient c, String command, ObjectNode arguments) throws IOException {
+        JsonNode r = c.execute(command, arguments);
+        if (r.has("error")) {
+            throw new IOException(command + " -> " + r);
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return r;
     }
 }

@@ -1,18 +1,14 @@
 package dev.armature.testrunner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.armature.monitor.QmpClient;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +29,6 @@ import java.util.List;
 final class MigrationRun {
     /** What a test prints when it wants to be migrated (kvm-unit-tests' wording). */
     static final String PROMPT = "Now migrate the VM, then press a key to continue...";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How the VM moves. */
     enum Transport {
@@ -56,7 +51,7 @@ final class MigrationRun {
      */
     static Result start(List<String> cmd, Path log, long deadlineNanos, Transport transport)
             throws IOException, InterruptedException {
-        int[] ports = freePorts(3);
+        int[] ports = QmpClient.freePorts(3);
         int port = ports[0];
         int qmp = ports[1];
         int dstQmp = ports[2];
@@ -132,16 +127,8 @@ final class MigrationRun {
      * {@code file:} migration has completed when {@code migrate} returns (it replies once the file is written).
      */
     private static String migrate(int qmp, String uri, long deadlineNanos) throws IOException, InterruptedException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), qmp), 5000);
-            s.setSoTimeout(60_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            OutputStream out = s.getOutputStream();
-            in.readLine(); // greeting
-            ask(in, out, "{\"execute\":\"qmp_capabilities\"}");
-            ObjectNode migrate = JSON.createObjectNode().put("execute", "migrate");
-            migrate.putObject("arguments").put("uri", uri);
-            JsonNode started = ask(in, out, migrate.toString());
+        try (QmpClient c = QmpClient.connect(qmp, deadlineNanos)) {
+            JsonNode started = c.execute("migrate", QmpClient.uri(uri));
             if (started.has("error")) {
                 return started.get("error").get("desc").asText();
             }
@@ -149,10 +136,10 @@ final class MigrationRun {
                 return null;
             }
             while (System.nanoTime() < deadlineNanos) {
-                JsonNode info = ask(in, out, "{\"execute\":\"query-migrate\"}").get("return");
+                JsonNode info = c.execute("query-migrate", null).get("return");
                 switch (info.path("status").asText()) {
                     case "completed" -> {
-                        ask(in, out, "{\"execute\":\"quit\"}");
+                        c.execute("quit", null);
                         return null;
                     }
                     case "failed" -> {
@@ -168,48 +155,9 @@ final class MigrationRun {
     /** Has the destination's monitor load the snapshot; returns null once restored, else the error. */
     private static String loadSnapshot(int qmp, Path snapshot, long deadlineNanos)
             throws IOException, InterruptedException {
-        try (Socket s = connect(qmp, deadlineNanos)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            OutputStream out = s.getOutputStream();
-            in.readLine(); // greeting
-            ask(in, out, "{\"execute\":\"qmp_capabilities\"}");
-            ObjectNode load = JSON.createObjectNode().put("execute", "migrate-incoming");
-            load.putObject("arguments").put("uri", "file:" + snapshot);
-            JsonNode r = ask(in, out, load.toString());
+        try (QmpClient c = QmpClient.connect(qmp, deadlineNanos)) {
+            JsonNode r = c.execute("migrate-incoming", QmpClient.uri("file:" + snapshot));
             return r.has("error") ? r.get("error").get("desc").asText() : null;
-        }
-    }
-
-    /** Connects to a monitor that may not listen yet (the emulator is starting). */
-    private static Socket connect(int port, long deadlineNanos) throws IOException, InterruptedException {
-        while (true) {
-            Socket s = new Socket();
-            try {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-                s.setSoTimeout(60_000);
-                return s;
-            } catch (IOException e) {
-                s.close();
-                if (System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private static JsonNode ask(BufferedReader in, OutputStream out, String command) throws IOException {
-        out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        while (true) {
-            String line = in.readLine();
-            if (line == null) {
-                throw new IOException("the source's monitor closed after " + command);
-            }
-            JsonNode r = JSON.readTree(line);
-            if (!r.has("event")) {
-                return r;
-            }
         }
     }
 
@@ -226,25 +174,6 @@ final class MigrationRun {
                 throw new IOException("the destination does not listen on port " + port);
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** {@code n} distinct free ports: all are held open together while chosen, so none is handed out twice. */
-    private static int[] freePorts(int n) throws IOException {
-        ServerSocket[] held = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                held[i] = new ServerSocket(0);
-                ports[i] = held[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                if (s != null) {
-                    s.close();
-                }
-            }
         }
     }
 }
