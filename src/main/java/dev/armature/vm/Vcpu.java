@@ -429,6 +429,14 @@ public final class Vcpu {
             return requested;
         } finally {
             running = false;
+            vm.vcpuCallEnded(this);
+        }
+    }
+
+    /** For {@link Vm#close}, holding this vCPU's lock: no run can be in progress then. */
+    void checkStopped() {
+        if (running) {
+            throw new IllegalStateException("vCPU " + id + " runs without holding its lock");
         }
     }
     /** Runs from {@code begin} until {@code end} is reached (or forever): {@link #start(long, long, Duration, long)}. */
@@ -478,6 +486,7 @@ public final class Vcpu {
         synchronized (cpu) { // Cpu.requestExit's lock: a stop (or timeout) left over from an earlier run is void
             cpu.exitRequest &= ~Cpu.EXIT_STOP;
         }
+        vm.checkOpen(); // again: a close that came before the line above had its stop request cleared there
         ScheduledFuture<?> timer = timeout.isZero() ? null
                 : TIMER.schedule(this::timeUp, timeout.toNanos(), TimeUnit.NANOSECONDS);
         boolean requested;

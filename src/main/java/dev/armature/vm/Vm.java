@@ -103,6 +103,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     /** A vCPU passed its first-run step: the accelerator is fixed from then on. Under the VM lock. */
     private boolean started;
     private volatile boolean closed;
+    /** Set when the VM was closed from inside this vCPU's call: see {@link #close}. */
+    private volatile Vcpu freeRamAfter;
 
     private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring, String accel) {
         this.ipaBits = ipaBits;
@@ -875,6 +877,12 @@ public final class Vm implements AutoCloseable, IrqChip {
      * Destroys the VM: stops its vCPUs, unforwards every forwarded IRQ (returning the host interrupts and the
      * references on their devices), closes the GIC model and frees guest RAM. Every later call on the VM,
      * its vCPUs or devices fails with EBADF. Call it once the vCPU threads have returned from {@link Vcpu#run}.
+     *
+     * <p>Guest RAM is freed only once no vCPU can touch it: vCPU soft TLBs hold raw host addresses of RAM (see
+     * {@link dev.armature.arch.aarch64.CpuMemory}), so freeing it under a running vCPU would crash the host
+     * process rather than raise an error. This call therefore waits for every vCPU call in progress (each holds
+     * its vCPU's lock, and the stop request above ends a run); called from a hook inside a vCPU's run, it
+     * leaves the freeing to the end of that run.
      */
     @Override
     public void close() {
@@ -896,6 +904,32 @@ public final class Vm implements AutoCloseable, IrqChip {
                 vgic.close();
             }
         }
+        for (Vcpu v : vcpus) {
+            if (Thread.holdsLock(v)) {
+                freeRamAfter = v; // closed from inside this vCPU's call: it frees RAM on return
+                return;
+            }
+        }
+        for (Vcpu v : vcpus) {
+            synchronized (v) { // waits until a run in progress has returned
+                v.checkStopped();
+            }
+        }
         memory.close();
+    }
+
+    /** A run of {@code v} ends (its lock still held): frees RAM if the VM was closed from inside it. */
+    void vcpuCallEnded(Vcpu v) {
+        if (freeRamAfter == v) {
+            freeRamAfter = null;
+            for (Vcpu other : vcpus) {
+                if (other != v) {
+                    synchronized (other) {
+                        other.checkStopped();
+                    }
+                }
+            }
+            memory.close();
+        }
     }
 }
