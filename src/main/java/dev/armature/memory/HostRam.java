@@ -44,7 +44,7 @@ public final class HostRam {
         };
     }
 
-    /** Writes the low {@code size} (1, 2, 4, 8) bytes of {@code value} little-endian at host address {@code address}. */
+    /** Writes the low {@code size} (1, 2, 4, 8) bytes of {@code value} little-endian at host {@code address}. */
     public static void store(long address, int size, long value) {
         switch (size) {
             case 1 -> U8.set(ALL, address, (byte) value);

@@ -432,13 +432,6 @@ public final class Vcpu {
             vm.vcpuCallEnded(this);
         }
     }
-
-    /** For {@link Vm#close}, holding this vCPU's lock: no run can be in progress then. */
-    void checkStopped() {
-        if (running) {
-            throw new IllegalStateException("vCPU " + id + " runs without holding its lock");
-        }
-    }
     /** Runs from {@code begin} until {@code end} is reached (or forever): {@link #start(long, long, Duration, long)}. */
     public ExitReason start(long begin, long end) {
         return start(begin, end, Duration.ZERO, 0);

@@ -911,11 +911,16 @@ public final class Vm implements AutoCloseable, IrqChip {
             }
         }
         for (Vcpu v : vcpus) {
-            synchronized (v) { // waits until a run in progress has returned
-                v.checkStopped();
-            }
+            waitForRunEnd(v);
         }
         memory.close();
+    }
+
+    /** Returns once no call of {@code v} is in progress: runs hold the vCPU's lock throughout. */
+    private static void waitForRunEnd(Vcpu v) {
+        synchronized (v) {
+            // acquiring the lock is the wait
+        }
     }
 
     /** A run of {@code v} ends (its lock still held): frees RAM if the VM was closed from inside it. */
@@ -924,9 +929,7 @@ public final class Vm implements AutoCloseable, IrqChip {
             freeRamAfter = null;
             for (Vcpu other : vcpus) {
                 if (other != v) {
-                    synchronized (other) {
-                        other.checkStopped();
-                    }
+                    waitForRunEnd(other);
                 }
             }
             memory.close();
