@@ -454,19 +454,19 @@ public final class Vm implements AutoCloseable, IrqChip {
 
     // ---- hooks ----
 
-    /** Installs a code hook on [begin, end] (inclusive virtual addresses). EBUSY while a vCPU runs. */
+    /** Installs a code hook on [begin, end] (inclusive virtual addresses). EBUSY: see {@link Hook}. */
     public Hook addCodeHook(long begin, long end, CodeHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a block hook for blocks starting in [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a block hook for blocks starting in [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addBlockHook(long begin, long end, BlockHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
     /**
      * Installs a memory hook for accesses of the given kinds to virtual addresses in [begin, end]. EINVAL with
-     * no kinds; EBUSY while a vCPU runs.
+     * no kinds; EBUSY: see {@link Hook}.
      */
     public Hook addMemoryHook(Set<MemoryHook.Access> kinds, long begin, long end, MemoryHook hook) {
         checkPointer(kinds, "access kinds");
@@ -476,25 +476,25 @@ public final class Vm implements AutoCloseable, IrqChip {
         return addHook(hook, begin, end, kinds);
     }
 
-    /** Installs a fault hook for faulting virtual addresses in [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a fault hook for faulting virtual addresses in [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addFaultHook(long begin, long end, FaultHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a hook for UNDEFINED instructions at [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a hook for UNDEFINED instructions at [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addInvalidInstructionHook(long begin, long end, InvalidInstructionHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
     /**
-     * Installs a hook for exceptions and interrupts whose preferred return address is in [begin, end]. EBUSY
-     * while a vCPU runs.
+     * Installs a hook for exceptions and interrupts whose preferred return address is in [begin, end]. EBUSY: see
+     * {@link Hook}.
      */
     public Hook addInterruptHook(long begin, long end, InterruptHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a hook for every MRS/MSR. EBUSY while a vCPU runs. */
+    /** Installs a hook for every MRS/MSR. EBUSY: see {@link Hook}. */
     public Hook addSysRegHook(SysRegHook hook) {
         return addHook(hook, 0, -1, Set.of());
     }
@@ -502,8 +502,25 @@ public final class Vm implements AutoCloseable, IrqChip {
     private synchronized Hook addHook(Object hook, long begin, long end, Set<MemoryHook.Access> kinds) {
         checkOpen();
         checkPointer(hook, "hook");
-        checkNotRunning("add a hook");
-        return hooks.add(hook, begin, end, kinds);
+        return hooks.add(hook, begin, end, kinds, hookChanger("add a hook"));
+    }
+
+    /**
+     * Who may change hooks now: null while no vCPU runs (the change applies at once), the calling thread's vCPU
+     * when its hook callback calls (the change applies at its next block boundary); EBUSY while another vCPU
+     * runs. VM lock held.
+     */
+    Vcpu hookChanger(String what) {
+        Vcpu caller = null;
+        for (Vcpu v : vcpus) {
+            if (v.isRunning()) {
+                if (!v.runsOnThisThread()) {
+                    throw new KvmException(EBUSY, "cannot " + what + " while " + v + " runs");
+                }
+                caller = v;
+            }
+        }
+        return caller;
     }
 
     /** EBUSY if a vCPU is running (hooks and snapshots change what running code sees). VM lock held. */
