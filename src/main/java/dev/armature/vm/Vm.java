@@ -81,7 +81,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final int ipaBits;
     private final CpuModel cpuModel;
     private final VgicModelFactory modelFactory;
-    private final CpuWiring wiring;
+    /** Set before the first vCPU exists ({@link #setCpuWiring}); read at vCPU resets. */
+    private volatile CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
     /** Replaced only by {@link #useAccelerator} before any vCPU has run (under the VM lock). */
@@ -209,6 +210,21 @@ public final class Vm implements AutoCloseable, IrqChip {
         checkPointer(modelFactory, "vGIC model factory");
         checkPointer(wiring, "CPU wiring");
         return new Vm(ipaBits, cpuModel, modelFactory, wiring, "interp");
+    }
+
+    /**
+     * Makes the VM attach its vCPUs' {@link Cpu}s to a VMM's own parts with {@code wiring} at every reset (as
+     * {@link #create(int, CpuModel, VgicModelFactory, CpuWiring)} does), for a VMM given a VM built elsewhere
+     * (a {@code virt} board on an embedder's VM). Before the first vCPU is created: EBUSY after; EFAULT for a
+     * null.
+     */
+    public synchronized void setCpuWiring(CpuWiring wiring) {
+        checkOpen();
+        checkPointer(wiring, "CPU wiring");
+        if (!vcpus.isEmpty()) {
+            throw new KvmException(EBUSY, "the CPU wiring must be set before the first vCPU is created");
+        }
+        this.wiring = wiring;
     }
 
     /** The CPU model every vCPU of this VM runs. */

@@ -313,6 +313,118 @@ class HookParityTest {
         return events;
     }
 
+    /** Which hook changes a callback makes ({@link #hooksChangedFromCallbacksTakeEffectAtTheNextBlock}). */
+    enum Change { FROM_CODE_HOOK, FROM_MEMORY_HOOK }
+
+    /**
+     * Hooks added and removed from inside callbacks apply at the vCPU's next block boundary — the end of the block,
+     * or before the next hooked instruction — identically under both accelerators, and a removed hook is not
+     * called again.
+     */
+    @ParameterizedTest
+    @EnumSource(Change.class)
+    void hooksChangedFromCallbacksTakeEffectAtTheNextBlock(Change change) {
+        List<String> interp = runChanging("interp", change);
+        List<String> e = new ArrayList<>();
+        switch (change) {
+            case FROM_CODE_HOOK -> {
+                // The code hook adds a block hook and a write hook at 0x10008 of the first block: they apply before
+                // the next hooked instruction, which starts a block there. It removes itself and the block hook at
+                // the third 0x10014; the write hook stays.
+                e.addAll(List.of("code 0x10000", "code 0x10004", "code 0x10008", "block 0x1000c+4", "code 0x1000c",
+                        "WRITE 0x20000/8=0x64", "code 0x10010", "code 0x10014", "code 0x10018"));
+                for (int i = 1; i <= 2; i++) {
+                    e.addAll(List.of("block 0x10004+6", "code 0x10004", "code 0x10008", "code 0x1000c",
+                            String.format("WRITE 0x%x/8=0x%x", DATA + 8 * i, 100 + 2 * i), "code 0x10010",
+                            "code 0x10014"));
+                    if (i == 1) {
+                        e.add("code 0x10018");
+                    }
+                }
+                e.add("WRITE 0x20018/8=0x6a");
+                e.add("WRITE 0x20022/2=0x0"); // strh of byte 3 of the first doubleword
+            }
+            case FROM_MEMORY_HOOK -> {
+                // The write hook adds a code hook and removes itself at the first store: the rest of the block runs
+                // as it started, the code hook fires from the next block (the loop's second iteration).
+                e.add("WRITE 0x20000/8=0x64");
+                for (int i = 1; i < 4; i++) {
+                    for (int pc = 0x10004; pc <= 0x10018; pc += 4) {
+                        e.add(String.format("code 0x%x", pc));
+                    }
+                }
+                for (int pc : new int[] {0x1001c, 0x10020, 0x10024, 0x10028, 0x1002c, 0x10030, 0x10030, 0x10034,
+                        0x10038, 0x1003c}) {
+                    e.add(String.format("code 0x%x", pc));
+                }
+            }
+        }
+        e.add("end END_ADDRESS");
+        assertEquals(e, interp.subList(0, e.size()), "first run");
+        assertEquals(interp, runChanging("tcg,hot=1,background=off", change), "translated in the foreground");
+        assertEquals(interp, runChanging("tcg", change), "translated in the background");
+    }
+
+    /** Runs GUEST RUNS times, each with a fresh hook that changes hooks from its callback as {@code change} says. */
+    private static List<String> runChanging(String accel, Change change) {
+        List<String> events = new ArrayList<>();
+        try (Vm vm = Vm.builder().accel(accel).build()) {
+            vm.mapRam(CODE, 0x1000, Region.PROT_READ | Region.PROT_EXEC);
+            vm.mapRam(DATA, 0x1000, Region.PROT_READ | Region.PROT_WRITE);
+            vm.writePhysical(CODE, words(GUEST));
+            byte[] data = new byte[64];
+            for (int i = 0; i < 4; i++) {
+                ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putLong(8 * i, 100 + i);
+            }
+            Vcpu cpu = vm.createVcpu(0);
+            cpu.init(Set.of());
+            cpu.setReg(Reg.x(1), DATA);
+            cpu.setReg(Reg.x(6), LAZY);
+            cpu.setReg(Reg.x(30), RETURN);
+            vm.addInterruptHook(0, -1, (v, ev) -> HookAction.RESUME);
+            vm.addInvalidInstructionHook(0, -1, (v, address, word) -> skip(v));
+            vm.addFaultHook(0, -1, (v, f) -> mapLazy(vm));
+            CodeHook code = (v, address, word) -> events.add(String.format("code 0x%x", address));
+            MemoryHook write = (v, access, address, size, value) ->
+                    events.add(String.format("%s 0x%x/%d=0x%x", access, address, size, value));
+            VcpuContext start = cpu.saveContext();
+            for (int r = 0; r < RUNS; r++) {
+                cpu.restoreContext(start);
+                vm.writePhysical(DATA, data);
+                List<Hook> added = new ArrayList<>();
+                Hook[] self = new Hook[1];
+                int[] calls = new int[1];
+                switch (change) {
+                    case FROM_CODE_HOOK -> self[0] = vm.addCodeHook(CODE, CODE + 0x3c, (v, address, word) -> {
+                        code.onInstruction(v, address, word);
+                        if (address == CODE + 8 && added.isEmpty()) {
+                            added.add(vm.addBlockHook(0, -1, (v2, a, n) ->
+                                    events.add(String.format("block 0x%x+%d", a, n))));
+                            added.add(vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE), DATA, DATA + 0xfff, write));
+                        }
+                        if (address == CODE + 0x14 && ++calls[0] == 3) {
+                            self[0].remove();
+                            added.getFirst().remove();
+                        }
+                    });
+                    case FROM_MEMORY_HOOK -> self[0] = vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE), DATA,
+                            DATA + 0xfff, (v, access, address, size, value) -> {
+                                write.onAccess(v, access, address, size, value);
+                                added.add(vm.addCodeHook(0, -1, code));
+                                self[0].remove();
+                            });
+                }
+                events.add("end " + cpu.start(CODE, RETURN));
+                self[0].remove();
+                added.forEach(Hook::remove);
+                if (vm.memory().find(LAZY) != null) {
+                    vm.unmap(LAZY, 0x1000);
+                }
+            }
+        }
+        return events;
+    }
+
     private static HookAction skip(Vcpu v) {
         v.setReg(Reg.PC, v.getReg(Reg.PC) + 4);
         return HookAction.RESUME;
