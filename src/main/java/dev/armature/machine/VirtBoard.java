@@ -294,6 +294,7 @@ public final class VirtBoard implements AutoCloseable {
         return vm;
     }
 
+    /** The board's configuration. */
     public VirtConfig config() {
         return config;
     }
@@ -308,10 +309,12 @@ public final class VirtBoard implements AutoCloseable {
         return vm;
     }
 
+    /** The VM's guest physical address space, with the board's RAM and devices. */
     public PhysicalMemory memory() {
         return mem;
     }
 
+    /** The PL011 serial port. */
     public Pl011 uart() {
         return uart;
     }
@@ -326,10 +329,12 @@ public final class VirtBoard implements AutoCloseable {
         return dma;
     }
 
+    /** The machine that runs the vCPUs (run control, accelerator choice, snapshots). */
     public Machine machine() {
         return machine;
     }
 
+    /** Where the boot images go and where the boot vCPU starts. */
     public BootPlan bootPlan() {
         return plan;
     }
@@ -360,6 +365,7 @@ public final class VirtBoard implements AutoCloseable {
         return LockstepRun.run(machine, reference.machine, icountShift, err);
     }
 
+    /** The board's GIC (the vGIC's model). */
     public InterruptController interruptController() {
         return gic;
     }

@@ -299,18 +299,55 @@ class EmbeddingApiTest {
     }
 
     @Test
-    void hooksCannotChangeWhileAVcpuRuns() {
-        try (Vm vm = vm("interp", RET)) {
-            List<Errno> refused = new ArrayList<>();
-            vm.addCodeHook(CODE, CODE, (v, address, word) -> {
+    void hooksCannotChangeFromAnotherThreadWhileAVcpuRuns() throws Exception {
+        try (Vm vm = vm("interp", 0x14000000)) { // 1: b 1b
+            Vcpu cpu = vcpu(vm);
+            Hook hook = vm.addBlockHook(0, -1, (v, a, n) -> { });
+            Thread runner = Thread.ofPlatform().start(() -> cpu.start(CODE, RETURN));
+            while (!cpu.isRunning()) {
+                Thread.onSpinWait();
+            }
+            KvmException added = assertThrows(KvmException.class, () -> vm.addCodeHook(0, -1, (v, a, w) -> { }));
+            KvmException removed = assertThrows(KvmException.class, hook::remove);
+            cpu.stop();
+            runner.join();
+            assertEquals(Errno.EBUSY, added.errno());
+            assertEquals(Errno.EBUSY, removed.errno());
+            hook.remove(); // now it may
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void aCallbackMayChangeHooksButNotWhileAnotherVcpuRuns(String accel) throws Exception {
+        // vCPU 1 spins until vCPU 0's code hook has tried to add a hook (refused: vCPU 1 runs), then vCPU 0's own
+        // run continues; alone, vCPU 1's callback adds a hook that fires from the next block.
+        try (Vm vm = vm(accel, 0x14000000, RET)) { // 0: b 0b (vCPU 1);  4: ret (vCPU 0)
+            Vcpu spinner = vm.createVcpu(1);
+            spinner.init(Set.of());
+            Vcpu cpu = vcpu(vm);
+            List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+            vm.addCodeHook(CODE + 4, CODE + 4, (v, address, word) -> {
                 try {
-                    vm.addBlockHook(0, -1, (v2, a, n) -> { });
+                    vm.addBlockHook(0, -1, (v2, a, n) -> events.add("block"));
                 } catch (KvmException e) {
-                    refused.add(e.errno());
+                    events.add("refused " + e.errno());
                 }
+                spinner.stop();
             });
-            vcpu(vm).start(CODE, RETURN);
-            assertEquals(List.of(Errno.EBUSY), refused);
+            Thread other = Thread.ofPlatform().start(() -> spinner.start(CODE, RETURN));
+            while (!spinner.isRunning()) {
+                Thread.onSpinWait();
+            }
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN));
+            other.join();
+            assertEquals(List.of("refused EBUSY"), events);
+            events.clear();
+            // Alone now: the hook is added; the RET's block has run and no block follows before the end address.
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN));
+            assertEquals(List.of(), events);
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN)); // it fires for the RET's block
+            assertEquals(List.of("block"), events);
         }
     }
 
