@@ -113,7 +113,7 @@ public final class VirtBoard implements AutoCloseable {
      * it before the first run.
      *
      * @throws BootException if the VM does not fit the board (it is then left as it was), or as the other
-     * constructor
+     * constructor (the VM is then closed with the half-built board)
      */
     public VirtBoard(Vm vm, VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log)
             throws BootException {
@@ -277,6 +277,7 @@ public final class VirtBoard implements AutoCloseable {
             throw new BootException("no VM to build the board on");
         }
         try {
+            vm.checkOpen();
             if (!vm.vcpus().isEmpty() || !vm.devices().isEmpty() || !vm.memory().regions().isEmpty()) {
                 throw new BootException("the board needs a fresh VM: this one already has vCPUs, devices or memory");
             }
