@@ -25,9 +25,10 @@ import java.util.Set;
  * Each of those is installed only while a hook of its kind exists, so execution without hooks runs exactly as
  * before; changing code, block or fetch hooks makes the accelerator drop its translations.
  *
- * <p>Locking: hooks change under the VM's lock, only while no vCPU runs or from a callback of the one vCPU that
- * runs (the VM checks); the hook arrays are replaced, never modified, so vCPU threads read them without locking.
- * End addresses may be added while other vCPUs run (see {@link #addEndAddress}).
+ * <p>Locking: hooks change under the VM's lock, only while no vCPU runs or from a callback of a running vCPU (the
+ * VM checks); the hook arrays are replaced, never modified, so vCPU threads read them without locking. End
+ * addresses may be added while other vCPUs run (see {@link #addEndAddress}). A vCPU running on another thread
+ * when the instrumentation changes installs its own at its next block boundary ({@link #reinstallLater}).
  *
  * <p>A change made from a callback is not applied at once: it waits in {@link #pending} and the vCPU is asked to
  * leave its run loop ({@link Cpu#EXIT_REINSTRUMENT}), which both executors do at the same points — at the end of
@@ -93,7 +94,12 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     private boolean probing;
     /** Changes made from callbacks, in order, for {@link #applyPending}. Under the VM's lock. */
     private final List<Runnable> pending = new ArrayList<>();
-    /** Whether {@link #pending} holds changes (read without a lock at the end of every run). */
+    /**
+     * vCPUs that ran on other threads when the instrumentation changed: each installs its own at its next block
+     * boundary ({@link #applyPending}), since a Cpu's TLB may only be flushed by its thread. Under this lock.
+     */
+    private final List<Cpu> reinstallLater = new ArrayList<>();
+    /** Whether {@link #pending} or {@link #reinstallLater} holds work (read without a lock after every run). */
     private volatile boolean hasPending;
     /** The VM's vCPUs (guarded by this registry's lock). */
     private final List<Cpu> cpus = new ArrayList<>();
@@ -148,16 +154,24 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         caller.cpu().requestExit(Cpu.EXIT_REINSTRUMENT);
     }
 
-    /** Applies the changes callbacks made, in order (the vCPU thread, between blocks or after its run). */
-    void applyPending() {
+    /**
+     * On {@code own}'s thread, between blocks or after its run: applies the changes callbacks made, in order, and
+     * installs what the hooks need into {@code own} if a change made on another thread left that to it.
+     */
+    void applyPending(Cpu own) {
         if (!hasPending) {
             return;
         }
         synchronized (vm) {
             List<Runnable> changes = List.copyOf(pending);
             pending.clear();
-            hasPending = false;
             changes.forEach(Runnable::run);
+            synchronized (this) {
+                if (reinstallLater.removeIf(c -> c == own)) {
+                    install(own);
+                }
+                hasPending = !pending.isEmpty() || !reinstallLater.isEmpty();
+            }
         }
     }
 
@@ -219,7 +233,16 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         boolean probe = code.length > 0 || block.length > 0 || fetchNow || endAddresses.length > 0;
         probing = probe;
         for (Cpu cpu : cpus) {
-            install(cpu);
+            Vcpu v = vm.vcpuOf(cpu);
+            if (v != null && v.isRunning() && !v.runsOnThisThread()) {
+                if (!reinstallLater.contains(cpu)) {
+                    reinstallLater.add(cpu);
+                }
+                hasPending = true;
+                cpu.requestExit(Cpu.EXIT_REINSTRUMENT);
+            } else {
+                install(cpu);
+            }
         }
         if (retranslate) {
             accelerator.instrument(probe ? this : null);
@@ -237,6 +260,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     /** Registers a new vCPU and installs what the current hooks need into it. */
     synchronized void attach(Cpu cpu) {
+        reinstallLater.removeIf(c -> c == cpu);
         cpus.add(cpu);
         if (cpu.exceptionHook != null) {
             vmmHooks.put(cpu, cpu.exceptionHook);
@@ -247,6 +271,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     /** A vCPU's reset replaced its Cpu (and its VMM wired the new one): instrument the new one instead. */
     synchronized void replace(Cpu previous, Cpu fresh) {
         cpus.removeIf(c -> c == previous);
+        reinstallLater.removeIf(c -> c == previous);
         vmmHooks.remove(previous);
         attach(fresh);
     }

@@ -439,7 +439,7 @@ public final class Vcpu {
                 if ((why & Cpu.EXIT_REINSTRUMENT) == 0) {
                     return true;
                 }
-                vm.hooks().applyPending();
+                vm.hooks().applyPending(c);
                 if ((why & Cpu.EXIT_STOP) != 0) {
                     return true;
                 }
@@ -451,7 +451,7 @@ public final class Vcpu {
             executed += executor.instructions() - before;
             running = false;
             runner = null;
-            vm.hooks().applyPending(); // changes made by callbacks of a run that ended for another reason
+            vm.hooks().applyPending(c); // changes made by callbacks of a run that ended for another reason
         }
     }
 

@@ -522,21 +522,24 @@ public final class Vm implements AutoCloseable, IrqChip {
     }
 
     /**
-     * Who may change hooks now: null while no vCPU runs (the change applies at once), the calling thread's vCPU
-     * when its hook callback calls (the change applies at its next block boundary); EBUSY while another vCPU
-     * runs. VM lock held.
+     * Who may change hooks now: the calling thread's vCPU when its hook callback calls (the change applies at its
+     * next block boundary), else null if no vCPU runs (the change applies at once); EBUSY from another thread
+     * while a vCPU runs. VM lock held.
      */
     Vcpu hookChanger(String what) {
-        Vcpu caller = null;
+        Vcpu busy = null;
         for (Vcpu v : vcpus) {
             if (v.isRunning()) {
-                if (!v.runsOnThisThread()) {
-                    throw new KvmException(EBUSY, "cannot " + what + " while " + v + " runs");
+                if (v.runsOnThisThread()) {
+                    return v;
                 }
-                caller = v;
+                busy = v;
             }
         }
-        return caller;
+        if (busy != null) {
+            throw new KvmException(EBUSY, "cannot " + what + " while " + busy + " runs (except from its hooks)");
+        }
+        return null;
     }
 
     /** EBUSY if a vCPU is running (hooks and snapshots change what running code sees). VM lock held. */
