@@ -40,7 +40,6 @@ public final class TcgExecutor implements CpuExecutor {
     private long blockPc;
 
     private Cpu boundCpu;
-    private long seenTlbGeneration;
     private long seenCacheGeneration;
 
     TcgExecutor(TcgEngine engine) {
@@ -172,23 +171,28 @@ public final class TcgExecutor implements CpuExecutor {
         return null;
     }
 
-    /** Jump cache, then global cache, then (when hot) translation. Null: interpret. */
+    /**
+     * Jump cache, then global cache, then (when hot) translation. Null: interpret.
+     *
+     * <p>A jump-cache hit is checked against the current fetch TLB (same virtual page mapped to the TB's physical
+     * page), so TLB invalidations and ASID switches need no flush of the jump cache: a TB whose page was unmapped,
+     * remapped or belongs to another ASID's mapping fails the check and is looked up again by physical address.
+     */
     private Tb lookup(Cpu cpu) {
         long pc = cpu.pc;
         if ((pc & 3) != 0 || cpu.il) {
             return null; // the interpreter raises the PC alignment or illegal state fault
         }
-        long tlbGeneration = cpu.memory.tlbGeneration();
         long cacheGeneration = cache.generation();
-        if (tlbGeneration != seenTlbGeneration || cacheGeneration != seenCacheGeneration) {
-            Arrays.fill(jumpCache, null); // mappings changed or everything was flushed
-            seenTlbGeneration = tlbGeneration;
+        if (cacheGeneration != seenCacheGeneration) {
+            Arrays.fill(jumpCache, null); // everything was flushed: let the old TBs be unloaded
             seenCacheGeneration = cacheGeneration;
         }
         int flags = TbKey.flagsOf(cpu);
         int j = (int) (pc >>> 2) & (jumpCache.length - 1);
         Tb tb = jumpCache[j];
-        if (tb != null && tb.key.va() == pc && tb.key.flags() == flags && tb.valid) {
+        if (tb != null && tb.key.va() == pc && tb.key.flags() == flags && tb.valid
+                && cpu.memory.fetchMapsTo(pc, tb.key.pa())) {
             local.jumpCacheHits++;
             return tb;
         }
@@ -233,7 +237,6 @@ public final class TcgExecutor implements CpuExecutor {
             Arrays.fill(jumpCache, null);
             Arrays.fill(heat, 0);
             boundCpu = cpu;
-            seenTlbGeneration = cpu.memory.tlbGeneration();
             seenCacheGeneration = cache.generation();
         }
     }
