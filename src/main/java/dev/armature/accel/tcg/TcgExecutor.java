@@ -31,6 +31,11 @@ public final class TcgExecutor implements CpuExecutor {
     private final int hot;
     private final int maxInsns;
     private final Tb[] jumpCache = new Tb[1 << JUMP_CACHE_BITS];
+    /**
+     * Per jump-cache entry, side by side so a hit is checked without loading the TB's key: [2j] its virtual PC,
+     * [2j + 1] its physical page | its flags (which fit in the page offset's 12 bits, see {@link TbKey#flagsOf}).
+     */
+    private final long[] jumpKeys = new long[2 << JUMP_CACHE_BITS];
     /** Executions of block starts while cold, by hashed virtual PC (collisions only make a block hot early). */
     private final int[] heat = new int[1 << HEAT_BITS];
     private final TbContext ctx = new TbContext();
@@ -185,14 +190,14 @@ public final class TcgExecutor implements CpuExecutor {
         }
         long cacheGeneration = cache.generation();
         if (cacheGeneration != seenCacheGeneration) {
-            Arrays.fill(jumpCache, null); // everything was flushed: let the old TBs be unloaded
+            clearJumpCache(); // everything was flushed: let the old TBs be unloaded
             seenCacheGeneration = cacheGeneration;
         }
         int flags = TbKey.flagsOf(cpu);
         int j = (int) (pc >>> 2) & (jumpCache.length - 1);
         Tb tb = jumpCache[j];
-        if (tb != null && tb.key.va() == pc && tb.key.flags() == flags && tb.valid
-                && cpu.memory.fetchMapsTo(pc, tb.key.pa())) {
+        if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (cpu.memory.fetchPagePa(pc) | flags) && tb != null
+                && tb.valid) {
             local.jumpCacheHits++;
             return tb;
         }
@@ -219,6 +224,8 @@ public final class TcgExecutor implements CpuExecutor {
             }
         }
         jumpCache[j] = tb;
+        jumpKeys[2 * j] = pc;
+        jumpKeys[2 * j + 1] = (pa & PAGE_MASK) | flags;
         return tb;
     }
 
@@ -234,11 +241,16 @@ public final class TcgExecutor implements CpuExecutor {
 
     private void bind(Cpu cpu) {
         if (cpu != boundCpu) {
-            Arrays.fill(jumpCache, null);
+            clearJumpCache();
             Arrays.fill(heat, 0);
             boundCpu = cpu;
             seenCacheGeneration = cache.generation();
         }
+    }
+
+    private void clearJumpCache() {
+        Arrays.fill(jumpCache, null);
+        Arrays.fill(jumpKeys, -1L); // no PC: PCs here are 4-byte aligned
     }
 
     private void publishStats() {

@@ -639,15 +639,15 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     /**
-     * Whether instructions at {@code va} are fetched from the physical page holding {@code pa}, as far as the
-     * fetch TLB of the current regime, ASID and EL knows (false when it holds no entry for the page: ask
+     * The physical page instructions at {@code va} are fetched from, as far as the fetch TLB of the current
+     * regime, ASID and EL knows: its address, or -1 when the TLB holds no entry for the page (then ask
      * {@link #translateFetch}). The translator validates its jump cache with this, so the jump cache needs no
      * flush when entries are dropped or the ASID changes.
      */
-    public boolean fetchMapsTo(long va, long pa) {
+    public long fetchPagePa(long va) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
-        return fetchTag[i] == page + 1 && fetchPa[i] == (pa & ~PAGE_MASK);
+        return fetchTag[i] == page + 1 ? fetchPa[i] : -1;
     }
 
     /**
