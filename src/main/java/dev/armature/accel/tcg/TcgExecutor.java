@@ -38,6 +38,14 @@ public final class TcgExecutor implements CpuExecutor {
     private final long[] jumpKeys = new long[2 << JUMP_CACHE_BITS];
     /** Executions of block starts while cold, by hashed virtual PC (collisions only make a block hot early). */
     private final int[] heat = new int[1 << HEAT_BITS];
+    /**
+     * Cold blocks, by hashed virtual PC: [2c] the PC, [2c + 1] physical page | flags as in {@link #jumpKeys}, and
+     * in {@link #coldSince} the cache's {@link TbCache#inserts()} count before the lookup that missed. While the
+     * mapping and that count are unchanged, no TB for the block can exist, so its next start skips the global
+     * lookup. Apart from the jump cache, so cold blocks do not evict hot ones.
+     */
+    private final long[] coldKeys = new long[2 << HEAT_BITS];
+    private final long[] coldSince = new long[1 << HEAT_BITS];
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private long reportedBackEdges;
@@ -182,6 +190,8 @@ public final class TcgExecutor implements CpuExecutor {
      * <p>A jump-cache hit is checked against the current fetch TLB (same virtual page mapped to the TB's physical
      * page), so TLB invalidations and ASID switches need no flush of the jump cache: a TB whose page was unmapped,
      * remapped or belongs to another ASID's mapping fails the check and is looked up again by physical address.
+     * A block that is still cold is remembered with the cache's insert count (see {@link #coldKeys}), so until
+     * some TB is added its next starts count its heat without a global lookup.
      */
     private Tb lookup(Cpu cpu) {
         long pc = cpu.pc;
@@ -202,22 +212,34 @@ public final class TcgExecutor implements CpuExecutor {
             return tb;
         }
         local.jumpCacheMisses++;
+        int h = (int) (pc >>> 2) & (heat.length - 1);
+        long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
+        long pagePa = cpu.memory.fetchPagePa(pc);
+        boolean cold = coldKeys[2 * h] == pc && coldKeys[2 * h + 1] == (pagePa | flags) && coldSince[h] == inserts;
         long pa;
-        try {
-            pa = cpu.memory.translateFetch(pc);
-        } catch (SyncException e) {
-            return null; // the interpreter takes the instruction abort
+        if (cold) {
+            pa = pagePa | (pc & ~PAGE_MASK);
+            tb = null;
+        } else {
+            try {
+                pa = cpu.memory.translateFetch(pc);
+            } catch (SyncException e) {
+                return null; // the interpreter takes the instruction abort
+            }
+            local.globalLookups++;
+            tb = cache.get(pa, pc, flags);
         }
-        local.globalLookups++;
-        tb = cache.get(pa, pc, flags);
         if (tb != null) {
             local.globalHits++;
         } else {
-            int h = (int) (pc >>> 2) & (heat.length - 1);
             if (++heat[h] < hot) {
+                coldKeys[2 * h] = pc;
+                coldKeys[2 * h + 1] = (pa & PAGE_MASK) | flags;
+                coldSince[h] = inserts;
                 return null;
             }
             heat[h] = 0;
+            coldKeys[2 * h] = -1L; // look it up again next time: it may be translated by then
             tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
@@ -243,6 +265,7 @@ public final class TcgExecutor implements CpuExecutor {
         if (cpu != boundCpu) {
             clearJumpCache();
             Arrays.fill(heat, 0);
+            Arrays.fill(coldKeys, -1L);
             boundCpu = cpu;
             seenCacheGeneration = cache.generation();
         }
