@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>TLB rules. Entries cache VA page → (RAM segment, offset), one direct-mapped table per access kind (read,
  * write, fetch) and per permission context (EL0, EL1, EL2), filled only when the walk allowed that access at that
- * EL. So an EL change just selects other tables; nothing is flushed. Each entry remembers its ASID (or global)
- * and the size of the mapping it came from, so TLBI by ASID or VA is precise. Entries are dropped on TLBI, on
- * writes that change SCTLR/TCR/MAIR, on TTBR writes (non-global entries when only the ASID changes, everything
- * when the table base changes) and on physical map changes (the board calls {@link #flushTlb}). MMIO pages are
- * never cached.
+ * EL. So an EL change just selects other tables; nothing is flushed. The EL1&amp;0 regime's tables come in
+ * {@value #BANKS} banks, one per recently used ASID (least recently used reused): a TTBR write that changes the
+ * ASID selects its bank ({@link #asidChanged}), one that changes only the table base drops nothing, as entries
+ * are tagged with the ASID, not the base. A bank holds global entries and its own ASID's non-global ones. Each
+ * entry remembers its ASID (or global) and the size of the mapping it came from, so TLBI by ASID or VA is
+ * precise. Entries are dropped on TLBI, on writes that change SCTLR/TCR/MAIR and on physical map changes (the
+ * board calls {@link #flushTlb}). MMIO pages are never cached.
  *
  * <p>Cross-vCPU invalidation (TLBI ...IS). Another thread never touches these tables. It calls
  * {@link #requestFlush()}, which bumps a request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs
@@ -97,6 +99,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private final long[][] pagePas = new long[TABLES][TLB_SIZE];
     /** Whether a table holds an entry from a mapping larger than a page (TLBI by VA must then scan it). */
     private final boolean[] large = new boolean[TABLES];
+    /** Whether a table may hold entries: flushes skip the others (a full flush has 51 tables to clear). */
+    private final boolean[] filled = new boolean[TABLES];
 
     /** The ASID whose non-global entries each bank holds; a bank's global entries are copies valid in every bank. */
     private final int[] bankAsid = new int[BANKS];
@@ -257,8 +261,11 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void clearTables(int from, int to) {
         for (int t = from; t < to; t++) {
-            Arrays.fill(tags[t], 0);
-            large[t] = false;
+            if (filled[t]) {
+                Arrays.fill(tags[t], 0);
+                large[t] = false;
+                filled[t] = false;
+            }
         }
     }
 
@@ -319,6 +326,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
         long page = va >>> PAGE_BITS;
         int index = (int) page & (TLB_SIZE - 1);
         for (int t = from; t < to; t++) {
+            if (!filled[t]) {
+                continue;
+            }
             if (large[t]) {
                 flushMatching(t, t + 1, page, true, asid >= 0, matchAsid);
             } else if (vaMatches(t, index, page) && (asid < 0 || asidMatches(t, index, matchAsid))) {
@@ -344,6 +354,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
      */
     private void flushMatching(int from, int to, long page, boolean byVa, boolean byAsid, int asid) {
         for (int t = from; t < to; t++) {
+            if (!filled[t]) {
+                continue;
+            }
             long[] tag = tags[t];
             int[] a = asids[t];
             for (int i = 0; i < TLB_SIZE; i++) {
@@ -585,6 +598,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
         }
         int t = tableOf(set) + kind;
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
+        filled[t] = true;
         segs[t][i] = region.ram();
         offs[t][i] = pageStart;
         pagePas[t][i] = pa & ~PAGE_MASK;
