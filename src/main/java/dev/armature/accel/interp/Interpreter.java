@@ -293,8 +293,9 @@ public final class Interpreter implements CpuExecutor {
                 Exceptions.takeInterrupt(cpu, pending, cpu.pc);
             }
         }
-        if ((why & Cpu.EXIT_STOP) != 0) {
-            cpu.requestExit(Cpu.EXIT_STOP); // keep it visible to the vCPU thread's owner
+        int leave = why & (Cpu.EXIT_STOP | Cpu.EXIT_REINSTRUMENT);
+        if (leave != 0) {
+            cpu.requestExit(leave); // keep it visible to the vCPU thread's owner
             return true;
         }
         return false;

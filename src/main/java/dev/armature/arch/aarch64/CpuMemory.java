@@ -187,6 +187,83 @@ public final class CpuMemory implements CodePages.WritableMappings {
         }
     }
 
+    // ---- what atomic and exclusive accesses report to the observer ----
+    //
+    // Their semantics (LoadStoreExclusive, AtomicMemory, CompareAndSwap*) call these around the atomic operations
+    // below, which report nothing themselves: only the instruction knows whether it reads, whether its store
+    // happened, and which value is the final one of a retried read-modify-write. Each is one field test without
+    // an observer. A 16-byte access is reported as two 8-byte halves, low address first, so values are whole.
+
+    /**
+     * Before an atomic read-modify-write (LDADD, SWP, CAS, CASP) or a 16-byte exclusive load reads {@code size}
+     * bytes at {@code va} (8 of a 16-byte access), after its alignment check: a READ, before translation, so an
+     * access that then faults reports it (and nothing more).
+     */
+    public void observeAtomicRead(long va, int size) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.before(cpu, READ, va, Math.min(size, 8), 0);
+        }
+    }
+
+    /**
+     * After an atomic read-modify-write of {@code size} (at most 8) bytes at {@code va} read {@code old}: the
+     * READ's after-event, then, if it stored {@code value}, a WRITE and its after-event (a failed compare stores
+     * nothing).
+     */
+    public void observeAtomic(long va, int size, long old, boolean stored, long value) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.after(cpu, READ, va, size, old & sizeMask64(size));
+            if (stored) {
+                observeStore(o, va, size, value);
+            }
+        }
+    }
+
+    /**
+     * After a 16-byte read-modify-write (CASP of X registers) or exclusive load (LDXP, LDAXP) at {@code va}
+     * (whose low half's READ {@link #observeAtomicRead} reported) read {@code oldLow}/{@code oldHigh}: the low
+     * half's after-event, the high half's READ and after-event, then, if it stored, the WRITE and after-event of
+     * each half.
+     */
+    public void observeAtomicPair(long va, long oldLow, long oldHigh, boolean stored, long low, long high) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.after(cpu, READ, va, 8, oldLow);
+            o.before(cpu, READ, va + 8, 8, 0);
+            o.after(cpu, READ, va + 8, 8, oldHigh);
+            if (stored) {
+                observeStore(o, va, 8, low);
+                observeStore(o, va + 8, 8, high);
+            }
+        }
+    }
+
+    /**
+     * After a store-exclusive (STXR, STXP) stored {@code value} at {@code va}: a WRITE and its after-event, of
+     * {@code size} bytes or, for 16, of each half ({@code high} is the upper one). One that failed reports nothing.
+     */
+    public void observeExclusiveStore(long va, int size, long value, long high) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            observeStore(o, va, Math.min(size, 8), value);
+            if (size == 16) {
+                observeStore(o, va + 8, 8, high);
+            }
+        }
+    }
+
+    private void observeStore(MemoryObserver o, long va, int size, long value) {
+        long v = value & sizeMask64(size);
+        o.before(cpu, WRITE, va, size, v);
+        o.after(cpu, WRITE, va, size, v);
+    }
+
+    private static long sizeMask64(int size) {
+        return size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    }
+
     /** The first table of permission context {@code s} (0, 1, 2) in the current bank; add the access kind. */
     private int tableOf(int s) {
         return s == 2 ? EL2_TABLES : bank * BANK_TABLES + s * 3;
@@ -862,9 +939,6 @@ public final class CpuMemory implements CodePages.WritableMappings {
             serviceFlushRequests();
             if (watch != null) {
                 watch.access(cpu.index, va, size, kind);
-            }
-            if (observer != null) {
-                observer.before(cpu, kind, va, size, 0);
             }
             long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
