@@ -10,7 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * board calls {@link #flushTlb}). MMIO pages are never cached.
  *
  * <p>Cross-vCPU invalidation (TLBI ...IS). Another thread never touches these tables. It calls
- * {@link #requestFlush()}, which bumps a request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs
- * {@link #serviceFlushRequests()} at its next instruction boundary (the run loop's exit-request check), at run-loop
- * entry and on every TLB miss, and then publishes the count it has served. The requester waits until that count
+ * {@link #requestInvalidation} (the issuer's operation: by VA, ASID, regime, or all), which queues it, bumps a
+ * request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs {@link #serviceFlushRequests()} at its
+ * next instruction boundary (the run loop's exit-request check), at run-loop entry and on every TLB miss, performs
+ * the queued operations and then publishes the count it has served. The requester waits until that count
  * reaches its ticket or the target is not executing (see {@link TlbShootdown}), so the TLBI completes only when no
  * other vCPU can still use a stale entry.
  *
@@ -124,6 +127,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private long[] fetchPa;
 
     private final AtomicLong flushRequested = new AtomicLong();
+    /** Invalidations other vCPUs requested and this one has not performed yet (guarded by itself). */
+    private final List<TlbInvalidation> pending = new ArrayList<>();
+    private static final int MAX_PENDING = 32;
     private volatile long flushServed;
     private final AtomicLong barrierRequested = new AtomicLong();
     private volatile long barrierServed;
@@ -461,7 +467,24 @@ public final class CpuMemory implements CodePages.WritableMappings {
      * @return a ticket for {@link #flushServed(long)}
      */
     public long requestFlush() {
-        long ticket = flushRequested.incrementAndGet();
+        return requestInvalidation(TlbInvalidation.ALL);
+    }
+
+    /**
+     * Any thread: asks this vCPU to perform {@code what} before its next memory access (a TLBI broadcast by
+     * another vCPU). Requests beyond {@value #MAX_PENDING} not yet served become one full flush.
+     *
+     * @return a ticket for {@link #flushServed(long)}
+     */
+    public long requestInvalidation(TlbInvalidation what) {
+        synchronized (pending) {
+            if (pending.size() < MAX_PENDING) {
+                pending.add(what);
+            } else {
+                pending.set(0, TlbInvalidation.ALL);
+            }
+        }
+        long ticket = flushRequested.incrementAndGet(); // after the add: who sees the ticket finds the request
         cpu.requestExit(Cpu.EXIT_TLB_FLUSH);
         return ticket;
     }
@@ -476,7 +499,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public void serviceFlushRequests() {
         long requested = flushRequested.get();
         if (requested != flushServed) {
-            flushTlb();
+            TlbInvalidation[] ops;
+            synchronized (pending) {
+                ops = pending.toArray(TlbInvalidation[]::new);
+                pending.clear();
+            }
+            for (TlbInvalidation op : ops) {
+                op.applyTo(this);
+                if (op.scope() == TlbInvalidation.Scope.ALL) {
+                    break;
+                }
+            }
             flushServed = requested;
         }
         long barrier = barrierRequested.get();

@@ -228,4 +228,47 @@ class TlbAsidTest {
         tlbi(2, 1L << 48);
         assertEquals(-1, cpu.memory.fetchPagePa(VA));
     }
+
+    @Test
+    void innerShareableTlbiDropsOnOtherVcpusWhatItDropsLocally() {
+        TestMachine.Tables[] t = twoSets();
+        Cpu other = m.addCpu(1);
+        TlbShootdown domain = new TlbShootdown();
+        domain.add(cpu);
+        domain.add(other);
+        SysRegs s = other.sys;
+        s.write(SysRegs.MAIR_EL1, cpu.sys.mairEl1);
+        s.write(SysRegs.TCR_EL1, cpu.sys.tcrEl1);
+        s.write(SysRegs.TTBR0_EL1, t[0].root | 1L << 48);
+        s.write(SysRegs.SCTLR_EL1, cpu.sys.sctlrEl1);
+        assertEquals(1, other.memory.read(VA, 8));
+        assertEquals(3, other.memory.read(GLOBAL_VA, 8));
+        t[0].map(VA, frame(3), 3, AF | NG);
+        t[0].map(GLOBAL_VA, frame(5), 3, AF);
+        // The other vCPU is not executing, so the TLBIs return at once and it serves them before its next access.
+        cpu.sys.sysOp(SysRegs.key(1, 0, 8, 3, 1), 1L << 48 | GLOBAL_VA >>> 12); // TLBI VAE1IS
+        other.memory.serviceFlushRequests();
+        assertEquals(6, other.memory.read(GLOBAL_VA, 8));
+        assertEquals(1, other.memory.read(VA, 8), "another page's entry stays cached");
+        cpu.sys.sysOp(SysRegs.key(1, 0, 8, 3, 2), 2L << 48); // TLBI ASIDE1IS, ASID 2
+        other.memory.serviceFlushRequests();
+        assertEquals(1, other.memory.read(VA, 8), "ASID 1's entry stays cached");
+        cpu.sys.sysOp(SysRegs.key(1, 0, 8, 3, 2), 1L << 48); // TLBI ASIDE1IS, ASID 1
+        other.memory.serviceFlushRequests();
+        assertEquals(4, other.memory.read(VA, 8));
+    }
+
+    @Test
+    void tooManyUnservedRequestsBecomeOneFullFlush() {
+        TestMachine.Tables[] t = twoSets();
+        asid(t[0], 1);
+        assertEquals(1, read(VA));
+        t[0].map(VA, frame(3), 3, AF | NG);
+        for (int i = 0; i < 40; i++) {
+            cpu.memory.requestInvalidation(new TlbInvalidation(TlbInvalidation.Scope.VA_EL1, GLOBAL_VA, -1));
+        }
+        assertEquals(1, read(VA), "a request is served at the next miss or instruction boundary");
+        cpu.memory.serviceFlushRequests();
+        assertEquals(4, read(VA), "the overflow flushed everything");
+    }
 }
