@@ -42,6 +42,11 @@ final class TbCache {
     private volatile long sequence;
     /** Incremented by every flush; executors drop their jump caches when it changes. */
     private volatile long generation;
+    /**
+     * Incremented after every TB is published: a lookup that missed while this had some value stays a miss
+     * until it changes (executors remember cold blocks with it, see {@link TcgExecutor}).
+     */
+    private volatile long inserts;
 
     TbCache(CodePages codePages, TcgStats stats, long budgetBytes) {
         this.codePages = codePages;
@@ -55,6 +60,10 @@ final class TbCache {
 
     long generation() {
         return generation;
+    }
+
+    long inserts() {
+        return inserts;
     }
 
     private static int hash(long pa, int flags) {
@@ -102,6 +111,7 @@ final class TbCache {
         tb.hashNext = b[i];
         b[i] = tb;
         buckets = b; // publish the new head to lock-free readers
+        inserts++; // after: who reads the new count finds the TB
         count++;
         byPage.computeIfAbsent(k.pa() >>> PAGE_BITS, p -> new ArrayList<>()).add(tb);
         usedBytes += footprint(tb);

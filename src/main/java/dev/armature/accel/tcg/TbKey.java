@@ -12,7 +12,10 @@ import dev.armature.arch.aarch64.Cpu;
  * made {@code va} reach {@code pa} belongs to the EL's translation regime.
  */
 public record TbKey(long pa, long va, int flags) {
-    /** The translation-relevant state of {@code cpu}, in {@link #flags} form. */
+    /**
+     * The translation-relevant state of {@code cpu}, in {@link #flags} form. Fits in 12 bits: the executor's jump
+     * cache stores it in the low bits of a page address.
+     */
     public static int flagsOf(Cpu cpu) {
         return cpu.el;
     }

@@ -31,8 +31,21 @@ public final class TcgExecutor implements CpuExecutor {
     private final int hot;
     private final int maxInsns;
     private final Tb[] jumpCache = new Tb[1 << JUMP_CACHE_BITS];
+    /**
+     * Per jump-cache entry, side by side so a hit is checked without loading the TB's key: [2j] its virtual PC,
+     * [2j + 1] its physical page | its flags (which fit in the page offset's 12 bits, see {@link TbKey#flagsOf}).
+     */
+    private final long[] jumpKeys = new long[2 << JUMP_CACHE_BITS];
     /** Executions of block starts while cold, by hashed virtual PC (collisions only make a block hot early). */
     private final int[] heat = new int[1 << HEAT_BITS];
+    /**
+     * Cold blocks, by hashed virtual PC: [2c] the PC, [2c + 1] physical page | flags as in {@link #jumpKeys}, and
+     * in {@link #coldSince} the cache's {@link TbCache#inserts()} count before the lookup that missed. While the
+     * mapping and that count are unchanged, no TB for the block can exist, so its next start skips the global
+     * lookup. Apart from the jump cache, so cold blocks do not evict hot ones.
+     */
+    private final long[] coldKeys = new long[2 << HEAT_BITS];
+    private final long[] coldSince = new long[1 << HEAT_BITS];
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private long reportedBackEdges;
@@ -40,7 +53,6 @@ public final class TcgExecutor implements CpuExecutor {
     private long blockPc;
 
     private Cpu boundCpu;
-    private long seenTlbGeneration;
     private long seenCacheGeneration;
 
     TcgExecutor(TcgEngine engine) {
@@ -172,49 +184,70 @@ public final class TcgExecutor implements CpuExecutor {
         return null;
     }
 
-    /** Jump cache, then global cache, then (when hot) translation. Null: interpret. */
+    /**
+     * Jump cache, then global cache, then (when hot) translation. Null: interpret.
+     *
+     * <p>A jump-cache hit is checked against the current fetch TLB (same virtual page mapped to the TB's physical
+     * page), so TLB invalidations and ASID switches need no flush of the jump cache: a TB whose page was unmapped,
+     * remapped or belongs to another ASID's mapping fails the check and is looked up again by physical address.
+     * A block that is still cold is remembered with the cache's insert count (see {@link #coldKeys}), so until
+     * some TB is added its next starts count its heat without a global lookup.
+     */
     private Tb lookup(Cpu cpu) {
         long pc = cpu.pc;
         if ((pc & 3) != 0 || cpu.il) {
             return null; // the interpreter raises the PC alignment or illegal state fault
         }
-        long tlbGeneration = cpu.memory.tlbGeneration();
         long cacheGeneration = cache.generation();
-        if (tlbGeneration != seenTlbGeneration || cacheGeneration != seenCacheGeneration) {
-            Arrays.fill(jumpCache, null); // mappings changed or everything was flushed
-            seenTlbGeneration = tlbGeneration;
+        if (cacheGeneration != seenCacheGeneration) {
+            clearJumpCache(); // everything was flushed: let the old TBs be unloaded
             seenCacheGeneration = cacheGeneration;
         }
         int flags = TbKey.flagsOf(cpu);
         int j = (int) (pc >>> 2) & (jumpCache.length - 1);
         Tb tb = jumpCache[j];
-        if (tb != null && tb.key.va() == pc && tb.key.flags() == flags && tb.valid) {
+        if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (cpu.memory.fetchPagePa(pc) | flags) && tb != null
+                && tb.valid) {
             local.jumpCacheHits++;
             return tb;
         }
         local.jumpCacheMisses++;
+        int h = (int) (pc >>> 2) & (heat.length - 1);
+        long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
+        long pagePa = cpu.memory.fetchPagePa(pc);
+        boolean cold = coldKeys[2 * h] == pc && coldKeys[2 * h + 1] == (pagePa | flags) && coldSince[h] == inserts;
         long pa;
-        try {
-            pa = cpu.memory.translateFetch(pc);
-        } catch (SyncException e) {
-            return null; // the interpreter takes the instruction abort
+        if (cold) {
+            pa = pagePa | (pc & ~PAGE_MASK);
+            tb = null;
+        } else {
+            try {
+                pa = cpu.memory.translateFetch(pc);
+            } catch (SyncException e) {
+                return null; // the interpreter takes the instruction abort
+            }
+            local.globalLookups++;
+            tb = cache.get(pa, pc, flags);
         }
-        local.globalLookups++;
-        tb = cache.get(pa, pc, flags);
         if (tb != null) {
             local.globalHits++;
         } else {
-            int h = (int) (pc >>> 2) & (heat.length - 1);
             if (++heat[h] < hot) {
+                coldKeys[2 * h] = pc;
+                coldKeys[2 * h + 1] = (pa & PAGE_MASK) | flags;
+                coldSince[h] = inserts;
                 return null;
             }
             heat[h] = 0;
+            coldKeys[2 * h] = -1L; // look it up again next time: it may be translated by then
             tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
             }
         }
         jumpCache[j] = tb;
+        jumpKeys[2 * j] = pc;
+        jumpKeys[2 * j + 1] = (pa & PAGE_MASK) | flags;
         return tb;
     }
 
@@ -230,12 +263,17 @@ public final class TcgExecutor implements CpuExecutor {
 
     private void bind(Cpu cpu) {
         if (cpu != boundCpu) {
-            Arrays.fill(jumpCache, null);
+            clearJumpCache();
             Arrays.fill(heat, 0);
+            Arrays.fill(coldKeys, -1L);
             boundCpu = cpu;
-            seenTlbGeneration = cpu.memory.tlbGeneration();
             seenCacheGeneration = cache.generation();
         }
+    }
+
+    private void clearJumpCache() {
+        Arrays.fill(jumpCache, null);
+        Arrays.fill(jumpKeys, -1L); // no PC: PCs here are 4-byte aligned
     }
 
     private void publishStats() {

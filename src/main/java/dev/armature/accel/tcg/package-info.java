@@ -14,7 +14,8 @@
  * few times; only the hot ones pay for translation.
  *
  * <p><b>Lookup and chaining.</b> Per block start: the previous TB's link (no lookup), else the vCPU's jump cache
- * (direct-mapped by virtual PC, dropped when the soft TLB changes or on flush), else the global
+ * (direct-mapped by virtual PC; a hit counts only if the fetch TLB still maps the PC's page to the TB's physical
+ * page, so TLB invalidations and ASID switches need no flush of it), else the global
  * {@link dev.armature.accel.tcg.TbCache} keyed by {@link dev.armature.accel.tcg.TbKey} (physical PC, virtual PC,
  * EL). Static exits (direct branches, fall-through) link to same-page successors after their first lookup;
  * computed jumps (BR, BLR, RET) and mode changes go through the jump cache. A block that branches to its own start

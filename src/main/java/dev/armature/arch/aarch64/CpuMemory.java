@@ -9,7 +9,9 @@ import dev.armature.memory.Region;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,16 +20,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>TLB rules. Entries cache VA page → host address of the RAM page, one direct-mapped table per access kind (read,
  * write, fetch) and per permission context (EL0, EL1, EL2), filled only when the walk allowed that access at that
- * EL. So an EL change just selects other tables; nothing is flushed. Each entry remembers its ASID (or global)
- * and the size of the mapping it came from, so TLBI by ASID or VA is precise. Entries are dropped on TLBI, on
- * writes that change SCTLR/TCR/MAIR, on TTBR writes (non-global entries when only the ASID changes, everything
- * when the table base changes) and on physical map changes (the board calls {@link #flushTlb}). MMIO pages are
- * never cached.
+ * EL. So an EL change just selects other tables; nothing is flushed. The EL1&amp;0 regime's tables come in
+ * {@value #BANKS} banks, one per recently used ASID (least recently used reused): a TTBR write that changes the
+ * ASID selects its bank ({@link #asidChanged}), one that changes only the table base drops nothing, as entries
+ * are tagged with the ASID, not the base. A bank holds global entries and its own ASID's non-global ones. Each
+ * entry remembers its ASID (or global) and the size of the mapping it came from, so TLBI by ASID or VA is
+ * precise. Entries are dropped on TLBI, on writes that change SCTLR/TCR/MAIR and on physical map changes (the
+ * board calls {@link #flushTlb}). MMIO pages are never cached.
  *
  * <p>Cross-vCPU invalidation (TLBI ...IS). Another thread never touches these tables. It calls
- * {@link #requestFlush()}, which bumps a request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs
- * {@link #serviceFlushRequests()} at its next instruction boundary (the run loop's exit-request check), at run-loop
- * entry and on every TLB miss, and then publishes the count it has served. The requester waits until that count
+ * {@link #requestInvalidation} (the issuer's operation: by VA, ASID, regime, or all), which queues it, bumps a
+ * request counter and raises {@link Cpu#EXIT_TLB_FLUSH}; the owner runs {@link #serviceFlushRequests()} at its
+ * next instruction boundary (the run loop's exit-request check), at run-loop entry and on every TLB miss, performs
+ * the queued operations and then publishes the count it has served. The requester waits until that count
  * reaches its ticket or the target is not executing (see {@link TlbShootdown}), so the TLBI completes only when no
  * other vCPU can still use a stale entry.
  *
@@ -62,7 +67,13 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private static final long PAGE_SIZE = 1L << PAGE_BITS;
     private static final long PAGE_MASK = PAGE_SIZE - 1;
     private static final int TLB_SIZE = 256;
-    private static final int SETS = 3; // permission contexts: EL0, EL1, EL2
+    /** ASID banks of the EL1&amp;0 regime: TLBs of that many ASIDs stay cached across context switches. */
+    static final int BANKS = 8;
+    /** Tables per bank: permission contexts EL0 and EL1, times the three access kinds. */
+    private static final int BANK_TABLES = 6;
+    /** The EL2 regime's three tables follow the banks' (EL2 has no ASID). */
+    private static final int EL2_TABLES = BANKS * BANK_TABLES;
+    private static final int TABLES = EL2_TABLES + 3;
     private static final int GLOBAL = -1;
     /** TLBI VA operands hold VA[55:12]: compare that many page-number bits. */
     private static final long TLBI_PAGE_MASK = (1L << 44) - 1;
@@ -80,18 +91,28 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private Cpu cpu;
     private final Mmu mmu = new Mmu();
 
-    // Tables indexed [set * 3 + kind][VA page & (TLB_SIZE - 1)]; tag = VA page number + 1 (0 = empty).
-    private final long[][] tags = new long[SETS * 3][TLB_SIZE];
+    // Tables indexed [table][VA page & (TLB_SIZE - 1)] (see tableOf); tag = VA page number + 1 (0 = empty).
+    private final long[][] tags = new long[TABLES][TLB_SIZE];
     /** Host address of the page's first byte. */
-    private final long[][] hosts = new long[SETS * 3][TLB_SIZE];
+    private final long[][] hosts = new long[TABLES][TLB_SIZE];
     /** The segment backing the entry's page: keeps caller-owned RAM mapped while the entry exists (see above). */
-    private final MemorySegment[][] owners = new MemorySegment[SETS * 3][TLB_SIZE];
-    private final int[][] asids = new int[SETS * 3][TLB_SIZE];
-    private final byte[][] spans = new byte[SETS * 3][TLB_SIZE];
+    private final MemorySegment[][] owners = new MemorySegment[TABLES][TLB_SIZE];
+    private final int[][] asids = new int[TABLES][TLB_SIZE];
+    private final byte[][] spans = new byte[TABLES][TLB_SIZE];
     /** Physical address of the entry's page (what {@link #translateFetch} answers from the fetch tables). */
-    private final long[][] pagePas = new long[SETS * 3][TLB_SIZE];
+    private final long[][] pagePas = new long[TABLES][TLB_SIZE];
     /** Whether a table holds an entry from a mapping larger than a page (TLBI by VA must then scan it). */
-    private final boolean[] large = new boolean[SETS * 3];
+    private final boolean[] large = new boolean[TABLES];
+    /** Whether a table may hold entries: flushes skip the others (a full flush has 51 tables to clear). */
+    private final boolean[] filled = new boolean[TABLES];
+
+    /** The ASID whose non-global entries each bank holds; a bank's global entries are copies valid in every bank. */
+    private final int[] bankAsid = new int[BANKS];
+    /** When each bank was last selected (bankClock ticks), to reuse the least recently used one. */
+    private final long[] bankUsed = new long[BANKS];
+    private long bankClock;
+    /** The bank of the EL1&amp;0 regime's current ASID. */
+    private int bank;
 
     // The current EL's tables, for the fast paths; set = the EL whose permissions apply (0, 1, 2).
     private int set = 1;
@@ -103,10 +124,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private long[] fetchHost;
     private long[] fetchPa;
 
-    /** Counts entry removals, so caches keyed by virtual address (the translator's jump cache) flush too. */
-    private long tlbGeneration;
-
     private final AtomicLong flushRequested = new AtomicLong();
+    /** Invalidations other vCPUs requested and this one has not performed yet (guarded by itself). */
+    private final List<TlbInvalidation> pending = new ArrayList<>();
+    private static final int MAX_PENDING = 32;
     private volatile long flushServed;
     private final AtomicLong barrierRequested = new AtomicLong();
     private volatile long barrierServed;
@@ -130,6 +151,9 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     public CpuMemory(PhysicalMemory phys) {
         this.phys = phys;
+        Arrays.fill(bankAsid, GLOBAL); // free: no ASID
+        bankAsid[0] = 0; // TTBRs reset to ASID 0
+        bankUsed[0] = ++bankClock;
         selectSet(1);
         phys.codePages().addWritableMappings(this);
     }
@@ -246,9 +270,14 @@ public final class CpuMemory implements CodePages.WritableMappings {
         return size >= 8 ? -1L : (1L << (8 * size)) - 1;
     }
 
+    /** The first table of permission context {@code s} (0, 1, 2) in the current bank; add the access kind. */
+    private int tableOf(int s) {
+        return s == 2 ? EL2_TABLES : bank * BANK_TABLES + s * 3;
+    }
+
     private void selectSet(int s) {
         set = s;
-        int b = s * 3;
+        int b = tableOf(s);
         readTag = tags[b + READ];
         readHost = hosts[b + READ];
         writeTag = tags[b + WRITE];
@@ -297,39 +326,73 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     /** Drops every cached translation. */
     public void flushTlb() {
-        for (int t = 0; t < SETS * 3; t++) {
-            clearTable(t);
-        }
+        clearTables(0, TABLES);
     }
 
-    /** Drops the EL1&amp;0 regime's entries (TLBI VMALLE1, ALLE1, VMALLS12E1). */
+    /** Drops the EL1&amp;0 regime's entries, of every ASID (TLBI VMALLE1, ALLE1, VMALLS12E1). */
     public void flushEl10() {
-        for (int t = 0; t < 6; t++) {
-            clearTable(t);
-        }
+        clearTables(0, EL2_TABLES);
     }
 
     /** Drops the EL2 regime's entries (TLBI ALLE2). */
     public void flushEl2() {
-        for (int t = 6; t < 9; t++) {
-            clearTable(t);
+        clearTables(EL2_TABLES, TABLES);
+    }
+
+    private void clearTables(int from, int to) {
+        for (int t = from; t < to; t++) {
+            if (filled[t]) {
+                Arrays.fill(tags[t], 0);
+                large[t] = false;
+                filled[t] = false;
+            }
         }
     }
 
-    private void clearTable(int t) {
-        Arrays.fill(tags[t], 0);
-        large[t] = false;
-        tlbGeneration++;
+    /**
+     * The EL1&amp;0 regime's ASID may have changed (TTBRn_EL1 or TCR_EL1 written, registers restored): selects
+     * the bank of the ASID now in use, reusing the least recently used bank (emptied) if no bank holds it. No
+     * entry of another ASID is dropped, so switching back finds them again, as a hardware TLB tagged with ASIDs.
+     */
+    void asidChanged() {
+        int asid = currentAsid();
+        if (bankAsid[bank] != asid) {
+            int found = -1;
+            int lru = 0;
+            for (int b = 0; b < BANKS; b++) {
+                if (bankAsid[b] == asid) {
+                    found = b;
+                }
+                if (bankUsed[b] < bankUsed[lru]) {
+                    lru = b;
+                }
+            }
+            if (found < 0) {
+                found = lru;
+                clearTables(found * BANK_TABLES, (found + 1) * BANK_TABLES);
+                bankAsid[found] = asid;
+            }
+            bank = found;
+            selectSet(set);
+        }
+        bankUsed[bank] = ++bankClock;
     }
 
-    /** Drops the EL1&amp;0 entries that are not global (ASID change without a TLBI, TTBR writes). */
-    void flushNonGlobal() {
-        flushMatching(0, 6, 0, false, true, GLOBAL);
+    /** The EL1&amp;0 regime's ASID: from TTBR1_EL1 if TCR_EL1.A1 is set, else TTBR0_EL1; 8 or 16 bits (TCR.AS). */
+    private int currentAsid() {
+        SysRegs s = cpu.sys;
+        long ttbr = (s.tcrEl1 & (1L << 22)) != 0 ? s.ttbr1El1 : s.ttbr0El1;
+        return (int) (ttbr >>> 48) & asidMask();
     }
 
-    /** TLBI ASIDE1: non-global EL1&amp;0 entries of {@code asid}. */
+    /** TLBI ASIDE1: non-global EL1&amp;0 entries of {@code asid}, which only that ASID's bank holds. */
     public void flushAsid(int asid) {
-        flushMatching(0, 6, 0, false, true, asid & asidMask());
+        int a = asid & asidMask();
+        for (int b = 0; b < BANKS; b++) {
+            if (bankAsid[b] == a) {
+                flushMatching(b * BANK_TABLES, (b + 1) * BANK_TABLES, 0, false, true, a);
+            }
+        }
     }
 
     /**
@@ -337,12 +400,15 @@ public final class CpuMemory implements CodePages.WritableMappings {
      * ASIDs) for the page holding {@code va}; {@code el2}: TLBI VAE2/VALE2.
      */
     public void flushVa(long va, int asid, boolean el2) {
-        int from = el2 ? 6 : 0;
+        int from = el2 ? EL2_TABLES : 0;
+        int to = el2 ? TABLES : EL2_TABLES;
         int matchAsid = asid < 0 ? GLOBAL : asid & asidMask();
         long page = va >>> PAGE_BITS;
         int index = (int) page & (TLB_SIZE - 1);
-        tlbGeneration++;
-        for (int t = from; t < from + (el2 ? 3 : 6); t++) {
+        for (int t = from; t < to; t++) {
+            if (!filled[t]) {
+                continue;
+            }
             if (large[t]) {
                 flushMatching(t, t + 1, page, true, asid >= 0, matchAsid);
             } else if (vaMatches(t, index, page) && (asid < 0 || asidMatches(t, index, matchAsid))) {
@@ -367,8 +433,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
      * by-VA match also takes global entries).
      */
     private void flushMatching(int from, int to, long page, boolean byVa, boolean byAsid, int asid) {
-        tlbGeneration++;
         for (int t = from; t < to; t++) {
+            if (!filled[t]) {
+                continue;
+            }
             long[] tag = tags[t];
             int[] a = asids[t];
             for (int i = 0; i < TLB_SIZE; i++) {
@@ -396,7 +464,24 @@ public final class CpuMemory implements CodePages.WritableMappings {
      * @return a ticket for {@link #flushServed(long)}
      */
     public long requestFlush() {
-        long ticket = flushRequested.incrementAndGet();
+        return requestInvalidation(TlbInvalidation.ALL);
+    }
+
+    /**
+     * Any thread: asks this vCPU to perform {@code what} before its next memory access (a TLBI broadcast by
+     * another vCPU). Requests beyond {@value #MAX_PENDING} not yet served become one full flush.
+     *
+     * @return a ticket for {@link #flushServed(long)}
+     */
+    public long requestInvalidation(TlbInvalidation what) {
+        synchronized (pending) {
+            if (pending.size() < MAX_PENDING) {
+                pending.add(what);
+            } else {
+                pending.set(0, TlbInvalidation.ALL);
+            }
+        }
+        long ticket = flushRequested.incrementAndGet(); // after the add: who sees the ticket finds the request
         cpu.requestExit(Cpu.EXIT_TLB_FLUSH);
         return ticket;
     }
@@ -411,7 +496,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public void serviceFlushRequests() {
         long requested = flushRequested.get();
         if (requested != flushServed) {
-            flushTlb();
+            TlbInvalidation[] ops;
+            synchronized (pending) {
+                ops = pending.toArray(TlbInvalidation[]::new);
+                pending.clear();
+            }
+            for (TlbInvalidation op : ops) {
+                op.applyTo(this);
+                if (op.scope() == TlbInvalidation.Scope.ALL) {
+                    break;
+                }
+            }
             flushServed = requested;
         }
         long barrier = barrierRequested.get();
@@ -594,13 +689,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     private void fill(int kind, long va, Region region, long pa) {
         long pageStart = (pa & ~PAGE_MASK) - region.base();
-        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size() || alignmentChecked() || watch != null
-                || (observer != null && kind != FETCH)) {
-            return; // region smaller than a page, alignment checking, watchpoints or observer on: never cache
+        if (pageStart < 0 || pageStart + PAGE_SIZE > region.size()
+                || (kind != FETCH && (alignmentChecked() || watch != null || observer != null))) {
+            return; // region smaller than a page; data with alignment checking, watchpoints or an observer on
         }
         PageTableWalker w = mmu.lastWalk();
-        int t = set * 3 + kind;
+        if (!w.global && set != 2 && w.asid != bankAsid[bank]) {
+            return; // a bank holds only its own ASID's non-global entries (asidChanged keeps them in step)
+        }
+        int t = tableOf(set) + kind;
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
+        filled[t] = true;
         owners[t][i] = region.ram();
         hosts[t][i] = region.ram().address() + pageStart;
         pagePas[t][i] = pa & ~PAGE_MASK;
@@ -630,8 +729,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
      */
     @Override
     public void dropWritable(long pagePa) {
-        for (int s = 0; s < SETS; s++) {
-            int t = s * 3 + WRITE;
+        for (int t = WRITE; t < TABLES; t += 3) { // every bank's and EL2's WRITE tables (see tableOf)
             for (int i = 0; i < TLB_SIZE; i++) {
                 if ((long) TAG.getVolatile(tags[t], i) != 0 && pagePas[t][i] == pagePa) {
                     TAG.setVolatile(tags[t], i, 0L);
@@ -649,9 +747,16 @@ public final class CpuMemory implements CodePages.WritableMappings {
         return faultSize;
     }
 
-    /** Incremented whenever entries are dropped: virtual-to-physical mappings may have changed since. */
-    public long tlbGeneration() {
-        return tlbGeneration;
+    /**
+     * The physical page instructions at {@code va} are fetched from, as far as the fetch TLB of the current
+     * regime, ASID and EL knows: its address, or -1 when the TLB holds no entry for the page (then ask
+     * {@link #translateFetch}). The translator validates its jump cache with this, so the jump cache needs no
+     * flush when entries are dropped or the ASID changes.
+     */
+    public long fetchPagePa(long va) {
+        long page = va >>> PAGE_BITS;
+        int i = (int) page & (TLB_SIZE - 1);
+        return fetchTag[i] == page + 1 ? fetchPa[i] : -1;
     }
 
     /**
@@ -841,7 +946,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private void locateAtomic(long va, int size, int kind) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
-        int t = set * 3 + kind;
+        int t = tableOf(set) + kind;
         long from; // the host range known to be RAM around the location
         long to;
         if (tags[t][i] == page + 1) {

@@ -137,6 +137,7 @@ public final class SysRegs {
         resetValues();
         timer.reset();
         cpu.memory.flushTlb();
+        cpu.memory.asidChanged();
     }
 
     /**
@@ -215,6 +216,7 @@ public final class SysRegs {
             applyNamedState(named);
             System.arraycopy(values, 0, storage, 0, storage.length);
             cpu.memory.flushTlb();
+            cpu.memory.asidChanged();
             timerState.run();
         };
     }
@@ -454,6 +456,7 @@ public final class SysRegs {
         if (v != tcrEl1) {
             tcrEl1 = v;
             cpu.memory.flushEl10();
+            cpu.memory.asidChanged(); // A1 and AS pick the ASID
         }
     }
 
@@ -465,8 +468,9 @@ public final class SysRegs {
     }
 
     /**
-     * TTBRn_EL1: a new table base drops the regime's entries; a new ASID alone drops only non-global ones
-     * (entries are tagged with their ASID, but the fast path does not compare it).
+     * TTBRn_EL1: drops nothing. As in a hardware TLB, entries are tagged with their ASID only, not with the table
+     * base they were walked from (software changing the tables under an ASID it keeps must TLBI), so a new ASID
+     * just selects that ASID's TLB bank. KPTI and software PAN switch TTBRs on every kernel entry and exit.
      */
     void setTtbrEl1(int n, long v) {
         long old = n == 0 ? ttbr0El1 : ttbr1El1;
@@ -475,10 +479,8 @@ public final class SysRegs {
         } else {
             ttbr1El1 = v;
         }
-        if (((old ^ v) & 0x0000_ffff_ffff_ffffL) != 0) {
-            cpu.memory.flushEl10();
-        } else if (old != v) {
-            cpu.memory.flushNonGlobal();
+        if ((old ^ v) >>> 48 != 0) {
+            cpu.memory.asidChanged();
         }
     }
 

@@ -94,33 +94,35 @@ final class SystemOps {
         }
         long va = xt << 12;
         int asid = (int) (xt >>> 48);
+        TlbInvalidation op;
         if (op1 == 0 && (crm == 3 || crm == 7)) {
-            switch (op2) {
-                case 0 -> mem.flushEl10();
-                case 1, 5 -> mem.flushVa(va, asid, false);
-                case 2 -> mem.flushAsid(asid);
-                case 3, 7 -> mem.flushVa(va, -1, false);
+            op = switch (op2) {
+                case 0 -> TlbInvalidation.EL10;
+                case 1, 5 -> new TlbInvalidation(TlbInvalidation.Scope.VA_EL1, va, asid);
+                case 2 -> new TlbInvalidation(TlbInvalidation.Scope.ASID, 0, asid);
+                case 3, 7 -> new TlbInvalidation(TlbInvalidation.Scope.VA_EL1, va, -1);
                 default -> throw SyncException.undefined(cpu.pc);
-            }
+            };
         } else if (op1 == 4 && cpu.model.has(Feature.EL2)) {
             SysRegAccess.atLeast(cpu, 2);
             if (crm == 3 || crm == 7) {
-                switch (op2) {
-                    case 0 -> mem.flushEl2();
-                    case 1, 5 -> mem.flushVa(va, -1, true);
-                    case 4, 6 -> mem.flushEl10();
+                op = switch (op2) {
+                    case 0 -> TlbInvalidation.EL2;
+                    case 1, 5 -> new TlbInvalidation(TlbInvalidation.Scope.VA_EL2, va, -1);
+                    case 4, 6 -> TlbInvalidation.EL10;
                     default -> throw SyncException.undefined(cpu.pc);
-                }
+                };
             } else if ((crm == 0 || crm == 4) && (op2 == 1 || op2 == 5)) {
-                mem.flushEl10(); // IPAS2E1(IS), IPAS2LE1(IS): combined entries are not indexed by IPA
+                op = TlbInvalidation.EL10; // IPAS2E1(IS), IPAS2LE1(IS): combined entries are not indexed by IPA
             } else {
                 throw SyncException.undefined(cpu.pc);
             }
         } else {
             throw SyncException.undefined(cpu.pc);
         }
+        op.applyTo(mem);
         if (shareable && cpu.tlbBroadcast != null) {
-            cpu.tlbBroadcast.invalidateOthers(cpu);
+            cpu.tlbBroadcast.invalidateOthers(cpu, op);
         }
     }
 

@@ -7,9 +7,9 @@ package dev.armature.arch.aarch64;
 @FunctionalInterface
 public interface TlbBroadcast {
     /**
-     * Invalidates the TLBs of every vCPU in {@code source}'s domain except {@code source}, returning only when
-     * none of them can use a stale entry any more (each has flushed, or will before it next executes). Called on
-     * {@code source}'s thread.
+     * Performs {@code what} on the TLBs of every vCPU in {@code source}'s domain except {@code source}, returning
+     * only when none of them can use an entry it drops any more (each has done it, or will before it next
+     * executes). Called on {@code source}'s thread.
      */
-    void invalidateOthers(Cpu source);
+    void invalidateOthers(Cpu source, TlbInvalidation what);
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@link TlbBroadcast} for vCPUs sharing one physical memory: every target gets a flush request and the
+ * The {@link TlbBroadcast} for vCPUs sharing one physical memory: every target gets the invalidation request and the
  * source waits until each target has served it or is not executing ({@link Cpu#executing} false: it serves pending
  * requests when its run loop starts). While waiting the source serves its own requests, so two vCPUs
  * broadcasting at once cannot deadlock.
@@ -28,8 +28,8 @@ public final class TlbShootdown implements TlbBroadcast {
     }
 
     @Override
-    public void invalidateOthers(Cpu source) {
-        invalidate(source);
+    public void invalidateOthers(Cpu source, TlbInvalidation what) {
+        invalidate(source, what);
     }
 
     /**
@@ -37,16 +37,16 @@ public final class TlbShootdown implements TlbBroadcast {
      * none can use an entry it had before the call.
      */
     public void invalidateAll() {
-        invalidate(null);
+        invalidate(null, TlbInvalidation.ALL);
     }
 
-    private void invalidate(Cpu source) {
+    private void invalidate(Cpu source, TlbInvalidation what) {
         Cpu[] targets = cpus.toArray(new Cpu[0]);
         long[] tickets = new long[targets.length];
         for (int i = 0; i < tickets.length; i++) {
             Cpu c = targets[i];
             if (c != source) {
-                tickets[i] = c.memory.requestFlush();
+                tickets[i] = c.memory.requestInvalidation(what);
             }
         }
         for (int i = 0; i < tickets.length; i++) {

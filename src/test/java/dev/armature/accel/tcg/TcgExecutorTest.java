@@ -104,6 +104,35 @@ class TcgExecutorTest {
         return ex.instructions();
     }
 
+    /** Runs the two-instruction block at CODE once (budget 2). */
+    private static void runBlockOnce(TcgTestMachine m, TcgExecutor ex) {
+        m.cpu.pc = CODE;
+        ex.run(m.cpu, 2);
+    }
+
+    @Test
+    void aColdBlockSkipsTheGlobalLookupUntilSomeTbIsAdded() {
+        TcgTestMachine m = new TcgTestMachine(
+                0x91000400, // add x0, x0, #1
+                0x17ffffff); // b CODE
+        TcgEngine engine = m.engine(hot(5));
+        TcgExecutor a = engine.newExecutor();
+        TcgExecutor b = engine.newExecutor();
+        runBlockOnce(m, a);
+        long lookups = engine.stats().globalLookups();
+        runBlockOnce(m, a);
+        assertEquals(lookups, engine.stats().globalLookups(), "known cold: no global lookup\n" + engine.report());
+        assertEquals(4, engine.stats().interpretedInsns());
+        for (int i = 0; i < 5; i++) {
+            runBlockOnce(m, b); // b's fifth start translates the block
+        }
+        assertEquals(1, engine.stats().tbsTranslated());
+        long interpreted = engine.stats().interpretedInsns();
+        runBlockOnce(m, a); // a's count is only 3, but the cache has gained a TB since a found none
+        assertEquals(interpreted, engine.stats().interpretedInsns(), "a runs b's TB\n" + engine.report());
+        assertEquals(8, m.cpu.r[0]);
+    }
+
     @Test
     void tightLoopRunsTranslatedOnSelfChainedBackEdges() {
         TcgTestMachine m = new TcgTestMachine(SUM_LOOP);

@@ -265,23 +265,6 @@ class MmuTest {
     }
 
     @Test
-    void asidChangeAloneDropsOnlyNonGlobalEntries() {
-        TestMachine.Tables t = m.tables(12, 48);
-        t.map(0x1000, DATA, 3, AF | NG);
-        t.map(0x2000, DATA, 3, AF);
-        m.phys.write(DATA, 8, 1);
-        m.phys.write(DATA + 0x1000, 8, 2);
-        m.enable(t, 0);
-        assertEquals(1, readAt(0x1000));
-        assertEquals(1, readAt(0x2000));
-        t.map(0x1000, DATA + 0x1000, 3, AF | NG);
-        t.map(0x2000, DATA + 0x1000, 3, AF);
-        cpu.sys.write(SysRegs.TTBR0_EL1, t.root | 7L << 48); // same tables, ASID 7
-        assertEquals(2, readAt(0x1000)); // walked again under the new ASID
-        assertEquals(1, readAt(0x2000)); // global entry kept
-    }
-
-    @Test
     void cacheMaintenanceFaultsAndDcZva() {
         TestMachine.Tables t = m.tables(12, 48);
         t.map(0x1000, DATA, 3, AF | AP_RO);
