@@ -148,18 +148,15 @@ final class TbCache {
      */
     synchronized boolean addRegion(TbRegion r) {
         Tb head = r.members[0];
-        TbRegion old = head.region;
         long bytes = footprint(r);
-        if ((old != null && old.valid) || usedBytes + bytes > budgetBytes) {
+        // An invalidated or flushed region is no longer any TB's region, so a region here is a valid one.
+        if (head.region != null || usedBytes + bytes > budgetBytes) {
             return false;
         }
         for (Tb m : r.members) {
             if (!m.valid) {
                 return false;
             }
-        }
-        if (old != null) {
-            unregister(old);
         }
         for (Tb m : r.members) {
             m.inRegions.add(r);

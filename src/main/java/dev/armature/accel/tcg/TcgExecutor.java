@@ -41,6 +41,8 @@ public final class TcgExecutor implements CpuExecutor {
     private final int regionHot;
     private long reportedBackEdges;
     private long reportedRegionTransitions;
+    /** The region the last {@link #step} entered, or null. */
+    private TbRegion steppedRegion;
 
     private Cpu boundCpu;
     private long seenTlbGeneration;
@@ -115,15 +117,18 @@ public final class TcgExecutor implements CpuExecutor {
         try {
             Tb tb = lookup(cpu);
             if (tb == null) {
+                steppedRegion = null;
                 ctx.limit = ctx.icount + 1;
                 interpretBlock(cpu);
                 return null;
             }
             TbRegion r = tb.region;
             if (r != null && r.valid) {
+                steppedRegion = r;
                 ctx.limit = ctx.icount + maxInsns; // at least the head: every TB is within tb-insns
                 enter(cpu, r);
             } else {
+                steppedRegion = null;
                 ctx.limit = ctx.icount + tb.insns.length; // one pass: no room for a self-loop's second
                 execute(cpu, tb);
             }
@@ -133,6 +138,11 @@ public final class TcgExecutor implements CpuExecutor {
             ctx.blockPc = cpu.pc;
             publishStats();
         }
+    }
+
+    /** The region the last {@link #step} ran (entered at the TB it returned), or null if it ran no region. */
+    TbRegion steppedRegion() {
+        return steppedRegion;
     }
 
     /** Runs the next block; returns the TB to chain from next, or null if the next block needs a lookup. */
