@@ -1,15 +1,18 @@
 package dev.armature.accel.tcg;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Picks the members of a {@link TbRegion} headed by a hot TB: the TBs reachable from the head through exits that
  * generated code can follow without the dispatcher, that are already translated and valid, on the head's virtual
- * page and for the same flags (exception level), up to {@link #MAX_MEMBERS} TBs and {@link #MAX_INSNS}
- * instructions. A region is kept only if it holds a cycle through the head: a guest loop, not a straight path.
+ * page and for the same flags (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs
+ * on a cycle through the head (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions
+ * and {@link #INLINE_BUDGET}; none if there is no cycle.
  *
  * <p>The exits followed: static ones (direct branch target, not-taken path, fall-through) and, among computed
  * jumps, only BR, BLR and RET, which change neither the exception level nor the translation regime; a RET goes
@@ -42,45 +45,107 @@ final class RegionSelector {
 
     /** The members, head first, or null if there is no loop through the head within the limits. */
     static Tb[] select(TbCache cache, Tb head) {
-        Map<Long, Tb> members = new LinkedHashMap<>();
+        Map<Long, Tb> reached = new LinkedHashMap<>();
         List<Long> work = new ArrayList<>();
-        members.put(head.key.va(), head);
+        reached.put(head.key.va(), head);
         work.add(head.key.va());
-        int insns = head.insns.length;
-        for (int w = 0; w < work.size(); w++) {
-            Tb t = members.get(work.get(w));
+        for (int w = 0; w < work.size() && reached.size() < MAX_MEMBERS; w++) {
+            Tb t = reached.get(work.get(w));
             List<Long> next = new ArrayList<>(successors(t));
             if (isCall(t)) {
                 next.add(end(t)); // where its callee's RET returns
             }
             for (long va : next) {
-                if (members.containsKey(va) || ((va ^ head.key.va()) & PAGE_MASK) != 0
-                        || members.size() == MAX_MEMBERS) {
+                if (reached.containsKey(va) || ((va ^ head.key.va()) & PAGE_MASK) != 0
+                        || reached.size() == MAX_MEMBERS) {
                     continue;
                 }
                 Tb s = cache.get(head.key.pa() + (va - head.key.va()), va, head.key.flags());
-                if (s == null || insns + s.insns.length > MAX_INSNS) {
-                    continue;
+                if (s != null) {
+                    reached.put(va, s);
+                    work.add(va);
                 }
-                members.put(va, s);
-                work.add(va);
-                insns += s.insns.length;
             }
         }
-        Tb[] result = members.values().toArray(Tb[]::new);
-        return result.length > 1 && loopsToHead(result) ? result : null;
+        // Keep the loop: the TBs on a cycle through the head, the nearest ones while over the inlining budget.
+        List<Tb> members = new ArrayList<>(reached.values());
+        while (true) {
+            members = onCycleThroughHead(members);
+            if (members.size() < 2) {
+                return null;
+            }
+            if (weight(members) <= INLINE_BUDGET && insns(members) <= MAX_INSNS) {
+                return members.toArray(Tb[]::new);
+            }
+            members.removeLast();
+        }
     }
 
-    /** True if some member's exit can go to the head: the region has a cycle through it. */
-    private static boolean loopsToHead(Tb[] members) {
+    /**
+     * C2 inlines at most about 8000 bytecode bytes into one compiled method (its {@code DesiredMethodLimit}, the
+     * method's own bytecode included) and calls the rest, so a region whose instructions' semantics exceed it runs
+     * its later members without inlined semantics, slower than their TBs. The weights estimate each instruction's
+     * share: its bytecode in the region plus its semantics, a memory access bringing the soft-TLB and memory
+     * segment paths (measured with {@code -XX:+PrintInlining} on the {@code matrix} kernel: inlining stopped
+     * after about 14 of 33 instructions).
+     */
+    static final int INLINE_BUDGET = 7000;
+    private static final int MEMORY_WEIGHT = 700;
+    private static final int OTHER_WEIGHT = 180;
+
+    private static int weight(List<Tb> members) {
+        int w = 0;
         for (Tb t : members) {
-            for (Tb s : candidates(t, members)) {
-                if (s == members[0]) {
-                    return true;
+            for (int word : t.words) {
+                w += TbTranslator.mayStore(word) ? MEMORY_WEIGHT : OTHER_WEIGHT;
+            }
+        }
+        return w;
+    }
+
+    private static int insns(List<Tb> members) {
+        int n = 0;
+        for (Tb t : members) {
+            n += t.insns.length;
+        }
+        return n;
+    }
+
+    /** The members (head first, order kept) from which the head can be reached through in-region exits. */
+    private static List<Tb> onCycleThroughHead(List<Tb> members) {
+        Tb[] all = members.toArray(Tb[]::new);
+        Set<Tb> reaching = new HashSet<>();
+        reaching.add(all[0]);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Tb t : all) {
+                if (reaching.contains(t)) {
+                    continue;
+                }
+                for (Tb s : candidates(t, all)) {
+                    if (reaching.contains(s)) {
+                        reaching.add(t);
+                        grew = true;
+                        break;
+                    }
                 }
             }
         }
-        return false;
+        boolean loops = false;
+        for (Tb s : candidates(all[0], all)) {
+            loops |= reaching.contains(s);
+        }
+        if (!loops) {
+            return List.of(all[0]);
+        }
+        List<Tb> kept = new ArrayList<>();
+        for (Tb t : all) {
+            if (reaching.contains(t)) {
+                kept.add(t);
+            }
+        }
+        return kept;
     }
 
     /** The members {@code t}'s exit may continue at inside the region, for the generated comparisons. */

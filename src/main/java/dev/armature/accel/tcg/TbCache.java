@@ -15,8 +15,9 @@ import java.util.Map;
  * lookup racing with a resize may miss, and a miss only costs a retranslation attempt that finds the entry under
  * the lock). Every mutation takes this object's monitor. Invalidation clears {@link Tb#valid} before unlinking,
  * and every way into a TB (jump cache, link, back-edge) checks it, so a vCPU never enters a TB after its
- * invalidation returns; likewise it clears {@link TbRegion#valid} of every region the TB is a member of, which every
- * region checks at each transition between members; the JVM keeps a flushed TB's code alive while some vCPU still runs it.
+ * invalidation returns; likewise it clears {@link TbRegion#valid} of every region the TB is a member of, which
+ * every region checks at each transition between members; the JVM keeps a flushed TB's code alive while some vCPU
+ * still runs it.
  *
  * <p>Translations race with writes: {@link #sequence()} is read before the page is marked and the instructions
  * are read; {@link #insert} drops the TB if any invalidation happened since (it may have read stale words, or

@@ -18,8 +18,8 @@ import java.util.Arrays;
  * through it; from then on its dispatches enter the region, which runs the loop's blocks in one method.
  *
  * <p>Exit requests (interrupts, stop, other vCPUs) are checked before every dispatch and at every self-loop
- * back-edge and region transition inside generated code, so a chained loop leaves within one block. Interrupts are taken the same way
- * as the interpreter takes them.
+ * back-edge and region transition inside generated code, so a chained loop leaves within one block. Interrupts
+ * are taken the same way as the interpreter takes them.
  *
  * <p>An executor belongs to one vCPU thread; running it on another Cpu drops its jump cache first.
  */
@@ -293,7 +293,8 @@ public final class TcgExecutor implements CpuExecutor {
     }
 
     private void publishStats() {
-        engine.stats().add(local, ctx.backEdges - reportedBackEdges, ctx.regionTransitions - reportedRegionTransitions);
+        engine.stats().add(local, ctx.backEdges - reportedBackEdges,
+                ctx.regionTransitions - reportedRegionTransitions);
         reportedBackEdges = ctx.backEdges;
         reportedRegionTransitions = ctx.regionTransitions;
     }
