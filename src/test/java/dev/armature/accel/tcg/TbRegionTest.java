@@ -145,6 +145,27 @@ class TbRegionTest {
     }
 
     @Test
+    void aRegionKeepsTheLoopNotThePathOutOfIt() {
+        TcgTestMachine m = new TcgTestMachine(
+                0xd2800c81, //    0: mov x1, #0x64
+                0x91000400, //    4: a: add x0, x0, #0x1
+                0x14000001, //    8:    b c <b>
+                0xf1000421, //    c: b: subs x1, x1, #0x1
+                0x54ffffa1, //   10:    b.ne 4 <a>
+                0x91000442, //   14: c: add x2, x2, #0x1
+                0x17ffffff); //  18:    b 14 <c>
+        TcgEngine engine = m.engine(hot(1).withRegionHot(1_000_000));
+        engine.newExecutor().run(m.cpu, 2000);
+        assertTrue(m.cpu.r[2] > 100, "ran into the exit loop");
+        Tb head = engine.cache().get(CODE + 4, CODE + 4, m.cpu.el);
+        Tb[] members = RegionSelector.select(engine.cache(), head);
+        assertNotNull(members);
+        assertEquals(2, members.length, "a and b; c is reached from the loop but never goes back to a");
+        assertEquals(CODE + 4, members[0].key.va());
+        assertEquals(CODE + 0xc, members[1].key.va());
+    }
+
+    @Test
     void exactBudgetsStopInsideARegionAtTheExactInstruction() {
         TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
         TcgEngine engine = m.engine(regions(2));
