@@ -1,5 +1,6 @@
 package dev.armature.accel.tcg;
 
+import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
@@ -51,7 +52,7 @@ final class RegionTranslator {
             MethodTypeDesc.of(CD_void, TbTranslator.CD_TB.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodType MT_INIT = MethodType.methodType(void.class, Tb[].class, int.class);
-    /** HotSpot does not compile methods of this many bytecode bytes or more ({@code -XX:-DontCompileHugeMethods}). */
+    /** HotSpot compiles no method over {@code HugeMethodLimit} (8000) bytecode bytes by default. */
     static final int HUGE_METHOD = 8000;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -88,7 +89,7 @@ final class RegionTranslator {
     private int execLength(byte[] bytes) {
         for (MethodModel m : classFile.parse(bytes).methods()) {
             if (m.methodName().equalsString("exec")) {
-                return m.findAttribute(java.lang.classfile.Attributes.code()).map(CodeAttribute::codeLength)
+                return m.findAttribute(Attributes.code()).map(CodeAttribute::codeLength)
                         .orElse(0);
             }
         }

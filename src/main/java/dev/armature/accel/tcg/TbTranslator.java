@@ -22,6 +22,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -199,7 +200,7 @@ final class TbTranslator {
      * block up to the faulting one (at {@code cpu.pc}; the block's start pushed by {@code loadStart}), takes the
      * exception as the interpreter does and returns {@link Tb#EXIT_EXCEPTION}.
      */
-    static void emitTakeSync(CodeBuilder c, java.util.function.Consumer<CodeBuilder> loadStart) {
+    static void emitTakeSync(CodeBuilder c, Consumer<CodeBuilder> loadStart) {
         c.astore(EXC);
         c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).aload(CPU).getfield(CD_CPU, "pc", CD_long);
         loadStart.accept(c);
