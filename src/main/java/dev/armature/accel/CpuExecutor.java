@@ -8,7 +8,8 @@ import dev.armature.arch.aarch64.Cpu;
  */
 public interface CpuExecutor {
     /**
-     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} or exactly {@code budget} instructions have run.
+     * Runs until an exit is requested with {@link Cpu#EXIT_STOP} (or {@link Cpu#EXIT_REINSTRUMENT}) or exactly
+     * {@code budget} instructions have run.
      *
      * @return true if stopped by request, false if the budget ran out
      */

@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("-monitor", 1), Map.entry("-loadvm", 1), Map.entry("-snapshot", 0),
             Map.entry("-bios", 1), Map.entry("-pflash", 1), Map.entry("-hda", 1),
             Map.entry("-cdrom", 1), Map.entry("-netdev", 1), Map.entry("-nic", 1), Map.entry("-net", 1),
-            Map.entry("-global", 1), Map.entry("-object", 1), Map.entry("-rtc", 1),
+            Map.entry("-object", 1), Map.entry("-rtc", 1),
             Map.entry("-enable-kvm", 0), Map.entry("-semihosting", 0), Map.entry("-semihosting-config", 1),
             Map.entry("-boot", 1), Map.entry("-vga", 1), Map.entry("-usb", 0), Map.entry("-numa", 1),
             Map.entry("-overcommit", 1), Map.entry("-fw_cfg", 1), Map.entry("-trace", 1), Map.entry("-daemonize", 0),
@@ -121,6 +121,10 @@ public final class Main implements Callable<Integer> {
             description = "virtio-blk-device,drive=ID, virtio-rng-device, virtio-serial-device, "
                     + "virtconsole,chardev=ID, armature-dma[,iommu=on|off], vfio-platform,host=NAME[,forward=on|off]")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "-global", paramLabel = "virtio-mmio.force-legacy=on|off",
+            description = "default device properties; off makes the virtio-mmio slots modern (version 2)")
+    List<String> globals = new ArrayList<>();
 
     @Option(names = "-drive", paramLabel = "file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]",
             description = "a raw disk image for a virtio-blk device")
@@ -238,6 +242,7 @@ public final class Main implements Callable<Integer> {
             throw new CliError("-display " + display + ": Armature has no graphical display (use -display none "
                     + "or -nographic)");
         }
+        GlobalProperties global = GlobalProperties.parse(globals);
         VirtConfig.VirtioSerial virtioSerial = parseDevices();
         List<VirtConfig.VirtioDeviceConfig> virtioDevices = VirtioDeviceOptions.parse(drives, devices);
         VirtConfig.Dma dma = parseDma();
@@ -246,8 +251,8 @@ public final class Main implements Callable<Integer> {
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, 1, virtioSerial, dma,
-                    vfio, parsePciTestdev(), virtioDevices);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, global.virtioMmioVersion,
+                    virtioSerial, dma, vfio, parsePciTestdev(), virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }

@@ -40,7 +40,9 @@ public sealed interface KernelImage {
     record Raw(byte[] data) implements KernelImage {
     }
 
-    int ARM64_MAGIC = 0x644d5241; // "ARM\x64" read little-endian
+    /** The arm64 Image header's magic, "ARM\x64" read little-endian. */
+    int ARM64_MAGIC = 0x644d5241;
+    /** The largest gzip-compressed image's decompressed size accepted. */
     long MAX_DECOMPRESSED = 1L << 30;
 
     /**

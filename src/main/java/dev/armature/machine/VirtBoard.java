@@ -31,6 +31,7 @@ import dev.armature.memory.PhysicalMemory;
 import dev.armature.migration.BoardConfig;
 import dev.armature.migration.SectionId;
 import dev.armature.migration.Snapshottable;
+import dev.armature.vm.CpuWiring;
 import dev.armature.vm.GicModels;
 import dev.armature.vm.KvmException;
 import dev.armature.vm.Vcpu;
@@ -103,11 +104,34 @@ public final class VirtBoard implements AutoCloseable {
         this(config, boot, serial, noReboot, log, HostPlatform::standard);
     }
 
+    /**
+     * The board on {@code vm}, a VM the embedder built (for example {@code Vm.builder().accel("interp")
+     * .cpuModel(config.effectiveCpuModel()).build()}) and may already have put hooks on: the board adds its RAM,
+     * vCPUs, vGIC and devices to it and from then on owns it ({@link #close} closes it). The VM must be fresh — no
+     * vCPUs, devices or memory — with the board's CPU model and an IPA space of at least 40 bits (the high PCIe
+     * window ends at 1 TiB); its accelerator is the board's unless {@code board.machine().useAccelerator} changes
+     * it before the first run.
+     *
+     * @throws BootException if the VM does not fit the board (it is then left as it was), or as the other
+     * constructor (the VM is then closed with the half-built board)
+     */
+    public VirtBoard(Vm vm, VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log)
+            throws BootException {
+        this(checkFresh(vm, config), config, boot, serial, noReboot, log, HostPlatform::standard);
+    }
+
     /** As the public constructor, assigning devices from the host {@code host} builds (tests drive its time). */
     VirtBoard(VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log,
               Supplier<HostPlatform> host) throws BootException {
+        this(Vm.create(Vm.DEFAULT_IPA_BITS, config.effectiveCpuModel(), GicModels.INSTANCE, CpuWiring.NONE), config,
+                boot, serial, noReboot, log, host);
+    }
+
+    private VirtBoard(Vm vm, VirtConfig config, Boot boot, OutputStream serial, boolean noReboot, DebugLog log,
+              Supplier<HostPlatform> host) throws BootException {
         this.config = config;
-        vm = Vm.create(Vm.DEFAULT_IPA_BITS, config.effectiveCpuModel(), GicModels.INSTANCE, this::attachCpu);
+        this.vm = vm;
+        vm.setCpuWiring(this::attachCpu);
         mem = vm.memory();
         mem.dirtyLog().setFlusher(shootdown::invalidateAll);
         try {
@@ -247,6 +271,31 @@ public final class VirtBoard implements AutoCloseable {
         }
     }
 
+    /** {@code vm} if the board can be built on it, else a BootException naming what does not fit. */
+    private static Vm checkFresh(Vm vm, VirtConfig config) throws BootException {
+        if (vm == null) {
+            throw new BootException("no VM to build the board on");
+        }
+        try {
+            vm.checkOpen();
+            if (!vm.vcpus().isEmpty() || !vm.devices().isEmpty() || !vm.memory().regions().isEmpty()) {
+                throw new BootException("the board needs a fresh VM: this one already has vCPUs, devices or memory");
+            }
+        } catch (KvmException e) {
+            throw new BootException("cannot build the board on the VM: " + e.getMessage());
+        }
+        if (!vm.cpuModel().equals(config.effectiveCpuModel())) {
+            throw new BootException("the VM's CPU model " + vm.cpuModel().name() + " is not the board's "
+                    + config.effectiveCpuModel().name() + " (build it with cpuModel(config.effectiveCpuModel()))");
+        }
+        if (vm.maxIpaBits() < Vm.DEFAULT_IPA_BITS) {
+            throw new BootException("the VM's " + vm.maxIpaBits() + "-bit IPA space is smaller than the board's "
+                    + Vm.DEFAULT_IPA_BITS + " bits");
+        }
+        return vm;
+    }
+
+    /** The board's configuration. */
     public VirtConfig config() {
         return config;
     }
@@ -261,10 +310,12 @@ public final class VirtBoard implements AutoCloseable {
         return vm;
     }
 
+    /** The VM's guest physical address space, with the board's RAM and devices. */
     public PhysicalMemory memory() {
         return mem;
     }
 
+    /** The PL011 serial port. */
     public Pl011 uart() {
         return uart;
     }
@@ -279,10 +330,12 @@ public final class VirtBoard implements AutoCloseable {
         return dma;
     }
 
+    /** The machine that runs the vCPUs (run control, accelerator choice, snapshots). */
     public Machine machine() {
         return machine;
     }
 
+    /** Where the boot images go and where the boot vCPU starts. */
     public BootPlan bootPlan() {
         return plan;
     }
@@ -313,6 +366,7 @@ public final class VirtBoard implements AutoCloseable {
         return LockstepRun.run(machine, reference.machine, icountShift, err);
     }
 
+    /** The board's GIC (the vGIC's model). */
     public InterruptController interruptController() {
         return gic;
     }

@@ -51,6 +51,7 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
      * ({@code forward=on}) or routed through the VMM ({@code forward=off}) at start.
      */
     public record VfioAssignment(String host, boolean forward) {
+        /** Checks that the host device is named. */
         public VfioAssignment {
             if (host == null || host.isEmpty()) {
                 throw new IllegalArgumentException("-device vfio-platform: host= names the host device to assign");
@@ -83,6 +84,7 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
     /** CPUs QEMU 7.2's virt supports with GICv3 (two redistributor regions). */
     public static final int MAX_CPUS_GICV3 = GicV3.MAX_CPUS;
 
+    /** Checks the configuration; IllegalArgumentException naming what is out of range. */
     public VirtConfig {
         if (ramSize <= 0 || ramSize > VirtMemoryMap.MAX_RAM_SIZE || (ramSize & 0xfff) != 0) {
             throw new IllegalArgumentException("RAM size must be a non-zero multiple of 4 KiB up to 255 GiB");
@@ -137,6 +139,7 @@ public record VirtConfig(long ramSize, int smp, CpuModel cpuModel, int gicVersio
         return cpuModel.withEl2(virtualization);
     }
 
+    /** QEMU's {@code -machine virt} defaults: 128 MiB, one Cortex-A57, GICv2, no EL2, no devices. */
     public static VirtConfig defaults() {
         return new VirtConfig(VirtMemoryMap.DEFAULT_RAM_SIZE, 1, CpuModel.CORTEX_A57, 2, false, 1, VirtioSerial.NONE,
                 Dma.NONE);

@@ -5,7 +5,9 @@ package dev.armature.memory;
  * Implementations are called from vCPU threads and must do their own locking.
  */
 public interface MmioHandler {
+    /** A read of {@code size} bytes at {@code offset}: returns the value, zero-extended. */
     long read(long offset, int size);
 
+    /** A write of the low {@code size} bytes of {@code value} at {@code offset}. */
     void write(long offset, int size, long value);
 }

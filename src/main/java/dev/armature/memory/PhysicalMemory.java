@@ -14,6 +14,13 @@ import java.util.List;
  *
  * <p>Locking: the region list is copy-on-write (a volatile array); mapping changes are rare and made by the
  * board or the VM API, reads come from every vCPU thread without a lock.
+ *
+ * <p>Lifetime of RAM. vCPU soft TLBs reach RAM by raw host address ({@link HostRam}), which nothing checks, so
+ * backing memory must stay mapped while any vCPU could hold an entry to it. RAM from this object's arena
+ * ({@link #addRam(String, long, long)}, {@link #allocate}) is freed only by {@link #close}, which its owner (the VM)
+ * calls once no vCPU runs; unmapping such a region keeps its memory until then. Caller-owned backing
+ * ({@link #addRam(String, long, MemorySegment)}) must be freed only when unreachable: TLB entries keep a reference
+ * to it, so memory of an automatic arena is safe, an explicitly closed arena is not.
  */
 public final class PhysicalMemory implements AutoCloseable {
     /** Guest byte, halfword, word and doubleword layouts (little-endian, unaligned allowed). */
@@ -41,7 +48,9 @@ public final class PhysicalMemory implements AutoCloseable {
 
     /**
      * Maps caller-owned RAM at {@code base}: the Linux user-mode runner backs each guest mapping with its own
-     * segment so that unmapping lets the host memory go (the shared arena frees only on {@link #close}).
+     * segment so that unmapping lets the host memory go (the shared arena frees only on {@link #close}). The
+     * backing must be freed by the garbage collector (an automatic arena), never closed explicitly: vCPU TLB
+     * entries may still hold its address after the region is removed, and keep it reachable until then.
      */
     public synchronized void addRam(String name, long base, MemorySegment backing) {
         add(new Region(name, base, backing.byteSize(), backing, null));
@@ -206,6 +215,7 @@ public final class PhysicalMemory implements AutoCloseable {
         return r.ram().asSlice(pa - r.base(), length);
     }
 
+    /** Frees the RAM of this object's arena: only once no vCPU can access it any more (see the class comment). */
     @Override
     public void close() {
         arena.close();

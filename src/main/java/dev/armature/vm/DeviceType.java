@@ -4,8 +4,11 @@ package dev.armature.vm;
 public enum DeviceType {
     /** KVM_DEV_TYPE_VFIO: the KVM-VFIO device ({@link KvmVfioDevice}). */
     KVM_VFIO(4),
+    /** KVM_DEV_TYPE_ARM_VGIC_V2. */
     ARM_VGIC_V2(5),
+    /** KVM_DEV_TYPE_ARM_VGIC_V3. */
     ARM_VGIC_V3(7),
+    /** KVM_DEV_TYPE_ARM_VGIC_ITS. */
     ARM_VGIC_ITS(8);
 
     private final int number;

@@ -22,6 +22,7 @@ public final class GicIrqChip implements IrqChip {
     private final Map<Integer, Runnable> resamplers = new HashMap<>();
     private volatile boolean closed;
 
+    /** The lines of {@code gic}'s first {@code spiCount} SPIs. */
     public GicIrqChip(IrqForwarding gic, int spiCount) {
         this.gic = gic;
         this.spiCount = spiCount;

@@ -25,15 +25,53 @@ import java.util.Set;
  * Each of those is installed only while a hook of its kind exists, so execution without hooks runs exactly as
  * before; changing code, block or fetch hooks makes the accelerator drop its translations.
  *
- * <p>Locking: hooks change under the VM's lock, only while no vCPU runs (the VM checks); the hook arrays are
- * replaced, never modified, so vCPU threads read them without locking. End addresses may be added while other
- * vCPUs run (see {@link #addEndAddress}).
+ * <p>Locking: hooks change under the VM's lock, only while no vCPU runs or from a callback of a running vCPU (the
+ * VM checks); the hook arrays are replaced, never modified, so vCPU threads read them without locking. End
+ * addresses may be added while other vCPUs run (see {@link #addEndAddress}). A vCPU running on another thread
+ * when the instrumentation changes installs its own at its next block boundary ({@link #reinstallLater}).
+ *
+ * <p>A change made from a callback is not applied at once: it waits in {@link #pending} and the vCPU is asked to
+ * leave its run loop ({@link Cpu#EXIT_REINSTRUMENT}), which both executors do at the same points — at the end of
+ * the block, or before the next probe call (which then reports nothing) — so that under either the rest of the
+ * block runs with the instrumentation it started with. {@link Vcpu} then calls {@link #applyPending} and resumes.
  */
 final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserver, ExceptionHook {
     /** One installed hook: its callback, the inclusive virtual address range it covers, and its kinds. */
-    record Entry<T>(T hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+    static final class Entry<T> {
+        private final T hook;
+        private final long begin;
+        private final long end;
+        private final Set<MemoryHook.Access> kinds;
+        /** Removed: no longer called, even while a deferred removal waits to change the arrays. */
+        private volatile boolean removed;
+
+        Entry(T hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+            this.hook = hook;
+            this.begin = begin;
+            this.end = end;
+            this.kinds = kinds;
+        }
+
+        T hook() {
+            return hook;
+        }
+
+        long begin() {
+            return begin;
+        }
+
+        Set<MemoryHook.Access> kinds() {
+            return kinds;
+        }
+
+        /** Whether {@code va} is in the range (what instrumentation follows). */
         boolean covers(long va) {
             return Long.compareUnsigned(va - begin, end - begin) <= 0;
+        }
+
+        /** Whether the hook is to be called for {@code va}. */
+        boolean calls(long va) {
+            return !removed && covers(va);
         }
     }
 
@@ -54,6 +92,15 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     /** Whether fetch hooks exist (instrumented per instruction, like code hooks). */
     private volatile boolean fetch;
     private boolean probing;
+    /** Changes made from callbacks, in order, for {@link #applyPending}. Under the VM's lock. */
+    private final List<Runnable> pending = new ArrayList<>();
+    /**
+     * vCPUs that ran on other threads when the instrumentation changed: each installs its own at its next block
+     * boundary ({@link #applyPending}), since a Cpu's TLB may only be flushed by its thread. Under this lock.
+     */
+    private final List<Cpu> reinstallLater = new ArrayList<>();
+    /** Whether {@link #pending} or {@link #reinstallLater} holds work (read without a lock after every run). */
+    private volatile boolean hasPending;
     /** The VM's vCPUs (guarded by this registry's lock). */
     private final List<Cpu> cpus = new ArrayList<>();
     /**
@@ -72,11 +119,64 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         return (Entry<T>[]) NONE;
     }
 
-    // ---- registration (VM lock held, no vCPU running) ----
+    // ---- registration (VM lock held; no vCPU running, or only the caller's) ----
 
-    Hook add(Object hook, long begin, long end, Set<MemoryHook.Access> kinds) {
+    /**
+     * Installs a hook: at once, or, from a callback of the running vCPU {@code caller}, at its next block boundary.
+     */
+    Hook add(Object hook, long begin, long end, Set<MemoryHook.Access> kinds, Vcpu caller) {
+        if (!(hook instanceof CodeHook || hook instanceof BlockHook || hook instanceof MemoryHook
+                || hook instanceof FaultHook || hook instanceof InvalidInstructionHook || hook instanceof InterruptHook
+                || hook instanceof SysRegHook)) {
+            throw new IllegalArgumentException("not a hook: " + hook);
+        }
         Entry<Object> e = new Entry<>(hook, begin, end, kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds));
-        switch (hook) {
+        change(caller, () -> insert(e));
+        return new Hook(this, e);
+    }
+
+    /** Uninstalls a hook (as {@link #add} installs one); nothing if it is not installed. */
+    void remove(Entry<?> e) {
+        synchronized (vm) {
+            Vcpu caller = vm.hookChanger("remove a hook");
+            e.removed = true;
+            change(caller, () -> delete(e));
+        }
+    }
+
+    private void change(Vcpu caller, Runnable change) {
+        if (caller == null) {
+            change.run();
+            return;
+        }
+        pending.add(change);
+        hasPending = true;
+        caller.cpu().requestExit(Cpu.EXIT_REINSTRUMENT);
+    }
+
+    /**
+     * On {@code own}'s thread, between blocks or after its run: applies the changes callbacks made, in order, and
+     * installs what the hooks need into {@code own} if a change made on another thread left that to it.
+     */
+    void applyPending(Cpu own) {
+        if (!hasPending) {
+            return;
+        }
+        synchronized (vm) {
+            List<Runnable> changes = List.copyOf(pending);
+            pending.clear();
+            changes.forEach(Runnable::run);
+            synchronized (this) {
+                if (reinstallLater.removeIf(c -> c == own)) {
+                    install(own);
+                }
+                hasPending = !pending.isEmpty() || !reinstallLater.isEmpty();
+            }
+        }
+    }
+
+    private void insert(Entry<Object> e) {
+        switch (e.hook()) {
             case CodeHook h -> code = append(code, cast(e));
             case BlockHook h -> block = append(block, cast(e));
             case MemoryHook h -> memory = append(memory, cast(e));
@@ -84,26 +184,26 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
             case InvalidInstructionHook h -> invalid = append(invalid, cast(e));
             case InterruptHook h -> exception = append(exception, cast(e));
             case SysRegHook h -> sysreg = append(sysreg, cast(e));
-            default -> throw new IllegalArgumentException("not a hook: " + hook);
+            default -> throw new IllegalArgumentException("not a hook: " + e.hook());
         }
-        reinstall(hook instanceof CodeHook || hook instanceof BlockHook || kinds.contains(MemoryHook.Access.FETCH));
-        return new Hook(this, e);
+        reinstall(retranslates(e));
     }
 
-    void remove(Entry<?> e) {
-        synchronized (vm) {
-            vm.checkNotRunning("remove a hook");
-            boolean retranslate = e.hook() instanceof CodeHook || e.hook() instanceof BlockHook
-                    || e.kinds().contains(MemoryHook.Access.FETCH);
-            code = without(code, e);
-            block = without(block, e);
-            memory = without(memory, e);
-            fault = without(fault, e);
-            invalid = without(invalid, e);
-            exception = without(exception, e);
-            sysreg = without(sysreg, e);
-            reinstall(retranslate);
-        }
+    private void delete(Entry<?> e) {
+        code = without(code, e);
+        block = without(block, e);
+        memory = without(memory, e);
+        fault = without(fault, e);
+        invalid = without(invalid, e);
+        exception = without(exception, e);
+        sysreg = without(sysreg, e);
+        reinstall(retranslates(e));
+    }
+
+    /** Whether installing or removing {@code e} changes what translations must call. */
+    private static boolean retranslates(Entry<?> e) {
+        return e.hook() instanceof CodeHook || e.hook() instanceof BlockHook
+                || e.kinds().contains(MemoryHook.Access.FETCH);
     }
 
     /**
@@ -133,7 +233,16 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         boolean probe = code.length > 0 || block.length > 0 || fetchNow || endAddresses.length > 0;
         probing = probe;
         for (Cpu cpu : cpus) {
-            install(cpu);
+            Vcpu v = vm.vcpuOf(cpu);
+            if (v != null && v.isRunning() && !v.runsOnThisThread()) {
+                if (!reinstallLater.contains(cpu)) {
+                    reinstallLater.add(cpu);
+                }
+                hasPending = true;
+                cpu.requestExit(Cpu.EXIT_REINSTRUMENT);
+            } else {
+                install(cpu);
+            }
         }
         if (retranslate) {
             accelerator.instrument(probe ? this : null);
@@ -151,6 +260,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     /** Registers a new vCPU and installs what the current hooks need into it. */
     synchronized void attach(Cpu cpu) {
+        reinstallLater.removeIf(c -> c == cpu);
         cpus.add(cpu);
         if (cpu.exceptionHook != null) {
             vmmHooks.put(cpu, cpu.exceptionHook);
@@ -161,6 +271,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     /** A vCPU's reset replaced its Cpu (and its VMM wired the new one): instrument the new one instead. */
     synchronized void replace(Cpu previous, Cpu fresh) {
         cpus.removeIf(c -> c == previous);
+        reinstallLater.removeIf(c -> c == previous);
         vmmHooks.remove(previous);
         attach(fresh);
     }
@@ -240,9 +351,12 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     @Override
     public boolean beforeBlock(Cpu cpu, long va, int insns) {
+        if (reinstrumenting(cpu)) {
+            return true;
+        }
         Vcpu v = vm.vcpuOf(cpu);
         for (Entry<BlockHook> e : block) {
-            if (e.covers(va)) {
+            if (e.calls(va)) {
                 e.hook().onBlock(v, va, insns);
             }
         }
@@ -251,28 +365,39 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     @Override
     public boolean stopsAt(Cpu cpu, long va) {
-        return vm.vcpuOf(cpu).reachedEnd(va);
+        return reinstrumenting(cpu) || vm.vcpuOf(cpu).reachedEnd(va);
     }
 
     @Override
     public boolean beforeInsn(Cpu cpu, long va, int word) {
+        if (reinstrumenting(cpu)) {
+            return true;
+        }
         Vcpu v = vm.vcpuOf(cpu);
         if (v.reachedEnd(va)) {
             return true;
         }
         for (Entry<CodeHook> e : code) {
-            if (e.covers(va)) {
+            if (e.calls(va)) {
                 e.hook().onInstruction(v, va, word);
             }
         }
         if (fetch) {
             for (Entry<MemoryHook> e : memory) {
-                if (e.kinds().contains(MemoryHook.Access.FETCH) && e.covers(va)) {
+                if (e.kinds().contains(MemoryHook.Access.FETCH) && e.calls(va)) {
                     e.hook().onAccess(v, MemoryHook.Access.FETCH, va, 4, word & 0xffff_ffffL);
                 }
             }
         }
         return stopRequested(cpu);
+    }
+
+    /**
+     * A callback changed hooks: stop before this block or instruction, reporting nothing, so that the vCPU applies
+     * the change and resumes here with it (the same point under both executors).
+     */
+    private static boolean reinstrumenting(Cpu cpu) {
+        return (cpu.exitRequest & Cpu.EXIT_REINSTRUMENT) != 0;
     }
 
     private static boolean stopRequested(Cpu cpu) {
@@ -295,7 +420,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
     private void report(Cpu cpu, MemoryHook.Access access, long va, int size, long value) {
         Vcpu v = null;
         for (Entry<MemoryHook> e : memory) {
-            if (e.kinds().contains(access) && e.covers(va)) {
+            if (e.kinds().contains(access) && e.calls(va)) {
                 if (v == null) {
                     v = vm.vcpuOf(cpu);
                 }
@@ -311,7 +436,9 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         Vcpu v = vm.vcpuOf(cpu);
         Reg reg = Reg.sysreg(key);
         for (Entry<SysRegHook> e : sysreg) {
-            e.hook().onAccess(v, reg, read, value);
+            if (!e.removed) {
+                e.hook().onAccess(v, reg, read, value);
+            }
         }
     }
 
@@ -325,7 +452,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
         Fault f = fault(e, esr, cpu.memory.faultSize());
         if (f != null) {
             for (Entry<FaultHook> h : fault) {
-                if (h.covers(f.address()) && (action = h.hook().onFault(v, f)) != HookAction.DELIVER) {
+                if (h.calls(f.address()) && (action = h.hook().onFault(v, f)) != HookAction.DELIVER) {
                     break;
                 }
             }
@@ -337,7 +464,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
                 word = 0;
             }
             for (Entry<InvalidInstructionHook> h : invalid) {
-                if (h.covers(e.preferredReturn)
+                if (h.calls(e.preferredReturn)
                         && (action = h.hook().onInvalidInstruction(v, e.preferredReturn, word)) != HookAction.DELIVER) {
                     break;
                 }
@@ -369,7 +496,7 @@ final class HookRegistry implements ExecutionProbe, MemoryObserver, SysRegObserv
 
     private HookAction exception(Vcpu v, ExceptionEvent event) {
         for (Entry<InterruptHook> h : exception) {
-            if (h.covers(event.pc())) {
+            if (h.calls(event.pc())) {
                 HookAction a = h.hook().onException(v, event);
                 if (a != HookAction.DELIVER) {
                     return a;

@@ -5,8 +5,13 @@ package dev.armature.vm;
  * _READ_AFTER, _WRITE, _FETCH). Data accesses are reported by the memory system, so translated and interpreted
  * code report the same ones; fetches are reported before each instruction executes, with its encoding.
  *
- * <p>A load or store that crosses a page is one access. An atomic read-modify-write (LDADD, CAS, SWP) or
- * exclusive access is reported once, as {@link Access#READ} or {@link Access#WRITE} before it, with value 0.
+ * <p>A load or store that crosses a page is one access. An atomic read-modify-write (LDADD and the other LSE
+ * operations, SWP, CAS, CASP) is a READ and its READ_AFTER with the value it found, then — if it stored: a CAS
+ * whose comparison failed does not — a WRITE and its WRITE_AFTER with the value stored. A load-exclusive is a
+ * load; a store-exclusive is a WRITE and WRITE_AFTER if it stored, nothing if it failed. A 16-byte atomic or
+ * exclusive access (CASP, LDXP, STXP of X registers) is two 8-byte accesses, low address first, so each value is
+ * whole; a pair of W registers is one 8-byte access. An access that faults reports its READ or WRITE and no
+ * _AFTER (atomic and exclusive ones that fail their alignment check report nothing).
  */
 @FunctionalInterface
 public interface MemoryHook {
@@ -29,7 +34,7 @@ public interface MemoryHook {
      *
      * @param address the virtual address accessed
      * @param size    in bytes (1, 2, 4, 8, 16)
-     * @param value   see {@link Access}; for 16-byte accesses the low 64 bits
+     * @param value   see {@link Access}; for 16-byte (SIMD) accesses the low 64 bits
      */
     void onAccess(Vcpu vcpu, Access access, long address, int size, long value);
 }

@@ -64,6 +64,10 @@ public final class Vcpu {
     private volatile boolean timedOut;
     /** True while {@link #run} or {@link #start} executes guest code. */
     private volatile boolean running;
+    /** The thread executing guest code for this vCPU, or null: hook callbacks run on it. */
+    private volatile Thread runner;
+    /** Instructions of the finished runs (written by the running thread under this vCPU's lock). */
+    private volatile long executed;
     /** Null until the first successful {@link #init}. */
     private Set<VcpuFeature> features;
     private volatile MpState mpState = MpState.RUNNABLE;
@@ -411,26 +415,47 @@ public final class Vcpu {
     }
 
     /**
-     * Runs {@code executor} on this thread; true if it stopped on request. The stop request is consumed; other
-     * pending requests (an interrupt) stay for the next run.
+     * Runs {@code executor} on this thread for up to {@code budget} instructions; true if it stopped on request.
+     * The stop request is consumed; other pending requests (an interrupt) stay for the next run. A run the hooks
+     * ended to re-instrument (hooks changed from a callback: {@link Cpu#EXIT_REINSTRUMENT}) applies the change
+     * and resumes, so the caller does not see it.
      */
     private boolean execute(CpuExecutor executor, long budget) {
         Cpu c = cpu;
         BusMaster.set(index);
+        long before = executor.instructions();
+        runner = Thread.currentThread();
         running = true;
         try {
-            boolean requested = executor.run(c, budget);
-            if (requested) {
-                int others = c.takeExitRequest() & ~Cpu.EXIT_STOP;
+            while (true) {
+                if (!executor.run(c, budget - (executor.instructions() - before))) {
+                    return false;
+                }
+                int why = c.takeExitRequest();
+                int others = why & ~(Cpu.EXIT_STOP | Cpu.EXIT_REINSTRUMENT);
                 if (others != 0) {
                     c.requestExit(others);
                 }
+                if ((why & Cpu.EXIT_REINSTRUMENT) == 0) {
+                    return true;
+                }
+                vm.hooks().applyPending(c);
+                if ((why & Cpu.EXIT_STOP) != 0) {
+                    return true;
+                }
+                if (executor.instructions() - before >= budget) {
+                    return false;
+                }
             }
-            return requested;
         } finally {
+            executed += executor.instructions() - before;
             running = false;
+            runner = null;
+            vm.hooks().applyPending(c); // changes made by callbacks of a run that ended for another reason
+            vm.vcpuCallEnded(this);
         }
     }
+
     /** Runs from {@code begin} until {@code end} is reached (or forever): {@link #start(long, long, Duration, long)}. */
     public ExitReason start(long begin, long end) {
         return start(begin, end, Duration.ZERO, 0);
@@ -478,6 +503,7 @@ public final class Vcpu {
         synchronized (cpu) { // Cpu.requestExit's lock: a stop (or timeout) left over from an earlier run is void
             cpu.exitRequest &= ~Cpu.EXIT_STOP;
         }
+        vm.checkOpen(); // again: a close that came before the line above had its stop request cleared there
         ScheduledFuture<?> timer = timeout.isZero() ? null
                 : TIMER.schedule(this::timeUp, timeout.toNanos(), TimeUnit.NANOSECONDS);
         boolean requested;
@@ -526,9 +552,18 @@ public final class Vcpu {
         cpu.requestExit(Cpu.EXIT_STOP);
     }
 
-    /** Guest instructions this vCPU has executed (completed or faulted) in all its runs. */
-    public synchronized long instructions() {
-        return executor.instructions();
+    /**
+     * Guest instructions this vCPU has executed (completed or faulted) in all its finished runs: {@link #start},
+     * {@link #run} with any executor, so also a board's vCPU thread, which runs in short slices. Any thread;
+     * from a hook callback it does not include the current run.
+     */
+    public long instructions() {
+        return executed;
+    }
+
+    /** Whether the calling thread is the one running this vCPU's guest code (so a hook callback's). */
+    boolean runsOnThisThread() {
+        return runner == Thread.currentThread();
     }
 
     /** Whether guest code is running on this vCPU now. Any thread. */
@@ -603,19 +638,17 @@ public final class Vcpu {
         context.applyTo(cpu);
     }
 
-
-
     /** Makes a running {@link #run} return at the next instruction boundary. Any thread. */
     public void requestExit() {
         cpu.requestExit(Cpu.EXIT_STOP);
     }
 
-    /** Whether the vCPU has passed its first-run checks (and so blocks vGIC creation: EBUSY). */
     /** The VM changed its accelerator before any vCPU ran ({@link Vm#useAccelerator}). */
     void useExecutor(CpuExecutor fresh) {
         executor = fresh;
     }
 
+    /** Whether the vCPU has passed its first-run checks (and so blocks vGIC creation: EBUSY). */
     boolean hasRun() {
         return hasRun;
     }

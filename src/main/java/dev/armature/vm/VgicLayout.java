@@ -14,6 +14,7 @@ import java.util.List;
  */
 public record VgicLayout(int version, long distributorBase, long cpuInterfaceBase,
                          List<Redistributor> redistributors, int interruptCount) {
+    /** Copies the redistributor list. */
     public VgicLayout {
         redistributors = List.copyOf(redistributors);
     }

@@ -81,7 +81,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     private final int ipaBits;
     private final CpuModel cpuModel;
     private final VgicModelFactory modelFactory;
-    private final CpuWiring wiring;
+    /** Set before the first vCPU exists ({@link #setCpuWiring}); read at vCPU resets. */
+    private volatile CpuWiring wiring;
     private final PhysicalMemory memory = new PhysicalMemory();
     private final DecodeCache decodeCache;
     /** Replaced only by {@link #useAccelerator} before any vCPU has run (under the VM lock). */
@@ -103,6 +104,8 @@ public final class Vm implements AutoCloseable, IrqChip {
     /** A vCPU passed its first-run step: the accelerator is fixed from then on. Under the VM lock. */
     private boolean started;
     private volatile boolean closed;
+    /** Set when the VM was closed from inside this vCPU's call: see {@link #close}. */
+    private volatile Vcpu freeRamAfter;
 
     private Vm(int ipaBits, CpuModel cpuModel, VgicModelFactory modelFactory, CpuWiring wiring, String accel) {
         this.ipaBits = ipaBits;
@@ -209,6 +212,21 @@ public final class Vm implements AutoCloseable, IrqChip {
         checkPointer(modelFactory, "vGIC model factory");
         checkPointer(wiring, "CPU wiring");
         return new Vm(ipaBits, cpuModel, modelFactory, wiring, "interp");
+    }
+
+    /**
+     * Makes the VM attach its vCPUs' {@link Cpu}s to a VMM's own parts with {@code wiring} at every reset (as
+     * {@link #create(int, CpuModel, VgicModelFactory, CpuWiring)} does), for a VMM given a VM built elsewhere
+     * (a {@code virt} board on an embedder's VM). Before the first vCPU is created: EBUSY after; EFAULT for a
+     * null.
+     */
+    public synchronized void setCpuWiring(CpuWiring wiring) {
+        checkOpen();
+        checkPointer(wiring, "CPU wiring");
+        if (!vcpus.isEmpty()) {
+            throw new KvmException(EBUSY, "the CPU wiring must be set before the first vCPU is created");
+        }
+        this.wiring = wiring;
     }
 
     /** The CPU model every vCPU of this VM runs. */
@@ -454,19 +472,19 @@ public final class Vm implements AutoCloseable, IrqChip {
 
     // ---- hooks ----
 
-    /** Installs a code hook on [begin, end] (inclusive virtual addresses). EBUSY while a vCPU runs. */
+    /** Installs a code hook on [begin, end] (inclusive virtual addresses). EBUSY: see {@link Hook}. */
     public Hook addCodeHook(long begin, long end, CodeHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a block hook for blocks starting in [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a block hook for blocks starting in [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addBlockHook(long begin, long end, BlockHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
     /**
      * Installs a memory hook for accesses of the given kinds to virtual addresses in [begin, end]. EINVAL with
-     * no kinds; EBUSY while a vCPU runs.
+     * no kinds; EBUSY: see {@link Hook}.
      */
     public Hook addMemoryHook(Set<MemoryHook.Access> kinds, long begin, long end, MemoryHook hook) {
         checkPointer(kinds, "access kinds");
@@ -476,25 +494,25 @@ public final class Vm implements AutoCloseable, IrqChip {
         return addHook(hook, begin, end, kinds);
     }
 
-    /** Installs a fault hook for faulting virtual addresses in [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a fault hook for faulting virtual addresses in [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addFaultHook(long begin, long end, FaultHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a hook for UNDEFINED instructions at [begin, end]. EBUSY while a vCPU runs. */
+    /** Installs a hook for UNDEFINED instructions at [begin, end]. EBUSY: see {@link Hook}. */
     public Hook addInvalidInstructionHook(long begin, long end, InvalidInstructionHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
     /**
-     * Installs a hook for exceptions and interrupts whose preferred return address is in [begin, end]. EBUSY
-     * while a vCPU runs.
+     * Installs a hook for exceptions and interrupts whose preferred return address is in [begin, end]. EBUSY: see
+     * {@link Hook}.
      */
     public Hook addInterruptHook(long begin, long end, InterruptHook hook) {
         return addHook(hook, begin, end, Set.of());
     }
 
-    /** Installs a hook for every MRS/MSR. EBUSY while a vCPU runs. */
+    /** Installs a hook for every MRS/MSR. EBUSY: see {@link Hook}. */
     public Hook addSysRegHook(SysRegHook hook) {
         return addHook(hook, 0, -1, Set.of());
     }
@@ -502,8 +520,28 @@ public final class Vm implements AutoCloseable, IrqChip {
     private synchronized Hook addHook(Object hook, long begin, long end, Set<MemoryHook.Access> kinds) {
         checkOpen();
         checkPointer(hook, "hook");
-        checkNotRunning("add a hook");
-        return hooks.add(hook, begin, end, kinds);
+        return hooks.add(hook, begin, end, kinds, hookChanger("add a hook"));
+    }
+
+    /**
+     * Who may change hooks now: the calling thread's vCPU when its hook callback calls (the change applies at its
+     * next block boundary), else null if no vCPU runs (the change applies at once); EBUSY from another thread
+     * while a vCPU runs. VM lock held.
+     */
+    Vcpu hookChanger(String what) {
+        Vcpu busy = null;
+        for (Vcpu v : vcpus) {
+            if (v.isRunning()) {
+                if (v.runsOnThisThread()) {
+                    return v;
+                }
+                busy = v;
+            }
+        }
+        if (busy != null) {
+            throw new KvmException(EBUSY, "cannot " + what + " while " + busy + " runs (except from its hooks)");
+        }
+        return null;
     }
 
     /** EBUSY if a vCPU is running (hooks and snapshots change what running code sees). VM lock held. */
@@ -875,6 +913,12 @@ public final class Vm implements AutoCloseable, IrqChip {
      * Destroys the VM: stops its vCPUs, unforwards every forwarded IRQ (returning the host interrupts and the
      * references on their devices), closes the GIC model and frees guest RAM. Every later call on the VM,
      * its vCPUs or devices fails with EBADF. Call it once the vCPU threads have returned from {@link Vcpu#run}.
+     *
+     * <p>Guest RAM is freed only once no vCPU can touch it: vCPU soft TLBs hold raw host addresses of RAM (see
+     * {@link dev.armature.arch.aarch64.CpuMemory}), so freeing it under a running vCPU would crash the host
+     * process rather than raise an error. This call therefore waits for every vCPU call in progress (each holds
+     * its vCPU's lock, and the stop request above ends a run); called from a hook inside a vCPU's run, it
+     * leaves the freeing to the end of that run.
      */
     @Override
     public void close() {
@@ -896,6 +940,35 @@ public final class Vm implements AutoCloseable, IrqChip {
                 vgic.close();
             }
         }
+        for (Vcpu v : vcpus) {
+            if (Thread.holdsLock(v)) {
+                freeRamAfter = v; // closed from inside this vCPU's call: it frees RAM on return
+                return;
+            }
+        }
+        for (Vcpu v : vcpus) {
+            waitForRunEnd(v);
+        }
         memory.close();
+    }
+
+    /** Returns once no call of {@code v} is in progress: runs hold the vCPU's lock throughout. */
+    private static void waitForRunEnd(Vcpu v) {
+        synchronized (v) {
+            // acquiring the lock is the wait
+        }
+    }
+
+    /** A run of {@code v} ends (its lock still held): frees RAM if the VM was closed from inside it. */
+    void vcpuCallEnded(Vcpu v) {
+        if (freeRamAfter == v) {
+            freeRamAfter = null;
+            for (Vcpu other : vcpus) {
+                if (other != v) {
+                    waitForRunEnd(other);
+                }
+            }
+            memory.close();
+        }
     }
 }

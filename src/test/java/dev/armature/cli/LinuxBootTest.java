@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -113,16 +114,20 @@ class LinuxBootTest {
      * root=/dev/vda on an ext4 image behind {@code -device virtio-blk-device}, with a virtio-rng device. The
      * kernel builds virtio_mmio and virtio_blk as modules, so a small initramfs loads them and switches to the
      * root file system; its /sbin/init checks a file it reads back (md5), reads /dev/hwrng, writes a file and
-     * powers off. The file must be in the image afterwards.
+     * powers off. The file must be in the image afterwards. Both transport layouts: QEMU's default legacy one and
+     * the modern one of {@code -global virtio-mmio.force-legacy=off}.
      */
-    @Test
-    void bootsFromAVirtioBlockRootFileSystem(@TempDir Path tmp) throws IOException, InterruptedException {
+    @ParameterizedTest(name = "virtio-mmio.force-legacy={0}")
+    @ValueSource(strings = {"on", "off"})
+    void bootsFromAVirtioBlockRootFileSystem(String forceLegacy, @TempDir Path tmp)
+            throws IOException, InterruptedException {
         Path rootfs = dir.resolve("rootfs.ext4");
         Path loader = dir.resolve("initramfs-virtio.cpio.gz");
         Assumptions.assumeTrue(Files.isRegularFile(rootfs) && Files.isRegularFile(loader),
                 "no rootfs.ext4 and initramfs-virtio.cpio.gz in " + dir + ": run tools/fetch-linux");
         Path disk = Files.copy(rootfs, tmp.resolve("rootfs.ext4"));
-        Boot b = boot("virtio-blk-root", "virt", 1, List.of("-initrd", loader.toString(),
+        Boot b = boot("virtio-blk-root-legacy-" + forceLegacy, "virt", 1, List.of("-initrd", loader.toString(),
+                "-global", "virtio-mmio.force-legacy=" + forceLegacy,
                 "-drive", "file=" + disk + ",format=raw,if=none,id=hd0", "-device", "virtio-blk-device,drive=hd0",
                 "-device", "virtio-rng-device", "-append", "console=ttyAMA0 root=/dev/vda rw panic=-1"));
         String console = b.console();

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -53,6 +54,30 @@ class MainTest {
             assertEquals(1, run(args), String.join(" ", args));
             assertEquals("armature: option " + args[0] + " is not implemented yet", firstErrLine());
         }
+    }
+
+    @Test
+    void globalPropertiesOtherThanVirtioMmioForceLegacyAreRefused() {
+        assertEquals(2, run("-display", "none", "-global", "virtio-blk-device.num-queues=2"));
+        assertEquals("armature: -global virtio-blk-device.num-queues=2: property 'virtio-blk-device.num-queues' "
+                + "is not supported (supported: virtio-mmio.force-legacy=on|off)", firstErrLine());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-global", "virtio-mmio.force-legacy=maybe"));
+        assertEquals("armature: -global virtio-mmio.force-legacy=maybe: force-legacy=maybe: expected on or off",
+                firstErrLine());
+        errBytes.reset();
+        assertEquals(2, run("-display", "none", "-global", "force-legacy"));
+        assertEquals("armature: -global force-legacy: expected DRIVER.PROPERTY=VALUE", firstErrLine());
+    }
+
+    @Test
+    void globalForceLegacySelectsTheVirtioMmioLayout() throws Exception {
+        assertEquals(1, GlobalProperties.parse(List.of()).virtioMmioVersion);
+        assertEquals(2, GlobalProperties.parse(List.of("virtio-mmio.force-legacy=off")).virtioMmioVersion);
+        assertEquals(2, GlobalProperties.parse(List.of("driver=virtio-mmio,property=force-legacy,value=false"))
+                .virtioMmioVersion);
+        assertEquals(1, GlobalProperties.parse(List.of("virtio-mmio.force-legacy=off",
+                "virtio-mmio.force-legacy=on")).virtioMmioVersion); // the last one wins, as in QEMU
     }
 
     @Test

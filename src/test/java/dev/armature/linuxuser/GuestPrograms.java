@@ -48,6 +48,13 @@ final class GuestPrograms {
         return UserProcess.load(elf, Path.of("/test/prog"), argv, c);
     }
 
+    /** {@link #load} under the accelerator {@code accel} (as {@code -accel} takes it). */
+    UserProcess load(ElfFile elf, List<String> argv, List<String> env, String accel) throws ElfFile.ElfException {
+        UserProcess.Config c = UserProcess.Config.of(CpuModel.CORTEX_A57, env, new ByteArrayInputStream(new byte[0]),
+                out, err).withAccel(accel);
+        return UserProcess.load(elf, Path.of("/test/prog"), argv, c);
+    }
+
     /** A process with 8 KiB of data at {@link #DATA} and a word of code that is never run. */
     UserProcess scratch() throws ElfFile.ElfException {
         return load(elf(words(SVC0), new byte[0], 0x2000), List.of("prog"), List.of());

@@ -213,4 +213,31 @@ class UserProcessTest {
             assertEquals(9, p.instructions());
         }
     }
+
+    /**
+     * Soft-TLB entries hold host addresses of RAM: after munmap, an access to the range must be the guest's
+     * SIGSEGV (the entries were flushed and the backing stays mapped until no entry refers to it), never a host
+     * crash or a read of freed memory.
+     */
+    @Test
+    void accessAfterMunmapIsASegfault() throws Exception {
+        byte[] code = words(
+                movz(0, 0, 0), movz(1, 0x2000, 0), movz(2, 3, 0), movz(3, 0x22, 0), 0x9280_0004, movz(5, 0, 0),
+                movz(8, 222, 0), SVC0, // mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                0xaa00_03f3, movz(20, 0x55, 0), 0xf900_0274, 0xf940_0275, // mov x19, x0; str x20, [x19]; ldr x21, [x19]
+                0xaa13_03e0, movz(1, 0x2000, 0), movz(8, 215, 0), SVC0, // munmap(x19, 0x2000)
+                0xf940_0276, // ldr x22, [x19]: faults
+                movz(0, 0, 0), movz(8, 93, 0), SVC0);
+        for (String accel : List.of("interp", "tcg,hot=1,background=off")) {
+            GuestPrograms programs = new GuestPrograms();
+            try (UserProcess p = programs.load(elf(code, new byte[0], 0), List.of("p"), List.of(), accel)) {
+                ExitStatus s = p.run();
+                long mapped = p.cpu().x(19);
+                assertEquals(0x55, p.cpu().x(21), accel + ": the mapping worked before munmap");
+                assertEquals(139, s.shellStatus(), accel + ": " + s.message());
+                assertEquals(String.format("SIGSEGV at PC 0x%x: data abort, ESR 0x92000010, FAR 0x%x", CODE + 64,
+                        mapped), s.message(), accel);
+            }
+        }
+    }
 }

@@ -299,19 +299,133 @@ class EmbeddingApiTest {
     }
 
     @Test
-    void hooksCannotChangeWhileAVcpuRuns() {
-        try (Vm vm = vm("interp", RET)) {
-            List<Errno> refused = new ArrayList<>();
-            vm.addCodeHook(CODE, CODE, (v, address, word) -> {
-                try {
-                    vm.addBlockHook(0, -1, (v2, a, n) -> { });
-                } catch (KvmException e) {
-                    refused.add(e.errno());
+    void hooksCannotChangeFromAnotherThreadWhileAVcpuRuns() throws Exception {
+        try (Vm vm = vm("interp", 0x14000000)) { // 1: b 1b
+            Vcpu cpu = vcpu(vm);
+            Hook hook = vm.addBlockHook(0, -1, (v, a, n) -> { });
+            Thread runner = Thread.ofPlatform().start(() -> cpu.start(CODE, RETURN));
+            while (!cpu.isRunning()) {
+                Thread.onSpinWait();
+            }
+            KvmException added = assertThrows(KvmException.class, () -> vm.addCodeHook(0, -1, (v, a, w) -> { }));
+            KvmException removed = assertThrows(KvmException.class, hook::remove);
+            cpu.stop();
+            runner.join();
+            assertEquals(Errno.EBUSY, added.errno());
+            assertEquals(Errno.EBUSY, removed.errno());
+            hook.remove(); // now it may
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void aCallbackMayChangeHooksWhileAnotherVcpuRuns(String accel) throws Exception {
+        // vCPU 1 spins at 0; vCPU 0's code hook at 4 adds a code hook on the spin loop, which vCPU 1 installs at
+        // its next block boundary: called there, it stops vCPU 1. A second start of vCPU 0 alone adds a block hook
+        // that fires from the next block.
+        try (Vm vm = vm(accel, 0x14000000, RET)) { // 0: b 0b (vCPU 1);  4: ret (vCPU 0)
+            Vcpu spinner = vm.createVcpu(1);
+            spinner.init(Set.of());
+            Vcpu cpu = vcpu(vm);
+            List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+            boolean[] first = {true};
+            vm.addCodeHook(CODE + 4, CODE + 4, (v, address, word) -> {
+                if (first[0]) {
+                    first[0] = false;
+                    vm.addCodeHook(CODE, CODE, (v2, a, w) -> {
+                        events.add("spin hook on vCPU " + v2.id());
+                        v2.stop();
+                    });
+                } else {
+                    vm.addBlockHook(0, -1, (v2, a, n) -> events.add("block on vCPU " + v2.id()));
                 }
             });
-            vcpu(vm).start(CODE, RETURN);
-            assertEquals(List.of(Errno.EBUSY), refused);
+            ExitReason[] spun = new ExitReason[1];
+            Thread other = Thread.ofPlatform().start(() -> spun[0] = spinner.start(CODE, RETURN));
+            while (!spinner.isRunning()) {
+                Thread.onSpinWait();
+            }
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN));
+            other.join();
+            assertEquals(ExitReason.EXIT_REQUEST, spun[0]);
+            assertEquals(List.of("spin hook on vCPU 1"), events);
+            events.clear();
+            // The RET's block has run when the block hook is applied, and no block follows before the end address.
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN));
+            assertEquals(List.of(), events);
+            assertEquals(ExitReason.END_ADDRESS, cpu.start(CODE + 4, RETURN)); // it fires for the RET's block
+            assertEquals(List.of("block on vCPU 0"), events);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "tcg,hot=1,background=off"})
+    void fourVcpusChangingHooksFromTheirCallbacksLoseNoUpdate(String accel) throws Exception {
+        // Four vCPUs count with LDADD and LDXR/STXR; every 50th iteration each one's code hook adds or removes a
+        // memory hook and a block hook, so instrumentation changes while the others run. Nothing deadlocks or
+        // throws, no increment is lost, and each vCPU reaches its end address.
+        int iterations = 1000;
+        try (Vm vm = vm(accel,
+                0xd2800022, // mov   x2, #1
+                0xf8220024, // 1: ldadd x2, x4, [x1]
+                0xc85f7c24, // 2: ldxr x4, [x1]
+                0x91000484, // add   x4, x4, #1
+                0xc8057c24, // stxr  w5, x4, [x1]
+                0x35ffffa5, // cbnz  w5, 2b
+                0xf1000463, // subs  x3, x3, #1
+                0x54ffff41, // b.ne  1b
+                RET)) {
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicLong accesses = new java.util.concurrent.atomic.AtomicLong();
+            List<Vcpu> cpus = new ArrayList<>();
+            Hook[][] toggled = new Hook[4][];
+            for (int i = 0; i < 4; i++) {
+                Vcpu c = vm.createVcpu(i);
+                c.init(Set.of());
+                c.setReg(Reg.x(1), DATA);
+                c.setReg(Reg.x(3), iterations);
+                c.setReg(Reg.x(30), RETURN);
+                cpus.add(c);
+            }
+            vm.addCodeHook(CODE + 0x18, CODE + 0x18, (v, address, word) -> {
+                try {
+                    if (v.getReg(Reg.x(3)) % 50 != 0) {
+                        return;
+                    }
+                    Hook[] mine = toggled[v.id()];
+                    if (mine == null) {
+                        toggled[v.id()] = new Hook[] {
+                            vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE_AFTER), DATA, DATA + 7,
+                                    (v2, a, address2, size, value) -> accesses.incrementAndGet()),
+                            vm.addBlockHook(CODE, CODE + 0x20, (v2, a, n) -> { })};
+                    } else {
+                        for (Hook h : mine) {
+                            h.remove();
+                        }
+                        toggled[v.id()] = null;
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            });
+            List<Thread> threads = new ArrayList<>();
+            ExitReason[] why = new ExitReason[4];
+            for (Vcpu c : cpus) {
+                threads.add(Thread.ofPlatform().start(() -> why[c.id()] = c.start(CODE, RETURN)));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), failures);
+            assertEquals(List.of(ExitReason.END_ADDRESS, ExitReason.END_ADDRESS, ExitReason.END_ADDRESS,
+                    ExitReason.END_ADDRESS), List.of(why));
+            assertEquals(4L * 2 * iterations, u64(vm.readPhysical(DATA, 8)));
+            assertTrue(accesses.get() > 0, "the memory hooks saw stores while installed");
+        }
+    }
+
+    private static long u64(byte[] b) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     static byte[] words(int... words) {

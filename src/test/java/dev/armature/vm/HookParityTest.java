@@ -201,6 +201,230 @@ class HookParityTest {
         }
     }
 
+    /**
+     * Atomic read-modify-writes, compare-and-swaps (failing and succeeding), exclusive loads and stores (one with
+     * the monitor closed) and their pairs, at the sizes 1 to 16. Encodings from aarch64-linux-gnu-as
+     * (-march=armv8.1-a).
+     */
+    private static final int[] ATOMIC_GUEST = {
+        0x91002029, // 00 add   x9, x1, #8
+        0x9100402c, // 04 add   x12, x1, #16
+        0xd28000a2, // 08 mov   x2, #5
+        0xf8220023, // 0c ldadd x2, x3, [x1]
+        0xb8228124, // 10 swp   w2, w4, [x9]
+        0xd2800024, // 14 mov   x4, #1
+        0xc8a47c25, // 18 cas   x4, x5, [x1]              fails: memory holds 105
+        0xc8a47c25, // 1c cas   x4, x5, [x1]              x4 = 105 now: stores x5
+        0x48267d8a, // 20 casp  x6, x7, x10, x11, [x12]
+        0xc85f7c2d, // 24 ldxr  x13, [x1]
+        0x910005ad, // 28 add   x13, x13, #1
+        0xc80e7c2d, // 2c stxr  w14, x13, [x1]
+        0xc80e7c2d, // 30 stxr  w14, x13, [x1]            fails: the monitor is closed
+        0xc87f4590, // 34 ldxp  x16, x17, [x12]
+        0xc82e4191, // 38 stxp  w14, x17, x16, [x12]
+        0x887fc590, // 3c ldaxp w16, w17, [x12]
+        0x882ec191, // 40 stlxp w14, w17, w16, [x12]
+        0x78220123, // 44 ldaddh w2, w3, [x9]
+        0x38223123, // 48 ldsetb w2, w3, [x9]
+        0xd65f03c0, // 4c ret
+    };
+
+    @org.junit.jupiter.api.Test
+    void atomicAndExclusiveAccessesReportTheirReadsAndTheStoresThatHappened() {
+        List<String> interp = runAtomics("interp");
+        long d = DATA;
+        List<String> expected = new ArrayList<>();
+        rmw(expected, d, 8, 100, 105);                 // ldadd: 100 + 5
+        rmw(expected, d + 8, 4, 101, 5);               // swp
+        expected.add(access("READ", d, 8, 0));         // cas expecting 1 finds 105: no store
+        expected.add(access("READ_AFTER", d, 8, 105));
+        rmw(expected, d, 8, 105, 0x55);                // cas expecting 105 stores x5
+        expected.add(access("READ", d + 16, 8, 0));    // casp: two halves, then both stores
+        expected.add(access("READ_AFTER", d + 16, 8, 102));
+        expected.add(access("READ", d + 24, 8, 0));
+        expected.add(access("READ_AFTER", d + 24, 8, 103));
+        write(expected, d + 16, 8, 0xaa);
+        write(expected, d + 24, 8, 0xbb);
+        expected.add(access("READ", d, 8, 0));         // ldxr
+        expected.add(access("READ_AFTER", d, 8, 0x55));
+        write(expected, d, 8, 0x56);                   // stxr succeeds; the second reports nothing
+        expected.add(access("READ", d + 16, 8, 0));    // ldxp of X registers: two halves
+        expected.add(access("READ_AFTER", d + 16, 8, 0xaa));
+        expected.add(access("READ", d + 24, 8, 0));
+        expected.add(access("READ_AFTER", d + 24, 8, 0xbb));
+        write(expected, d + 16, 8, 0xbb);              // stxp x17, x16
+        write(expected, d + 24, 8, 0xaa);
+        expected.add(access("READ", d + 16, 8, 0));    // ldaxp of W registers: one 8-byte access
+        expected.add(access("READ_AFTER", d + 16, 8, 0xbb));
+        write(expected, d + 16, 8, 0xbb_0000_0000L);   // stlxp w17 (0), w16 (0xbb)
+        rmw(expected, d + 8, 2, 5, 10);                // ldaddh
+        rmw(expected, d + 8, 1, 10, 15);               // ldsetb
+        expected.add("end END_ADDRESS");
+        assertEquals(expected, interp.subList(0, expected.size()), "first run");
+        assertEquals(interp, runAtomics("tcg,hot=1,background=off"), "translated in the foreground");
+        assertEquals(interp, runAtomics("tcg"), "translated in the background");
+    }
+
+    private static void rmw(List<String> events, long address, int size, long old, long stored) {
+        events.add(access("READ", address, size, 0));
+        events.add(access("READ_AFTER", address, size, old));
+        write(events, address, size, stored);
+    }
+
+    private static void write(List<String> events, long address, int size, long value) {
+        events.add(access("WRITE", address, size, value));
+        events.add(access("WRITE_AFTER", address, size, value));
+    }
+
+    private static String access(String access, long address, int size, long value) {
+        return String.format("%s 0x%x/%d=0x%x", access, address, size, value);
+    }
+
+    /** Runs ATOMIC_GUEST RUNS times from the same state with a hook on every data access; returns its events. */
+    private static List<String> runAtomics(String accel) {
+        List<String> events = new ArrayList<>();
+        try (Vm vm = Vm.builder().accel(accel).build()) {
+            vm.mapRam(CODE, 0x1000, Region.PROT_READ | Region.PROT_EXEC);
+            vm.mapRam(DATA, 0x1000, Region.PROT_READ | Region.PROT_WRITE);
+            vm.writePhysical(CODE, words(ATOMIC_GUEST));
+            byte[] data = new byte[32];
+            for (int i = 0; i < 4; i++) {
+                ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putLong(8 * i, 100 + i);
+            }
+            Vcpu cpu = vm.createVcpu(0);
+            cpu.init(Set.of());
+            cpu.setReg(Reg.x(1), DATA);
+            cpu.setReg(Reg.x(5), 0x55);
+            cpu.setReg(Reg.x(6), 102);
+            cpu.setReg(Reg.x(7), 103);
+            cpu.setReg(Reg.x(10), 0xaa);
+            cpu.setReg(Reg.x(11), 0xbb);
+            cpu.setReg(Reg.x(30), RETURN);
+            vm.addMemoryHook(EnumSet.range(MemoryHook.Access.READ, MemoryHook.Access.WRITE_AFTER), DATA, DATA + 0xfff,
+                    (v, access, address, size, value) -> events.add(access(access.name(), address, size, value)));
+            VcpuContext start = cpu.saveContext();
+            for (int r = 0; r < RUNS; r++) {
+                cpu.restoreContext(start);
+                vm.writePhysical(DATA, data);
+                events.add("end " + cpu.start(CODE, RETURN));
+            }
+            assertEquals(0xf, vm.readPhysical(DATA + 8, 1)[0], "the last ldsetb's result is in memory");
+        }
+        return events;
+    }
+
+    /** Which hook changes a callback makes ({@link #hooksChangedFromCallbacksTakeEffectAtTheNextBlock}). */
+    enum Change { FROM_CODE_HOOK, FROM_MEMORY_HOOK }
+
+    /**
+     * Hooks added and removed from inside callbacks apply at the vCPU's next block boundary — the end of the block,
+     * or before the next hooked instruction — identically under both accelerators, and a removed hook is not
+     * called again.
+     */
+    @ParameterizedTest
+    @EnumSource(Change.class)
+    void hooksChangedFromCallbacksTakeEffectAtTheNextBlock(Change change) {
+        List<String> interp = runChanging("interp", change);
+        List<String> e = new ArrayList<>();
+        switch (change) {
+            case FROM_CODE_HOOK -> {
+                // The code hook adds a block hook and a write hook at 0x10008 of the first block: they apply before
+                // the next hooked instruction, which starts a block there. It removes itself and the block hook at
+                // the third 0x10014; the write hook stays.
+                e.addAll(List.of("code 0x10000", "code 0x10004", "code 0x10008", "block 0x1000c+4", "code 0x1000c",
+                        "WRITE 0x20000/8=0x64", "code 0x10010", "code 0x10014", "code 0x10018"));
+                for (int i = 1; i <= 2; i++) {
+                    e.addAll(List.of("block 0x10004+6", "code 0x10004", "code 0x10008", "code 0x1000c",
+                            String.format("WRITE 0x%x/8=0x%x", DATA + 8 * i, 100 + 2 * i), "code 0x10010",
+                            "code 0x10014"));
+                    if (i == 1) {
+                        e.add("code 0x10018");
+                    }
+                }
+                e.add("WRITE 0x20018/8=0x6a");
+                e.add("WRITE 0x20022/2=0x0"); // strh of byte 3 of the first doubleword
+            }
+            case FROM_MEMORY_HOOK -> {
+                // The write hook adds a code hook and removes itself at the first store: the rest of the block runs
+                // as it started, the code hook fires from the next block (the loop's second iteration).
+                e.add("WRITE 0x20000/8=0x64");
+                for (int i = 1; i < 4; i++) {
+                    for (int pc = 0x10004; pc <= 0x10018; pc += 4) {
+                        e.add(String.format("code 0x%x", pc));
+                    }
+                }
+                for (int pc : new int[] {0x1001c, 0x10020, 0x10024, 0x10028, 0x1002c, 0x10030, 0x10030, 0x10034,
+                        0x10038, 0x1003c}) {
+                    e.add(String.format("code 0x%x", pc));
+                }
+            }
+        }
+        e.add("end END_ADDRESS");
+        assertEquals(e, interp.subList(0, e.size()), "first run");
+        assertEquals(interp, runChanging("tcg,hot=1,background=off", change), "translated in the foreground");
+        assertEquals(interp, runChanging("tcg", change), "translated in the background");
+    }
+
+    /** Runs GUEST RUNS times, each with a fresh hook that changes hooks from its callback as {@code change} says. */
+    private static List<String> runChanging(String accel, Change change) {
+        List<String> events = new ArrayList<>();
+        try (Vm vm = Vm.builder().accel(accel).build()) {
+            vm.mapRam(CODE, 0x1000, Region.PROT_READ | Region.PROT_EXEC);
+            vm.mapRam(DATA, 0x1000, Region.PROT_READ | Region.PROT_WRITE);
+            vm.writePhysical(CODE, words(GUEST));
+            byte[] data = new byte[64];
+            for (int i = 0; i < 4; i++) {
+                ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putLong(8 * i, 100 + i);
+            }
+            Vcpu cpu = vm.createVcpu(0);
+            cpu.init(Set.of());
+            cpu.setReg(Reg.x(1), DATA);
+            cpu.setReg(Reg.x(6), LAZY);
+            cpu.setReg(Reg.x(30), RETURN);
+            vm.addInterruptHook(0, -1, (v, ev) -> HookAction.RESUME);
+            vm.addInvalidInstructionHook(0, -1, (v, address, word) -> skip(v));
+            vm.addFaultHook(0, -1, (v, f) -> mapLazy(vm));
+            CodeHook code = (v, address, word) -> events.add(String.format("code 0x%x", address));
+            MemoryHook write = (v, access, address, size, value) ->
+                    events.add(String.format("%s 0x%x/%d=0x%x", access, address, size, value));
+            VcpuContext start = cpu.saveContext();
+            for (int r = 0; r < RUNS; r++) {
+                cpu.restoreContext(start);
+                vm.writePhysical(DATA, data);
+                List<Hook> added = new ArrayList<>();
+                Hook[] self = new Hook[1];
+                int[] calls = new int[1];
+                switch (change) {
+                    case FROM_CODE_HOOK -> self[0] = vm.addCodeHook(CODE, CODE + 0x3c, (v, address, word) -> {
+                        code.onInstruction(v, address, word);
+                        if (address == CODE + 8 && added.isEmpty()) {
+                            added.add(vm.addBlockHook(0, -1, (v2, a, n) ->
+                                    events.add(String.format("block 0x%x+%d", a, n))));
+                            added.add(vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE), DATA, DATA + 0xfff, write));
+                        }
+                        if (address == CODE + 0x14 && ++calls[0] == 3) {
+                            self[0].remove();
+                            added.getFirst().remove();
+                        }
+                    });
+                    case FROM_MEMORY_HOOK -> self[0] = vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE), DATA,
+                            DATA + 0xfff, (v, access, address, size, value) -> {
+                                write.onAccess(v, access, address, size, value);
+                                added.add(vm.addCodeHook(0, -1, code));
+                                self[0].remove();
+                            });
+                }
+                events.add("end " + cpu.start(CODE, RETURN));
+                self[0].remove();
+                added.forEach(Hook::remove);
+                if (vm.memory().find(LAZY) != null) {
+                    vm.unmap(LAZY, 0x1000);
+                }
+            }
+        }
+        return events;
+    }
+
     private static HookAction skip(Vcpu v) {
         v.setReg(Reg.PC, v.getReg(Reg.PC) + 4);
         return HookAction.RESUME;

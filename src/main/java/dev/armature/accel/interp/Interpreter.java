@@ -11,9 +11,7 @@ import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.ExecutionProbe;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
-import dev.armature.memory.PhysicalMemory;
-
-import java.lang.foreign.MemorySegment;
+import dev.armature.memory.HostRam;
 
 /**
  * The reference executor: fetch, decode, execute, one instruction at a time. Interrupts are taken at instruction
@@ -114,28 +112,26 @@ public final class Interpreter implements CpuExecutor {
             return 1;
         }
         CpuMemory memory = cpu.memory;
-        MemorySegment page;
+        long address; // of the page, in the host
         try {
-            page = memory.fetchPage(pc);
+            address = memory.fetchPage(pc);
         } catch (SyncException e) {
             Exceptions.takeSync(cpu, e);
             return 1;
         }
-        if (page == null) {
+        if (address == 0) {
             step(cpu); // not RAM: fetch through the bus
             return 1;
         }
-        long pageOffset = memory.fetchPageOffset();
-        long address = page.address() + pageOffset;
         int slot = (int) ((address >>> PAGE_BITS) ^ (address >>> (PAGE_BITS + PAGE_SLOT_BITS))) & (PAGE_SLOTS - 1);
         int first = slot * SLOTS_PER_PAGE + ((int) (pc & ((1 << PAGE_BITS) - 1)) >>> 2);
         int last = first + (int) Math.min(max - 1, SLOTS_PER_PAGE - 1 - ((first & (SLOTS_PER_PAGE - 1))));
-        long wordOffset = pageOffset - ((long) (first & -SLOTS_PER_PAGE) << 2); // of entry k's word: + 4k
+        long wordBase = address - ((long) (first & -SLOTS_PER_PAGE) << 2); // entry k's word is at + 4k
         Decoded[] cache = this.cache; // a local: the JIT would reload the field after every exec call
         int k = first;
         try {
             while (true) {
-                int word = page.get(PhysicalMemory.U32, wordOffset + ((long) k << 2));
+                int word = HostRam.loadInt(wordBase + ((long) k << 2));
                 Decoded d = cache[k];
                 if (d == null || d.word != word) {
                     d = decode(k, word);
@@ -293,8 +289,9 @@ public final class Interpreter implements CpuExecutor {
                 Exceptions.takeInterrupt(cpu, pending, cpu.pc);
             }
         }
-        if ((why & Cpu.EXIT_STOP) != 0) {
-            cpu.requestExit(Cpu.EXIT_STOP); // keep it visible to the vCPU thread's owner
+        int leave = why & (Cpu.EXIT_STOP | Cpu.EXIT_REINSTRUMENT);
+        if (leave != 0) {
+            cpu.requestExit(leave); // keep it visible to the vCPU thread's owner
             return true;
         }
         return false;

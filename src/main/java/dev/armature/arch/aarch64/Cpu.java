@@ -22,6 +22,12 @@ public final class Cpu {
     public static final int EXIT_INTERRUPT = 2;
     /** Another thread asked for a TLB flush or a barrier: the loop calls {@code memory.serviceFlushRequests()}. */
     public static final int EXIT_TLB_FLUSH = 4;
+    /**
+     * The instrumentation changed while the vCPU ran (the embedding API's hooks, changed from a callback): the
+     * loop returns to its caller, as for {@link #EXIT_STOP}, so the caller re-instruments between blocks and
+     * resumes. The probe stops before its next call's block or instruction while it is pending.
+     */
+    public static final int EXIT_REINSTRUMENT = 8;
 
     public final long[] r = new long[34];
     public long pc;

@@ -2,14 +2,13 @@ package dev.armature.arch.aarch64;
 
 import dev.armature.memory.BusError;
 import dev.armature.memory.CodePages;
+import dev.armature.memory.HostRam;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A vCPU's view of memory: virtual addresses through the current translation regime ({@link Mmu}) to the guest
  * physical address space, with a software TLB for RAM pages (like QEMU's softmmu TLB).
  *
- * <p>TLB rules. Entries cache VA page → (RAM segment, offset), one direct-mapped table per access kind (read,
+ * <p>TLB rules. Entries cache VA page → host address of the RAM page, one direct-mapped table per access kind (read,
  * write, fetch) and per permission context (EL0, EL1, EL2), filled only when the walk allowed that access at that
  * EL. So an EL change just selects other tables; nothing is flushed. Each entry remembers its ASID (or global)
  * and the size of the mapping it came from, so TLBI by ASID or VA is precise. Entries are dropped on TLBI, on
@@ -32,8 +31,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * reaches its ticket or the target is not executing (see {@link TlbShootdown}), so the TLBI completes only when no
  * other vCPU can still use a stale entry.
  *
+ * <p>Host addresses. A hit is a tag compare, an add and one plain access through {@link HostRam} (no arena
+ * liveness or per-region bounds check). The address must stay mapped while an entry holds it, which the owners
+ * of RAM backing guarantee ({@link PhysicalMemory}: its arena is freed when the VM is closed after its vCPU threads
+ * stopped). For caller-owned backing that the garbage collector frees (Linux user mode), each entry also keeps a
+ * reference to its page's backing segment ({@code owners}, never read on the hit path): the memory cannot be
+ * freed while any entry, valid or already dropped, still names it. Owners are replaced only when their slot is
+ * refilled, never on flushes, so an address obtained from an entry (an interpreted block's page from
+ * {@link #fetchPage}, an atomic's location) stays mapped while it is used even if a flush request is served in
+ * between; the cost is that unmapped user memory goes back to the host only once its slots are reused.
+ *
  * <p>Atomics: exclusives and LSE atomics use {@link #compareAndExchange} and friends, which operate directly on
- * the RAM segment with host compare-and-swap, so they are atomic against every other vCPU thread. They are
+ * guest RAM with host compare-and-swap, so they are atomic against every other vCPU thread. They are
  * defined for RAM only: an atomic access to MMIO (or unmapped space) is a synchronous external abort.
  *
  * <p>Translated code. Pages holding translated code ({@link CodePages}) never keep a WRITE entry, so every write
@@ -58,15 +67,6 @@ public final class CpuMemory implements CodePages.WritableMappings {
     /** TLBI VA operands hold VA[55:12]: compare that many page-number bits. */
     private static final long TLBI_PAGE_MASK = (1L << 44) - 1;
 
-    /*
-     * Guest memory is little-endian; these layouts are explicitly little-endian, so CAS works on big-endian hosts
-     * too (the VarHandle byte-swaps). They are naturally aligned, as host atomic access modes require: guest
-     * atomics are checked for natural alignment first and RAM segments are page-aligned.
-     */
-    private static final VarHandle ATOMIC_INT =
-            ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-    private static final VarHandle ATOMIC_LONG =
-            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     /** Serialises 128-bit atomics (LDXP/STXP/CASP of X pairs), which no host CAS covers; striped by address. */
     private static final Object[] PAIR_LOCKS = new Object[64];
 
@@ -82,9 +82,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
 
     // Tables indexed [set * 3 + kind][VA page & (TLB_SIZE - 1)]; tag = VA page number + 1 (0 = empty).
     private final long[][] tags = new long[SETS * 3][TLB_SIZE];
-    private final MemorySegment[][] segs = new MemorySegment[SETS * 3][TLB_SIZE];
-    /** Offset into the segment of the page's first byte. */
-    private final long[][] offs = new long[SETS * 3][TLB_SIZE];
+    /** Host address of the page's first byte. */
+    private final long[][] hosts = new long[SETS * 3][TLB_SIZE];
+    /** The segment backing the entry's page: keeps caller-owned RAM mapped while the entry exists (see above). */
+    private final MemorySegment[][] owners = new MemorySegment[SETS * 3][TLB_SIZE];
     private final int[][] asids = new int[SETS * 3][TLB_SIZE];
     private final byte[][] spans = new byte[SETS * 3][TLB_SIZE];
     /** Physical address of the entry's page (what {@link #translateFetch} answers from the fetch tables). */
@@ -95,14 +96,11 @@ public final class CpuMemory implements CodePages.WritableMappings {
     // The current EL's tables, for the fast paths; set = the EL whose permissions apply (0, 1, 2).
     private int set = 1;
     private long[] readTag;
-    private MemorySegment[] readSeg;
-    private long[] readOff;
+    private long[] readHost;
     private long[] writeTag;
-    private MemorySegment[] writeSeg;
-    private long[] writeOff;
+    private long[] writeHost;
     private long[] fetchTag;
-    private MemorySegment[] fetchSeg;
-    private long[] fetchOff;
+    private long[] fetchHost;
     private long[] fetchPa;
 
     /** Counts entry removals, so caches keyed by virtual address (the translator's jump cache) flush too. */
@@ -113,13 +111,15 @@ public final class CpuMemory implements CodePages.WritableMappings {
     private final AtomicLong barrierRequested = new AtomicLong();
     private volatile long barrierServed;
 
-    // Result of locateAtomic (this object is owned by one vCPU thread, so fields avoid allocating a pair).
-    private MemorySegment atomicSeg;
-    private long atomicOff;
+    /** Result of locateAtomic: the host address of the location. */
+    private long atomicAddress;
+    /**
+     * The backing of the last atomic that missed the TLB, kept reachable while the access uses its address (it may
+     * not have been cached, and another thread may unmap it meanwhile).
+     */
+    private MemorySegment atomicOwner;
     /** High 64 bits of the last 128-bit atomic's result. */
     private long pairHigh;
-    /** Result of fetchPage: the page's offset in its segment. */
-    private long fetchPageOffset;
 
     /** Debugger watchpoints (null when none): see {@link #setWatch}. */
     private AccessWatch watch;
@@ -169,18 +169,92 @@ public final class CpuMemory implements CodePages.WritableMappings {
         }
     }
 
+    // ---- what atomic and exclusive accesses report to the observer ----
+    //
+    // Their semantics (LoadStoreExclusive, AtomicMemory, CompareAndSwap*) call these around the atomic operations
+    // below, which report nothing themselves: only the instruction knows whether it reads, whether its store
+    // happened, and which value is the final one of a retried read-modify-write. Each is one field test without
+    // an observer. A 16-byte access is reported as two 8-byte halves, low address first, so values are whole.
+
+    /**
+     * Before an atomic read-modify-write (LDADD, SWP, CAS, CASP) or a 16-byte exclusive load reads {@code size}
+     * bytes at {@code va} (8 of a 16-byte access), after its alignment check: a READ, before translation, so an
+     * access that then faults reports it (and nothing more).
+     */
+    public void observeAtomicRead(long va, int size) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.before(cpu, READ, va, Math.min(size, 8), 0);
+        }
+    }
+
+    /**
+     * After an atomic read-modify-write of {@code size} (at most 8) bytes at {@code va} read {@code old}: the
+     * READ's after-event, then, if it stored {@code value}, a WRITE and its after-event (a failed compare stores
+     * nothing).
+     */
+    public void observeAtomic(long va, int size, long old, boolean stored, long value) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.after(cpu, READ, va, size, old & sizeMask64(size));
+            if (stored) {
+                observeStore(o, va, size, value);
+            }
+        }
+    }
+
+    /**
+     * After a 16-byte read-modify-write (CASP of X registers) or exclusive load (LDXP, LDAXP) at {@code va}
+     * (whose low half's READ {@link #observeAtomicRead} reported) read {@code oldLow}/{@code oldHigh}: the low
+     * half's after-event, the high half's READ and after-event, then, if it stored, the WRITE and after-event of
+     * each half.
+     */
+    public void observeAtomicPair(long va, long oldLow, long oldHigh, boolean stored, long low, long high) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            o.after(cpu, READ, va, 8, oldLow);
+            o.before(cpu, READ, va + 8, 8, 0);
+            o.after(cpu, READ, va + 8, 8, oldHigh);
+            if (stored) {
+                observeStore(o, va, 8, low);
+                observeStore(o, va + 8, 8, high);
+            }
+        }
+    }
+
+    /**
+     * After a store-exclusive (STXR, STXP) stored {@code value} at {@code va}: a WRITE and its after-event, of
+     * {@code size} bytes or, for 16, of each half ({@code high} is the upper one). One that failed reports nothing.
+     */
+    public void observeExclusiveStore(long va, int size, long value, long high) {
+        MemoryObserver o = observer;
+        if (o != null) {
+            observeStore(o, va, Math.min(size, 8), value);
+            if (size == 16) {
+                observeStore(o, va + 8, 8, high);
+            }
+        }
+    }
+
+    private void observeStore(MemoryObserver o, long va, int size, long value) {
+        long v = value & sizeMask64(size);
+        o.before(cpu, WRITE, va, size, v);
+        o.after(cpu, WRITE, va, size, v);
+    }
+
+    private static long sizeMask64(int size) {
+        return size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    }
+
     private void selectSet(int s) {
         set = s;
         int b = s * 3;
         readTag = tags[b + READ];
-        readSeg = segs[b + READ];
-        readOff = offs[b + READ];
+        readHost = hosts[b + READ];
         writeTag = tags[b + WRITE];
-        writeSeg = segs[b + WRITE];
-        writeOff = offs[b + WRITE];
+        writeHost = hosts[b + WRITE];
         fetchTag = tags[b + FETCH];
-        fetchSeg = segs[b + FETCH];
-        fetchOff = offs[b + FETCH];
+        fetchHost = hosts[b + FETCH];
         fetchPa = pagePas[b + FETCH];
     }
 
@@ -376,7 +450,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
         int i = (int) page & (TLB_SIZE - 1);
         long o = va & PAGE_MASK;
         if (readTag[i] == page + 1 && o + size <= PAGE_SIZE) {
-            return PhysicalMemory.load(readSeg[i], readOff[i] + o, size);
+            return HostRam.load(readHost[i] + o, size);
         }
         return slowRead(va, size, READ);
     }
@@ -386,7 +460,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
         int i = (int) page & (TLB_SIZE - 1);
         long o = va & PAGE_MASK;
         if (writeTag[i] == page + 1 && o + size <= PAGE_SIZE) {
-            PhysicalMemory.store(writeSeg[i], writeOff[i] + o, size, value);
+            HostRam.store(writeHost[i] + o, size, value);
             return;
         }
         slowWrite(va, size, value);
@@ -397,34 +471,28 @@ public final class CpuMemory implements CodePages.WritableMappings {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
         if (fetchTag[i] == page + 1) {
-            return (int) PhysicalMemory.load(fetchSeg[i], fetchOff[i] + (va & PAGE_MASK), 4);
+            return HostRam.loadInt(fetchHost[i] + (va & PAGE_MASK));
         }
         return (int) slowRead(va, 4, FETCH);
     }
 
     /**
-     * The RAM page instructions at {@code va} are fetched from, through the fetch TLB (filled if needed; throws
-     * the instruction abort a fetch would take): returns its segment, the page's offset in it is then in
-     * {@link #fetchPageOffset()}. Null if the page is not cacheable RAM: fetch each word with {@link #fetch}.
-     * The result stays valid until the translation regime or the TLB changes, which only instructions that end a
-     * block do.
+     * The host address of the RAM page instructions at {@code va} are fetched from, through the fetch TLB (filled
+     * if needed; throws the instruction abort a fetch would take); read its words with {@link HostRam}. 0 if the
+     * page is not cacheable RAM: fetch each word with {@link #fetch}. The translation stays valid until the
+     * regime or the TLB changes, which only instructions that end a block do; the address stays mapped at least
+     * as long, since the entry's owner is only replaced by another fetch fill of this slot.
      */
-    public MemorySegment fetchPage(long va) {
+    public long fetchPage(long va) {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
         if (fetchTag[i] != page + 1) {
             slowRead(va & ~3L, 4, FETCH);
             if (fetchTag[i] != page + 1) {
-                return null;
+                return 0;
             }
         }
-        fetchPageOffset = fetchOff[i];
-        return fetchSeg[i];
-    }
-
-    /** Offset of the page found by the last {@link #fetchPage} in its segment. */
-    public long fetchPageOffset() {
-        return fetchPageOffset;
+        return fetchHost[i];
     }
 
     private long slowRead(long va, int size, int kind) {
@@ -533,8 +601,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
         PageTableWalker w = mmu.lastWalk();
         int t = set * 3 + kind;
         int i = (int) (va >>> PAGE_BITS) & (TLB_SIZE - 1);
-        segs[t][i] = region.ram();
-        offs[t][i] = pageStart;
+        owners[t][i] = region.ram();
+        hosts[t][i] = region.ram().address() + pageStart;
         pagePas[t][i] = pa & ~PAGE_MASK;
         asids[t][i] = w.global ? GLOBAL : w.asid;
         spans[t][i] = (byte) w.sizeShift;
@@ -562,16 +630,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
      */
     @Override
     public void dropWritable(long pagePa) {
-        Region region = phys.find(pagePa);
-        if (region == null || !region.isRam()) {
-            return;
-        }
-        MemorySegment ram = region.ram();
-        long pageStart = pagePa - region.base();
         for (int s = 0; s < SETS; s++) {
             int t = s * 3 + WRITE;
             for (int i = 0; i < TLB_SIZE; i++) {
-                if ((long) TAG.getVolatile(tags[t], i) != 0 && segs[t][i] == ram && offs[t][i] == pageStart) {
+                if ((long) TAG.getVolatile(tags[t], i) != 0 && pagePas[t][i] == pagePa) {
                     TAG.setVolatile(tags[t], i, 0L);
                 }
             }
@@ -675,11 +737,11 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public long atomicRead(long va, int size) {
         locateAtomic(va, size, WRITE);
         return switch (size) {
-            case 8 -> (long) ATOMIC_LONG.getVolatile(atomicSeg, atomicOff);
-            case 4 -> (int) ATOMIC_INT.getVolatile(atomicSeg, atomicOff) & 0xffff_ffffL;
+            case 8 -> HostRam.getLongVolatile(atomicAddress);
+            case 4 -> HostRam.getIntVolatile(atomicAddress) & 0xffff_ffffL;
             default -> {
-                int word = (int) ATOMIC_INT.getVolatile(atomicSeg, atomicOff & ~3L);
-                yield (word >>> laneShift(atomicOff)) & sizeMask(size);
+                int word = HostRam.getIntVolatile(atomicAddress & ~3L);
+                yield (word >>> laneShift(atomicAddress)) & sizeMask(size);
             }
         };
     }
@@ -691,27 +753,26 @@ public final class CpuMemory implements CodePages.WritableMappings {
      */
     public long compareAndExchange(long va, int size, long expected, long value) {
         locateAtomic(va, size, WRITE);
-        MemorySegment s = atomicSeg;
-        long o = atomicOff;
+        long a = atomicAddress;
         switch (size) {
             case 8:
-                return (long) ATOMIC_LONG.compareAndExchange(s, o, expected, value);
+                return HostRam.compareAndExchangeLong(a, expected, value);
             case 4:
-                return (int) ATOMIC_INT.compareAndExchange(s, o, (int) expected, (int) value) & 0xffff_ffffL;
+                return HostRam.compareAndExchangeInt(a, (int) expected, (int) value) & 0xffff_ffffL;
             default:
                 // Bytes and halfwords: CAS the aligned word that holds them, retrying if only its other lanes moved.
                 long mask = sizeMask(size);
-                int shift = laneShift(o);
-                long wordOff = o & ~3L;
+                int shift = laneShift(a);
+                long wordAddress = a & ~3L;
                 long exp = expected & mask;
                 while (true) {
-                    int word = (int) ATOMIC_INT.getVolatile(s, wordOff);
+                    int word = HostRam.getIntVolatile(wordAddress);
                     long found = (word >>> shift) & mask;
                     if (found != exp) {
                         return found;
                     }
                     int updated = (int) ((word & ~(mask << shift)) | ((value & mask) << shift));
-                    if (ATOMIC_INT.compareAndSet(s, wordOff, word, updated)) {
+                    if (HostRam.compareAndSetInt(wordAddress, word, updated)) {
                         return found;
                     }
                 }
@@ -725,8 +786,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
     public long atomicReadPair(long va, int kind) {
         locateAtomic(va, 16, kind);
         synchronized (pairLock()) {
-            pairHigh = (long) ATOMIC_LONG.getVolatile(atomicSeg, atomicOff + 8);
-            return (long) ATOMIC_LONG.getVolatile(atomicSeg, atomicOff);
+            pairHigh = HostRam.getLongVolatile(atomicAddress + 8);
+            return HostRam.getLongVolatile(atomicAddress);
         }
     }
 
@@ -741,14 +802,13 @@ public final class CpuMemory implements CodePages.WritableMappings {
      */
     public long compareAndExchangePair(long va, long expectedLow, long expectedHigh, long low, long high) {
         locateAtomic(va, 16, WRITE);
-        MemorySegment s = atomicSeg;
-        long o = atomicOff;
+        long a = atomicAddress;
         synchronized (pairLock()) {
-            long foundLow = (long) ATOMIC_LONG.getVolatile(s, o);
-            long foundHigh = (long) ATOMIC_LONG.getVolatile(s, o + 8);
+            long foundLow = HostRam.getLongVolatile(a);
+            long foundHigh = HostRam.getLongVolatile(a + 8);
             if (foundLow == expectedLow && foundHigh == expectedHigh) {
-                ATOMIC_LONG.setVolatile(s, o, low);
-                ATOMIC_LONG.setVolatile(s, o + 8, high);
+                HostRam.setLongVolatile(a, low);
+                HostRam.setLongVolatile(a + 8, high);
             }
             pairHigh = foundHigh;
             return foundLow;
@@ -761,12 +821,12 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     private Object pairLock() {
-        return PAIR_LOCKS[(int) ((atomicSeg.address() + atomicOff) >>> 4) & (PAIR_LOCKS.length - 1)];
+        return PAIR_LOCKS[(int) (atomicAddress >>> 4) & (PAIR_LOCKS.length - 1)];
     }
 
     /** Byte position of a sub-word lane inside its aligned little-endian 32-bit word, in bits. */
-    private static int laneShift(long offset) {
-        return (int) (offset & 3) * 8;
+    private static int laneShift(long address) {
+        return (int) (address & 3) * 8;
     }
 
     private static long sizeMask(int size) {
@@ -774,7 +834,7 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     /**
-     * Translates an aligned atomic access to its RAM segment and offset, or throws the abort it takes. Atomic
+     * Translates an aligned atomic access to its host address, or throws the abort it takes. Atomic
      * stores bypass {@link #write}: any write tracking added to the write path (code pages, dirty logging) must
      * be applied here too.
      */
@@ -782,17 +842,17 @@ public final class CpuMemory implements CodePages.WritableMappings {
         long page = va >>> PAGE_BITS;
         int i = (int) page & (TLB_SIZE - 1);
         int t = set * 3 + kind;
+        long from; // the host range known to be RAM around the location
+        long to;
         if (tags[t][i] == page + 1) {
-            atomicSeg = segs[t][i];
-            atomicOff = offs[t][i] + (va & PAGE_MASK);
+            from = hosts[t][i];
+            to = from + PAGE_SIZE;
+            atomicAddress = from + (va & PAGE_MASK);
         } else {
             faultSize = size;
             serviceFlushRequests();
             if (watch != null) {
                 watch.access(cpu.index, va, size, kind);
-            }
-            if (observer != null) {
-                observer.before(cpu, kind, va, size, 0);
             }
             long pa = mmu.translate(cpu, va, kind, set);
             Region region = phys.find(pa);
@@ -803,8 +863,10 @@ public final class CpuMemory implements CodePages.WritableMappings {
                 throw externalAbort(va, kind, size);
             }
             fill(kind, va, region, pa);
-            atomicSeg = region.ram();
-            atomicOff = pa - region.base();
+            atomicOwner = region.ram();
+            from = atomicOwner.address();
+            to = from + atomicOwner.byteSize();
+            atomicAddress = from + (pa - region.base());
             if (kind == WRITE) {
                 // Code pages never get a WRITE entry, so atomics to them always come here. Reported before the
                 // access (its store is not observable here); a translation marking the page in between waits in
@@ -814,8 +876,8 @@ public final class CpuMemory implements CodePages.WritableMappings {
             }
         }
         // Host atomics need the host address aligned, and sub-word CAS needs the enclosing word inside the
-        // segment. Both hold for page-aligned RAM; a region at an odd base cannot be accessed atomically.
-        if (((atomicSeg.address() + atomicOff) & (size - 1)) != 0 || (atomicOff | 3) >= atomicSeg.byteSize()) {
+        // RAM. Both hold for page-aligned RAM; a region at an odd base cannot be accessed atomically.
+        if ((atomicAddress & (size - 1)) != 0 || (atomicAddress & ~3L) < from || (atomicAddress | 3) >= to) {
             throw externalAbort(va, kind, size);
         }
     }

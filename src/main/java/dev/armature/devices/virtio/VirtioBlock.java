@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
  * notifying vCPU's thread.
  *
  * <p>Offered: SEG_MAX (so that Linux puts many segments in one request), BLK_SIZE, FLUSH, and RO for a
- * {@code readonly=on} drive. A bad request (unknown type, length not whole sectors, beyond the disk, a write
+ * {@code readonly=on} drive; on a writable drive also DISCARD and WRITE_ZEROES with QEMU 7.2's limits (one
+ * segment of up to 4194303 sectors, any sector alignment). DISCARD leaves the data as it is, as QEMU's
+ * {@code -drive} default {@code discard=ignore} does (the contents of discarded sectors are unspecified);
+ * WRITE_ZEROES writes zeroes, whether or not the driver allows unmapping. A bad request (unknown type, length not whole sectors, beyond the disk, a write
  * to a read-only disk, a host I/O error) completes with VIRTIO_BLK_S_IOERR or VIRTIO_BLK_S_UNSUPP; only a
  * chain with no byte for the status breaks the queue.
  */
@@ -28,11 +31,17 @@ public final class VirtioBlock implements VirtioDevice {
     public static final long VIRTIO_BLK_F_RO = 1L << 5;
     public static final long VIRTIO_BLK_F_BLK_SIZE = 1L << 6;
     public static final long VIRTIO_BLK_F_FLUSH = 1L << 9;
+    public static final long VIRTIO_BLK_F_DISCARD = 1L << 13;
+    public static final long VIRTIO_BLK_F_WRITE_ZEROES = 1L << 14;
 
     public static final int VIRTIO_BLK_T_IN = 0;
     public static final int VIRTIO_BLK_T_OUT = 1;
     public static final int VIRTIO_BLK_T_FLUSH = 4;
     public static final int VIRTIO_BLK_T_GET_ID = 8;
+    public static final int VIRTIO_BLK_T_DISCARD = 11;
+    public static final int VIRTIO_BLK_T_WRITE_ZEROES = 13;
+    /** In a WRITE_ZEROES segment's flags: the device may deallocate the sectors (ours never does). */
+    public static final int VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP = 1;
 
     public static final int VIRTIO_BLK_S_OK = 0;
     public static final int VIRTIO_BLK_S_IOERR = 1;
@@ -44,6 +53,11 @@ public final class VirtioBlock implements VirtioDevice {
     /** QEMU's virtio-blk queue size; SEG_MAX leaves room for the header and status descriptors. */
     private static final int QUEUE_SIZE = 256;
     private static final int SEG_MAX = QUEUE_SIZE - 2;
+    /** QEMU's default max-discard-sectors and max-write-zeroes-sectors (BDRV_REQUEST_MAX_SECTORS). */
+    private static final int MAX_RANGE_SECTORS = 4194303;
+    /** struct virtio_blk_discard_write_zeroes: sector (le64), num_sectors (le32), flags (le32). */
+    private static final int RANGE_BYTES = 16;
+    private static final int ZERO_CHUNK = 64 * 1024;
 
     private final PhysicalMemory mem;
     private final BlockImage image;
@@ -68,7 +82,7 @@ public final class VirtioBlock implements VirtioDevice {
     @Override
     public long features() {
         return VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH
-                | (image.readOnly() ? VIRTIO_BLK_F_RO : 0);
+                | (image.readOnly() ? VIRTIO_BLK_F_RO : VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES);
     }
 
     @Override
@@ -83,7 +97,10 @@ public final class VirtioBlock implements VirtioDevice {
 
     /**
      * struct virtio_blk_config: capacity (le64) at 0, size_max at 8 (not offered: 0), seg_max at 12, geometry
-     * at 16 (not offered: 0), blk_size at 20; the rest (topology, discard, zoned) is not offered.
+     * at 16 (not offered: 0), blk_size at 20, max_discard_sectors at 36, max_discard_seg at 40,
+     * discard_sector_alignment at 44, max_write_zeroes_sectors at 48, max_write_zeroes_seg at 52 (values as
+     * QEMU 7.2's, read by Linux as discard_max_bytes 2147483136 and discard_granularity 512); write_zeroes_may_unmap
+     * at 56 stays 0. Topology, multiqueue and zoned fields are not offered.
      */
     @Override
     public long readConfig(int offset, int size) {
@@ -91,6 +108,11 @@ public final class VirtioBlock implements VirtioDevice {
         config.putLong(0, image.sectors());
         config.putInt(12, SEG_MAX);
         config.putInt(20, BlockImage.SECTOR_SIZE);
+        config.putInt(36, MAX_RANGE_SECTORS);
+        config.putInt(40, 1);
+        config.putInt(44, 1);
+        config.putInt(48, MAX_RANGE_SECTORS);
+        config.putInt(52, 1);
         long value = 0;
         for (int i = 0; i < size; i++) {
             int at = offset + i;
@@ -128,6 +150,7 @@ public final class VirtioBlock implements VirtioDevice {
                 case VIRTIO_BLK_T_IN -> transfer(r, sector, inBytes, false);
                 case VIRTIO_BLK_T_OUT -> transfer(r, sector, outBytes, true);
                 case VIRTIO_BLK_T_FLUSH -> flush();
+                case VIRTIO_BLK_T_DISCARD, VIRTIO_BLK_T_WRITE_ZEROES -> ranges(r, type, outBytes);
                 case VIRTIO_BLK_T_GET_ID -> {
                     r.copyIn(ByteBuffer.wrap(idBytes(), 0, (int) Math.min(ID_BYTES, inBytes)));
                     yield VIRTIO_BLK_S_OK;
@@ -157,6 +180,49 @@ public final class VirtioBlock implements VirtioDevice {
                 r.copyOut(offset);
             } else {
                 r.copyInFromDisk(offset);
+            }
+            return VIRTIO_BLK_S_OK;
+        } catch (IOException e) {
+            return VIRTIO_BLK_S_IOERR;
+        }
+    }
+
+    /**
+     * DISCARD or WRITE_ZEROES: the payload is a list of ranges; more ranges than max_*_seg or a range beyond
+     * max_*_sectors is UNSUPP, a range outside the disk (or a read-only disk) IOERR, as QEMU answers them. A
+     * DISCARD with flags is UNSUPP (only WRITE_ZEROES defines one).
+     */
+    private int ranges(Request r, int type, long payload) {
+        if (image.readOnly()) {
+            return VIRTIO_BLK_S_IOERR;
+        }
+        if (payload % RANGE_BYTES != 0 || payload / RANGE_BYTES != 1) {
+            return VIRTIO_BLK_S_UNSUPP;
+        }
+        ByteBuffer range = ByteBuffer.wrap(r.readReadable(HEADER_BYTES, RANGE_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        long sector = range.getLong(0);
+        long count = Integer.toUnsignedLong(range.getInt(8));
+        int flags = range.getInt(12);
+        int allowedFlags = type == VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0;
+        if (count > MAX_RANGE_SECTORS || (flags & ~allowedFlags) != 0) {
+            return VIRTIO_BLK_S_UNSUPP;
+        }
+        if (sector < 0 || sector > Long.MAX_VALUE / BlockImage.SECTOR_SIZE
+                || !image.inRange(sector * BlockImage.SECTOR_SIZE, count * BlockImage.SECTOR_SIZE)) {
+            return VIRTIO_BLK_S_IOERR;
+        }
+        if (type == VIRTIO_BLK_T_DISCARD) {
+            return VIRTIO_BLK_S_OK;
+        }
+        try {
+            long offset = sector * BlockImage.SECTOR_SIZE;
+            long left = count * BlockImage.SECTOR_SIZE;
+            ByteBuffer zeroes = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, left));
+            while (left > 0) {
+                zeroes.clear().limit((int) Math.min(zeroes.capacity(), left));
+                image.write(offset, zeroes);
+                offset += zeroes.limit();
+                left -= zeroes.limit();
             }
             return VIRTIO_BLK_S_OK;
         } catch (IOException e) {
@@ -206,16 +272,27 @@ public final class VirtioBlock implements VirtioDevice {
         }
 
         byte[] readHeader() {
-            byte[] header = new byte[HEADER_BYTES];
+            return readReadable(0, HEADER_BYTES);
+        }
+
+        /** {@code n} readable bytes starting {@code skip} bytes into the readable part (the caller checked both). */
+        byte[] readReadable(long skip, int n) {
+            byte[] out = new byte[n];
             int got = 0;
             for (VirtQueue.Buffer b : chain.buffers()) {
-                if (!b.deviceWritable() && got < HEADER_BYTES) {
-                    int n = (int) Math.min(HEADER_BYTES - got, Integer.toUnsignedLong(b.length()));
-                    mem.ramSlice(b.address(), n).asByteBuffer().get(header, got, n);
-                    got += n;
+                if (b.deviceWritable() || got == n) {
+                    continue;
+                }
+                long len = Integer.toUnsignedLong(b.length());
+                long from = Math.min(skip, len);
+                skip -= from;
+                int take = (int) Math.min(n - got, len - from);
+                if (take > 0) {
+                    mem.ramSlice(b.address() + from, take).asByteBuffer().get(out, got, take);
+                    got += take;
                 }
             }
-            return header;
+            return out;
         }
 
         /** Writes the readable bytes after the header to the disk at {@code offset}. */

@@ -194,7 +194,7 @@ class VirtioBlockTest {
         header(VIRTIO_BLK_T_IN, -1L); // sector number overflowing a byte offset
         submit(new Seg(HEADER, 16, false), new Seg(DATA, 512, true), new Seg(STATUS, 1, true));
         assertEquals(VIRTIO_BLK_S_IOERR, status());
-        header(11, 0); // DISCARD: not offered
+        header(7, 0); // unknown type (7 is reserved)
         submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
         assertEquals(VIRTIO_BLK_S_UNSUPP, status());
         submit(new Seg(HEADER, 8, false), new Seg(STATUS, 1, true)); // short header
@@ -211,6 +211,12 @@ class VirtioBlockTest {
         submit(new Seg(HEADER, 16, false), new Seg(DATA, 512, false), new Seg(STATUS, 1, true));
         assertEquals(VIRTIO_BLK_S_IOERR, status());
         assertEquals(0, Files.readAllBytes(dir.resolve("disk.img"))[0]);
+        assertEquals(0, transport.read(0x010, 4) & (VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES),
+                "nothing to discard or zero on a read-only disk");
+        header(VIRTIO_BLK_T_WRITE_ZEROES, 0);
+        range(0, 1, 0);
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_IOERR, status());
         header(VIRTIO_BLK_T_FLUSH, 0);
         submit(new Seg(HEADER, 16, false), new Seg(STATUS, 1, true));
         assertEquals(VIRTIO_BLK_S_OK, status());
@@ -221,13 +227,71 @@ class VirtioBlockTest {
         plug(1, false);
         assertEquals(2, transport.read(0x008, 4));
         transport.write(0x014, 4, 0);
-        assertEquals(VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH, transport.read(0x010, 4));
+        assertEquals(VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_DISCARD
+                | VIRTIO_BLK_F_WRITE_ZEROES, transport.read(0x010, 4));
         assertEquals(256, transport.read(0x034, 4)); // QueueNumMax
         assertEquals(SECTORS, transport.read(0x100, 8)); // capacity
         assertEquals(SECTORS, transport.read(0x100, 4));
         assertEquals(0, transport.read(0x104, 4));
         assertEquals(254, transport.read(0x10c, 4)); // seg_max
         assertEquals(512, transport.read(0x114, 4)); // blk_size
+        // QEMU 7.2's limits, as Linux reports them (discard_max_bytes 2147483136, discard_granularity 512)
+        assertEquals(4194303, transport.read(0x124, 4)); // max_discard_sectors
+        assertEquals(1, transport.read(0x128, 4)); // max_discard_seg
+        assertEquals(1, transport.read(0x12c, 4)); // discard_sector_alignment
+        assertEquals(4194303, transport.read(0x130, 4)); // max_write_zeroes_sectors
+        assertEquals(1, transport.read(0x134, 4)); // max_write_zeroes_seg
+    }
+
+    /** Writes one discard/write-zeroes range at DATA. */
+    private void range(long sector, int count, int flags) {
+        mem.write(DATA, 8, sector);
+        mem.write(DATA + 8, 4, count);
+        mem.write(DATA + 12, 4, flags);
+    }
+
+    @ParameterizedTest(name = "virtio-mmio version {0}")
+    @ValueSource(ints = {1, 2})
+    void writeZeroesClearsExactlyItsSectorsAndDiscardKeepsData(int version) throws IOException {
+        plug(version, false);
+        header(VIRTIO_BLK_T_WRITE_ZEROES, 0);
+        range(3, 2, VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
+        assertEquals(1, submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true)));
+        assertEquals(VIRTIO_BLK_S_OK, status());
+        header(VIRTIO_BLK_T_DISCARD, 0);
+        range(10, 4, 0);
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_OK, status());
+        byte[] file = Files.readAllBytes(dir.resolve("disk.img"));
+        assertEquals(2, file[3 * 512 - 1]);
+        for (int i = 3 * 512; i < 5 * 512; i++) {
+            assertEquals(0, file[i], "byte " + i);
+        }
+        assertEquals(5, file[5 * 512]);
+        assertEquals(10, file[10 * 512], "discard leaves the data (QEMU's discard=ignore)");
+    }
+
+    @Test
+    void badRangesAreRefusedAsQemuDoes() throws IOException {
+        plug(2, false);
+        header(VIRTIO_BLK_T_WRITE_ZEROES, 0);
+        range(SECTORS - 1, 2, 0); // past the end
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_IOERR, status());
+        range(0, 1, 0); // two ranges: more than max_write_zeroes_seg
+        mem.write(DATA + 16, 8, 0);
+        mem.write(DATA + 24, 8, 1);
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 32, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_UNSUPP, status());
+        header(VIRTIO_BLK_T_DISCARD, 0);
+        range(0, 1, VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP); // no flags defined for DISCARD
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_UNSUPP, status());
+        range(0, 4194304, 0); // beyond max_discard_sectors
+        submit(new Seg(HEADER, 16, false), new Seg(DATA, 16, false), new Seg(STATUS, 1, true));
+        assertEquals(VIRTIO_BLK_S_UNSUPP, status());
+        assertEquals(SECTORS - 1, Files.readAllBytes(dir.resolve("disk.img"))[512 * (SECTORS - 1)],
+                "a refused request writes nothing");
     }
 
     @Test

@@ -62,15 +62,19 @@ public final class AtomicMemory extends LoadStoreInsn {
         long va = r[rn];
         CpuMemory memory = cpu.memory;
         memory.checkAligned(va, size, CpuMemory.WRITE);
+        memory.observeAtomicRead(va, size);
         long operand = r[rs];
         long old = memory.atomicRead(va, size);
+        long value;
         while (true) {
-            long found = memory.compareAndExchange(va, size, old, apply(op, old, operand, size));
+            value = apply(op, old, operand, size);
+            long found = memory.compareAndExchange(va, size, old, value);
             if (found == old) {
                 break;
             }
             old = found;
         }
+        memory.observeAtomic(va, size, old, true, value);
         r[rt] = old;
     }
 }

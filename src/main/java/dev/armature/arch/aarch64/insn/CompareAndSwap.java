@@ -29,7 +29,14 @@ public final class CompareAndSwap extends LoadStoreInsn {
     public void exec(Cpu cpu) {
         long[] r = cpu.r;
         long va = r[rn];
-        cpu.memory.checkAligned(va, size, CpuMemory.WRITE);
-        r[rsOut] = cpu.memory.compareAndExchange(va, size, r[rs], r[rt]);
+        CpuMemory memory = cpu.memory;
+        memory.checkAligned(va, size, CpuMemory.WRITE);
+        memory.observeAtomicRead(va, size);
+        long expected = r[rs];
+        long value = r[rt];
+        long found = memory.compareAndExchange(va, size, expected, value);
+        memory.observeAtomic(va, size, found, found == (size == 8 ? expected : expected & ((1L << 8 * size) - 1)),
+                value);
+        r[rsOut] = found;
     }
 }

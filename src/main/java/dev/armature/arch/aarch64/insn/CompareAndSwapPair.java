@@ -38,15 +38,23 @@ public final class CompareAndSwapPair extends LoadStoreInsn {
         long va = r[rn];
         CpuMemory memory = cpu.memory;
         memory.checkAligned(va, 2 * size, CpuMemory.WRITE);
+        memory.observeAtomicRead(va, 2 * size);
         if (size == 8) {
-            long foundLow = memory.compareAndExchangePair(va, r[rs], r[rs2], r[rt], r[rt2]);
+            long expectedLow = r[rs];
+            long expectedHigh = r[rs2];
+            long low = r[rt];
+            long high = r[rt2];
+            long foundLow = memory.compareAndExchangePair(va, expectedLow, expectedHigh, low, high);
             long foundHigh = memory.pairHigh();
+            memory.observeAtomicPair(va, foundLow, foundHigh, foundLow == expectedLow && foundHigh == expectedHigh,
+                    low, high);
             r[rsOut] = foundLow;
             r[rs2Out] = foundHigh;
         } else {
             long expected = (r[rs] & 0xffff_ffffL) | r[rs2] << 32;
             long value = (r[rt] & 0xffff_ffffL) | r[rt2] << 32;
             long found = memory.compareAndExchange(va, 8, expected, value);
+            memory.observeAtomic(va, 8, found, found == expected, value);
             r[rsOut] = found & 0xffff_ffffL;
             r[rs2Out] = found >>> 32;
         }

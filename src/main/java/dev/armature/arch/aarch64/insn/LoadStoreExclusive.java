@@ -78,6 +78,7 @@ public final class LoadStoreExclusive {
                 long expected = cpu.exclusiveValue;
                 if (cpu.memory.compareAndExchange(va, size, expected, r[rt]) == expected) {
                     status = 0;
+                    cpu.memory.observeExclusiveStore(va, size, r[rt], 0);
                 }
             }
             cpu.exclusiveAddress = -1;
@@ -114,8 +115,10 @@ public final class LoadStoreExclusive {
             long first;
             long second;
             if (size == 8) {
+                memory.observeAtomicRead(va, 16);
                 first = memory.atomicReadPair(va, CpuMemory.READ);
                 second = memory.pairHigh();
+                memory.observeAtomicPair(va, first, second, false, 0, 0);
                 cpu.exclusiveValueHigh = second;
                 cpu.exclusiveValue = first;
             } else {
@@ -166,11 +169,13 @@ public final class LoadStoreExclusive {
                     long foundLow = memory.compareAndExchangePair(va, expected, expectedHigh, r[rt], r[rt2]);
                     if (foundLow == expected && memory.pairHigh() == expectedHigh) {
                         status = 0;
+                        memory.observeExclusiveStore(va, 16, r[rt], r[rt2]);
                     }
                 } else {
                     long value = (r[rt] & 0xffff_ffffL) | r[rt2] << 32;
                     if (memory.compareAndExchange(va, 8, expected, value) == expected) {
                         status = 0;
+                        memory.observeExclusiveStore(va, 8, value, 0);
                     }
                 }
             }
