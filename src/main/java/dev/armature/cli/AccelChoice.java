@@ -60,7 +60,7 @@ final class AccelChoice {
         for (Map.Entry<String, String> e : o.entrySet()) {
             switch (e.getKey()) {
                 case "accel" -> { }
-                case "tb-size", "hot", "tb-insns", "background" -> {
+                case "tb-size", "hot", "tb-insns", "background", "region-hot" -> {
                     if (!name.equals("tcg")) {
                         throw new CliError("-accel " + e.getKey() + "=" + e.getValue() + ": needs tcg", 2);
                     }

@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * Runs one program under the interpreter (the reference) and the translator, on two Cpu instances over separate
  * copies of memory, and compares architectural state at every translator dispatch boundary (each TB, or each
- * interpreted instruction while code is cold). The translator side runs one block at a time; the interpreter then
- * runs the same number of instructions, so both must be at the same place with the same state.
+ * interpreted instruction while code is cold). The translator side runs one block at a time (or, where a block heads
+ * a {@link TbRegion}, the region for up to {@code tb-insns} instructions, so region code is checked too); the
+ * interpreter then runs the same number of instructions, so both must be at the same place with the same state.
  */
 public final class LockstepTester {
     /** The first difference found: where the translator's block started, what it ran, and what differs. */
@@ -69,7 +70,8 @@ public final class LockstepTester {
             referenceDone++;
         }
         blocks++;
-        return compare(pc, before, tb != null ? listing(tb) : "(interpreted)");
+        TbRegion r = translator.steppedRegion();
+        return compare(pc, before, tb == null ? "(interpreted)" : r == null ? listing(tb) : listing(r));
     }
 
     /**
@@ -85,6 +87,14 @@ public final class LockstepTester {
             d = step();
         }
         return d;
+    }
+
+    private static String listing(TbRegion r) {
+        StringBuilder s = new StringBuilder(r.toString());
+        for (Tb tb : r.members) {
+            s.append(String.format("%n")).append(listing(tb));
+        }
+        return s.toString();
     }
 
     private static String listing(Tb tb) {

@@ -32,6 +32,8 @@ public abstract class Tb {
 
     final TbKey key;
     final Insn[] insns;
+    /** The instruction words, for code generation decisions when the TB joins a {@link TbRegion}. */
+    final int[] words;
     /** True if the exit goes to a PC fixed by the code (B, BL, B.cond, CBZ, TBZ, fall-through): may be chained. */
     final boolean staticExit;
     /** Size of the generated class file (part of the TB's {@link TbCache#footprint}). */
@@ -43,12 +45,24 @@ public abstract class Tb {
     volatile Link link1;
     /** TBs holding a link to this one, so invalidation can unlink them. */
     final List<Tb> incoming = new ArrayList<>(2);
+    /** Regions this TB is a member of, so its invalidation invalidates them (guarded by the cache lock). */
+    final List<TbRegion> inRegions = new ArrayList<>(1);
+    /** The region headed by this TB, entered instead of it while valid (set under the cache lock). */
+    volatile TbRegion region;
+    /**
+     * Dispatches of this TB from the dispatcher (not from inside a region), towards forming a region headed by it.
+     * Plain and racy between vCPUs: a lost update only delays the region.
+     */
+    int heat;
+    /** Region attempts made from this TB; each doubles the dispatches before the next, up to 64 times. */
+    int regionAttempts;
     /** Next TB in the same {@link TbCache} hash bucket. */
     volatile Tb hashNext;
 
-    protected Tb(TbKey key, Insn[] insns, boolean staticExit, int codeBytes) {
+    protected Tb(TbKey key, Insn[] insns, int[] words, boolean staticExit, int codeBytes) {
         this.key = key;
         this.insns = insns;
+        this.words = words;
         this.staticExit = staticExit;
         this.codeBytes = codeBytes;
     }

@@ -15,7 +15,9 @@ import java.util.Map;
  * lookup racing with a resize may miss, and a miss only costs a retranslation attempt that finds the entry under
  * the lock). Every mutation takes this object's monitor. Invalidation clears {@link Tb#valid} before unlinking,
  * and every way into a TB (jump cache, link, back-edge) checks it, so a vCPU never enters a TB after its
- * invalidation returns; the JVM keeps a flushed TB's code alive while some vCPU still runs it.
+ * invalidation returns; likewise it clears {@link TbRegion#valid} of every region the TB is a member of, which
+ * every region checks at each transition between members; the JVM keeps a flushed TB's code alive while some vCPU
+ * still runs it.
  *
  * <p>Translations race with writes: {@link #sequence()} is read before the page is marked and the instructions
  * are read; {@link #insert} drops the TB if any invalidation happened since (it may have read stale words, or
@@ -148,6 +150,62 @@ final class TbCache {
         buckets = b;
     }
 
+    /**
+     * Makes {@code r} the region entered instead of its head, if every member is still valid (one may have been
+     * invalidated while the region was compiled), the head has no valid region yet, and its footprint fits the
+     * code budget (a region never flushes: it only speeds up TBs that are there).
+     *
+     * @return whether it was added
+     */
+    synchronized boolean addRegion(TbRegion r) {
+        Tb head = r.members[0];
+        long bytes = footprint(r);
+        // An invalidated or flushed region is no longer any TB's region, so a region here is a valid one.
+        if (head.region != null || usedBytes + bytes > budgetBytes) {
+            return false;
+        }
+        for (Tb m : r.members) {
+            if (!m.valid) {
+                return false;
+            }
+        }
+        for (Tb m : r.members) {
+            m.inRegions.add(r);
+        }
+        usedBytes += bytes;
+        head.region = r;
+        return true;
+    }
+
+    /**
+     * True if {@code t} is a member of a valid region already: it heads none of its own then, since the region
+     * it is in already runs the loop it is part of (the region leaves to it only at the loop's exits).
+     */
+    synchronized boolean inValidRegion(Tb t) {
+        for (TbRegion r : t.inRegions) {
+            if (r.valid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A region's estimated host footprint, as {@link #footprint(Tb)}: its members' code is compiled again. */
+    static long footprint(TbRegion r) {
+        return r.codeBytes + CLASS_OVERHEAD + (long) JIT_BYTES_PER_INSN * r.insns();
+    }
+
+    /** Invalidates a region and forgets it in its members (a region is never made valid again). */
+    private static void unregister(TbRegion r) {
+        r.valid = false;
+        for (Tb m : r.members) {
+            m.inRegions.remove(r);
+        }
+        if (r.members[0].region == r) {
+            r.members[0].region = null;
+        }
+    }
+
     /** Links {@code from}'s exit to {@code pc} to {@code to}, if both are still valid and a slot is free. */
     synchronized void link(Tb from, long pc, Tb to) {
         if (!from.valid || !to.valid) {
@@ -200,6 +258,9 @@ final class TbCache {
 
     private void remove(Tb t) {
         t.valid = false;
+        for (TbRegion r : t.inRegions.toArray(TbRegion[]::new)) {
+            unregister(r); // before the invalidation returns: no region runs t's old code from now on
+        }
         Tb[] b = buckets;
         int i = hash(t.key.pa(), t.key.flags()) & (b.length - 1);
         if (b[i] == t) {
@@ -240,6 +301,11 @@ final class TbCache {
         for (Tb head : buckets) {
             for (Tb t = head; t != null; t = t.hashNext) {
                 t.valid = false;
+                for (TbRegion r : t.inRegions) {
+                    r.valid = false;
+                }
+                t.inRegions.clear();
+                t.region = null;
                 t.link0 = null;
                 t.link1 = null;
             }

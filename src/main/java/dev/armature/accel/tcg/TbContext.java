@@ -11,4 +11,12 @@ final class TbContext {
     long limit;
     /** Back-edges a TB took to its own start without leaving generated code (self-chained exits). */
     long backEdges;
+    /** Transitions from one member of a {@link TbRegion} to another (or itself) inside the region's method. */
+    long regionTransitions;
+    /**
+     * First PC of the block running now: a TB's start, a region member's (generated code updates it at each
+     * transition), or an interpreted block's. {@link TcgExecutor#instructionsNow} and a region's exception handler
+     * count the instructions of the running block from it.
+     */
+    long blockPc;
 }

@@ -22,6 +22,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -59,27 +60,27 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * their loader, so an invalidated or flushed TB's class is unloaded once unreachable.
  */
 final class TbTranslator {
-    private static final ClassDesc CD_TB = Tb.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_TB = Tb.class.describeConstable().orElseThrow();
     private static final ClassDesc CD_TB_KEY = TbKey.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_CONTEXT = TbContext.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_CPU = Cpu.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_INSN = Insn.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_SYNC = SyncException.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_EXCEPTIONS = Exceptions.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_CONTEXT = TbContext.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_CPU = Cpu.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_INSN = Insn.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_SYNC = SyncException.class.describeConstable().orElseThrow();
+    static final ClassDesc CD_EXCEPTIONS = Exceptions.class.describeConstable().orElseThrow();
     private static final MethodTypeDesc MTD_INIT =
-            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_boolean, CD_int);
+            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
     private static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
-            MethodType.methodType(void.class, TbKey.class, Insn[].class, boolean.class, int.class);
+            MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
 
-    private static final int CPU = 1;
-    private static final int CTX = 2;
-    private static final int EXC = 3;
+    static final int CPU = 1;
+    static final int CTX = 2;
+    static final int EXC = 3;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
-    /** The generated code's frames are trivial, so they are written directly: computing them costs more. */
+    /** The generated code's frames are trivial, so they are written directly ({@link #emitFrames}). */
     private final ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
     /**
@@ -95,7 +96,7 @@ final class TbTranslator {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_TB);
             cb.withMethodBody(ConstantDescs.INIT_NAME, MTD_INIT, ClassFile.ACC_PUBLIC, c -> c
-                    .aload(0).aload(1).aload(2).iload(3).iload(4)
+                    .aload(0).aload(1).aload(2).aload(3).iload(4).iload(5)
                     .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
                     .return_());
             cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
@@ -104,7 +105,7 @@ final class TbTranslator {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MT_INIT);
-            return (Tb) ctor.invoke(key, insns, staticExit, bytes.length);
+            return (Tb) ctor.invoke(key, insns, words, staticExit, bytes.length);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot load translation of " + key, t);
         }
@@ -113,13 +114,43 @@ final class TbTranslator {
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        // Every branch target has the entry frame (this, cpu, ctx; empty stack); the handler has the exception.
-        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
-                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
         List<Label> targets = new ArrayList<>();
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         Label top = c.newBoundLabel();
         targets.add(top);
+        emitBody(c, CD_TB, start, insns, words, 0, probes, targets);
+        Label tryEnd = c.newBoundLabel();
+        Label out = c.newLabel();
+        targets.add(out);
+        if (staticExit) {
+            c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
+            emitGuard(c, CD_TB, n, out);
+            c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
+                    .putfield(CD_CONTEXT, "backEdges", CD_long);
+            c.goto_(top);
+        }
+        c.labelBinding(out);
+        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+
+        Label handler = c.newBoundLabel();
+        emitTakeSync(c, b -> b.loadConstant(start));
+        c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
+        emitFrames(c, self, targets, handler);
+    }
+
+    /**
+     * Emits one block's instructions, shared by TBs and {@link RegionTranslator regions}: per instruction the
+     * {@code cpu.pc}/{@code cpu.nextPc} stores it needs, its probe call if planned, the call of its {@code exec}
+     * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
+     * returns {@link Tb#EXIT_INVALIDATED}. Falls through, once the block ran to its end, with {@code cpu.pc} set to
+     * the successor and the block's instructions added to {@code ctx.icount}.
+     *
+     * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
+     * @param targets    collects the labels needing a stack map frame
+     */
+    static void emitBody(CodeBuilder c, ClassDesc validOwner, long start, Insn[] insns, int[] words, int dataBase,
+            ProbeEmitter.Plan probes, List<Label> targets) {
+        int n = insns.length;
         if (probes != null && probes.block()) {
             ProbeEmitter.emitBlock(c, CPU, start, n, targets);
         }
@@ -133,47 +164,58 @@ final class TbTranslator {
                 }
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             }
-            c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN, i));
+            c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN,
+                    dataBase + i));
             c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
             if (i < n - 1 && mayStore(words[i])) {
                 // A store may have hit this very block (self-modifying code): stop before running stale code.
                 Label stillValid = c.newLabel();
                 targets.add(stillValid);
-                c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifne(stillValid);
+                c.aload(0).getfield(validOwner, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
                 addToCount(c, i + 1);
                 c.loadConstant(Tb.EXIT_INVALIDATED).ireturn();
                 c.labelBinding(stillValid);
             }
         }
-        Label tryEnd = c.newBoundLabel();
         c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
         addToCount(c, n);
-        Label out = c.newLabel();
-        targets.add(out);
-        if (staticExit) {
-            c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
-            c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
-            c.aload(0).getfield(CD_TB, "valid", CD_boolean).ifeq(out);
-            // Another round only if all of it fits the budget: runs stop at exactly the instruction count.
-            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
-                    .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(out);
-            c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
-                    .putfield(CD_CONTEXT, "backEdges", CD_long);
-            c.goto_(top);
-        }
-        c.labelBinding(out);
-        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+    }
 
-        Label handler = c.newBoundLabel();
+    /**
+     * Emits the checks before generated code continues with another block of {@code n} instructions without
+     * going back to the dispatcher; jumps to {@code out} if one fails: no exit request (interrupts, stop, TLB
+     * shootdowns, SMC barriers), the code still valid, and all of the next block within the budget, so runs stop
+     * at exactly the instruction count.
+     */
+    static void emitGuard(CodeBuilder c, ClassDesc validOwner, int n, Label out) {
+        c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
+        c.aload(0).getfield(validOwner, "valid", CD_boolean).ifeq(out);
+        c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(out);
+    }
+
+    /**
+     * Emits the handler of a {@link SyncException} (the exception on the stack): counts the instructions of the
+     * block up to the faulting one (at {@code cpu.pc}; the block's start pushed by {@code loadStart}), takes the
+     * exception as the interpreter does and returns {@link Tb#EXIT_EXCEPTION}.
+     */
+    static void emitTakeSync(CodeBuilder c, Consumer<CodeBuilder> loadStart) {
         c.astore(EXC);
-        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long)
-                .aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lsub().iconst_2().lushr()
-                .lconst_1().ladd().ladd().putfield(CD_CONTEXT, "icount", CD_long);
+        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).aload(CPU).getfield(CD_CPU, "pc", CD_long);
+        loadStart.accept(c);
+        c.lsub().iconst_2().lushr().lconst_1().ladd().ladd().putfield(CD_CONTEXT, "icount", CD_long);
         c.aload(CPU).aload(EXC).invokestatic(CD_EXCEPTIONS, "takeSync", MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
-        c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
+    }
 
+    /**
+     * Writes the stack map: every branch target has the entry frame (this, cpu, ctx; empty stack), the handler
+     * the exception on the stack. The generated code's frames are that trivial, so writing them beats computing.
+     */
+    static void emitFrames(CodeBuilder c, ClassDesc self, List<Label> targets, Label handler) {
+        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
+                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
         List<StackMapFrameInfo> frames = new ArrayList<>();
         for (Label t : targets) {
             frames.add(StackMapFrameInfo.of(t, locals, List.of()));

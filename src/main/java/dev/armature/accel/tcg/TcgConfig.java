@@ -1,7 +1,8 @@
 package dev.armature.accel.tcg;
 
 /**
- * Translator settings, from {@code -accel tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off]}.
+ * Translator settings, from
+ * {@code -accel tcg[,hot=N][,tb-size=MiB][,tb-insns=N][,background=on|off][,region-hot=N]}.
  *
  * @param hot             executions of a block start (counted while interpreting) before it is translated; 0 or 1
  *                        translates on first sight
@@ -11,13 +12,16 @@ package dev.armature.accel.tcg;
  * @param maxInsns        maximum guest instructions per TB
  * @param background      translate on a helper thread while the vCPU goes on interpreting the block (hides
  *                        translation latency); off translates on the vCPU thread before running the TB
+ * @param regionHot       dispatches of a TB before a {@link TbRegion} headed by it is formed (a group of TBs compiled
+ *                        into one method); 0 forms none
  */
-public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background) {
+public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background, int regionHot) {
     public static final int DEFAULT_HOT = 50;
     public static final long DEFAULT_TB_SIZE_MIB = 64;
     public static final int DEFAULT_MAX_INSNS = 128;
     /** Keeps a TB's exec method far below HotSpot's 8000-byte limit for compiling a method at all. */
     public static final int MAX_MAX_INSNS = 256;
+    public static final int DEFAULT_REGION_HOT = 1000;
 
     public TcgConfig {
         if (hot < 0) {
@@ -29,22 +33,29 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean bac
         if (maxInsns < 1 || maxInsns > MAX_MAX_INSNS) {
             throw new IllegalArgumentException("tb-insns must be 1.." + MAX_MAX_INSNS + ", got " + maxInsns);
         }
+        if (regionHot < 0) {
+            throw new IllegalArgumentException("region-hot must be >= 0, got " + regionHot);
+        }
     }
 
     public static TcgConfig defaults() {
-        return new TcgConfig(DEFAULT_HOT, DEFAULT_TB_SIZE_MIB << 20, DEFAULT_MAX_INSNS, true);
+        return new TcgConfig(DEFAULT_HOT, DEFAULT_TB_SIZE_MIB << 20, DEFAULT_MAX_INSNS, true, DEFAULT_REGION_HOT);
     }
 
     public TcgConfig withHot(int n) {
-        return new TcgConfig(n, codeBudgetBytes, maxInsns, background);
+        return new TcgConfig(n, codeBudgetBytes, maxInsns, background, regionHot);
     }
 
     public TcgConfig withCodeBudgetBytes(long bytes) {
-        return new TcgConfig(hot, bytes, maxInsns, background);
+        return new TcgConfig(hot, bytes, maxInsns, background, regionHot);
     }
 
     public TcgConfig withBackground(boolean on) {
-        return new TcgConfig(hot, codeBudgetBytes, maxInsns, on);
+        return new TcgConfig(hot, codeBudgetBytes, maxInsns, on, regionHot);
+    }
+
+    public TcgConfig withRegionHot(int n) {
+        return new TcgConfig(hot, codeBudgetBytes, maxInsns, background, n);
     }
 
     /**
@@ -61,6 +72,7 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean bac
         long budget = DEFAULT_TB_SIZE_MIB << 20;
         int maxInsns = DEFAULT_MAX_INSNS;
         boolean background = true;
+        int regionHot = DEFAULT_REGION_HOT;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             int eq = p.indexOf('=');
@@ -79,11 +91,12 @@ public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean bac
                     default -> throw new IllegalArgumentException(
                             "tcg option background must be on or off, got '" + value + "'");
                 };
+                case "region-hot" -> regionHot = number(name, value, 0, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException(
-                        "unknown tcg option '" + name + "' (known: hot, tb-size, tb-insns, background)");
+                        "unknown tcg option '" + name + "' (known: hot, tb-size, tb-insns, background, region-hot)");
             }
         }
-        return new TcgConfig(hot, budget, maxInsns, background);
+        return new TcgConfig(hot, budget, maxInsns, background, regionHot);
     }
 
     private static int number(String name, String value, int min, int max) {

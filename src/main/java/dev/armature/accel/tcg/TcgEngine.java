@@ -10,6 +10,7 @@ import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@link TcgConfig#background()}, hot blocks are queued to one translator thread (started on demand,
  * gone when idle) and the vCPU interprets them until the TB is in the cache; a block is queued once at a time.
+ * Hot region heads ({@link TcgConfig#regionHot()}) go the same way; the vCPU runs the plain TBs meanwhile.
  */
 public final class TcgEngine implements Accelerator {
     private final PhysicalMemory phys;
@@ -34,8 +36,11 @@ public final class TcgEngine implements Accelerator {
     private final TcgStats stats = new TcgStats();
     private final TbCache cache;
     private final TbTranslator translator = new TbTranslator();
+    private final RegionTranslator regionTranslator = new RegionTranslator();
     /** Blocks queued for background translation. */
     private final Set<TbKey> pending = ConcurrentHashMap.newKeySet();
+    /** Region heads queued for background region compilation. */
+    private final Set<Tb> pendingRegions = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().name("tcg-translator").daemon(true).unstarted(r));
     /** What new translations instrument ({@link ProbeEmitter}); null: nothing. */
@@ -131,6 +136,64 @@ public final class TcgEngine implements Accelerator {
     }
 
     /**
+     * The TB {@code head} was dispatched {@link TcgConfig#regionHot()} times: forms a {@link TbRegion} headed by it
+     * now, or queues that for the background translator. Nothing while a probe instruments new translations:
+     * regions hold no probe calls.
+     */
+    void regionHot(Tb head) {
+        if (probe != null) {
+            return;
+        }
+        if (!config.background()) {
+            formRegion(head);
+            return;
+        }
+        if (pendingRegions.size() < MAX_PENDING && pendingRegions.add(head)) {
+            background.execute(() -> {
+                try {
+                    formRegion(head);
+                } catch (RuntimeException | LinkageError e) {
+                    synchronized (stats) {
+                        stats.failures++;
+                        stats.lastFailure = head + " (region): " + e;
+                    }
+                } finally {
+                    pendingRegions.remove(head);
+                }
+            });
+        }
+    }
+
+    /**
+     * Selects the members of a region headed by {@code head} ({@link RegionSelector}), compiles it and makes the
+     * head enter it ({@link TbCache#addRegion}).
+     *
+     * @return the region, or null if the head is in a valid region already, there is no loop through the head,
+     *         its method would be too large, a member was invalidated meanwhile, or it does not fit the code budget
+     */
+    TbRegion formRegion(Tb head) {
+        if (cache.inValidRegion(head)) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        Tb[] members = RegionSelector.select(cache, head);
+        TbRegion r = members == null ? null : regionTranslator.translate(members);
+        boolean added = r != null && cache.addRegion(r);
+        synchronized (stats) {
+            if (added) {
+                stats.regionsFormed++;
+                stats.regionTbs += members.length;
+                stats.regionGuestInsns += r.insns();
+                stats.regionBytecodeBytes += r.codeBytes;
+            } else {
+                stats.regionsRejected++;
+            }
+            stats.regionNanos += System.nanoTime() - t0;
+        }
+        return added ? r : null;
+    }
+
+    /**
      * Translates the block at {@code va} (physical {@code pa}) for the given flags and adds it to the cache.
      *
      * <p>Writes racing with the translation: the cache sequence is sampled first, then the page is marked (which
@@ -173,7 +236,7 @@ public final class TcgEngine implements Accelerator {
             }
         }
         TbKey key = new TbKey(pa, va, flags);
-        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), words, staticExit,
+        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), Arrays.copyOf(words, insns.size()), staticExit,
                 ProbeEmitter.Plan.of(probe, va, insns.size()));
         Tb result = cache.insert(tb, sequence);
         synchronized (stats) {

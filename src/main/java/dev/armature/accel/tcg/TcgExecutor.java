@@ -14,9 +14,12 @@ import java.util.Arrays;
  * global cache; code not yet hot is interpreted a block at a time with the {@link Interpreter} while its start
  * is counted, and translated once the count reaches {@link TcgConfig#hot()}.
  *
+ * <p>A TB dispatched {@link TcgConfig#regionHot()} times becomes the head of a {@link TbRegion} if a loop runs
+ * through it; from then on its dispatches enter the region, which runs the loop's blocks in one method.
+ *
  * <p>Exit requests (interrupts, stop, other vCPUs) are checked before every dispatch and at every self-loop
- * back-edge inside generated code, so a chained loop leaves within one block. Interrupts are taken the same way
- * as the interpreter takes them.
+ * back-edge and region transition inside generated code, so a chained loop leaves within one block. Interrupts
+ * are taken the same way as the interpreter takes them.
  *
  * <p>An executor belongs to one vCPU thread; running it on another Cpu drops its jump cache first.
  */
@@ -48,9 +51,11 @@ public final class TcgExecutor implements CpuExecutor {
     private final long[] coldSince = new long[1 << HEAT_BITS];
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
+    private final int regionHot;
     private long reportedBackEdges;
-    /** First PC of the block running now (a TB's start, re-entered by its self-loop, or an interpreted block). */
-    private long blockPc;
+    private long reportedRegionTransitions;
+    /** The region the last {@link #step} entered, or null. */
+    private TbRegion steppedRegion;
 
     private Cpu boundCpu;
     private long seenCacheGeneration;
@@ -61,6 +66,7 @@ public final class TcgExecutor implements CpuExecutor {
         this.interpreter = new Interpreter(engine.decodeCache(), engine.config().maxInsns());
         this.hot = engine.config().hot();
         this.maxInsns = engine.config().maxInsns();
+        this.regionHot = engine.config().regionHot();
     }
 
     @Override
@@ -69,12 +75,13 @@ public final class TcgExecutor implements CpuExecutor {
     }
 
     /**
-     * Generated code adds a TB's instructions to {@code ctx.icount} at its end and at its self-loop back-edge
-     * (where the PC returns to the start), so the PC's distance from the block start is the rest.
+     * Generated code adds a TB's (or region member's) instructions to {@code ctx.icount} at its end, before it
+     * goes on to its own start or another member's (updating {@code ctx.blockPc}), so the PC's distance from the
+     * running block's start is the rest.
      */
     @Override
     public long instructionsNow(Cpu cpu) {
-        return ctx.icount + ((cpu.pc - blockPc) >>> 2);
+        return ctx.icount + ((cpu.pc - ctx.blockPc) >>> 2);
     }
 
     @Override
@@ -103,16 +110,17 @@ public final class TcgExecutor implements CpuExecutor {
             return false;
         } finally {
             cpu.executing = false;
-            blockPc = cpu.pc;
+            ctx.blockPc = cpu.pc;
             publishStats();
         }
     }
 
     /**
-     * Executes exactly one dispatch: one TB (without chaining or repeating a self-loop) or one instruction if the
+     * Executes exactly one dispatch: one TB (without chaining or repeating a self-loop), its region (members up
+     * to {@link TcgConfig#maxInsns()} instructions in all, so a region is checked too) or one instruction if the
      * code is not translated. Does not look at exit requests. For the lockstep tester.
      *
-     * @return the TB run, or null if an instruction was interpreted
+     * @return the TB run (a region's head), or null if an instruction was interpreted
      */
     Tb step(Cpu cpu) {
         bind(cpu);
@@ -121,18 +129,32 @@ public final class TcgExecutor implements CpuExecutor {
         try {
             Tb tb = lookup(cpu);
             if (tb == null) {
+                steppedRegion = null;
                 ctx.limit = ctx.icount + 1;
                 interpretBlock(cpu);
                 return null;
             }
-            ctx.limit = ctx.icount + tb.insns.length; // one pass: no room for a self-loop's second
-            execute(cpu, tb);
+            TbRegion r = tb.region;
+            if (r != null && r.valid) {
+                steppedRegion = r;
+                ctx.limit = ctx.icount + maxInsns; // at least the head: every TB is within tb-insns
+                enter(cpu, r);
+            } else {
+                steppedRegion = null;
+                ctx.limit = ctx.icount + tb.insns.length; // one pass: no room for a self-loop's second
+                execute(cpu, tb);
+            }
             return tb;
         } finally {
             cpu.executing = false;
-            blockPc = cpu.pc;
+            ctx.blockPc = cpu.pc;
             publishStats();
         }
+    }
+
+    /** The region the last {@link #step} ran (entered at the TB it returned), or null if it ran no region. */
+    TbRegion steppedRegion() {
+        return steppedRegion;
     }
 
     /** Runs the next block; returns the TB to chain from next, or null if the next block needs a lookup. */
@@ -162,15 +184,47 @@ public final class TcgExecutor implements CpuExecutor {
             interpretBlock(cpu); // the budget ends inside this TB: run exactly up to it
             return null;
         }
+        TbRegion r = tb.region;
+        if (r != null && r.valid) {
+            return enter(cpu, r);
+        }
         return execute(cpu, tb);
     }
 
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
     private Tb execute(Cpu cpu, Tb tb) {
+        if (regionHot > 0 && ++tb.heat >= (long) regionHot << tb.regionAttempts) {
+            tb.heat = 0;
+            if (tb.regionAttempts < 6) {
+                tb.regionAttempts++; // back off: a TB where no loop was found is looked at ever less often
+            }
+            TbRegion r = tb.region;
+            if (r == null || !r.valid) {
+                engine.regionHot(tb);
+            }
+        }
         long before = ctx.icount;
-        blockPc = tb.key.va();
+        ctx.blockPc = tb.key.va();
         int result = tb.exec(cpu, ctx);
         local.translatedInsns += ctx.icount - before;
+        return exited(tb, result);
+    }
+
+    /**
+     * Runs region {@code r} (its head fits the budget); returns the member it left from if that member's exit may
+     * be chained, else null.
+     */
+    private Tb enter(Cpu cpu, TbRegion r) {
+        long before = ctx.icount;
+        ctx.blockPc = r.members[0].key.va();
+        int result = r.exec(cpu, ctx);
+        local.translatedInsns += ctx.icount - before;
+        local.regionEntries++;
+        return exited(r.member(ctx.blockPc), result);
+    }
+
+    /** Counts why {@code tb} (which ended with {@code result}) went back to the dispatcher; returns it if chainable. */
+    private Tb exited(Tb tb, int result) {
         switch (result) {
             case Tb.EXIT_NORMAL -> {
                 if (tb.staticExit) {
@@ -253,7 +307,7 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
-        blockPc = cpu.pc;
+        ctx.blockPc = cpu.pc;
         long max = Math.min(maxInsns, ctx.limit - ctx.icount);
         ExecutionProbe probe = cpu.probe;
         long n = probe == null ? interpreter.runBlock(cpu, max) : interpreter.runWithProbe(cpu, max, probe);
@@ -277,7 +331,9 @@ public final class TcgExecutor implements CpuExecutor {
     }
 
     private void publishStats() {
-        engine.stats().add(local, ctx.backEdges - reportedBackEdges);
+        engine.stats().add(local, ctx.backEdges - reportedBackEdges,
+                ctx.regionTransitions - reportedRegionTransitions);
         reportedBackEdges = ctx.backEdges;
+        reportedRegionTransitions = ctx.regionTransitions;
     }
 }

@@ -40,12 +40,13 @@ public final class TcgStats {
         long globalLookups;
         long globalHits;
         long chainedExits;
+        long regionEntries;
         long interpretedInsns;
         long translatedInsns;
         final long[] exits = new long[Exit.values().length];
 
         void clear() {
-            jumpCacheHits = jumpCacheMisses = globalLookups = globalHits = chainedExits = 0;
+            jumpCacheHits = jumpCacheMisses = globalLookups = globalHits = chainedExits = regionEntries = 0;
             interpretedInsns = translatedInsns = 0;
             java.util.Arrays.fill(exits, 0);
         }
@@ -62,6 +63,13 @@ public final class TcgStats {
     String lastFailure;
     long flushes;
     long linksMade;
+    long regionsFormed;
+    /** Regions not formed: no loop through the head, method too large, raced with an invalidation, no room. */
+    long regionsRejected;
+    long regionTbs;
+    long regionGuestInsns;
+    long regionBytecodeBytes;
+    long regionNanos;
     final long[] invalidations = new long[Invalidation.values().length];
 
     private long jumpCacheHits;
@@ -70,6 +78,8 @@ public final class TcgStats {
     private long globalHits;
     private long chainedExits;
     private long backEdges;
+    private long regionEntries;
+    private long regionTransitions;
     private long interpretedInsns;
     private long translatedInsns;
     private final long[] exits = new long[Exit.values().length];
@@ -83,13 +93,15 @@ public final class TcgStats {
     int hashLongestChain;
     int codePages;
 
-    synchronized void add(Local l, long backEdgeDelta) {
+    synchronized void add(Local l, long backEdgeDelta, long regionTransitionDelta) {
         jumpCacheHits += l.jumpCacheHits;
         jumpCacheMisses += l.jumpCacheMisses;
         globalLookups += l.globalLookups;
         globalHits += l.globalHits;
         chainedExits += l.chainedExits;
         backEdges += backEdgeDelta;
+        regionEntries += l.regionEntries;
+        regionTransitions += regionTransitionDelta;
         interpretedInsns += l.interpretedInsns;
         translatedInsns += l.translatedInsns;
         for (int i = 0; i < exits.length; i++) {
@@ -134,9 +146,26 @@ public final class TcgStats {
         return globalLookups;
     }
 
-    /** Exits that continued in translated code without a lookup: followed links plus self-loop back-edges. */
+    /**
+     * Exits that continued in translated code without a lookup: followed links, self-loop back-edges and
+     * transitions between the members of a region.
+     */
     public synchronized long chainedExits() {
-        return chainedExits + backEdges;
+        return chainedExits + backEdges + regionTransitions;
+    }
+
+    public synchronized long regionsFormed() {
+        return regionsFormed;
+    }
+
+    /** Dispatches that entered a region instead of its head TB. */
+    public synchronized long regionEntries() {
+        return regionEntries;
+    }
+
+    /** Transitions from one region member to another (or itself) inside the region's method. */
+    public synchronized long regionTransitions() {
+        return regionTransitions;
     }
 
     public synchronized long backEdges() {
@@ -149,7 +178,7 @@ public final class TcgStats {
 
     /** All block exits: chained ones and those that went back to the dispatcher. */
     public synchronized long totalExits() {
-        long n = chainedExits + backEdges;
+        long n = chainedExits + backEdges + regionTransitions;
         for (long e : exits) {
             n += e;
         }
@@ -195,8 +224,12 @@ public final class TcgStats {
         line(s, "translation time", "%.1f ms (%.1f us/TB)", translationNanos / 1e6,
                 ratio(translationNanos, tbsTranslated) / 1e3);
         line(s, "direct links made", "%d", linksMade);
-        line(s, "chained exits", "%d of %d (%.1f%%; %d self-loop back-edges)", chainedExits + backEdges, total,
-                100 * ratio(chainedExits + backEdges, total), backEdges);
+        line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
+                regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),
+                ratio(regionBytecodeBytes, regionsFormed), regionsRejected, regionNanos / 1e6);
+        line(s, "chained exits", "%d of %d (%.1f%%; %d self-loop back-edges, %d in-region transitions)",
+                chainedExits(), total, 100 * ratio(chainedExits(), total), backEdges, regionTransitions);
+        line(s, "region entries", "%d", regionEntries);
         StringBuilder ex = new StringBuilder();
         for (Exit e : Exit.values()) {
             ex.append(String.format(Locale.ROOT, "%s%s=%d", ex.isEmpty() ? "" : ", ",

@@ -19,8 +19,13 @@
  * {@link dev.armature.accel.tcg.TbCache} keyed by {@link dev.armature.accel.tcg.TbKey} (physical PC, virtual PC,
  * EL). Static exits (direct branches, fall-through) link to same-page successors after their first lookup;
  * computed jumps (BR, BLR, RET) and mode changes go through the jump cache. A block that branches to its own start
- * loops inside its generated method, so a tight guest loop is one JIT-compiled host loop. Exit requests are
- * checked at every dispatch and at those back-edges.
+ * loops inside its generated method, so a tight guest loop is one JIT-compiled host loop.
+ *
+ * <p><b>Regions.</b> A loop of several blocks on one page becomes one too: a TB dispatched often heads a
+ * {@link dev.armature.accel.tcg.TbRegion}, the loop's TBs compiled into one method
+ * ({@link dev.armature.accel.tcg.RegionSelector}, {@link dev.armature.accel.tcg.RegionTranslator}) that jumps from
+ * member to member while the PC stays on a member. Exit requests are checked at every dispatch, at self-loop
+ * back-edges and at region transitions.
  *
  * <p><b>Self-modifying code.</b> Translating a page marks it in {@link dev.armature.memory.CodePages}; vCPU soft
  * TLBs never keep write mappings of marked pages, so every write to them reaches the cache, which invalidates the

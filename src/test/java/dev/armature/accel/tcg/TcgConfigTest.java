@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TcgConfigTest {
     @Test
     void parsesQemuStyleOptions() {
-        TcgConfig c = TcgConfig.parse("tcg,hot=7,tb-size=16,tb-insns=32,background=off");
+        TcgConfig c = TcgConfig.parse("tcg,hot=7,tb-size=16,tb-insns=32,background=off,region-hot=0");
         assertEquals(7, c.hot());
         assertEquals(false, c.background());
         assertEquals(16L << 20, c.codeBudgetBytes());
         assertEquals(32, c.maxInsns());
+        assertEquals(0, c.regionHot());
+        assertEquals(TcgConfig.DEFAULT_REGION_HOT, TcgConfig.parse("tcg").regionHot());
         assertEquals(TcgConfig.defaults(), TcgConfig.parse("tcg"));
     }
 
@@ -27,5 +29,7 @@ class TcgConfigTest {
         assertTrue(e.getMessage().contains("tb-size"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TcgConfig.parse("tcg,tb-insns=100000"));
         assertTrue(e.getMessage().contains("tb-insns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TcgConfig.parse("tcg,region-hot=-5"));
+        assertTrue(e.getMessage().contains("region-hot"), e.getMessage());
     }
 }

@@ -1,0 +1,225 @@
+package dev.armature.accel.tcg;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Picks the members of a {@link TbRegion} headed by a hot TB: the TBs reachable from the head through exits that
+ * generated code can follow without the dispatcher, that are already translated and valid, on the head's virtual
+ * page and for the same flags (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs
+ * on a cycle through the head (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions
+ * and {@link #INLINE_BUDGET}; none if there is no cycle.
+ *
+ * <p>The exits followed: static ones (direct branch target, not-taken path, fall-through) and, among computed
+ * jumps, only BR, BLR and RET, which change neither the exception level nor the translation regime; a RET goes
+ * to the members that follow a BL or BLR, a BR or BLR to any member. Every other exit (ERET, SVC, MSR, system
+ * instructions, ...) always leaves the region. Why the same page suffices for mappings: the head was entered
+ * through a lookup or link under the current mapping of its page, no followed exit can change a mapping, and a
+ * TLB shootdown by another vCPU raises this vCPU's exit request, which every transition checks. This is the
+ * argument that already makes same-page links safe.
+ */
+final class RegionSelector {
+    static final int MAX_MEMBERS = 16;
+    /** Keeps the region's method far below HotSpot's 8000-byte limit for compiling a method at all. */
+    static final int MAX_INSNS = 96;
+    private static final long PAGE_MASK = ~0xfffL;
+
+    private RegionSelector() {
+    }
+
+    /** How a member's exit may continue inside its region. */
+    enum ExitKind {
+        /** Direct branch or fall-through: only to its fixed successors. */
+        STATIC,
+        /** RET: to the return points, the members following a BL or BLR. */
+        RETURN,
+        /** BR or BLR: to any member. */
+        COMPUTED,
+        /** Anything else leaves the region. */
+        LEAVES
+    }
+
+    /** The members, head first, or null if there is no loop through the head within the limits. */
+    static Tb[] select(TbCache cache, Tb head) {
+        Map<Long, Tb> reached = new LinkedHashMap<>();
+        List<Long> work = new ArrayList<>();
+        reached.put(head.key.va(), head);
+        work.add(head.key.va());
+        for (int w = 0; w < work.size() && reached.size() < MAX_MEMBERS; w++) {
+            Tb t = reached.get(work.get(w));
+            List<Long> next = new ArrayList<>(successors(t));
+            if (isCall(t)) {
+                next.add(end(t)); // where its callee's RET returns
+            }
+            for (long va : next) {
+                if (reached.containsKey(va) || ((va ^ head.key.va()) & PAGE_MASK) != 0
+                        || reached.size() == MAX_MEMBERS) {
+                    continue;
+                }
+                Tb s = cache.get(head.key.pa() + (va - head.key.va()), va, head.key.flags());
+                if (s != null) {
+                    reached.put(va, s);
+                    work.add(va);
+                }
+            }
+        }
+        // Keep the loop: the TBs on a cycle through the head, the nearest ones while over the inlining budget.
+        List<Tb> members = new ArrayList<>(reached.values());
+        while (true) {
+            members = onCycleThroughHead(members);
+            if (members.size() < 2) {
+                return null;
+            }
+            if (weight(members) <= INLINE_BUDGET && insns(members) <= MAX_INSNS) {
+                return members.toArray(Tb[]::new);
+            }
+            members.removeLast();
+        }
+    }
+
+    /**
+     * C2 inlines at most about 8000 bytecode bytes into one compiled method (its {@code DesiredMethodLimit}, the
+     * method's own bytecode included) and calls the rest, so a region whose instructions' semantics exceed it runs
+     * its later members without inlined semantics, slower than their TBs. The weights estimate each instruction's
+     * share: its bytecode in the region plus its semantics, a memory access bringing the soft-TLB and memory
+     * segment paths (measured with {@code -XX:+PrintInlining} on the {@code matrix} kernel: inlining stopped
+     * after about 14 of 33 instructions).
+     */
+    static final int INLINE_BUDGET = 7000;
+    private static final int MEMORY_WEIGHT = 700;
+    private static final int OTHER_WEIGHT = 180;
+
+    private static int weight(List<Tb> members) {
+        int w = 0;
+        for (Tb t : members) {
+            for (int word : t.words) {
+                w += TbTranslator.mayStore(word) ? MEMORY_WEIGHT : OTHER_WEIGHT;
+            }
+        }
+        return w;
+    }
+
+    private static int insns(List<Tb> members) {
+        int n = 0;
+        for (Tb t : members) {
+            n += t.insns.length;
+        }
+        return n;
+    }
+
+    /** The members (head first, order kept) from which the head can be reached through in-region exits. */
+    private static List<Tb> onCycleThroughHead(List<Tb> members) {
+        Tb[] all = members.toArray(Tb[]::new);
+        Set<Tb> reaching = new HashSet<>();
+        reaching.add(all[0]);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Tb t : all) {
+                if (reaching.contains(t)) {
+                    continue;
+                }
+                for (Tb s : candidates(t, all)) {
+                    if (reaching.contains(s)) {
+                        reaching.add(t);
+                        grew = true;
+                        break;
+                    }
+                }
+            }
+        }
+        boolean loops = false;
+        for (Tb s : candidates(all[0], all)) {
+            loops |= reaching.contains(s);
+        }
+        if (!loops) {
+            return List.of(all[0]);
+        }
+        List<Tb> kept = new ArrayList<>();
+        for (Tb t : all) {
+            if (reaching.contains(t)) {
+                kept.add(t);
+            }
+        }
+        return kept;
+    }
+
+    /** The members {@code t}'s exit may continue at inside the region, for the generated comparisons. */
+    static List<Tb> candidates(Tb t, Tb[] members) {
+        List<Tb> out = new ArrayList<>();
+        ExitKind kind = exitKind(t);
+        for (Tb m : members) {
+            long va = m.key.va();
+            boolean ok = switch (kind) {
+                case STATIC -> successors(t).contains(va);
+                case RETURN -> isReturnPoint(va, members);
+                case COMPUTED -> true;
+                case LEAVES -> false;
+            };
+            if (ok) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isReturnPoint(long va, Tb[] members) {
+        for (Tb m : members) {
+            if (isCall(m) && end(m) == va) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ExitKind exitKind(Tb t) {
+        if (t.staticExit) {
+            return ExitKind.STATIC;
+        }
+        int w = last(t);
+        if ((w & 0xffff_fc1f) == 0xd65f_0000) {
+            return ExitKind.RETURN;
+        }
+        if ((w & 0xffdf_fc1f) == 0xd61f_0000) {
+            return ExitKind.COMPUTED; // BR (bit 21 clear) or BLR (set)
+        }
+        return ExitKind.LEAVES;
+    }
+
+    /** The fixed successor PCs of a static exit (empty for other exits). */
+    static List<Long> successors(Tb t) {
+        if (!t.staticExit) {
+            return List.of();
+        }
+        int w = last(t);
+        long pc = end(t) - 4;
+        if (!TbTranslator.isDirectBranch(w)) {
+            return List.of(end(t)); // the block ended at the page end or the length limit
+        }
+        if ((w & 0x7c00_0000) == 0x1400_0000) {
+            return List.of(pc + ((long) (w << 6 >> 6) << 2)); // B, BL: imm26, never falls through
+        }
+        long offset = (w & 0x7e00_0000) == 0x3600_0000
+                ? (long) (w << 13 >> 18) << 2   // TBZ, TBNZ: imm14 at bits 5..18
+                : (long) (w << 8 >> 13) << 2;   // B.cond, BC.cond, CBZ, CBNZ: imm19 at bits 5..23
+        return List.of(pc + offset, end(t));
+    }
+
+    /** True if the block ends with BL or BLR, so a RET may come back to its end. */
+    private static boolean isCall(Tb t) {
+        int w = last(t);
+        return (w & 0xfc00_0000) == 0x9400_0000 || (w & 0xffff_fc1f) == 0xd63f_0000;
+    }
+
+    private static int last(Tb t) {
+        return t.words[t.words.length - 1];
+    }
+
+    private static long end(Tb t) {
+        return t.key.va() + 4L * t.insns.length;
+    }
+}

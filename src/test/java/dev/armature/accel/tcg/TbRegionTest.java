@@ -1,0 +1,317 @@
+package dev.armature.accel.tcg;
+
+import dev.armature.arch.aarch64.Cpu;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static dev.armature.accel.tcg.TcgTestMachine.CODE;
+import static dev.armature.accel.tcg.TcgTestMachine.hot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Region compilation: loops of several TBs run in one method, and every guard still takes effect. */
+class TbRegionTest {
+    /** Two blocks jumping to each other forever: x0 counts the first's passes, x1 the second's. */
+    static final int[] TWO_BLOCKS = {
+            0x91000400, //    0: a: add x0, x0, #0x1
+            0x14000001, //    4:    b 8 <b>
+            0x91000421, //    8: b: add x1, x1, #0x1
+            0x17fffffd, //    c:    b 0 <a>
+    };
+
+    /** 500 calls of a leaf function (BL, RET): x0 = 0 + 1 + ... + 499, x1 = 500. */
+    static final int[] CALL_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800001, //    4: mov x1, #0x0
+            0xd2803e83, //    8: mov x3, #0x1f4
+            0x94000004, //    c: loop: bl 1c <f>
+            0xf1000463, //   10: subs x3, x3, #0x1
+            0x54ffffc1, //   14: b.ne c <loop>
+            0x14000000, //   18: done: b 18
+            0x8b010000, //   1c: f: add x0, x0, x1
+            0xca000c42, //   20: eor x2, x2, x0, lsl #3
+            0x91000421, //   24: add x1, x1, #0x1
+            0xd65f03c0, //   28: ret
+    };
+
+    /**
+     * A loop of two blocks whose first stores w3 each pass: into a scratch word of the code page while x1 != 100,
+     * then (x1 == 100) over the second block's first instruction, turning add #1 into add #2: x0 = 100 + 200.
+     */
+    static final int[] SMC_IN_REGION = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2801901, //    4: mov x1, #0xc8
+            0x10000144, //    8: adr x4, 30 <patch>
+            0x100001a5, //    c: adr x5, 40 <scratch>
+            0x180001a3, //   10: ldr w3, 44 <newinsn>
+            0xf101903f, //   14: loop: cmp x1, #0x64
+            0x9a850082, //   18: csel x2, x4, x5, eq
+            0xb9000043, //   1c: str w3, [x2]
+            0x14000004, //   20: b 30 <patch>
+            0xd503201f, //   24: nop
+            0xd503201f, //   28: nop
+            0xd503201f, //   2c: nop
+            0x91000400, //   30: patch: add x0, x0, #0x1
+            0xf1000421, //   34: subs x1, x1, #0x1
+            0x54fffee1, //   38: b.ne 14 <loop>
+            0x14000000, //   3c: done: b 3c
+            0x00000000, //   40: scratch: .word 0
+            0x91000800, //   44: newinsn: add x0, x0, #0x2
+    };
+
+    /** A two-block loop loading upwards from 200 doublewords below the end of RAM, until the load faults. */
+    static final int[] FAULTING_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800001, //    4: mov x1, #0x0
+            0xd29f3802, //    8: mov x2, #0xf9c0
+            0xf2a801e2, //    c: movk x2, #0x400f, lsl #16
+            0xf8408443, //   10: loop: ldr x3, [x2], #8
+            0x91000400, //   14: add x0, x0, #0x1
+            0x14000001, //   18: b 1c <next>
+            0x91000421, //   1c: next: add x1, x1, #0x1
+            0x17fffffc, //   20: b 10 <loop>
+    };
+
+    private static TcgConfig regions(int regionHot) {
+        return hot(1).withRegionHot(regionHot);
+    }
+
+    private static void runTo(TcgTestMachine m, TcgExecutor ex, long stopPc) {
+        for (int i = 0; i < 100_000 && m.cpu.pc != stopPc; i++) {
+            ex.run(m.cpu, 1000);
+        }
+        assertEquals(stopPc, m.cpu.pc, "program did not finish");
+    }
+
+    @Test
+    void aLoopOfTwoBlocksRunsInsideOneRegion() {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(10));
+        TcgExecutor ex = engine.newExecutor();
+        ex.run(m.cpu, 100_000);
+        assertEquals(100_000, ex.instructions());
+        assertEquals(25_000, m.cpu.r[0]);
+        assertEquals(25_000, m.cpu.r[1]);
+        TcgStats s = engine.stats();
+        assertEquals(1, s.regionsFormed(), engine.report());
+        assertTrue(s.regionTransitions() > 45_000, "two transitions per pass\n" + engine.report());
+        assertTrue(s.regionEntries() < 200, "few dispatches\n" + engine.report());
+        assertTrue(engine.report().contains("in-region transitions"), engine.report());
+    }
+
+    @Test
+    void withoutRegionsTheSameLoopGoesThroughTheDispatcher() {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(0));
+        TcgExecutor ex = engine.newExecutor();
+        ex.run(m.cpu, 100_000);
+        assertEquals(25_000, m.cpu.r[0]);
+        assertEquals(0, engine.stats().regionsFormed());
+        assertEquals(0, engine.stats().regionTransitions());
+    }
+
+    @Test
+    void callsAndReturnsOfALeafStayInTheRegion() {
+        TcgTestMachine m = new TcgTestMachine(CALL_LOOP);
+        TcgEngine engine = m.engine(regions(5));
+        TcgExecutor ex = engine.newExecutor();
+        runTo(m, ex, CODE + 0x18);
+        assertEquals(499 * 500 / 2, m.cpu.r[0]);
+        assertEquals(500, m.cpu.r[1]);
+        TcgStats s = engine.stats();
+        assertTrue(s.regionsFormed() >= 1, engine.report());
+        // Three transitions per call (BL to f, RET back, B.NE to the loop) once the region runs.
+        assertTrue(s.regionTransitions() > 1200, engine.report());
+        assertTrue(s.exits(TcgStats.Exit.INDIRECT) < 50, "RET stays inside\n" + engine.report());
+    }
+
+    @Test
+    void aStraightPathFormsNoRegion() {
+        TcgTestMachine m = new TcgTestMachine(
+                0x91000400, //    0: add x0, x0, #0x1
+                0x14000001, //    4: b 8
+                0x91000421, //    8: add x1, x1, #0x1
+                0x14000000); //   c: b c
+        TcgEngine engine = m.engine(regions(1));
+        TcgExecutor ex = engine.newExecutor();
+        ex.run(m.cpu, 1000);
+        Tb head = engine.cache().get(CODE, CODE, m.cpu.el);
+        assertNotNull(head);
+        assertNull(RegionSelector.select(engine.cache(), head), "no cycle through the head");
+        assertEquals(0, engine.stats().regionsFormed(), engine.report());
+    }
+
+    @Test
+    void aRegionKeepsTheLoopNotThePathOutOfIt() {
+        TcgTestMachine m = new TcgTestMachine(
+                0xd2800c81, //    0: mov x1, #0x64
+                0x91000400, //    4: a: add x0, x0, #0x1
+                0x14000001, //    8:    b c <b>
+                0xf1000421, //    c: b: subs x1, x1, #0x1
+                0x54ffffa1, //   10:    b.ne 4 <a>
+                0x91000442, //   14: c: add x2, x2, #0x1
+                0x17ffffff); //  18:    b 14 <c>
+        TcgEngine engine = m.engine(hot(1).withRegionHot(1_000_000));
+        engine.newExecutor().run(m.cpu, 2000);
+        assertTrue(m.cpu.r[2] > 100, "ran into the exit loop");
+        Tb head = engine.cache().get(CODE + 4, CODE + 4, m.cpu.el);
+        Tb[] members = RegionSelector.select(engine.cache(), head);
+        assertNotNull(members);
+        assertEquals(2, members.length, "a and b; c is reached from the loop but never goes back to a");
+        assertEquals(CODE + 4, members[0].key.va());
+        assertEquals(CODE + 0xc, members[1].key.va());
+    }
+
+    @Test
+    void exactBudgetsStopInsideARegionAtTheExactInstruction() {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(2));
+        TcgExecutor ex = engine.newExecutor();
+        long n = 0;
+        for (int i = 0; i < 3000; i++) {
+            long budget = 1 + i % 11;
+            ex.run(m.cpu, budget);
+            n += budget;
+            assertEquals(n, ex.instructions());
+            // Instruction k (from 0) is add x0, b, add x1, b for k % 4 = 0, 1, 2, 3.
+            assertEquals((n + 3) / 4, m.cpu.r[0], "after " + n);
+            assertEquals((n + 1) / 4, m.cpu.r[1], "after " + n);
+            assertEquals(CODE + 4 * (n % 4), m.cpu.pc, "after " + n);
+        }
+        assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
+    }
+
+    @Test
+    void anExitRequestFromAnotherThreadLeavesARegionLoopPromptly() throws Exception {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(10));
+        TcgExecutor ex = engine.newExecutor();
+        Thread requester = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            m.cpu.requestExit(Cpu.EXIT_STOP);
+        });
+        long t0 = System.nanoTime();
+        boolean stopped = ex.run(m.cpu, Long.MAX_VALUE);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        requester.join();
+        assertTrue(stopped);
+        assertTrue(ms < 5000, "took " + ms + " ms");
+        assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
+        assertEquals(ex.instructions(), 2 * (m.cpu.r[0] + m.cpu.r[1]), "stopped at a block boundary, exactly counted");
+    }
+
+    @Test
+    void anInterruptIsTakenOutOfARegionLoop() throws Exception {
+        TcgTestMachine m = new TcgTestMachine(
+                0xd50342ff, //    0: msr daifclr, #0x2
+                0x91000400, //    4: a: add x0, x0, #0x1
+                0x14000001, //    8:    b c <b>
+                0x91000421, //    c: b: add x1, x1, #0x1
+                0x17fffffd); //  10:    b 4 <a>
+        m.load(TcgTestMachine.VECTORS + 0x280, // IRQ, current EL with SP_ELx
+                0xd2800027, //    0: mov x7, #0x1
+                0x14000000); //   4: b 4
+        TcgEngine engine = m.engine(regions(10));
+        TcgExecutor ex = engine.newExecutor();
+        Thread device = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+                m.cpu.setInterruptLines(true, false);
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            m.cpu.requestExit(Cpu.EXIT_STOP);
+        });
+        assertTrue(ex.run(m.cpu, Long.MAX_VALUE));
+        device.join();
+        assertEquals(1, m.cpu.r[7], "handler ran");
+        long elr = m.cpu.sys.elrEl1;
+        assertTrue(elr == CODE + 0x4 || elr == CODE + 0xc, "interrupted at a block start: 0x" + Long.toHexString(elr));
+        assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
+    }
+
+    @Test
+    void aStoreIntoAMemberInvalidatesTheRegionBeforeTheStaleCodeRuns() {
+        TcgTestMachine m = new TcgTestMachine(SMC_IN_REGION);
+        TcgEngine engine = m.engine(regions(5));
+        TcgExecutor ex = engine.newExecutor();
+        runTo(m, ex, CODE + 0x3c);
+        assertEquals(100 + 200, m.cpu.r[0]);
+        TcgStats s = engine.stats();
+        assertTrue(s.regionsFormed() >= 1, engine.report());
+        assertTrue(s.regionTransitions() > 100, engine.report());
+        assertTrue(s.invalidations(TcgStats.Invalidation.GUEST_WRITE) >= 1, engine.report());
+    }
+
+    @Test
+    void aHostWriteIntoAMemberInvalidatesTheRegion() {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(5));
+        TcgExecutor ex = engine.newExecutor();
+        ex.run(m.cpu, 10_000);
+        Tb head = engine.cache().get(CODE, CODE, m.cpu.el);
+        TbRegion region = head == null ? null : head.region;
+        if (region == null) { // the region may be headed by the other block
+            head = engine.cache().get(CODE + 8, CODE + 8, m.cpu.el);
+            region = head.region;
+        }
+        assertNotNull(region, engine.report());
+        assertTrue(region.valid);
+        m.load(CODE + 0x8, 0x91000821); // add x1, x1, #0x2
+        assertTrue(!region.valid, "invalidated with its member");
+        long x1 = m.cpu.r[1];
+        long x0 = m.cpu.r[0];
+        ex.run(m.cpu, 4000);
+        assertEquals(x0 + 1000, m.cpu.r[0]);
+        assertEquals(x1 + 2000, m.cpu.r[1], "the new code ran");
+    }
+
+    @Test
+    void aFlushWhileARegionRunsTakesEffectAndTheLoopGoesOn() throws Exception {
+        TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
+        TcgEngine engine = m.engine(regions(10));
+        TcgExecutor ex = engine.newExecutor();
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+                engine.flush(); // what a full tb-size budget does from another vCPU's translation
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            m.cpu.requestExit(Cpu.EXIT_STOP);
+        });
+        assertTrue(ex.run(m.cpu, Long.MAX_VALUE));
+        other.join();
+        TcgStats s = engine.stats();
+        assertEquals(1, s.flushes(), engine.report());
+        assertTrue(s.regionsFormed() >= 2, "formed again after the flush\n" + engine.report());
+        assertEquals(ex.instructions(), 2 * (m.cpu.r[0] + m.cpu.r[1]));
+    }
+
+    @Test
+    void regionsMatchTheInterpreterInLockstepUpToAPreciseFault() {
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(FAULTING_LOOP,
+                m -> m.load(TcgTestMachine.VECTORS + 0x200, 0x14000000), // synchronous, current EL: b .
+                TcgTestMachine.VECTORS + 0x200, regions(3), 10_000);
+        Cpu cpu = l.subject().cpu;
+        assertEquals(CODE + 0x10, cpu.sys.elrEl1, "the faulting load");
+        assertEquals(200, cpu.r[0]);
+        assertTrue(l.engine().stats().regionEntries() > 5, l.engine().report());
+    }
+
+    @Test
+    void callsAndReturnsMatchTheInterpreterInLockstep() {
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(CALL_LOOP, m -> { }, CODE + 0x18, regions(3), 100_000);
+        assertEquals(499 * 500 / 2, l.subject().cpu.r[0]);
+        assertTrue(l.engine().stats().regionTransitions() > 500, l.engine().report());
+    }
+}
