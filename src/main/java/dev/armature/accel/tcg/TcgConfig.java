@@ -15,7 +15,7 @@ package dev.armature.accel.tcg;
 public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background) {
     public static final int DEFAULT_HOT = 50;
     /**
-     * Room for a Linux boot's 18 000 TBs (about 150 MiB estimated) without a flush: at 64 MiB the boot flushed 4
+     * Room for a Linux boot's 18 000 TBs (about 150 MiB estimated) without a flush: at 64 MiB the boot flushed 3
      * times and retranslated 13 000 blocks (docs/performance.md, docs/tcg.md). QEMU's default is 1 GiB.
      */
     public static final long DEFAULT_TB_SIZE_MIB = 256;
