@@ -166,7 +166,8 @@ public final class TestCommand implements Callable<Integer> {
         List<String> command =
                 new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-XX:AOTCache=") || arg.startsWith("-Xlog:aot")) {
+            if (arg.startsWith("-XX:AOTCache=") || arg.startsWith("-Xlog:aot") || arg.equals("-XX:-AOTReplayTraining")
+                    || arg.equals("-XX:+UnlockDiagnosticVMOptions")) {
                 command.add(arg);
             }
         }
