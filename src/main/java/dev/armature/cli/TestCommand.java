@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.Console;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,10 +157,21 @@ public final class TestCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Runs each test in a fresh JVM of this same build, so every test gets a fresh VM and isolation. */
+    /**
+     * Runs each test in a fresh JVM of this same build, so every test gets a fresh VM and isolation. The launcher's
+     * AOT cache, when this JVM has one, is passed on: it saves each test a quarter of its JVM start-up.
+     */
     private static List<String> emulatorCommand() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        List<String> command =
+                new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:AOTCache=") || arg.startsWith("-Xlog:aot") || arg.equals("-XX:-AOTReplayTraining")
+                    || arg.equals("-XX:+UnlockDiagnosticVMOptions")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return command;
     }
 }

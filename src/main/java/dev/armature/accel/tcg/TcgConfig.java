@@ -17,7 +17,11 @@ package dev.armature.accel.tcg;
  */
 public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background, int regionHot) {
     public static final int DEFAULT_HOT = 50;
-    public static final long DEFAULT_TB_SIZE_MIB = 64;
+    /**
+     * Room for a Linux boot's 18 000 TBs (about 150 MiB estimated) without a flush: at 64 MiB the boot flushed 3
+     * times and retranslated 13 000 blocks (docs/performance.md, docs/tcg.md). QEMU's default is 1 GiB.
+     */
+    public static final long DEFAULT_TB_SIZE_MIB = 256;
     public static final int DEFAULT_MAX_INSNS = 128;
     /** Keeps a TB's exec method far below HotSpot's 8000-byte limit for compiling a method at all. */
     public static final int MAX_MAX_INSNS = 256;
