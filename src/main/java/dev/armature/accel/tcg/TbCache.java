@@ -312,7 +312,9 @@ final class TbCache {
         }
         synchronized (stats) {
             stats.invalidations[TcgStats.Invalidation.FLUSH.ordinal()] += count;
-            stats.flushes++;
+            if (count > 0 || usedBytes > 0) {
+                stats.flushes++; // not the flushes of an empty cache (e.g. the probe set-up at start)
+            }
         }
         buckets = new Tb[buckets.length];
         count = 0;

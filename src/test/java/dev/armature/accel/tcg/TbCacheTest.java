@@ -46,6 +46,18 @@ class TbCacheTest {
         assertTrue(stats.usedBytes < one * 3 / 2, "the budget starts empty after a flush");
     }
 
+    /** Regression: the flush of an empty cache at start (probe set-up) was counted, so "flushes &gt; 0" proved nothing. */
+    @Test
+    void onlyFlushesThatDropSomethingAreCounted() {
+        TcgStats stats = new TcgStats();
+        TbCache cache = new TbCache(new CodePages(), stats, 1 << 20);
+        cache.flush();
+        assertEquals(0, stats.flushes(), "nothing to drop");
+        assertNotNull(cache.insert(tb(0x1000), cache.sequence()));
+        cache.flush();
+        assertEquals(1, stats.flushes());
+    }
+
     /**
      * Regression (found by -lockstep): an invalidation counted its sequence before unmarking the page, so a
      * translation could sample the new sequence, find the page still marked, lose the mark, and insert a TB whose
