@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.armature.memory.Region;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -363,6 +365,46 @@ class HookParityTest {
         assertEquals(e, interp.subList(0, e.size()), "first run");
         assertEquals(interp, runChanging("tcg,hot=1,background=off", change), "translated in the foreground");
         assertEquals(interp, runChanging("tcg", change), "translated in the background");
+    }
+
+    /**
+     * Straight-line code longer than a translation block: a code hook added by a memory hook's callback at the first
+     * instruction applies from the end of the block it is in, instruction 128 (the maximum TB length), under both
+     * accelerators; the interpreter's blocks have the translator's maximum length too.
+     */
+    @Test
+    void hookChangesInLongStraightLineCodeApplyAtTheTranslationBlockEnd() {
+        int[] guest = new int[202];
+        guest[0] = 0xf9000022; // str x2, [x1]
+        Arrays.fill(guest, 1, 201, 0x91000463); // add x3, x3, #1
+        guest[201] = 0xd65f03c0; // ret
+        List<String> expected = new ArrayList<>(List.of("WRITE 0x20000/8=0x0"));
+        for (int i = 128; i <= 201; i++) {
+            expected.add(String.format("code 0x%x", CODE + 4L * i));
+        }
+        expected.add("end END_ADDRESS");
+        for (String accel : List.of("interp", "tcg,hot=1,background=off")) {
+            List<String> events = new ArrayList<>();
+            try (Vm vm = Vm.builder().accel(accel).build()) {
+                vm.mapRam(CODE, 0x1000, Region.PROT_READ | Region.PROT_EXEC);
+                vm.mapRam(DATA, 0x1000, Region.PROT_READ | Region.PROT_WRITE);
+                vm.writePhysical(CODE, words(guest));
+                Vcpu cpu = vm.createVcpu(0);
+                cpu.init(Set.of());
+                cpu.setReg(Reg.x(1), DATA);
+                cpu.setReg(Reg.x(30), RETURN);
+                Hook[] self = new Hook[1];
+                self[0] = vm.addMemoryHook(Set.of(MemoryHook.Access.WRITE), DATA, DATA + 0xfff,
+                        (v, access, address, size, value) -> {
+                            events.add(String.format("%s 0x%x/%d=0x%x", access, address, size, value));
+                            vm.addCodeHook(0, -1, (v2, pc, word) -> events.add(String.format("code 0x%x", pc)));
+                            self[0].remove();
+                        });
+                events.add("end " + cpu.start(CODE, RETURN));
+                assertEquals(200, cpu.getReg(Reg.x(3)), accel);
+            }
+            assertEquals(expected, events, accel);
+        }
     }
 
     /** Runs GUEST RUNS times, each with a fresh hook that changes hooks from its callback as {@code change} says. */

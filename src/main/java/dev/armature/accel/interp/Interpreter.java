@@ -25,10 +25,11 @@ import dev.armature.memory.HostRam;
  * cache needs no invalidation at all: self-modifying code, DMA and loader writes are seen at the next execution
  * of the modified instruction, and a slot reused by another page is just a miss. A block ends after an
  * instruction that {@link Insn#endsBlock() ends a block} (every branch, exception-generating, system-register
- * and barrier instruction), on an exception, at the end of the page or when the budget runs out. Only those
+ * and barrier instruction), on an exception, at the end of the page, after the translator's maximum TB length or
+ * when the budget runs out. Only those
  * instructions change the PC other than by 4, the translation regime or interrupt masking, so the page found
- * at block start stays the right one, and the exit request (interrupts, stop, TLB shootdowns) is checked once
- * per block: at least at every branch, as the translator does.
+ * at block start stays the right one, and the exit request (interrupts, stop, TLB shootdowns, hook changes) is
+ * checked once per block, so at the same instructions as in translated code.
  */
 public final class Interpreter implements CpuExecutor {
     /** A decoded-page cache entry: the word last seen at the slot's address, its decoding, and endsBlock(). */
@@ -41,8 +42,8 @@ public final class Interpreter implements CpuExecutor {
     private static final int PAGE_SLOTS = 1 << PAGE_SLOT_BITS;
 
     private final DecodeCache decodeCache;
-    /** The block length rule while a probe is installed: the translator's maximum TB length. */
-    private final int probedBlockLimit;
+    /** The maximum block length: the translator's maximum TB length, so that blocks end where TBs do. */
+    private final int blockLimit;
     /** Decoded-page cache: what was decoded at each cached instruction slot. */
     private final Decoded[] cache = new Decoded[PAGE_SLOTS * SLOTS_PER_PAGE];
     private long instructions;
@@ -55,12 +56,12 @@ public final class Interpreter implements CpuExecutor {
     }
 
     /**
-     * @param probedBlockLimit the maximum block length while a probe is installed, which must equal the
-     *                         translator's maximum TB length for both executors to report the same blocks
+     * @param blockLimit the maximum block length, which must equal the translator's maximum TB length for both
+     *                   executors to end blocks (report them, service exit requests) at the same instructions
      */
-    public Interpreter(DecodeCache decodeCache, int probedBlockLimit) {
+    public Interpreter(DecodeCache decodeCache, int blockLimit) {
         this.decodeCache = decodeCache;
-        this.probedBlockLimit = probedBlockLimit;
+        this.blockLimit = blockLimit;
     }
 
     @Override
@@ -88,7 +89,8 @@ public final class Interpreter implements CpuExecutor {
                 blockBase = instructions + n;
                 blockPc = cpu.pc;
                 ExecutionProbe probe = cpu.probe;
-                n += probe == null ? runBlock(cpu, budget - n) : runWithProbe(cpu, budget - n, probe);
+                long max = Math.min(budget - n, blockLimit);
+                n += probe == null ? runBlock(cpu, max) : runWithProbe(cpu, max, probe);
             }
             return false;
         } finally {
@@ -196,7 +198,7 @@ public final class Interpreter implements CpuExecutor {
                 return 0;
             }
         }
-        long limit = Math.min(max, probedBlockLimit);
+        long limit = Math.min(max, blockLimit);
         long n = 0;
         try {
             while (true) {
@@ -231,7 +233,7 @@ public final class Interpreter implements CpuExecutor {
             while (true) {
                 Insn insn = decodeCache.get(cpu.memory.fetch(va + 4L * n));
                 n++;
-                if (insn.endsBlock() || n == probedBlockLimit || ((va + 4L * n) & ((1 << PAGE_BITS) - 1)) == 0) {
+                if (insn.endsBlock() || n == blockLimit || ((va + 4L * n) & ((1 << PAGE_BITS) - 1)) == 0) {
                     return n;
                 }
             }
