@@ -118,21 +118,29 @@ public final class TcgEngine implements Accelerator {
             return translate(va, pa, flags, self);
         }
         TbKey key = new TbKey(pa, va, flags);
-        if (pending.size() < MAX_PENDING && pending.add(key)) {
+        queue(pending, key, key.toString(), () -> translate(va, pa, flags, null));
+        return null;
+    }
+
+    /**
+     * Runs {@code job} on the background translator unless {@code item} is already queued there (or too many are);
+     * a failure is counted in the statistics as {@code what}'s, not thrown: the code stays interpreted or plain.
+     */
+    private <T> void queue(Set<T> queued, T item, String what, Runnable job) {
+        if (queued.size() < MAX_PENDING && queued.add(item)) {
             background.execute(() -> {
                 try {
-                    translate(va, pa, flags, null);
+                    job.run();
                 } catch (RuntimeException | LinkageError e) {
                     synchronized (stats) {
                         stats.failures++;
-                        stats.lastFailure = key + ": " + e;
+                        stats.lastFailure = what + ": " + e;
                     }
                 } finally {
-                    pending.remove(key);
+                    queued.remove(item);
                 }
             });
         }
-        return null;
     }
 
     /**
@@ -148,20 +156,7 @@ public final class TcgEngine implements Accelerator {
             formRegion(head);
             return;
         }
-        if (pendingRegions.size() < MAX_PENDING && pendingRegions.add(head)) {
-            background.execute(() -> {
-                try {
-                    formRegion(head);
-                } catch (RuntimeException | LinkageError e) {
-                    synchronized (stats) {
-                        stats.failures++;
-                        stats.lastFailure = head + " (region): " + e;
-                    }
-                } finally {
-                    pendingRegions.remove(head);
-                }
-            });
-        }
+        queue(pendingRegions, head, head + " (region)", () -> formRegion(head));
     }
 
     /**
