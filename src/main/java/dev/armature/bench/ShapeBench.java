@@ -1,0 +1,190 @@
+package dev.armature.bench;
+
+import dev.armature.bench.GuestRuns.Figures;
+import dev.armature.bench.GuestRuns.Run;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Translator stress-shape benchmark (not a test): runs the tcg-test guest ({@code guest/images/tcg-test.flat})
+ * with one vCPU on each shape, {@code tight} (block chaining), {@code computed} (indirect jumps) and {@code paged}
+ * (one block per page), under Armature {@code -accel tcg}, Armature {@code -accel interp} and, when installed,
+ * {@code qemu-system-aarch64 -accel tcg}, on the same image, and prints cpu and proc MIPS (see {@link GuestBench}
+ * for the columns) and the ratios tcg/interp and tcg/QEMU per shape.
+ *
+ * <p>With one vCPU and no {@code smc}/{@code irq} the guest's instruction count is a function of its arguments:
+ * the harness checks that every Armature run of the same arguments (tcg and interp alike) counts the same, and
+ * fails otherwise. Instructions per round are measured at start with two Armature runs ({@code rounds=0} and
+ * {@code rounds=C}); QEMU runs {@code --qemu-scale} times the rounds, its count extrapolated with that figure.
+ * {@code --no-region} adds an engine {@code tcg-noregion} ({@code -accel tcg,region-hot=0}: no region
+ * compilation). Each shape's translator statistics (chaining, jump cache) are printed from the first tcg run.
+ *
+ * <p>Usage: {@code ShapeBench [--reps N] [--shapes tight,computed,paged] [--insns MILLIONS] [--no-qemu]
+ * [--qemu-scale K] [--no-region]}, from the repository root ({@code bench/run shapes} does that).
+ */
+public final class ShapeBench {
+    static final String IMAGE = "guest/images/tcg-test.flat";
+    static final List<String> SHAPES = List.of("tight", "computed", "paged");
+    private static final int CALIBRATION_ROUNDS = 20;
+    /** The translator statistics lines that say what bounds a shape. */
+    private static final Pattern STATS = Pattern.compile(
+            "(?m)^(regions|chained exits|exits to dispatcher|jump cache|global lookups) +(.*)$");
+
+    private final GuestRuns runs = new GuestRuns(IMAGE);
+    int reps = 3;
+    List<String> shapes = SHAPES;
+    double millions = 200;
+    boolean withQemu = true;
+    int qemuScale = 10;
+    boolean noRegion;
+
+    ShapeBench() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        ShapeBench b = new ShapeBench();
+        try {
+            b.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ShapeBench: " + e.getMessage());
+            System.err.println("usage: bench/run shapes [--reps N] [--shapes tight,computed,paged]"
+                    + " [--insns MILLIONS] [--no-qemu] [--qemu-scale K] [--no-region]");
+            System.exit(2);
+        }
+        try {
+            b.run();
+        } catch (IOException | IllegalStateException e) {
+            System.err.println("ShapeBench: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--no-qemu" -> withQemu = false;
+                case "--no-region" -> noRegion = true;
+                case "--reps", "--shapes", "--insns", "--qemu-scale" -> {
+                    if (i + 1 == args.length) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    String v = args[++i];
+                    try {
+                        switch (a) {
+                            case "--reps" -> reps = Integer.parseInt(v);
+                            case "--qemu-scale" -> qemuScale = Integer.parseInt(v);
+                            case "--insns" -> millions = Double.parseDouble(v);
+                            default -> shapes = shapeList(v);
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(a + ": not a number: " + v);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (reps < 1 || qemuScale < 1 || !(millions > 0)) {
+            throw new IllegalArgumentException("--reps and --qemu-scale must be >= 1, --insns > 0");
+        }
+    }
+
+    private static List<String> shapeList(String v) {
+        List<String> l = List.of(v.split(","));
+        for (String s : l) {
+            if (!SHAPES.contains(s)) {
+                throw new IllegalArgumentException("unknown shape '" + s + "' (known: " + String.join(",", SHAPES)
+                        + ")");
+            }
+        }
+        return l;
+    }
+
+    private void run() throws IOException, InterruptedException {
+        runs.checkTools();
+        withQemu = withQemu && runs.qemuAvailable();
+        System.out.printf(Locale.ROOT, "host: %d CPUs, load average %.2f at start%n",
+                Runtime.getRuntime().availableProcessors(), GuestRuns.loadAverage());
+        Map<String, Map<String, Figures>> medians = new LinkedHashMap<>();
+        for (String shape : shapes) {
+            long perRound = instructionsPerRound(shape);
+            long rounds = Math.max(1, (long) (millions * 1e6 / perRound));
+            String append = shape + " rounds=" + rounds;
+            System.out.printf(Locale.ROOT, "%n%s: %d instructions per round, '%s'%n", shape, perRound, append);
+            Map<String, List<Run>> byEngine = new LinkedHashMap<>();
+            for (int r = 0; r < reps; r++) {
+                add(byEngine, "tcg", runs.armature("tcg", append));
+                add(byEngine, "interp", runs.armature("interp", append));
+                if (noRegion) {
+                    add(byEngine, "tcg-noregion", runs.armature("tcg,region-hot=0", append));
+                }
+                if (withQemu) {
+                    long insns = byEngine.get("tcg").getFirst().insns() + (qemuScale - 1) * rounds * perRound;
+                    add(byEngine, "qemu", runs.qemu(shape + " rounds=" + qemuScale * rounds, insns));
+                }
+            }
+            checkDeterministic(append, byEngine);
+            printStats("tcg", byEngine.get("tcg").getFirst());
+            if (noRegion) {
+                printStats("tcg-noregion", byEngine.get("tcg-noregion").getFirst());
+            }
+            Map<String, Figures> m = new LinkedHashMap<>();
+            byEngine.forEach((engine, list) -> m.put(engine, GuestRuns.summarise(engine, list)));
+            medians.put(shape, m);
+        }
+        System.out.printf(Locale.ROOT, "%nratios of medians (cpu MIPS / proc MIPS):%n");
+        for (var e : medians.entrySet()) {
+            Map<String, Figures> m = e.getValue();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-9s", e.getKey()));
+            line.append(GuestRuns.ratio("tcg/interp", m.get("tcg"), m.get("interp")));
+            if (m.containsKey("qemu")) {
+                line.append(GuestRuns.ratio("tcg/qemu", m.get("tcg"), m.get("qemu")));
+            }
+            if (m.containsKey("tcg-noregion")) {
+                line.append(GuestRuns.ratio("tcg/noregion", m.get("tcg"), m.get("tcg-noregion")));
+            }
+            System.out.println(line);
+        }
+        System.out.printf(Locale.ROOT, "%nload average %.2f at end%n", GuestRuns.loadAverage());
+    }
+
+    private static void add(Map<String, List<Run>> byEngine, String engine, Run run) {
+        byEngine.computeIfAbsent(engine, k -> new ArrayList<>()).add(run);
+    }
+
+    /** (instructions at rounds=C - instructions at rounds=0) / C, counted by Armature. */
+    private long instructionsPerRound(String shape) throws IOException, InterruptedException {
+        long zero = runs.armature("tcg", shape + " rounds=0").insns();
+        long some = runs.armature("tcg", shape + " rounds=" + CALIBRATION_ROUNDS).insns();
+        return Math.max(1, Math.round((some - zero) / (double) CALIBRATION_ROUNDS));
+    }
+
+    /** Every Armature run of the same arguments must count the same instructions, or QEMU's count is a guess. */
+    private static void checkDeterministic(String append, Map<String, List<Run>> byEngine) {
+        long first = byEngine.get("tcg").getFirst().insns();
+        byEngine.forEach((engine, list) -> {
+            if (!engine.equals("qemu")) {
+                for (Run r : list) {
+                    if (r.insns() != first) {
+                        throw new IllegalStateException("'" + append + "': " + engine + " counted " + r.insns()
+                                + " instructions, tcg " + first + ": the count is not deterministic");
+                    }
+                }
+            }
+        });
+        System.out.printf(Locale.ROOT, "  (all Armature runs counted %d instructions)%n", first);
+    }
+
+    private static void printStats(String engine, Run run) {
+        Matcher m = STATS.matcher(run.output());
+        while (m.find()) {
+            System.out.printf(Locale.ROOT, "  %s %-20s %s%n", engine, m.group(1), m.group(2).strip());
+        }
+    }
+}
