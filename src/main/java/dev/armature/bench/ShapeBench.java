@@ -16,33 +16,44 @@ import java.util.regex.Pattern;
  * with one vCPU on each shape, {@code tight} (block chaining), {@code computed} (indirect jumps) and {@code paged}
  * (one block per page), under Armature {@code -accel tcg}, Armature {@code -accel interp} and, when installed,
  * {@code qemu-system-aarch64 -accel tcg}, on the same image, and prints cpu and proc MIPS (see {@link GuestBench}
- * for the columns) and the ratios tcg/interp and tcg/QEMU per shape.
+ * for the columns) and the ratios tcg/interp and tcg/QEMU per shape; then, in the same run and the same way, the
+ * compute kernels of {@code guest/images/bench.flat} named by {@code --kernels} (default {@code crc}).
  *
  * <p>With one vCPU and no {@code smc}/{@code irq} the guest's instruction count is a function of its arguments:
  * the harness checks that every Armature run of the same arguments (tcg and interp alike) counts the same, and
- * fails otherwise. Instructions per round are measured at start with two Armature runs ({@code rounds=0} and
- * {@code rounds=C}); QEMU runs {@code --qemu-scale} times the rounds, its count extrapolated with that figure.
+ * fails otherwise. Instructions per round (kernel: per iteration) are measured at start with two Armature runs
+ * ({@code rounds=0} and {@code rounds=C}); QEMU runs {@code --qemu-scale} times the rounds, its count
+ * extrapolated with that figure.
  * {@code --no-region} adds an engine {@code tcg-noregion} ({@code -accel tcg,region-hot=0}: no region
  * compilation). Each shape's translator statistics (chaining, jump cache) are printed from the first tcg run.
  *
- * <p>Usage: {@code ShapeBench [--reps N] [--shapes tight,computed,paged] [--insns MILLIONS] [--no-qemu]
+ * <p>Usage: {@code ShapeBench [--reps N] [--shapes tight,computed,paged] [--kernels crc|none] [--insns MILLIONS]
+ * [--no-qemu]
  * [--qemu-scale K] [--no-region]}, from the repository root ({@code bench/run shapes} does that).
  */
 public final class ShapeBench {
-    static final String IMAGE = "guest/images/tcg-test.flat";
     static final List<String> SHAPES = List.of("tight", "computed", "paged");
-    private static final int CALIBRATION_ROUNDS = 20;
+    static final List<String> KERNELS = List.of("crc", "sieve", "matrix", "simd");
     /** The translator statistics lines that say what bounds a shape. */
     private static final Pattern STATS = Pattern.compile(
             "(?m)^(regions|chained exits|exits to dispatcher|jump cache|global lookups) +(.*)$");
 
-    private final GuestRuns runs = new GuestRuns(IMAGE);
+    private final GuestRuns shapeRuns = new GuestRuns("guest/images/tcg-test.flat");
+    private final GuestRuns kernelRuns = new GuestRuns("guest/images/bench.flat");
     int reps = 3;
     List<String> shapes = SHAPES;
+    List<String> kernels = List.of("crc");
     double millions = 200;
     boolean withQemu = true;
     int qemuScale = 10;
     boolean noRegion;
+
+    /** One guest workload: its image, its arguments but the size, and the argument scaling it. */
+    private record Workload(String name, GuestRuns runs, String args, String sizeKey, int calibration) {
+        String append(long size) {
+            return args + " " + sizeKey + "=" + size;
+        }
+    }
 
     ShapeBench() {
     }
@@ -54,7 +65,8 @@ public final class ShapeBench {
         } catch (IllegalArgumentException e) {
             System.err.println("ShapeBench: " + e.getMessage());
             System.err.println("usage: bench/run shapes [--reps N] [--shapes tight,computed,paged]"
-                    + " [--insns MILLIONS] [--no-qemu] [--qemu-scale K] [--no-region]");
+                    + " [--kernels crc,sieve,matrix,simd|none] [--insns MILLIONS] [--no-qemu] [--qemu-scale K]"
+                    + " [--no-region]");
             System.exit(2);
         }
         try {
@@ -71,7 +83,7 @@ public final class ShapeBench {
             switch (a) {
                 case "--no-qemu" -> withQemu = false;
                 case "--no-region" -> noRegion = true;
-                case "--reps", "--shapes", "--insns", "--qemu-scale" -> {
+                case "--reps", "--shapes", "--kernels", "--insns", "--qemu-scale" -> {
                     if (i + 1 == args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -81,7 +93,9 @@ public final class ShapeBench {
                             case "--reps" -> reps = Integer.parseInt(v);
                             case "--qemu-scale" -> qemuScale = Integer.parseInt(v);
                             case "--insns" -> millions = Double.parseDouble(v);
-                            default -> shapes = shapeList(v);
+                            case "--kernels" ->
+                                    kernels = v.equals("none") ? List.of() : names(v, KERNELS, "kernel");
+                            default -> shapes = names(v, SHAPES, "shape");
                         }
                     } catch (NumberFormatException e) {
                         throw new IllegalArgumentException(a + ": not a number: " + v);
@@ -95,28 +109,34 @@ public final class ShapeBench {
         }
     }
 
-    private static List<String> shapeList(String v) {
+    private static List<String> names(String v, List<String> known, String what) {
         List<String> l = List.of(v.split(","));
         for (String s : l) {
-            if (!SHAPES.contains(s)) {
-                throw new IllegalArgumentException("unknown shape '" + s + "' (known: " + String.join(",", SHAPES)
-                        + ")");
+            if (!known.contains(s)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + s + "' (known: "
+                        + String.join(",", known) + ")");
             }
         }
         return l;
     }
 
     private void run() throws IOException, InterruptedException {
-        runs.checkTools();
-        withQemu = withQemu && runs.qemuAvailable();
+        List<Workload> workloads = new ArrayList<>();
+        shapes.forEach(s -> workloads.add(new Workload(s, shapeRuns, s, "rounds", 20)));
+        kernels.forEach(k -> workloads.add(new Workload(k, kernelRuns, "kernel=" + k, "iters", 200)));
+        shapeRuns.checkTools();
+        kernelRuns.checkTools();
+        withQemu = withQemu && shapeRuns.qemuAvailable();
         System.out.printf(Locale.ROOT, "host: %d CPUs, load average %.2f at start%n",
                 Runtime.getRuntime().availableProcessors(), GuestRuns.loadAverage());
         Map<String, Map<String, Figures>> medians = new LinkedHashMap<>();
-        for (String shape : shapes) {
-            long perRound = instructionsPerRound(shape);
+        for (Workload w : workloads) {
+            GuestRuns runs = w.runs;
+            long perRound = instructionsPerRound(w);
             long rounds = Math.max(1, (long) (millions * 1e6 / perRound));
-            String append = shape + " rounds=" + rounds;
-            System.out.printf(Locale.ROOT, "%n%s: %d instructions per round, '%s'%n", shape, perRound, append);
+            String append = w.append(rounds);
+            System.out.printf(Locale.ROOT, "%n%s: %d instructions per %s unit, '%s'%n", w.name, perRound,
+                    w.sizeKey, append);
             Map<String, List<Run>> byEngine = new LinkedHashMap<>();
             for (int r = 0; r < reps; r++) {
                 add(byEngine, "tcg", runs.armature("tcg", append));
@@ -126,7 +146,7 @@ public final class ShapeBench {
                 }
                 if (withQemu) {
                     long insns = byEngine.get("tcg").getFirst().insns() + (qemuScale - 1) * rounds * perRound;
-                    add(byEngine, "qemu", runs.qemu(shape + " rounds=" + qemuScale * rounds, insns));
+                    add(byEngine, "qemu", runs.qemu(w.append(qemuScale * rounds), insns));
                 }
             }
             checkDeterministic(append, byEngine);
@@ -136,7 +156,7 @@ public final class ShapeBench {
             }
             Map<String, Figures> m = new LinkedHashMap<>();
             byEngine.forEach((engine, list) -> m.put(engine, GuestRuns.summarise(engine, list)));
-            medians.put(shape, m);
+            medians.put(w.name, m);
         }
         System.out.printf(Locale.ROOT, "%nratios of medians (cpu MIPS / proc MIPS):%n");
         for (var e : medians.entrySet()) {
@@ -158,11 +178,11 @@ public final class ShapeBench {
         byEngine.computeIfAbsent(engine, k -> new ArrayList<>()).add(run);
     }
 
-    /** (instructions at rounds=C - instructions at rounds=0) / C, counted by Armature. */
-    private long instructionsPerRound(String shape) throws IOException, InterruptedException {
-        long zero = runs.armature("tcg", shape + " rounds=0").insns();
-        long some = runs.armature("tcg", shape + " rounds=" + CALIBRATION_ROUNDS).insns();
-        return Math.max(1, Math.round((some - zero) / (double) CALIBRATION_ROUNDS));
+    /** (instructions at size C - instructions at size 0) / C, counted by Armature. */
+    private static long instructionsPerRound(Workload w) throws IOException, InterruptedException {
+        long zero = w.runs.armature("tcg", w.append(0)).insns();
+        long some = w.runs.armature("tcg", w.append(w.calibration)).insns();
+        return Math.max(1, Math.round((some - zero) / (double) w.calibration));
     }
 
     /** Every Armature run of the same arguments must count the same instructions, or QEMU's count is a guess. */

@@ -14,6 +14,7 @@ class ShapeBenchTest {
         ShapeBench b = new ShapeBench();
         b.parse(new String[0]);
         assertEquals(List.of("tight", "computed", "paged"), b.shapes);
+        assertEquals(List.of("crc"), b.kernels);
         assertEquals(3, b.reps);
         assertTrue(b.withQemu);
         assertEquals(10, b.qemuScale);
@@ -23,18 +24,20 @@ class ShapeBenchTest {
     void optionsAreParsed() {
         ShapeBench b = new ShapeBench();
         b.parse(new String[] {"--reps", "2", "--shapes", "paged,tight", "--insns", "50", "--no-qemu",
-                "--qemu-scale", "4", "--no-region"});
+                "--qemu-scale", "4", "--no-region", "--kernels", "none"});
         assertEquals(2, b.reps);
         assertEquals(List.of("paged", "tight"), b.shapes);
         assertEquals(50.0, b.millions);
         assertEquals(false, b.withQemu);
         assertEquals(4, b.qemuScale);
         assertTrue(b.noRegion);
+        assertEquals(List.of(), b.kernels);
     }
 
     @Test
     void badArgumentsAreNamed() {
         assertMessage("unknown shape 'loop' (known: tight,computed,paged)", "--shapes", "tight,loop");
+        assertMessage("unknown kernel 'fft' (known: crc,sieve,matrix,simd)", "--kernels", "fft");
         assertMessage("--reps needs a value", "--reps");
         assertMessage("--insns: not a number: lots", "--insns", "lots");
         assertMessage("--reps and --qemu-scale must be >= 1, --insns > 0", "--qemu-scale", "0");
