@@ -135,7 +135,7 @@ public final class ShapeBench {
             long perRound = instructionsPerRound(w);
             long rounds = Math.max(1, (long) (millions * 1e6 / perRound));
             String append = w.append(rounds);
-            System.out.printf(Locale.ROOT, "%n%s: %d instructions per %s unit, '%s'%n", w.name, perRound,
+            System.out.printf(Locale.ROOT, "%n%s: %d instructions per unit of %s, '%s'%n", w.name, perRound,
                     w.sizeKey, append);
             Map<String, List<Run>> byEngine = new LinkedHashMap<>();
             for (int r = 0; r < reps; r++) {
@@ -185,20 +185,28 @@ public final class ShapeBench {
         return Math.max(1, Math.round((some - zero) / (double) w.calibration));
     }
 
-    /** Every Armature run of the same arguments must count the same instructions, or QEMU's count is a guess. */
+    /**
+     * Every Armature run of the same arguments must count the same instructions, or QEMU's count is a guess. The
+     * shapes count exactly alike; bench.flat's kernels differ by a few tens of instructions (the console and timer
+     * polling around the timed loop), so a spread of up to 1 ppm is accepted and printed.
+     */
     private static void checkDeterministic(String append, Map<String, List<Run>> byEngine) {
-        long first = byEngine.get("tcg").getFirst().insns();
-        byEngine.forEach((engine, list) -> {
-            if (!engine.equals("qemu")) {
-                for (Run r : list) {
-                    if (r.insns() != first) {
-                        throw new IllegalStateException("'" + append + "': " + engine + " counted " + r.insns()
-                                + " instructions, tcg " + first + ": the count is not deterministic");
-                    }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (var e : byEngine.entrySet()) {
+            if (!e.getKey().equals("qemu")) {
+                for (Run r : e.getValue()) {
+                    min = Math.min(min, r.insns());
+                    max = Math.max(max, r.insns());
                 }
             }
-        });
-        System.out.printf(Locale.ROOT, "  (all Armature runs counted %d instructions)%n", first);
+        }
+        if (max - min > max / 1_000_000) {
+            throw new IllegalStateException("'" + append + "': Armature runs counted " + min + " to " + max
+                    + " instructions: the count is not deterministic, so QEMU's would be a guess");
+        }
+        System.out.printf(Locale.ROOT, min == max ? "  (all Armature runs counted %d instructions)%n"
+                : "  (Armature runs counted %d to %d instructions)%n", min, max);
     }
 
     private static void printStats(String engine, Run run) {
