@@ -59,7 +59,11 @@ public final class LinuxBootBench {
         System.exit(b.run());
     }
 
-    private static Path defaultDir() {
+    /**
+     * Where {@code tools/fetch-linux} puts the kernel and initramfs: {@code $ARMATURE_LINUX_DIR}, else
+     * {@code $XDG_CACHE_HOME/armature/linux} (default {@code ~/.cache/armature/linux}). Also used by LinuxBootTest.
+     */
+    public static Path defaultDir() {
         String d = System.getenv("ARMATURE_LINUX_DIR");
         if (d != null) {
             return Path.of(d);

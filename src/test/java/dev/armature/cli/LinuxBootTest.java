@@ -3,6 +3,7 @@ package dev.armature.cli;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.Decoder;
 import dev.armature.arch.aarch64.Undefined;
+import dev.armature.bench.LinuxBootBench;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class LinuxBootTest {
 
     @BeforeAll
     static void needKernelAndSimd() {
-        dir = linuxDir();
+        dir = LinuxBootBench.defaultDir(); // where tools/fetch-linux puts its output
         kernel = dir.resolve("Image");
         initrd = dir.resolve("initramfs.cpio.gz");
         Assumptions.assumeTrue(Files.isRegularFile(kernel) && Files.isRegularFile(initrd),
@@ -51,16 +52,6 @@ class LinuxBootTest {
                 "AdvSIMD (MOVI) is not implemented yet: busybox would die with SIGILL");
     }
 
-    /** Where tools/fetch-linux puts its output. */
-    private static Path linuxDir() {
-        String d = System.getenv("ARMATURE_LINUX_DIR");
-        if (d != null) {
-            return Path.of(d);
-        }
-        String cache = System.getenv("XDG_CACHE_HOME");
-        Path base = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("armature").resolve("linux");
-    }
 
     private record Boot(int status, String console, String tail) {
     }
