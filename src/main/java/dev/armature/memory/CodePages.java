@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Which guest physical pages hold translated code (QEMU's "code dirty" tracking), so that writes to them reach
@@ -144,13 +143,7 @@ public final class CodePages {
                 if (self != null) {
                     self.serviceFlushRequests();
                 }
-                if (++spins < 100) {
-                    Thread.onSpinWait();
-                } else if (spins < 1000) {
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(20_000);
-                }
+                SpinBackoff.pause(++spins);
             }
         }
     }

@@ -1,8 +1,9 @@
 package dev.armature.arch.aarch64;
 
+import dev.armature.memory.SpinBackoff;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@link TlbBroadcast} for vCPUs sharing one physical memory: every target gets the invalidation request and the
@@ -56,13 +57,7 @@ public final class TlbShootdown implements TlbBroadcast {
                 if (source != null) {
                     source.memory.serviceFlushRequests();
                 }
-                if (++spins < 100) {
-                    Thread.onSpinWait();
-                } else if (spins < 1000) {
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(20_000);
-                }
+                SpinBackoff.pause(++spins);
             }
         }
     }
