@@ -3,7 +3,6 @@ package dev.armature.accel.tcg;
 import dev.armature.arch.aarch64.Cpu;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.TimeUnit;
 
 import static dev.armature.accel.tcg.TcgTestMachine.CODE;
 import static dev.armature.accel.tcg.TcgTestMachine.hot;
@@ -189,19 +188,7 @@ class TbRegionTest {
         TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);
         TcgEngine engine = m.engine(regions(10));
         TcgExecutor ex = engine.newExecutor();
-        Thread requester = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            }
-            m.cpu.requestExit(Cpu.EXIT_STOP);
-        });
-        long t0 = System.nanoTime();
-        boolean stopped = ex.run(m.cpu, Long.MAX_VALUE);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        requester.join();
-        assertTrue(stopped);
+        long ms = m.runUntilStoppedByAnotherThread(ex);
         assertTrue(ms < 5000, "took " + ms + " ms");
         assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
         assertEquals(ex.instructions(), 2 * (m.cpu.r[0] + m.cpu.r[1]), "stopped at a block boundary, exactly counted");

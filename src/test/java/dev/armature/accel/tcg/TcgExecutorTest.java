@@ -237,19 +237,7 @@ class TcgExecutorTest {
         TcgTestMachine m = new TcgTestMachine(ENDLESS);
         TcgEngine engine = m.engine(hot(1));
         TcgExecutor ex = engine.newExecutor();
-        Thread requester = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            }
-            m.cpu.requestExit(Cpu.EXIT_STOP);
-        });
-        long t0 = System.nanoTime();
-        boolean stopped = ex.run(m.cpu, Long.MAX_VALUE);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        requester.join();
-        assertTrue(stopped);
+        long ms = m.runUntilStoppedByAnotherThread(ex);
         assertTrue(ms < 2000, "took " + ms + " ms");
         assertTrue(engine.stats().backEdges() > 1000, engine.report());
         assertEquals(ex.instructions(), m.cpu.r[0] * 2, "instruction count matches the loop count");

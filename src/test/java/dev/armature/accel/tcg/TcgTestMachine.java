@@ -8,8 +8,10 @@ import dev.armature.arch.aarch64.DecodeCache;
 import dev.armature.memory.PhysicalMemory;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** One vCPU at EL1 (MMU off) over 1 MiB of RAM at 0x4000_0000 with a program at {@link #CODE}. */
@@ -40,6 +42,27 @@ final class TcgTestMachine {
 
     TcgEngine engine(TcgConfig config) {
         return new TcgEngine(phys, decodeCache, config);
+    }
+
+    /**
+     * Runs {@code ex} with no budget while another thread requests {@link Cpu#EXIT_STOP} after 300 ms; checks the run
+     * ended on that request and returns how long it took, in milliseconds.
+     */
+    long runUntilStoppedByAnotherThread(TcgExecutor ex) throws InterruptedException {
+        Thread requester = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            cpu.requestExit(Cpu.EXIT_STOP);
+        });
+        long t0 = System.nanoTime();
+        boolean stopped = ex.run(cpu, Long.MAX_VALUE);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        requester.join();
+        assertTrue(stopped);
+        return ms;
     }
 
     /** Translates synchronously, so tests see TBs at deterministic points. */
