@@ -7,7 +7,6 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
-import java.util.List;
 
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -21,7 +20,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
  *
  * <p>Emitted before instruction i of a block starting at {@code start}, when the plan instruments it:
  * <pre>
- * if (ProbeEmitter.insn(cpu, pc, word)) { ctx.icount += i; return EXIT_PROBE; }   // cpu.pc == pc already
+ * if (ProbeEmitter.insn(cpu, pc, word)) { icount += i; return EXIT_PROBE; }   // cpu.pc == pc already
  * </pre>
  * and at the block's head (also on each self-loop iteration), when blocks are instrumented:
  * <pre>
@@ -66,23 +65,23 @@ public final class ProbeEmitter {
         return p != null && p.beforeInsn(cpu, va, word);
     }
 
-    /** Emits the block-head call; {@code targets} collects the labels needing a stack map frame. */
-    static void emitBlock(CodeBuilder c, int cpuSlot, long start, int n, List<Label> targets) {
+    /** Emits the block-head call. */
+    static void emitBlock(CodeBuilder c, ExecLocals locals, int cpuSlot, long start, int n) {
         Label go = c.newLabel();
-        targets.add(go);
+        locals.targets.add(go);
         c.aload(cpuSlot).loadConstant(start).putfield(CD_CPU, "pc", CD_long);
         c.aload(cpuSlot).loadConstant(start).loadConstant(n).invokestatic(CD_SELF, "block", MTD_BLOCK).ifeq(go);
-        c.loadConstant(Tb.EXIT_PROBE).ireturn();
+        c.goto_(locals.exitProbe());
         c.labelBinding(go);
     }
 
     /** Emits the call before instruction {@code i} (at {@code pc}, after cpu.pc was set). */
-    static void emitInsn(CodeBuilder c, int cpuSlot, long pc, int word, int i, List<Label> targets) {
+    static void emitInsn(CodeBuilder c, ExecLocals locals, int cpuSlot, long pc, int word, int i) {
         Label go = c.newLabel();
-        targets.add(go);
+        locals.targets.add(go);
         c.aload(cpuSlot).loadConstant(pc).loadConstant(word).invokestatic(CD_SELF, "insn", MTD_INSN).ifeq(go);
-        TbTranslator.addToCount(c, i);
-        c.loadConstant(Tb.EXIT_PROBE).ireturn();
+        locals.emitCount(i);
+        c.goto_(locals.exitProbe());
         c.labelBinding(go);
     }
 }

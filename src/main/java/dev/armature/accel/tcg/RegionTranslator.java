@@ -20,31 +20,34 @@ import static dev.armature.accel.tcg.TbTranslator.CD_CONTEXT;
 import static dev.armature.accel.tcg.TbTranslator.CD_CPU;
 import static dev.armature.accel.tcg.TbTranslator.CD_SYNC;
 import static dev.armature.accel.tcg.TbTranslator.CPU;
-import static dev.armature.accel.tcg.TbTranslator.CTX;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
  * Compiles the members of a {@link TbRegion} into one hidden class whose {@code exec} holds every member's body,
- * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them:
+ * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The instruction count, the
+ * limit, the transition count and the running member's start are locals ({@link ExecLocals}), written back to the
+ * context at every return and, before an instruction that may read them, the count and start:
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
+ *   long icount = ctx.icount, limit = ctx.limit, transitions = ctx.regionTransitions, blockPc = ctx.blockPc;
  *   try {
- *     M0: body of member 0 (cpu.pc = its successor, ctx.icount += n0)
+ *     M0: body of member 0 (cpu.pc = its successor, icount += n0)
  *         if (cpu.pc == start1) goto G1; if (cpu.pc == start0) goto G0; ...   // its in-region successors
- *         return EXIT_NORMAL;
+ *         goto out;
  *     M1: ...
- *     G1: if (cpu.exitRequest != 0 || !valid || ctx.icount + n1 &gt; ctx.limit) return EXIT_NORMAL;
- *         ctx.regionTransitions++; ctx.blockPc = start1; goto M1;
+ *     G1: if (icount + n1 &gt; limit || cpu.exitRequest != 0 || !valid) goto out;
+ *         transitions++; blockPc = start1; goto M1;
  *     ...
- *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, ctx.blockPc its member's start
- *     ctx.icount += (cpu.pc - ctx.blockPc) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *     out: ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc; return EXIT_NORMAL;
+ *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, blockPc its member's start
+ *     icount += (cpu.pc - blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  * }
  * </pre>
- * The guards are a TB self-loop's: exit requests, validity (the region's flag, cleared when any member is
- * invalidated) and the exact budget. Instructions are the class data, all members' in order.
+ * The guards are a TB self-loop's: the exact budget, exit requests and validity (the region's flag, cleared when
+ * any member is invalidated). Instructions are the class data, all members' in order.
  */
 final class RegionTranslator {
     private static final ClassDesc CD_REGION = TbRegion.class.describeConstable().orElseThrow();
@@ -98,7 +101,7 @@ final class RegionTranslator {
 
     private static void emitExec(CodeBuilder c, ClassDesc self, Tb[] members) {
         int k = members.length;
-        List<Label> targets = new ArrayList<>();
+        ExecLocals locals = ExecLocals.ofRegion(c);
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         for (int j = 0; j < k; j++) {
@@ -106,15 +109,15 @@ final class RegionTranslator {
             guard[j] = c.newLabel();
         }
         Label out = c.newLabel();
-        c.nop(); // keeps the first member's frame off offset 0, which the implicit initial frame occupies
+        locals.emitEntry();
         Label tryStart = c.newBoundLabel();
         boolean[] entered = new boolean[k];
         int dataBase = 0;
         for (int j = 0; j < k; j++) {
             Tb t = members[j];
             c.labelBinding(body[j]);
-            targets.add(body[j]);
-            TbTranslator.emitBody(c, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null, targets);
+            locals.targets.add(body[j]);
+            TbTranslator.emitBody(c, locals, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
             dataBase += t.insns.length;
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
@@ -128,21 +131,18 @@ final class RegionTranslator {
                 continue;
             }
             c.labelBinding(guard[j]);
-            targets.add(guard[j]);
-            TbTranslator.emitGuard(c, CD_REGION, members[j].insns.length, out);
-            c.aload(CTX).dup().getfield(CD_CONTEXT, "regionTransitions", CD_long).lconst_1().ladd()
-                    .putfield(CD_CONTEXT, "regionTransitions", CD_long);
-            c.aload(CTX).loadConstant(members[j].key.va()).putfield(CD_CONTEXT, "blockPc", CD_long);
+            locals.targets.add(guard[j]);
+            TbTranslator.emitGuard(c, locals, CD_REGION, members[j].insns.length, out);
+            locals.emitLoop();
+            locals.emitMemberStart(members[j].key.va());
             c.goto_(body[j]);
         }
         Label tryEnd = c.newBoundLabel();
-        c.labelBinding(out);
-        targets.add(out);
-        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+        locals.emitExits(out);
 
-        Label handler = c.newBoundLabel();
-        TbTranslator.emitTakeSync(c, b -> b.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long));
+        Label handler = c.newLabel();
+        locals.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
-        TbTranslator.emitFrames(c, self, targets, handler);
+        locals.emitFrames(self, handler);
     }
 }

@@ -9,10 +9,6 @@ import dev.armature.arch.aarch64.Undefined;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
-import java.lang.classfile.attribute.StackMapFrameInfo;
-import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
-import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
-import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.DynamicConstantDesc;
@@ -20,9 +16,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -35,24 +29,27 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
  * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
  *
- * <p>Generated shape, for a block of n instructions starting at {@code start}:
+ * <p>Generated shape, for a block of n instructions starting at {@code start} ({@code icount}, {@code limit} and
+ * {@code backEdges} are locals standing for the {@link TbContext} fields, see {@link ExecLocals}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
+ *   long icount = ctx.icount, limit = ctx.limit, backEdges = ctx.backEdges;
  *   try {
  *     top:
- *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);
+ *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);   // pc stores only where needed
+ *     ctx.icount = icount;                             // before the first instruction that may read it
  *     cpu.pc = start + 4; cpu.nextPc = start + 8;     I1.exec(cpu);
- *     if (!this.valid) { ... return EXIT_INVALIDATED; }   // only after load/store-class instructions
+ *     if (!this.valid) { ...; goto invalidated; }     // only after load/store-class instructions
  *     ...
  *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
- *     ctx.icount += (cpu.pc - start) / 4 + 1; Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *     icount += (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
- *   cpu.pc = cpu.nextPc; ctx.icount += n;
- *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
- *       &amp;&amp; ctx.icount + n &lt;= ctx.limit) {            // the budget is exact: another pass must fit
- *     ctx.backEdges++; goto top;                        // a self-loop stays in one compiled method
+ *   cpu.pc = cpu.nextPc; icount += n;
+ *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; icount + n &lt;= limit  // the budget is exact: another pass must fit
+ *       &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid) {
+ *     backEdges++; goto top;                            // a self-loop stays in one compiled method
  *   }
- *   return EXIT_NORMAL;
+ *   out: ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;   // every return writes back
  * }
  * </pre>
  * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
@@ -71,13 +68,13 @@ final class TbTranslator {
             MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
-    private static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
+    static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
 
+    /** The generated {@code exec}'s argument slots; {@link ExecLocals} has the locals after them. */
     static final int CPU = 1;
     static final int CTX = 2;
-    static final int EXC = 3;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** The generated code's frames are trivial, so they are written directly ({@link #emitFrames}). */
@@ -114,53 +111,60 @@ final class TbTranslator {
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        List<Label> targets = new ArrayList<>();
-        c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
+        ExecLocals locals = ExecLocals.ofTb(c, start);
+        locals.emitEntry();
         Label top = c.newBoundLabel();
-        targets.add(top);
-        emitBody(c, CD_TB, start, insns, words, 0, probes, targets);
+        locals.targets.add(top);
+        emitBody(c, locals, CD_TB, start, insns, words, 0, probes);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
-        targets.add(out);
         if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
-            emitGuard(c, CD_TB, n, out);
-            c.aload(CTX).dup().getfield(CD_CONTEXT, "backEdges", CD_long).lconst_1().ladd()
-                    .putfield(CD_CONTEXT, "backEdges", CD_long);
+            emitGuard(c, locals, CD_TB, n, out);
+            locals.emitLoop();
             c.goto_(top);
         }
-        c.labelBinding(out);
-        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+        locals.emitExits(out);
 
-        Label handler = c.newBoundLabel();
-        emitTakeSync(c, b -> b.loadConstant(start));
+        Label handler = c.newLabel();
+        locals.emitTakeSync(handler);
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
-        emitFrames(c, self, targets, handler);
+        locals.emitFrames(self, handler);
     }
 
     /**
      * Emits one block's instructions, shared by TBs and {@link RegionTranslator regions}: per instruction the
      * {@code cpu.pc}/{@code cpu.nextPc} stores it needs, its probe call if planned, the call of its {@code exec}
      * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
-     * returns {@link Tb#EXIT_INVALIDATED}. Falls through, once the block ran to its end, with {@code cpu.pc} set to
-     * the successor and the block's instructions added to {@code ctx.icount}.
+     * returns {@link Tb#EXIT_INVALIDATED}. Before the first instruction that may read the instruction count, the
+     * context is made current ({@link ExecLocals#emitSync}). Falls through, once the block ran to its end, with
+     * {@code cpu.pc} set to the successor and the block's instructions added to the {@code icount} local.
      *
      * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
-     * @param targets    collects the labels needing a stack map frame
      */
-    static void emitBody(CodeBuilder c, ClassDesc validOwner, long start, Insn[] insns, int[] words, int dataBase,
-            ProbeEmitter.Plan probes, List<Label> targets) {
+    static void emitBody(CodeBuilder c, ExecLocals locals, ClassDesc validOwner, long start, Insn[] insns,
+            int[] words, int dataBase, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        if (probes != null && probes.block()) {
-            ProbeEmitter.emitBlock(c, CPU, start, n, targets);
+        boolean synced = false;
+        if (probes != null) {
+            locals.emitSync(start); // a probe may read the count
+            synced = true;
+            if (probes.block()) {
+                ProbeEmitter.emitBlock(c, locals, CPU, start, n);
+            }
         }
         for (int i = 0; i < n; i++) {
             long pc = start + 4L * i;
             boolean probed = probes != null && probes.insns()[i];
-            if (probed || i == n - 1 || !isPlainAlu(words[i], insns[i])) {
+            boolean plainAlu = isPlainAlu(words[i], insns[i]);
+            if (!synced && !plainAlu && !isDirectBranch(words[i])) {
+                locals.emitSync(start);
+                synced = true;
+            }
+            if (probed || i == n - 1 || !plainAlu) {
                 c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
                 if (probed) {
-                    ProbeEmitter.emitInsn(c, CPU, pc, words[i], i, targets);
+                    ProbeEmitter.emitInsn(c, locals, CPU, pc, words[i], i);
                 }
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             }
@@ -170,63 +174,28 @@ final class TbTranslator {
             if (i < n - 1 && mayStore(words[i])) {
                 // A store may have hit this very block (self-modifying code): stop before running stale code.
                 Label stillValid = c.newLabel();
-                targets.add(stillValid);
+                locals.targets.add(stillValid);
                 c.aload(0).getfield(validOwner, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
-                addToCount(c, i + 1);
-                c.loadConstant(Tb.EXIT_INVALIDATED).ireturn();
+                locals.emitCount(i + 1);
+                c.goto_(locals.exitInvalidated());
                 c.labelBinding(stillValid);
             }
         }
         c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
-        addToCount(c, n);
+        locals.emitCount(n);
     }
 
     /**
      * Emits the checks before generated code continues with another block of {@code n} instructions without
-     * going back to the dispatcher; jumps to {@code out} if one fails: no exit request (interrupts, stop, TLB
-     * shootdowns, SMC barriers), the code still valid, and all of the next block within the budget, so runs stop
-     * at exactly the instruction count.
+     * going back to the dispatcher; jumps to {@code out} if one fails: all of the next block within the budget,
+     * so runs stop at exactly the instruction count, no exit request (interrupts, stop, TLB shootdowns, SMC
+     * barriers), and the code still valid.
      */
-    static void emitGuard(CodeBuilder c, ClassDesc validOwner, int n, Label out) {
+    static void emitGuard(CodeBuilder c, ExecLocals locals, ClassDesc validOwner, int n, Label out) {
+        locals.emitBudgetCheck(n, out);
         c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
         c.aload(0).getfield(validOwner, "valid", CD_boolean).ifeq(out);
-        c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
-                .aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(out);
-    }
-
-    /**
-     * Emits the handler of a {@link SyncException} (the exception on the stack): counts the instructions of the
-     * block up to the faulting one (at {@code cpu.pc}; the block's start pushed by {@code loadStart}), takes the
-     * exception as the interpreter does and returns {@link Tb#EXIT_EXCEPTION}.
-     */
-    static void emitTakeSync(CodeBuilder c, Consumer<CodeBuilder> loadStart) {
-        c.astore(EXC);
-        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).aload(CPU).getfield(CD_CPU, "pc", CD_long);
-        loadStart.accept(c);
-        c.lsub().iconst_2().lushr().lconst_1().ladd().ladd().putfield(CD_CONTEXT, "icount", CD_long);
-        c.aload(CPU).aload(EXC).invokestatic(CD_EXCEPTIONS, "takeSync", MTD_TAKE_SYNC);
-        c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
-    }
-
-    /**
-     * Writes the stack map: every branch target has the entry frame (this, cpu, ctx; empty stack), the handler
-     * the exception on the stack. The generated code's frames are that trivial, so writing them beats computing.
-     */
-    static void emitFrames(CodeBuilder c, ClassDesc self, List<Label> targets, Label handler) {
-        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
-                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
-        List<StackMapFrameInfo> frames = new ArrayList<>();
-        for (Label t : targets) {
-            frames.add(StackMapFrameInfo.of(t, locals, List.of()));
-        }
-        frames.add(StackMapFrameInfo.of(handler, locals, List.of(ObjectVerificationTypeInfo.of(CD_SYNC))));
-        c.with(StackMapTableAttribute.of(frames));
-    }
-
-    static void addToCount(CodeBuilder c, int n) {
-        c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
-                .putfield(CD_CONTEXT, "icount", CD_long);
     }
 
     /**

@@ -75,9 +75,9 @@ public final class TcgExecutor implements CpuExecutor {
     }
 
     /**
-     * Generated code adds a TB's (or region member's) instructions to {@code ctx.icount} at its end, before it
-     * goes on to its own start or another member's (updating {@code ctx.blockPc}), so the PC's distance from the
-     * running block's start is the rest.
+     * Before an instruction that may call this (a counter read, WFI, a device access), generated code has written
+     * the count at the running block's start to {@code ctx.icount} and that start to {@code ctx.blockPc}
+     * ({@link ExecLocals}), so the PC's distance from the block's start is the rest.
      */
     @Override
     public long instructionsNow(Cpu cpu) {

@@ -1,8 +1,9 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.SystemCounter;
 import org.junit.jupiter.api.Test;
-
 
 import static dev.armature.accel.tcg.TcgTestMachine.CODE;
 import static dev.armature.accel.tcg.TcgTestMachine.hot;
@@ -72,6 +73,35 @@ class TbRegionTest {
             0x14000001, //   18: b 1c <next>
             0x91000421, //   1c: next: add x1, x1, #0x1
             0x17fffffc, //   20: b 10 <loop>
+    };
+
+    /**
+     * A two-block loop whose second block reads the virtual counter after one instruction, 2000 passes of 7
+     * instructions: x2 the last read, x5 the sum of all reads.
+     */
+    static final int[] COUNTER_IN_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800005, //    4: mov x5, #0x0
+            0x91000400, //    8: loop: add x0, x0, #0x1
+            0x14000001, //    c: b 10
+            0x91000421, //   10: add x1, x1, #0x1
+            0xd53be042, //   14: mrs x2, cntvct_el0
+            0x8b0200a5, //   18: add x5, x5, x2
+            0xf11f401f, //   1c: cmp x0, #0x7d0
+            0x54ffff41, //   20: b.ne 8 <loop>
+            0x14000000, //   24: done: b 24
+    };
+
+    /** The same as one block branching to itself: 2000 passes of 5 instructions. */
+    static final int[] COUNTER_IN_SELF_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800005, //    4: mov x5, #0x0
+            0x91000400, //    8: loop: add x0, x0, #0x1
+            0xd53be042, //    c: mrs x2, cntvct_el0
+            0x8b0200a5, //   10: add x5, x5, x2
+            0xf11f401f, //   14: cmp x0, #0x7d0
+            0x54ffff81, //   18: b.ne 8 <loop>
+            0x14000000, //   1c: done: b 1c
     };
 
     private static TcgConfig regions(int regionHot) {
@@ -282,6 +312,48 @@ class TbRegionTest {
         assertEquals(1, s.flushes(), engine.report());
         assertTrue(s.regionsFormed() >= 2, "formed again after the flush\n" + engine.report());
         assertEquals(ex.instructions(), 2 * (m.cpu.r[0] + m.cpu.r[1]));
+    }
+
+    /**
+     * Generated code keeps the instruction count in a local: a counter read inside a region loop still sees the
+     * exact count (under -icount), as the interpreter does.
+     */
+    @Test
+    void aCounterReadInsideARegionLoopSeesTheExactInstructionCount() {
+        TcgEngine engine = runCounterLoop(COUNTER_IN_LOOP, 7, 3, regions(5));
+        assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
+    }
+
+    @Test
+    void aCounterReadInsideASelfLoopSeesTheExactInstructionCount() {
+        TcgEngine engine = runCounterLoop(COUNTER_IN_SELF_LOOP, 5, 1, regions(0));
+        assertTrue(engine.stats().backEdges() > 1000, engine.report());
+    }
+
+    /**
+     * Runs a counter loop (2000 passes of {@code perPass} instructions after two set-up ones, the MRS
+     * {@code before} instructions into a pass) under the translator and the interpreter, with deterministic time
+     * of one tick per instruction, and checks the reads: pass p (from 1) reads 2 + perPass (p - 1) + before.
+     */
+    private static TcgEngine runCounterLoop(int[] code, int perPass, int before, TcgConfig config) {
+        long passes = 2000;
+        long done = CODE + 4L * (code.length - 1);
+        TcgTestMachine m = new TcgTestMachine(code);
+        TcgEngine engine = m.engine(config);
+        TcgExecutor ex = engine.newExecutor();
+        m.cpu.sys.timer.counter().setDeterministic(() -> ex.instructionsNow(m.cpu), SystemCounter.NANOS_PER_TICK);
+        runTo(m, ex, done);
+        assertEquals(2 + perPass * (passes - 1) + before, m.cpu.r[2], "last read");
+        assertEquals(passes * (2 + before) + perPass * passes * (passes - 1) / 2, m.cpu.r[5], "sum of the reads");
+
+        TcgTestMachine ref = new TcgTestMachine(code);
+        Interpreter interp = new Interpreter(ref.decodeCache);
+        ref.cpu.sys.timer.counter().setDeterministic(() -> interp.instructionsNow(ref.cpu),
+                SystemCounter.NANOS_PER_TICK);
+        interp.run(ref.cpu, 2 + perPass * passes);
+        assertEquals(done, ref.cpu.pc);
+        assertEquals(ref.cpu.r[5], m.cpu.r[5], "the interpreter's sum");
+        return engine;
     }
 
     @Test
