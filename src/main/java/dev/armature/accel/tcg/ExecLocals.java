@@ -129,11 +129,16 @@ final class ExecLocals {
     }
 
     /**
-     * Emits {@code out} (the normal return) and the shared exits that were used, each writing the locals back;
-     * after every other branch target, so the frames stay in code order.
+     * Emits {@code out}, the normal return of a block that ran to its end ({@code cpu.pc = cpu.nextPc}: bodies
+     * leave the successor in {@code nextPc} only), and the shared exits that were used, each writing the locals
+     * back; after every other branch target, so the frames stay in code order.
      */
     void emitExits(Label out) {
-        emitExit(out, Tb.EXIT_NORMAL);
+        c.labelBinding(out);
+        targets.add(out);
+        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
+        emitWriteBack();
+        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
         if (exitInvalidated != null) {
             emitExit(exitInvalidated, Tb.EXIT_INVALIDATED);
         }

@@ -33,21 +33,29 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * int exec(Cpu cpu, TbContext ctx) {
  *   long icount = ctx.icount, limit = ctx.limit, transitions = ctx.regionTransitions, blockPc = ctx.blockPc;
  *   try {
- *     M0: body of member 0 (cpu.pc = its successor, icount += n0)
- *         if (cpu.pc == start1) goto G1; if (cpu.pc == start0) goto G0; ...   // its in-region successors
+ *     M0: body of member 0 (cpu.nextPc = its successor, icount += n0)
+ *         if (cpu.nextPc == start1) goto B1; if (cpu.nextPc == start0) goto G0; ...   // its in-region successors
  *         goto out;
  *     M1: ...
- *     G1: if (icount + n1 &gt; limit || cpu.exitRequest != 0 || !valid) goto out;
+ *     G1: if (cpu.exitRequest != 0 || !valid) goto out;     // entered from a jump back or a calling-out member
+ *     B1: if (icount + n1 &gt; limit) goto out;               // entered from any other member
  *         transitions++; blockPc = start1; goto M1;
  *     ...
- *     out: ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc; return EXIT_NORMAL;
+ *     out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc;
+ *         return EXIT_NORMAL;
  *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, blockPc its member's start
  *     icount += (cpu.pc - blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  * }
  * </pre>
- * The guards are a TB self-loop's: the exact budget, exit requests and validity (the region's flag, cleared when
- * any member is invalidated). Instructions are the class data, all members' in order.
+ * The guards are a TB self-loop's: the exact budget at every transition, and exit requests and validity (the
+ * region's flag, cleared when any member is invalidated) where something may have raised them: at every jump
+ * back (to the same or an earlier member, which every cycle has, so a loop sees them within one pass through
+ * the members) and after a member with an instruction that {@link TbTranslator#mayCallOut} (which may raise this
+ * vCPU's own exit request or store into a member, and is followed by the check where the interpreter has its
+ * block boundary). A jump forward from a member of only data processing and direct branches checks the budget
+ * alone: the other checks are volatile reads, after which C2 reloads what it had in registers (the guest register
+ * array and its length, docs/performance.md). Instructions are the class data, all members' in order.
  */
 final class RegionTranslator {
     private static final ClassDesc CD_REGION = TbRegion.class.describeConstable().orElseThrow();
@@ -104,9 +112,11 @@ final class RegionTranslator {
         ExecLocals locals = ExecLocals.ofRegion(c);
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
+        Label[] budgetGuard = new Label[k];
         for (int j = 0; j < k; j++) {
             body[j] = c.newLabel();
             guard[j] = c.newLabel();
+            budgetGuard[j] = c.newLabel();
         }
         Label out = c.newLabel();
         locals.emitEntry();
@@ -119,10 +129,14 @@ final class RegionTranslator {
             locals.targets.add(body[j]);
             TbTranslator.emitBody(c, locals, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
             dataBase += t.insns.length;
+            boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
-                c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(s.key.va()).lcmp().ifeq(guard[i]);
+                // A cycle has a jump back (to this or an earlier member), so checking there bounds the wait.
+                boolean full = callsOut || i <= j;
+                c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(s.key.va()).lcmp()
+                        .ifeq(full ? guard[i] : budgetGuard[i]);
             }
             c.goto_(out);
         }
@@ -132,7 +146,10 @@ final class RegionTranslator {
             }
             c.labelBinding(guard[j]);
             locals.targets.add(guard[j]);
-            TbTranslator.emitGuard(c, locals, CD_REGION, members[j].insns.length, out);
+            TbTranslator.emitLiveChecks(c, CD_REGION, out);
+            c.labelBinding(budgetGuard[j]);
+            locals.targets.add(budgetGuard[j]);
+            locals.emitBudgetCheck(members[j].insns.length, out);
             locals.emitLoop();
             locals.emitMemberStart(members[j].key.va());
             c.goto_(body[j]);

@@ -10,8 +10,12 @@ import dev.armature.arch.aarch64.Cpu;
  * ({@link Tb#region}); the members' own TBs stay in the cache and run whenever the region does not.
  *
  * <p>Validity: {@link #valid} is cleared, under the {@link TbCache} lock, as soon as any member is invalidated or
- * flushed. Generated code checks it at every transition between members and after stores, as a TB checks its own
- * flag, so a region never runs a member past that member's invalidation.
+ * flushed. Generated code checks it after its own stores (so it never runs a member past that member's
+ * invalidation by this vCPU), after members that may call out, and at every jump back to the same or an
+ * earlier member; after another thread's write, a member can run at most until the current pass through the
+ * members ends. (A guest that modifies code for another PE must have that PE execute a context synchronization
+ * event, ISB or an exception, before it runs the new code; those leave the region, and the dispatcher checks
+ * validity.)
  */
 abstract class TbRegion {
     /** The member TBs, head first; each one's code is in the region's method, in this order. */

@@ -44,12 +44,13 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
  *     icount += (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
- *   cpu.pc = cpu.nextPc; icount += n;
- *   if (static exit &amp;&amp; cpu.pc == start &amp;&amp; icount + n &lt;= limit  // the budget is exact: another pass must fit
- *       &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid) {
+ *   icount += n;
+ *   if (static exit &amp;&amp; cpu.nextPc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
+ *       &amp;&amp; icount + n &lt;= limit) {                  // the budget is exact: another pass must fit
  *     backEdges++; goto top;                            // a self-loop stays in one compiled method
  *   }
- *   out: ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;   // every return writes back
+ *   out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;
+ *   // every return writes the locals back
  * }
  * </pre>
  * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
@@ -119,7 +120,7 @@ final class TbTranslator {
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
         if (staticExit) {
-            c.aload(CPU).getfield(CD_CPU, "pc", CD_long).loadConstant(start).lcmp().ifne(out);
+            c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
             emitGuard(c, locals, CD_TB, n, out);
             locals.emitLoop();
             c.goto_(top);
@@ -138,7 +139,9 @@ final class TbTranslator {
      * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
      * returns {@link Tb#EXIT_INVALIDATED}. Before the first instruction that may read the instruction count, the
      * context is made current ({@link ExecLocals#emitSync}). Falls through, once the block ran to its end, with
-     * {@code cpu.pc} set to the successor and the block's instructions added to the {@code icount} local.
+     * the successor in {@code cpu.nextPc} and the block's instructions added to the {@code icount} local; the
+     * caller either continues with a block of its own (whose instructions store {@code cpu.pc} where they need it)
+     * or returns through {@link ExecLocals#emitExits}, which sets {@code cpu.pc}.
      *
      * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
      */
@@ -157,7 +160,7 @@ final class TbTranslator {
             long pc = start + 4L * i;
             boolean probed = probes != null && probes.insns()[i];
             boolean plainAlu = isPlainAlu(words[i], insns[i]);
-            if (!synced && !plainAlu && !isDirectBranch(words[i])) {
+            if (!synced && mayCallOut(words[i], insns[i])) {
                 locals.emitSync(start);
                 synced = true;
             }
@@ -182,18 +185,24 @@ final class TbTranslator {
                 c.labelBinding(stillValid);
             }
         }
-        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
         locals.emitCount(n);
     }
 
     /**
      * Emits the checks before generated code continues with another block of {@code n} instructions without
-     * going back to the dispatcher; jumps to {@code out} if one fails: all of the next block within the budget,
-     * so runs stop at exactly the instruction count, no exit request (interrupts, stop, TLB shootdowns, SMC
-     * barriers), and the code still valid.
+     * going back to the dispatcher; jumps to {@code out} if one fails: {@link #emitLiveChecks}, and all of the next
+     * block within the budget, so runs stop at exactly the instruction count.
      */
     static void emitGuard(CodeBuilder c, ExecLocals locals, ClassDesc validOwner, int n, Label out) {
+        emitLiveChecks(c, validOwner, out);
         locals.emitBudgetCheck(n, out);
+    }
+
+    /**
+     * Emits the checks that something outside the generated code asked it to stop; jumps to {@code out} if one
+     * fails: no exit request (interrupts, stop, TLB shootdowns, SMC barriers), the code still valid.
+     */
+    static void emitLiveChecks(CodeBuilder c, ClassDesc validOwner, Label out) {
         c.aload(CPU).getfield(CD_CPU, "exitRequest", CD_int).ifne(out);
         c.aload(0).getfield(validOwner, "valid", CD_boolean).ifeq(out);
     }
@@ -218,6 +227,25 @@ final class TbTranslator {
         boolean dpImmediate = (word & 0x1c00_0000) == 0x1000_0000 && (word & 0x1f00_0000) != 0x1000_0000;
         boolean dpRegister = (word & 0x0e00_0000) == 0x0a00_0000;
         return (dpImmediate || dpRegister) && !(insn instanceof Undefined);
+    }
+
+    /**
+     * True unless the instruction is plain data processing ({@link #isPlainAlu}) or a direct branch: only such
+     * instructions can reach code outside the generated method that reads the instruction count (counter reads,
+     * WFI, device accesses, exceptions), raise this vCPU's exit request or write memory.
+     */
+    static boolean mayCallOut(int word, Insn insn) {
+        return !isPlainAlu(word, insn) && !isDirectBranch(word);
+    }
+
+    /** True if any of the block's instructions {@link #mayCallOut}. */
+    static boolean mayCallOut(int[] words, Insn[] insns) {
+        for (int i = 0; i < insns.length; i++) {
+            if (mayCallOut(words[i], insns[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

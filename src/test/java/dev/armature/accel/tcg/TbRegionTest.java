@@ -299,6 +299,9 @@ class TbRegionTest {
         Thread other = Thread.ofPlatform().start(() -> {
             try {
                 Thread.sleep(300);
+                while (engine.stats().regionsFormed() == 0) { // a slow start (a loaded host) must not flush too early
+                    Thread.sleep(10);
+                }
                 engine.flush(); // what a full tb-size budget does from another vCPU's translation
                 Thread.sleep(300);
             } catch (InterruptedException e) {
