@@ -19,7 +19,8 @@ import java.util.Set;
  * to the members that follow a BL or BLR, a BR or BLR to any member. Every other exit (ERET, SVC, MSR, system
  * instructions, ...) always leaves the region. Why the same page suffices for mappings: the head was entered
  * through a lookup or link under the current mapping of its page, no followed exit can change a mapping, and a
- * TLB shootdown by another vCPU raises this vCPU's exit request, which every transition checks. This is the
+ * TLB shootdown by another vCPU raises this vCPU's exit request and waits until it is served, which the region
+ * checks at every jump back and after every member that accesses memory ({@link RegionTranslator}). This is the
  * argument that already makes same-page links safe.
  */
 final class RegionSelector {

@@ -25,7 +25,7 @@
  * {@link dev.armature.accel.tcg.TbRegion}, the loop's TBs compiled into one method
  * ({@link dev.armature.accel.tcg.RegionSelector}, {@link dev.armature.accel.tcg.RegionTranslator}) that jumps from
  * member to member while the PC stays on a member. Exit requests are checked at every dispatch, at self-loop
- * back-edges and at region transitions.
+ * back-edges and at region transitions that jump back or follow a member that may call out.
  *
  * <p><b>Self-modifying code.</b> Translating a page marks it in {@link dev.armature.memory.CodePages}; vCPU soft
  * TLBs never keep write mappings of marked pages, so every write to them reaches the cache, which invalidates the
