@@ -66,22 +66,22 @@ public final class ProbeEmitter {
     }
 
     /** Emits the block-head call. */
-    static void emitBlock(CodeBuilder c, ExecLocals locals, int cpuSlot, long start, int n) {
+    static void emitBlock(CodeBuilder c, ExecCounters counters, int cpuSlot, long start, int n) {
         Label go = c.newLabel();
-        locals.targets.add(go);
+        counters.targets.add(go);
         c.aload(cpuSlot).loadConstant(start).putfield(CD_CPU, "pc", CD_long);
         c.aload(cpuSlot).loadConstant(start).loadConstant(n).invokestatic(CD_SELF, "block", MTD_BLOCK).ifeq(go);
-        c.goto_(locals.exitProbe());
+        c.goto_(counters.exitProbe());
         c.labelBinding(go);
     }
 
     /** Emits the call before instruction {@code i} (at {@code pc}, after cpu.pc was set). */
-    static void emitInsn(CodeBuilder c, ExecLocals locals, int cpuSlot, long pc, int word, int i) {
+    static void emitInsn(CodeBuilder c, ExecCounters counters, int cpuSlot, long pc, int word, int i) {
         Label go = c.newLabel();
-        locals.targets.add(go);
+        counters.targets.add(go);
         c.aload(cpuSlot).loadConstant(pc).loadConstant(word).invokestatic(CD_SELF, "insn", MTD_INSN).ifeq(go);
-        locals.emitCount(i);
-        c.goto_(locals.exitProbe());
+        counters.emitCount(i);
+        c.goto_(counters.exitProbe());
         c.labelBinding(go);
     }
 }

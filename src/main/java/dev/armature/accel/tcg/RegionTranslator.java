@@ -27,11 +27,12 @@ import static java.lang.constant.ConstantDescs.CD_void;
 /**
  * Compiles the members of a {@link TbRegion} into one hidden class whose {@code exec} holds every member's body,
  * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The instruction count, the
- * limit, the transition count and the running member's start are locals ({@link ExecLocals}), written back to the
- * context at every return and, before an instruction that may read them, the count and start:
+ * limit, the transition count and the running member's start are locals written back at every return if no
+ * member's instruction {@link TbTranslator#mayCallOut}, else the context's fields ({@link ExecCounters}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
  *   long icount = ctx.icount, limit = ctx.limit, transitions = ctx.regionTransitions, blockPc = ctx.blockPc;
+ *                                                          // if locals
  *   try {
  *     M0: body of member 0 (cpu.nextPc = its successor, icount += n0)
  *         if (cpu.nextPc == start1) goto B1; if (cpu.nextPc == start0) goto G0; ...   // its in-region successors
@@ -109,7 +110,11 @@ final class RegionTranslator {
 
     private static void emitExec(CodeBuilder c, ClassDesc self, Tb[] members) {
         int k = members.length;
-        ExecLocals locals = ExecLocals.ofRegion(c);
+        boolean anyCallsOut = false;
+        for (Tb t : members) {
+            anyCallsOut |= TbTranslator.mayCallOut(t.words, t.insns);
+        }
+        ExecCounters counters = ExecCounters.ofRegion(c, anyCallsOut);
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         Label[] budgetGuard = new Label[k];
@@ -119,15 +124,15 @@ final class RegionTranslator {
             budgetGuard[j] = c.newLabel();
         }
         Label out = c.newLabel();
-        locals.emitEntry();
+        counters.emitEntry();
         Label tryStart = c.newBoundLabel();
         boolean[] entered = new boolean[k];
         int dataBase = 0;
         for (int j = 0; j < k; j++) {
             Tb t = members[j];
             c.labelBinding(body[j]);
-            locals.targets.add(body[j]);
-            TbTranslator.emitBody(c, locals, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
+            counters.targets.add(body[j]);
+            TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
             dataBase += t.insns.length;
             boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
             for (Tb s : RegionSelector.candidates(t, members)) {
@@ -145,21 +150,21 @@ final class RegionTranslator {
                 continue;
             }
             c.labelBinding(guard[j]);
-            locals.targets.add(guard[j]);
+            counters.targets.add(guard[j]);
             TbTranslator.emitLiveChecks(c, CD_REGION, out);
             c.labelBinding(budgetGuard[j]);
-            locals.targets.add(budgetGuard[j]);
-            locals.emitBudgetCheck(members[j].insns.length, out);
-            locals.emitLoop();
-            locals.emitMemberStart(members[j].key.va());
+            counters.targets.add(budgetGuard[j]);
+            counters.emitBudgetCheck(members[j].insns.length, out);
+            counters.emitLoop();
+            counters.emitMemberStart(members[j].key.va());
             c.goto_(body[j]);
         }
         Label tryEnd = c.newBoundLabel();
-        locals.emitExits(out);
+        counters.emitExits(out);
 
         Label handler = c.newLabel();
-        locals.emitTakeSync(handler);
+        counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
-        locals.emitFrames(self, handler);
+        counters.emitFrames(self, handler);
     }
 }

@@ -29,15 +29,15 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
  * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
  *
- * <p>Generated shape, for a block of n instructions starting at {@code start} ({@code icount}, {@code limit} and
- * {@code backEdges} are locals standing for the {@link TbContext} fields, see {@link ExecLocals}):
+ * <p>Generated shape, for a block of n instructions starting at {@code start}; {@code icount}, {@code limit} and
+ * {@code backEdges} are locals standing for the {@link TbContext} fields if no instruction {@link #mayCallOut},
+ * else those fields themselves ({@link ExecCounters}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
- *   long icount = ctx.icount, limit = ctx.limit, backEdges = ctx.backEdges;
+ *   long icount = ctx.icount, limit = ctx.limit, backEdges = ctx.backEdges;   // if locals
  *   try {
  *     top:
  *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);   // pc stores only where needed
- *     ctx.icount = icount;                             // before the first instruction that may read it
  *     cpu.pc = start + 4; cpu.nextPc = start + 8;     I1.exec(cpu);
  *     if (!this.valid) { ...; goto invalidated; }     // only after load/store-class instructions
  *     ...
@@ -50,7 +50,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     backEdges++; goto top;                            // a self-loop stays in one compiled method
  *   }
  *   out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;
- *   // every return writes the locals back
+ *   // every return writes locals back
  * }
  * </pre>
  * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
@@ -73,7 +73,7 @@ final class TbTranslator {
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
 
-    /** The generated {@code exec}'s argument slots; {@link ExecLocals} has the locals after them. */
+    /** The generated {@code exec}'s argument slots; {@link ExecCounters} has the locals after them. */
     static final int CPU = 1;
     static final int CTX = 2;
 
@@ -112,62 +112,51 @@ final class TbTranslator {
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        ExecLocals locals = ExecLocals.ofTb(c, start);
-        locals.emitEntry();
+        ExecCounters counters = ExecCounters.ofTb(c, start, probes != null || mayCallOut(words, insns));
+        counters.emitEntry();
         Label top = c.newBoundLabel();
-        locals.targets.add(top);
-        emitBody(c, locals, CD_TB, start, insns, words, 0, probes);
+        counters.targets.add(top);
+        emitBody(c, counters, CD_TB, start, insns, words, 0, probes);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
         if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
-            emitGuard(c, locals, CD_TB, n, out);
-            locals.emitLoop();
+            emitGuard(c, counters, CD_TB, n, out);
+            counters.emitLoop();
             c.goto_(top);
         }
-        locals.emitExits(out);
+        counters.emitExits(out);
 
         Label handler = c.newLabel();
-        locals.emitTakeSync(handler);
+        counters.emitTakeSync(handler);
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
-        locals.emitFrames(self, handler);
+        counters.emitFrames(self, handler);
     }
 
     /**
      * Emits one block's instructions, shared by TBs and {@link RegionTranslator regions}: per instruction the
      * {@code cpu.pc}/{@code cpu.nextPc} stores it needs, its probe call if planned, the call of its {@code exec}
      * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
-     * returns {@link Tb#EXIT_INVALIDATED}. Before the first instruction that may read the instruction count, the
-     * context is made current ({@link ExecLocals#emitSync}). Falls through, once the block ran to its end, with
-     * the successor in {@code cpu.nextPc} and the block's instructions added to the {@code icount} local; the
-     * caller either continues with a block of its own (whose instructions store {@code cpu.pc} where they need it)
-     * or returns through {@link ExecLocals#emitExits}, which sets {@code cpu.pc}.
+     * returns {@link Tb#EXIT_INVALIDATED}. Falls through, once the block ran to its end, with the successor in
+     * {@code cpu.nextPc} and the block's instructions added to the count ({@link ExecCounters}); the caller either
+     * continues with a block of its own (whose instructions store {@code cpu.pc} where they need it) or returns
+     * through {@link ExecCounters#emitExits}, which sets {@code cpu.pc}.
      *
      * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
      */
-    static void emitBody(CodeBuilder c, ExecLocals locals, ClassDesc validOwner, long start, Insn[] insns,
+    static void emitBody(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, long start, Insn[] insns,
             int[] words, int dataBase, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        boolean synced = false;
-        if (probes != null) {
-            locals.emitSync(start); // a probe may read the count
-            synced = true;
-            if (probes.block()) {
-                ProbeEmitter.emitBlock(c, locals, CPU, start, n);
-            }
+        if (probes != null && probes.block()) {
+            ProbeEmitter.emitBlock(c, counters, CPU, start, n);
         }
         for (int i = 0; i < n; i++) {
             long pc = start + 4L * i;
             boolean probed = probes != null && probes.insns()[i];
-            boolean plainAlu = isPlainAlu(words[i], insns[i]);
-            if (!synced && mayCallOut(words[i], insns[i])) {
-                locals.emitSync(start);
-                synced = true;
-            }
-            if (probed || i == n - 1 || !plainAlu) {
+            if (probed || i == n - 1 || !isPlainAlu(words[i], insns[i])) {
                 c.aload(CPU).loadConstant(pc).putfield(CD_CPU, "pc", CD_long);
                 if (probed) {
-                    ProbeEmitter.emitInsn(c, locals, CPU, pc, words[i], i);
+                    ProbeEmitter.emitInsn(c, counters, CPU, pc, words[i], i);
                 }
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             }
@@ -177,15 +166,15 @@ final class TbTranslator {
             if (i < n - 1 && mayStore(words[i])) {
                 // A store may have hit this very block (self-modifying code): stop before running stale code.
                 Label stillValid = c.newLabel();
-                locals.targets.add(stillValid);
+                counters.targets.add(stillValid);
                 c.aload(0).getfield(validOwner, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
-                locals.emitCount(i + 1);
-                c.goto_(locals.exitInvalidated());
+                counters.emitCount(i + 1);
+                c.goto_(counters.exitInvalidated());
                 c.labelBinding(stillValid);
             }
         }
-        locals.emitCount(n);
+        counters.emitCount(n);
     }
 
     /**
@@ -193,9 +182,9 @@ final class TbTranslator {
      * going back to the dispatcher; jumps to {@code out} if one fails: {@link #emitLiveChecks}, and all of the next
      * block within the budget, so runs stop at exactly the instruction count.
      */
-    static void emitGuard(CodeBuilder c, ExecLocals locals, ClassDesc validOwner, int n, Label out) {
+    static void emitGuard(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, int n, Label out) {
         emitLiveChecks(c, validOwner, out);
-        locals.emitBudgetCheck(n, out);
+        counters.emitBudgetCheck(n, out);
     }
 
     /**
@@ -230,12 +219,19 @@ final class TbTranslator {
     }
 
     /**
-     * True unless the instruction is plain data processing ({@link #isPlainAlu}) or a direct branch: only such
-     * instructions can reach code outside the generated method that reads the instruction count (counter reads,
-     * WFI, device accesses, exceptions), raise this vCPU's exit request or write memory.
+     * True unless the instruction is plain data processing ({@link #isPlainAlu}), PC-relative addressing (ADR,
+     * ADRP), a direct branch or BR, BLR, RET without pointer authentication: only the others can reach code
+     * outside the generated method that reads the instruction count (counter reads, WFI, device accesses,
+     * exceptions), raise this vCPU's exit request or write memory. (A branch to a misaligned address faults at
+     * the next fetch, which the dispatcher leaves to the interpreter.) This picks where the context is made
+     * current and where transitions check exit requests; it is not semantics.
      */
     static boolean mayCallOut(int word, Insn insn) {
-        return !isPlainAlu(word, insn) && !isDirectBranch(word);
+        boolean pcRelative = (word & 0x1f00_0000) == 0x1000_0000;
+        int branchToRegister = word & 0xffff_fc1f;
+        boolean plainRegisterBranch = branchToRegister == 0xd61f_0000 || branchToRegister == 0xd63f_0000
+                || branchToRegister == 0xd65f_0000;
+        return !isPlainAlu(word, insn) && !pcRelative && !isDirectBranch(word) && !plainRegisterBranch;
     }
 
     /** True if any of the block's instructions {@link #mayCallOut}. */

@@ -76,9 +76,9 @@ public final class TcgExecutor implements CpuExecutor {
     }
 
     /**
-     * Before an instruction that may call this (a counter read, WFI, a device access), generated code has written
-     * the count at the running block's start to {@code ctx.icount} and that start to {@code ctx.blockPc}
-     * ({@link ExecLocals}), so the PC's distance from the block's start is the rest.
+     * Generated code that holds an instruction which may call this (a counter read, WFI, a device access) keeps
+     * the count at the running block's start in {@code ctx.icount} and that start in {@code ctx.blockPc}
+     * ({@link ExecCounters}), so the PC's distance from the block's start is the rest.
      */
     @Override
     public long instructionsNow(Cpu cpu) {

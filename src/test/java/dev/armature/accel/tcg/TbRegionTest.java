@@ -268,6 +268,24 @@ class TbRegionTest {
         assertTrue(s.invalidations(TcgStats.Invalidation.GUEST_WRITE) >= 1, engine.report());
     }
 
+    /**
+     * The same with TBs of at most three instructions, so the store ends its block (no check after it inside the
+     * block) and falls through to a member of one branch, which jumps on to the patched member: the transition out
+     * of a member that stores must check validity although it jumps forward.
+     */
+    @Test
+    void aStoreEndingAMemberInvalidatesTheRegionBeforeTheStaleCodeRuns() {
+        TcgConfig c = regions(5);
+        TcgTestMachine m = new TcgTestMachine(SMC_IN_REGION);
+        TcgEngine engine = m.engine(new TcgConfig(c.hot(), c.codeBudgetBytes(), 3, c.background(), c.regionHot()));
+        TcgExecutor ex = engine.newExecutor();
+        runTo(m, ex, CODE + 0x3c);
+        assertEquals(100 + 200, m.cpu.r[0]);
+        TcgStats s = engine.stats();
+        assertTrue(s.regionsFormed() >= 1, engine.report());
+        assertTrue(s.regionTransitions() > 100, engine.report());
+    }
+
     @Test
     void aHostWriteIntoAMemberInvalidatesTheRegion() {
         TcgTestMachine m = new TcgTestMachine(TWO_BLOCKS);

@@ -80,6 +80,39 @@ class TbTranslatorTest {
     }
 
     @Test
+    void onlyInstructionsThatMayReachOtherCodeMakeTheContextCurrent() {
+        var decode = new dev.armature.arch.aarch64.DecodeCache(dev.armature.arch.aarch64.CpuModel.MAX);
+        int[] stayInside = {
+                0x91000400, // add x0, x0, #0x1
+                0xf1000421, // subs x1, x1, #0x1
+                0x10000242, // adr x2, 48
+                0x90000002, // adrp x2, 0
+                0x54ffffc1, // b.ne
+                0x94000002, // bl c
+                0xd61f0020, // br x1
+                0xd63f0040, // blr x2
+                0xd65f03c0, // ret
+        };
+        int[] callOut = {
+                0xf9400022, // ldr x2, [x1]     (a device access may read the counter)
+                0xf9000020, // str x0, [x1]
+                0xd53be042, // mrs x2, cntvct_el0
+                0xd503207f, // wfi
+                0xd4000001, // svc #0
+                0xd65f0bff, // retaa            (pointer authentication may fault)
+                0xd71f0820, // braa x1, x0
+                0x1e202800, // fadd s0, s0, s0  (FP access may trap)
+                0x00000000, // udf #0
+        };
+        for (int w : stayInside) {
+            assertEquals(false, TbTranslator.mayCallOut(w, decode.get(w)), Integer.toHexString(w));
+        }
+        for (int w : callOut) {
+            assertEquals(true, TbTranslator.mayCallOut(w, decode.get(w)), Integer.toHexString(w));
+        }
+    }
+
+    @Test
     void memoryWritersGetAValidityCheck() {
         for (int w : MEMORY_WRITERS) {
             assertEquals(true, TbTranslator.mayStore(w), Integer.toHexString(w));

@@ -1,0 +1,235 @@
+package dev.armature.accel.tcg;
+
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
+import java.lang.constant.ClassDesc;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.armature.accel.tcg.TbTranslator.CD_CONTEXT;
+import static dev.armature.accel.tcg.TbTranslator.CD_CPU;
+import static dev.armature.accel.tcg.TbTranslator.CD_SYNC;
+import static dev.armature.accel.tcg.TbTranslator.CPU;
+import static dev.armature.accel.tcg.TbTranslator.CTX;
+import static java.lang.constant.ConstantDescs.CD_long;
+
+/**
+ * Where a generated {@code exec} (a {@link Tb}'s or a {@link TbRegion}'s) keeps the {@link TbContext} counters while
+ * it runs: the instruction count, the budget's limit, the loop statistic (self-loop back-edges or region
+ * transitions) and, in a region, the running member's start; and the returns, which leave them in the context.
+ *
+ * <p>If no instruction of the method {@link TbTranslator#mayCallOut} (its blocks only compute and branch), they are
+ * locals: loaded from the context on entry, written back at every return (the shared exits here and the exception
+ * handler). Nothing outside the method can look at the context while such code runs, and C2 keeps locals in
+ * registers across the loop but not fields (it does not promote fields in loops), so a field updated at every
+ * transition was a load-add-store chain through memory that bounded short loops.
+ *
+ * <p>Otherwise the generated code updates the context's fields directly, at every block's end and transition as
+ * before: an instruction that calls out may read the count ({@link TcgExecutor#instructionsNow}: counter reads
+ * under {@code -icount}, WFI, device accesses), so the fields must be current then, and the memory paths use most
+ * registers, so C2 spilled the locals to the stack and shuffled them at every block (the load/store loop of
+ * {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
+ */
+final class ExecCounters {
+    private static final int ICOUNT = 3;
+    private static final int LIMIT = 5;
+    private static final int LOOPS = 7;
+    private static final int BLOCK_PC = 9;
+
+    private final CodeBuilder c;
+    private final String loopsField;
+    private final boolean region;
+    /** A TB's start (its running block never changes); unused in a region. */
+    private final long tbStart;
+    private final boolean inLocals;
+    /** Branch targets needing a stack map frame, in code order (all have the full locals and an empty stack). */
+    final List<Label> targets = new ArrayList<>();
+    private Label exitInvalidated;
+    private Label exitProbe;
+
+    private ExecCounters(CodeBuilder c, String loopsField, boolean region, long tbStart, boolean inLocals) {
+        this.c = c;
+        this.loopsField = loopsField;
+        this.region = region;
+        this.tbStart = tbStart;
+        this.inLocals = inLocals;
+    }
+
+    /**
+     * A TB's {@code exec}, for the block at {@code start}: its loop statistic is the self-loop back-edges.
+     *
+     * @param callsOut whether an instruction of the block {@link TbTranslator#mayCallOut} (or a probe is called)
+     */
+    static ExecCounters ofTb(CodeBuilder c, long start, boolean callsOut) {
+        return new ExecCounters(c, "backEdges", false, start, !callsOut);
+    }
+
+    /** A region's {@code exec}: its loop statistic is the transitions; {@code callsOut} as for a TB, any member. */
+    static ExecCounters ofRegion(CodeBuilder c, boolean callsOut) {
+        return new ExecCounters(c, "regionTransitions", true, 0, !callsOut);
+    }
+
+    /** The method's first instructions: loads the locals, if the counters are locals. */
+    void emitEntry() {
+        if (inLocals) {
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lstore(ICOUNT);
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lstore(LIMIT);
+            c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
+            if (region) {
+                c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long).lstore(BLOCK_PC);
+            }
+        }
+    }
+
+    /** {@code icount += n}. */
+    void emitCount(int n) {
+        add("icount", ICOUNT, n);
+    }
+
+    /** {@code loops++}: one more back-edge or region transition. */
+    void emitLoop() {
+        add(loopsField, LOOPS, 1);
+    }
+
+    private void add(String field, int slot, int n) {
+        if (inLocals) {
+            c.lload(slot).loadConstant((long) n).ladd().lstore(slot);
+        } else {
+            c.aload(CTX).dup().getfield(CD_CONTEXT, field, CD_long).loadConstant((long) n).ladd()
+                    .putfield(CD_CONTEXT, field, CD_long);
+        }
+    }
+
+    /** A region's transition to the member at {@code start}: it is the running block now. */
+    void emitMemberStart(long start) {
+        if (inLocals) {
+            c.loadConstant(start).lstore(BLOCK_PC);
+        } else {
+            c.aload(CTX).loadConstant(start).putfield(CD_CONTEXT, "blockPc", CD_long);
+        }
+    }
+
+    /** Jumps to {@code fail} unless {@code icount + n <= limit}. */
+    void emitBudgetCheck(int n, Label fail) {
+        load("icount", ICOUNT);
+        c.loadConstant((long) n).ladd();
+        load("limit", LIMIT);
+        c.lcmp().ifgt(fail);
+    }
+
+    private void load(String field, int slot) {
+        if (inLocals) {
+            c.lload(slot);
+        } else {
+            c.aload(CTX).getfield(CD_CONTEXT, field, CD_long);
+        }
+    }
+
+    /** Writes every local that changes back to the context (nothing if the counters are the fields). */
+    private void emitWriteBack() {
+        if (inLocals) {
+            c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
+            c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
+            if (region) {
+                c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
+            }
+        }
+    }
+
+    /** Label of the shared return of {@link Tb#EXIT_INVALIDATED}; jump there with the count and cpu.pc set. */
+    Label exitInvalidated() {
+        if (exitInvalidated == null) {
+            exitInvalidated = c.newLabel();
+        }
+        return exitInvalidated;
+    }
+
+    /** Label of the shared return of {@link Tb#EXIT_PROBE}. */
+    Label exitProbe() {
+        if (exitProbe == null) {
+            exitProbe = c.newLabel();
+        }
+        return exitProbe;
+    }
+
+    /**
+     * Emits {@code out}, the normal return of a block that ran to its end ({@code cpu.pc = cpu.nextPc}: bodies
+     * leave the successor in {@code nextPc} only), and the shared exits that were used, each writing the locals
+     * back; after every other branch target, so the frames stay in code order.
+     */
+    void emitExits(Label out) {
+        c.labelBinding(out);
+        targets.add(out);
+        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
+        emitWriteBack();
+        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+        if (exitInvalidated != null) {
+            emitExit(exitInvalidated, Tb.EXIT_INVALIDATED);
+        }
+        if (exitProbe != null) {
+            emitExit(exitProbe, Tb.EXIT_PROBE);
+        }
+    }
+
+    private void emitExit(Label at, int result) {
+        c.labelBinding(at);
+        targets.add(at);
+        emitWriteBack();
+        c.loadConstant(result).ireturn();
+    }
+
+    /**
+     * Emits the handler of a {@link dev.armature.arch.aarch64.SyncException} (the exception on the stack): counts the instructions of the
+     * running block up to the faulting one (at {@code cpu.pc}), writes the locals back, takes the exception as the
+     * interpreter does and returns {@link Tb#EXIT_EXCEPTION}.
+     */
+    void emitTakeSync(Label handler) {
+        // The exception stays on the stack beneath the count's arithmetic until takeSync's call.
+        c.labelBinding(handler);
+        if (!inLocals) {
+            c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long);
+        }
+        c.aload(CPU).getfield(CD_CPU, "pc", CD_long);
+        if (!region) {
+            c.loadConstant(tbStart);
+        } else {
+            load("blockPc", BLOCK_PC);
+        }
+        c.lsub().iconst_2().lushr().lconst_1().ladd();
+        if (inLocals) {
+            c.lload(ICOUNT).ladd().lstore(ICOUNT);
+            emitWriteBack();
+        } else {
+            c.ladd().putfield(CD_CONTEXT, "icount", CD_long);
+        }
+        c.aload(CPU).swap().invokestatic(TbTranslator.CD_EXCEPTIONS, "takeSync", TbTranslator.MTD_TAKE_SYNC);
+        c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
+    }
+
+    /**
+     * Writes the stack map: every branch target has the full frame (this, cpu, ctx, the locals here; empty stack),
+     * the handler the exception on the stack. The generated code's frames are that trivial, so writing them beats
+     * computing.
+     */
+    void emitFrames(ClassDesc self, Label handler) {
+        List<VerificationTypeInfo> locals = new ArrayList<>(List.of(ObjectVerificationTypeInfo.of(self),
+                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
+        if (inLocals) {
+            int longs = region ? 4 : 3;
+            for (int i = 0; i < longs; i++) {
+                locals.add(SimpleVerificationTypeInfo.LONG);
+            }
+        }
+        List<StackMapFrameInfo> frames = new ArrayList<>();
+        for (Label t : targets) {
+            frames.add(StackMapFrameInfo.of(t, locals, List.of()));
+        }
+        frames.add(StackMapFrameInfo.of(handler, locals, List.of(ObjectVerificationTypeInfo.of(CD_SYNC))));
+        c.with(StackMapTableAttribute.of(frames));
+    }
+}
