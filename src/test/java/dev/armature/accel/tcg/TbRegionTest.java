@@ -270,8 +270,8 @@ class TbRegionTest {
 
     /**
      * The same with TBs of at most three instructions, so the store ends its block (no check after it inside the
-     * block) and falls through to a member of one branch, which jumps on to the patched member: the transition out
-     * of a member that stores must check validity although it jumps forward.
+     * block) and falls through to a member of one branch, which jumps on to the patched member: the transitions
+     * after the store must notice the invalidation before the stale member runs.
      */
     @Test
     void aStoreEndingAMemberInvalidatesTheRegionBeforeTheStaleCodeRuns() {
