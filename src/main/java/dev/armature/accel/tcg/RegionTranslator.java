@@ -124,6 +124,7 @@ final class RegionTranslator {
             budgetGuard[j] = c.newLabel();
         }
         Label out = c.newLabel();
+        c.nop(); // keeps the first member's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label tryStart = c.newBoundLabel();
         boolean[] entered = new boolean[k];

@@ -113,6 +113,7 @@ final class TbTranslator {
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
         ExecCounters counters = ExecCounters.ofTb(c, start, probes != null || mayCallOut(words, insns));
+        c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
         counters.targets.add(top);

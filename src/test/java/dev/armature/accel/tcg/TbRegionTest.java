@@ -336,8 +336,8 @@ class TbRegionTest {
     }
 
     /**
-     * Generated code keeps the instruction count in a local: a counter read inside a region loop still sees the
-     * exact count (under -icount), as the interpreter does.
+     * A counter read inside a region loop sees the exact count (under -icount), as in the interpreter: the MRS may
+     * call out, so the region's code must keep the count in the context, not in locals.
      */
     @Test
     void aCounterReadInsideARegionLoopSeesTheExactInstructionCount() {
