@@ -1,24 +1,21 @@
 package dev.armature.arch.aarch64.insn;
 
-import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
 /** B.cond. */
 public final class ConditionalBranch extends Insn {
     private final long offset;
-    private final int condMask;
     private final int cond;
 
     public ConditionalBranch(int cond, long offset) {
         this.cond = cond;
         this.offset = offset;
-        this.condMask = Alu.conditionMask(cond);
     }
 
     @Override
     public void exec(Cpu cpu) {
-        if (Alu.holds(condMask, cpu.nzcv)) {
+        if (cpu.conditionHolds(cond)) {
             cpu.nextPc = cpu.pc + offset;
         }
     }

@@ -15,10 +15,9 @@ public abstract class ConditionalCompare extends Insn {
     protected final long imm;
     protected final long invert;
     protected final int carry;
-    protected final int condMask;
     /** The NZCV used when the condition fails, in bits 31..28. */
     protected final int elseFlags;
-    private final int cond;
+    protected final int cond;
     private final boolean sf;
     private final boolean immediateForm;
 
@@ -31,7 +30,6 @@ public abstract class ConditionalCompare extends Insn {
         this.invert = compareNegative ? 0 : -1L;
         this.carry = compareNegative ? 0 : 1;
         this.cond = cond;
-        this.condMask = Alu.conditionMask(cond);
         this.elseFlags = nzcv << 28;
         this.immediateForm = immediateForm;
     }
@@ -62,11 +60,11 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (Alu.holds(condMask, cpu.nzcv)) {
+            if (cpu.conditionHolds(cond)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry64(cpu, r[rn], (r[rm] | imm) ^ invert, carry);
             } else {
-                cpu.nzcv = elseFlags;
+                cpu.setNzcv(elseFlags);
             }
         }
     }
@@ -78,11 +76,11 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (Alu.holds(condMask, cpu.nzcv)) {
+            if (cpu.conditionHolds(cond)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry32(cpu, (int) r[rn], (int) ((r[rm] | imm) ^ invert), carry);
             } else {
-                cpu.nzcv = elseFlags;
+                cpu.setNzcv(elseFlags);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.armature.arch.aarch64.insn;
 
-import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
@@ -14,7 +13,6 @@ public final class ConditionalSelect extends Insn {
     private final int rd;
     private final int rn;
     private final int rm;
-    private final int condMask;
     private final long invert;
     private final int increment;
     private final long mask;
@@ -28,7 +26,6 @@ public final class ConditionalSelect extends Insn {
         this.rm = rm;
         this.cond = cond;
         this.op = op;
-        this.condMask = Alu.conditionMask(cond);
         this.invert = op >= 2 ? -1L : 0;
         this.increment = op == 1 || op == 3 ? 1 : 0;
         this.mask = sf ? -1L : 0xffff_ffffL;
@@ -37,7 +34,7 @@ public final class ConditionalSelect extends Insn {
     @Override
     public void exec(Cpu cpu) {
         long[] r = cpu.r;
-        long v = Alu.holds(condMask, cpu.nzcv) ? r[rn] : (r[rm] ^ invert) + increment;
+        long v = cpu.conditionHolds(cond) ? r[rn] : (r[rm] ^ invert) + increment;
         r[rd] = v & mask;
     }
 
