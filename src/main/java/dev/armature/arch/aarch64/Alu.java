@@ -13,14 +13,15 @@ public final class Alu {
     }
 
     /**
-     * AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV. The carry out is the unsigned
-     * wrap of the sum: {@code r < a}, or {@code r <= a} with a carry in (then r == a only when b is all ones).
+     * AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV. C is the carry out of bit 63: both
+     * operands' top bits set, or one of them and not the sum's (bit logic: the JIT made branches of unsigned
+     * compares).
      */
     public static long addWithCarry64(Cpu cpu, long a, long b, int carry) {
         long r = a + b + carry;
         cpu.nf = r;
         cpu.zf = r;
-        cpu.cf = (Long.compareUnsigned(r, a) < 0 ? 1 : 0) | (r == a ? carry : 0);
+        cpu.cf = (int) (((a & b) | ((a ^ b) & ~r)) >>> 63);
         cpu.vf = (a ^ r) & (b ^ r);
         return r;
     }
@@ -33,7 +34,7 @@ public final class Alu {
         int r = a + b + carry;
         cpu.nf = r;
         cpu.zf = r;
-        cpu.cf = (Integer.compareUnsigned(r, a) < 0 ? 1 : 0) | (r == a ? carry : 0);
+        cpu.cf = ((a & b) | ((a ^ b) & ~r)) >>> 31;
         cpu.vf = (a ^ r) & (b ^ r);
         return r & 0xffff_ffffL;
     }

@@ -15,7 +15,7 @@ package dev.armature.arch.aarch64;
  * result in both {@code nf} and {@code zf} (32-bit forms sign-extend the W result, so bit 63 is bit 31 and the
  * value is zero iff the W result is), the unsigned carry in {@code cf} and {@code (a ^ r) & (b ^ r)} in {@code vf}
  * ({@link Alu#addWithCarry64}). Everything else (MRS/MSR NZCV, SPSR, snapshots, debuggers, tests) uses the packed
- * form through {@link #nzcv()} and {@link #setNzcv(int)}; conditions are {@link #conditionHolds(int)}.
+ * form through {@link #nzcv()} and {@link #setNzcv(int)}; conditions test the fields in {@link Condition}.
  *
  * <p>Threading: a Cpu is owned by its vCPU thread. Other threads only touch {@link #exitRequest} (and the
  * interrupt lines, through the GIC), which are volatile, read {@link #executing}, and ask for TLB flushes through
@@ -243,30 +243,6 @@ public final class Cpu {
 
     public boolean flagV() {
         return vf < 0;
-    }
-
-    /**
-     * ConditionHolds(cond) from the Arm ARM for a 4-bit condition code. Instructions pass their decoded (final)
-     * condition, so in translated code the JIT folds the switch to the one or two compares of that condition.
-     */
-    public boolean conditionHolds(int cond) {
-        return switch (cond) {
-            case 0x0 -> zf == 0; // EQ
-            case 0x1 -> zf != 0; // NE
-            case 0x2 -> cf != 0; // CS
-            case 0x3 -> cf == 0; // CC
-            case 0x4 -> nf < 0; // MI
-            case 0x5 -> nf >= 0; // PL
-            case 0x6 -> vf < 0; // VS
-            case 0x7 -> vf >= 0; // VC
-            case 0x8 -> cf != 0 & zf != 0; // HI
-            case 0x9 -> cf == 0 | zf == 0; // LS
-            case 0xa -> (nf ^ vf) >= 0; // GE
-            case 0xb -> (nf ^ vf) < 0; // LT
-            case 0xc -> zf != 0 & (nf ^ vf) >= 0; // GT
-            case 0xd -> zf == 0 | (nf ^ vf) < 0; // LE
-            default -> true; // AL, NV
-        };
     }
 
     // ---- PSTATE ----

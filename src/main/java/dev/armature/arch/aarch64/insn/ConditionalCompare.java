@@ -1,6 +1,7 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
@@ -17,7 +18,7 @@ public abstract class ConditionalCompare extends Insn {
     protected final int carry;
     /** The NZCV used when the condition fails, in bits 31..28. */
     protected final int elseFlags;
-    protected final int cond;
+    protected final Condition cond;
     private final boolean sf;
     private final boolean immediateForm;
 
@@ -29,7 +30,7 @@ public abstract class ConditionalCompare extends Insn {
         this.imm = imm;
         this.invert = compareNegative ? 0 : -1L;
         this.carry = compareNegative ? 0 : 1;
-        this.cond = cond;
+        this.cond = Condition.of(cond);
         this.elseFlags = nzcv << 28;
         this.immediateForm = immediateForm;
     }
@@ -50,7 +51,7 @@ public abstract class ConditionalCompare extends Insn {
     public String toString() {
         String op2 = immediateForm ? "#" + imm : Reg.name(rm, sf);
         return (carry == 0 ? "ccmn " : "ccmp ") + Reg.name(rn, sf) + ", " + op2 + ", #" + (elseFlags >>> 28)
-                + ", " + Conditions.name(cond);
+                + ", " + cond.mnemonic();
     }
 
     static final class Ccmp64 extends ConditionalCompare {
@@ -60,7 +61,7 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (cpu.conditionHolds(cond)) {
+            if (cond.holds(cpu)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry64(cpu, r[rn], (r[rm] | imm) ^ invert, carry);
             } else {
@@ -76,7 +77,7 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (cpu.conditionHolds(cond)) {
+            if (cond.holds(cpu)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry32(cpu, (int) r[rn], (int) ((r[rm] | imm) ^ invert), carry);
             } else {

@@ -1,5 +1,6 @@
 package dev.armature.arch.aarch64.insn;
 
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.FpAccess;
 import dev.armature.arch.aarch64.Simd;
@@ -187,7 +188,7 @@ public final class FpDataProcessing {
         private final int n;
         private final int m;
         private final boolean signalling;
-        private final int cond;
+        private final Condition cond;
         private final int nzcv;
 
         public ConditionalCompare(String text, int fmt, int n, int m, boolean signalling, int cond, int nzcv) {
@@ -196,14 +197,14 @@ public final class FpDataProcessing {
             this.n = n;
             this.m = m;
             this.signalling = signalling;
-            this.cond = cond;
+            this.cond = Condition.of(cond);
             this.nzcv = nzcv << 28;
         }
 
         @Override
         public void exec(Cpu cpu) {
             FpAccess.check(cpu);
-            if (cpu.conditionHolds(cond)) {
+            if (cond.holds(cpu)) {
                 long mask = mask(fmt);
                 cpu.setNzcv(FpCore.compare(cpu, cpu.v[2 * n] & mask, cpu.v[2 * m] & mask, fmt, signalling));
             } else {
@@ -218,7 +219,7 @@ public final class FpDataProcessing {
         private final int d;
         private final int n;
         private final int m;
-        private final int cond;
+        private final Condition cond;
 
         public ConditionalSelect(String text, int fmt, int d, int n, int m, int cond) {
             super(text);
@@ -226,13 +227,13 @@ public final class FpDataProcessing {
             this.d = d;
             this.n = n;
             this.m = m;
-            this.cond = cond;
+            this.cond = Condition.of(cond);
         }
 
         @Override
         public void exec(Cpu cpu) {
             FpAccess.check(cpu);
-            int src = cpu.conditionHolds(cond) ? n : m;
+            int src = cond.holds(cpu) ? n : m;
             Simd.write64(cpu, d, cpu.v[2 * src] & mask(fmt));
         }
     }

@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.CpuTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class ConditionalTest {
         for (int cond = 0; cond < 16; cond++) {
             for (int flags = 0; flags < 16; flags++) {
                 t.nzcv(flags);
-                assertEquals(armArmConditionHolds(cond, flags), t.cpu.conditionHolds(cond),
+                assertEquals(armArmConditionHolds(cond, flags), Condition.of(cond).holds(t.cpu),
                         "cond " + cond + " flags " + flags);
             }
         }
@@ -49,16 +50,16 @@ class ConditionalTest {
     void conditionsByHand() {
         for (int flags = 0; flags < 16; flags++) {
             t.nzcv(flags);
-            assertEquals(true, t.cpu.conditionHolds(0xe), "AL");
-            assertEquals(true, t.cpu.conditionHolds(0xf), "NV behaves as AL");
+            assertEquals(true, Condition.AL.holds(t.cpu), "AL");
+            assertEquals(true, Condition.NV.holds(t.cpu), "NV behaves as AL");
         }
-        assertEquals(true, t.nzcv(N | V).cpu.conditionHolds(0xa), "GE with N = V = 1");
-        assertEquals(false, t.nzcv(N).cpu.conditionHolds(0xa), "GE with N != V");
-        assertEquals(true, t.nzcv(C).cpu.conditionHolds(0x8), "HI");
-        assertEquals(false, t.nzcv(C | Z).cpu.conditionHolds(0x8), "HI needs Z clear");
-        assertEquals(true, t.nzcv(Z).cpu.conditionHolds(0xd), "LE by Z");
-        assertEquals(true, t.nzcv(V).cpu.conditionHolds(0xd), "LE by N != V");
-        assertEquals(false, t.nzcv(0).cpu.conditionHolds(0xd), "LE");
+        assertEquals(true, Condition.GE.holds(t.nzcv(N | V).cpu), "GE with N = V = 1");
+        assertEquals(false, Condition.GE.holds(t.nzcv(N).cpu), "GE with N != V");
+        assertEquals(true, Condition.HI.holds(t.nzcv(C).cpu), "HI");
+        assertEquals(false, Condition.HI.holds(t.nzcv(C | Z).cpu), "HI needs Z clear");
+        assertEquals(true, Condition.LE.holds(t.nzcv(Z).cpu), "LE by Z");
+        assertEquals(true, Condition.LE.holds(t.nzcv(V).cpu), "LE by N != V");
+        assertEquals(false, Condition.LE.holds(t.nzcv(0).cpu), "LE");
     }
 
     private long select(int word, int flags, long x1, long x2) {
