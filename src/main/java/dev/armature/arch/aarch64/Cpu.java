@@ -8,12 +8,12 @@ package dev.armature.arch.aarch64;
  * selected by PSTATE.EL/SPSel — the other banked SPs live in {@link #spBank}). Decoders resolve register 31
  * to {@link #XZR}/{@link #SINK} or {@link #SP} once, so semantics never test for it.
  *
- * <p>PSTATE.NZCV lives in four fields in the form a flag-setting instruction produces them, so that setting
- * them is a few stores and testing a condition is one or two compares (the hot pair {@code SUBS; B.NE} costs a
- * subtraction, a store and a compare in translated code): {@link #nf} holds N in its sign bit, {@link #zf} is zero
- * exactly when Z is set, {@link #cf} is C as 0 or 1, and {@link #vf} holds V in its sign bit. ADDS/SUBS store their
- * result in both {@code nf} and {@code zf} (32-bit forms sign-extend the W result, so bit 63 is bit 31 and the
- * value is zero iff the W result is), the unsigned carry in {@code cf} and {@code (a ^ r) & (b ^ r)} in {@code vf}
+ * <p>PSTATE.NZCV lives in four fields in the form a flag-setting instruction produces them, so that setting them
+ * is a few stores with no packing, and testing a condition is one or two compares ({@code B.NE} after {@code SUBS}
+ * compiles to a test of the subtraction's result): {@link #nf} holds N in its sign bit, {@link #zf} is zero exactly
+ * when Z is set, {@link #cf} is C as 0 or 1, and {@link #vf} holds V in its sign bit. ADDS/SUBS store their result
+ * in both {@code nf} and {@code zf} (32-bit forms sign-extend the W result, so bit 63 is bit 31 and the value is
+ * zero iff the W result is), the carry out in {@code cf} and {@code (a ^ r) & (b ^ r)} in {@code vf}
  * ({@link Alu#addWithCarry64}). Everything else (MRS/MSR NZCV, SPSR, snapshots, debuggers, tests) uses the packed
  * form through {@link #nzcv()} and {@link #setNzcv(int)}; conditions test the fields in {@link Condition}.
  *
