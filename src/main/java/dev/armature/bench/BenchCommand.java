@@ -44,6 +44,11 @@ abstract class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** A usage error unless value &ge; min: {@code NAME must be at least MIN, not VALUE}. */
+    final void requireAtLeast(String name, long value, long min) {
+        require(value >= min, name + " must be at least " + min + ", not " + value);
+    }
+
     /** Every name must be one of known, e.g. {@code unknown kernel 'fft' (known: crc,sieve,matrix,simd)}. */
     final void requireKnown(String what, List<String> names, List<String> known) {
         for (String n : names) {

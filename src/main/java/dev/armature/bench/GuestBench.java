@@ -58,7 +58,7 @@ public final class GuestBench extends BenchCommand {
     @Override
     void check() {
         options.check(this);
-        require(startupReps >= 0, "--startup-reps must be at least 0, not " + startupReps);
+        requireAtLeast("--startup-reps", startupReps, 0);
     }
 
     @Override

@@ -42,8 +42,8 @@ final class GuestRunOptions {
     }
 
     void check(BenchCommand command) {
-        command.require(reps >= 1, "--reps must be at least 1, not " + reps);
-        command.require(qemuScale >= 1, "--qemu-scale must be at least 1, not " + qemuScale);
+        command.requireAtLeast("--reps", reps, 1);
+        command.requireAtLeast("--qemu-scale", qemuScale, 1);
         command.require(millions > 0, "--insns must be more than 0, not " + millions);
         command.requireKnown("kernel", kernels(), KERNELS);
     }

@@ -57,8 +57,8 @@ public final class IrqForwardingBench extends BenchCommand {
 
     @Override
     void check() {
-        require(interrupts >= 1, "N must be at least 1, not " + interrupts);
-        require(rounds >= 1, "ROUNDS must be at least 1, not " + rounds);
+        requireAtLeast("N", interrupts, 1);
+        requireAtLeast("ROUNDS", rounds, 1);
     }
 
     @Override

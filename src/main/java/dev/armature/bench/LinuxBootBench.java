@@ -61,8 +61,8 @@ public final class LinuxBootBench extends BenchCommand {
 
     @Override
     void check() {
-        require(reps >= 1, "--reps must be at least 1, not " + reps);
-        require(smp >= 1, "--smp must be at least 1, not " + smp);
+        requireAtLeast("--reps", reps, 1);
+        requireAtLeast("--smp", smp, 1);
     }
 
     /**

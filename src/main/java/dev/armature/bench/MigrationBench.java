@@ -54,12 +54,12 @@ public final class MigrationBench extends BenchCommand {
 
     @Override
     void check() {
-        require(mem >= 1, "--mem must be at least 1, not " + mem);
-        require(mib >= 1, "--mib must be at least 1, not " + mib);
+        requireAtLeast("--mem", mem, 1);
+        requireAtLeast("--mib", mib, 1);
         require(hot >= 0 && hot <= mib, "--hot must be from 0 to --mib (" + mib + "), not " + hot);
-        require(reps >= 1, "--reps must be at least 1, not " + reps);
-        require(downtimeLimit >= 0, "--downtime-limit must be at least 0, not " + downtimeLimit);
-        require(smp >= 1, "--smp must be at least 1, not " + smp);
+        requireAtLeast("--reps", reps, 1);
+        requireAtLeast("--downtime-limit", downtimeLimit, 0);
+        requireAtLeast("--smp", smp, 1);
     }
 
     @Override

@@ -55,9 +55,9 @@ public final class SmmuTlbBench extends BenchCommand {
 
     @Override
     void check() {
-        require(tlbEntries >= 1, "TLB-ENTRIES must be at least 1, not " + tlbEntries);
+        requireAtLeast("TLB-ENTRIES", tlbEntries, 1);
         require(burst >= 1 && BUFFER % burst == 0, "BURST-BYTES must divide 64 MiB, not " + burst);
-        require(passes >= 1, "PASSES must be at least 1, not " + passes);
+        requireAtLeast("PASSES", passes, 1);
     }
 
     @Override

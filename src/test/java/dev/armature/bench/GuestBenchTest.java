@@ -3,51 +3,45 @@ package dev.armature.bench;
 import static dev.armature.bench.BenchArgs.parsed;
 import static dev.armature.bench.BenchArgs.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** GuestBench's options: defaults, each option, bad ones refused. */
 class GuestBenchTest {
+    /** reps, kernels, insns, no-qemu, qemu-scale, startup-reps. */
+    private static List<Object> values(GuestBench b) {
+        GuestRunOptions o = b.options;
+        return List.of(o.reps, o.kernels(), o.millions, o.noQemu, o.qemuScale, b.startupReps);
+    }
+
     @Test
     void defaultsRunEveryKernelWithQemu() {
-        GuestBench b = parsed(new GuestBench());
-        assertEquals(3, b.options.reps);
-        assertEquals(List.of("crc", "sieve", "matrix", "simd"), b.options.kernels());
-        assertEquals(200.0, b.options.millions);
-        assertFalse(b.options.noQemu);
-        assertEquals(10, b.options.qemuScale);
-        assertEquals(3, b.startupReps);
+        assertEquals(List.of(3, List.of("crc", "sieve", "matrix", "simd"), 200.0, false, 10, 3),
+                values(parsed(new GuestBench())));
     }
 
     @Test
     void optionsAreParsed() {
-        GuestBench b = parsed(new GuestBench(), "--reps", "1", "--kernels", "simd,crc", "--insns", "20.5",
-                "--no-qemu", "--qemu-scale", "4", "--startup-reps", "0");
-        assertEquals(1, b.options.reps);
-        assertEquals(List.of("simd", "crc"), b.options.kernels());
-        assertEquals(20.5, b.options.millions);
-        assertTrue(b.options.noQemu);
-        assertEquals(4, b.options.qemuScale);
-        assertEquals(0, b.startupReps);
+        assertEquals(List.of(1, List.of("simd", "crc"), 20.5, true, 4, 0), values(parsed(new GuestBench(),
+                "--reps", "1", "--kernels", "simd,crc", "--insns", "20.5", "--no-qemu", "--qemu-scale", "4",
+                "--startup-reps", "0")));
         assertEquals(List.of(), parsed(new GuestBench(), "--kernels", "none").options.kernels());
     }
 
-    @Test
-    void badValuesAreRefusedNamingTheOption() {
-        assertEquals("Invalid value for option '--reps': 'three' is not an int",
-                refused(GuestBench::new, "--reps", "three"));
-        assertEquals("Invalid value for option '--insns': 'lots' is not a double",
-                refused(GuestBench::new, "--insns", "lots"));
-        assertEquals("Missing required parameter for option '--qemu-scale' (K)",
-                refused(GuestBench::new, "--qemu-scale"));
-        assertEquals("--startup-reps must be at least 0, not -1", refused(GuestBench::new, "--startup-reps", "-1"));
-        assertEquals("--reps must be at least 1, not 0", refused(GuestBench::new, "--reps", "0"));
-        assertEquals("--insns must be more than 0, not 0.0", refused(GuestBench::new, "--insns", "0"));
-        assertEquals("unknown kernel 'fft' (known: crc,sieve,matrix,simd)",
-                refused(GuestBench::new, "--kernels", "crc,fft"));
-        assertEquals("Unknown options: '--shapes', 'tight'", refused(GuestBench::new, "--shapes", "tight"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--reps three        | Invalid value for option '--reps': 'three' is not an int",
+        "--insns lots        | Invalid value for option '--insns': 'lots' is not a double",
+        "--qemu-scale        | Missing required parameter for option '--qemu-scale' (K)",
+        "--startup-reps -1   | --startup-reps must be at least 0, not -1",
+        "--reps 0            | --reps must be at least 1, not 0",
+        "--insns 0           | --insns must be more than 0, not 0.0",
+        "--kernels crc,fft   | unknown kernel 'fft' (known: crc,sieve,matrix,simd)",
+        "--shapes tight      | Unknown options: '--shapes', 'tight'"})
+    void badValueIsRefusedNamingIt(String args, String message) {
+        assertEquals(message, refused(GuestBench::new, args.split(" ")));
     }
 }

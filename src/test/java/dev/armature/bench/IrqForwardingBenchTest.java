@@ -4,19 +4,20 @@ import static dev.armature.bench.BenchArgs.parsed;
 import static dev.armature.bench.BenchArgs.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** IrqForwardingBench's parameters: defaults, values, bad ones refused. */
 class IrqForwardingBenchTest {
+    private static List<Integer> values(IrqForwardingBench b) {
+        return List.of(b.interrupts, b.rounds);
+    }
+
     @Test
     void parametersAreParsed() {
-        IrqForwardingBench b = parsed(new IrqForwardingBench());
-        assertEquals(200_000, b.interrupts);
-        assertEquals(5, b.rounds);
-        b = parsed(new IrqForwardingBench(), "1000", "2");
-        assertEquals(1000, b.interrupts);
-        assertEquals(2, b.rounds);
-        assertEquals(7, parsed(new IrqForwardingBench(), "7").interrupts);
+        assertEquals(List.of(200_000, 5), values(parsed(new IrqForwardingBench())));
+        assertEquals(List.of(7, 5), values(parsed(new IrqForwardingBench(), "7")));
+        assertEquals(List.of(1000, 2), values(parsed(new IrqForwardingBench(), "1000", "2")));
     }
 
     @Test

@@ -4,20 +4,19 @@ import static dev.armature.bench.BenchArgs.parsed;
 import static dev.armature.bench.BenchArgs.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** SmmuTlbBench's parameters: defaults, values, bad ones refused. */
 class SmmuTlbBenchTest {
+    private static List<Integer> values(SmmuTlbBench b) {
+        return List.of(b.tlbEntries, b.burst, b.passes);
+    }
+
     @Test
     void parametersAreParsed() {
-        SmmuTlbBench b = parsed(new SmmuTlbBench());
-        assertEquals(32, b.tlbEntries);
-        assertEquals(64, b.burst);
-        assertEquals(4, b.passes);
-        b = parsed(new SmmuTlbBench(), "16", "4096", "8");
-        assertEquals(16, b.tlbEntries);
-        assertEquals(4096, b.burst);
-        assertEquals(8, b.passes);
+        assertEquals(List.of(32, 64, 4), values(parsed(new SmmuTlbBench())));
+        assertEquals(List.of(16, 4096, 8), values(parsed(new SmmuTlbBench(), "16", "4096", "8")));
     }
 
     @Test
