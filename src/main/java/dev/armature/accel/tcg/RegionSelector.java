@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,18 +10,25 @@ import java.util.Set;
 
 /**
  * Picks the members of a {@link TbRegion} headed by a hot TB: the TBs reachable from the head through exits that
- * generated code can follow without the dispatcher, that are already translated and valid, on the head's virtual
- * page and for the same flags (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs
- * on a cycle through the head (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions
- * and {@link #INLINE_BUDGET}; none if there is no cycle.
+ * generated code can follow without the dispatcher, that are already translated and valid and for the same flags
+ * (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs on a cycle through the head
+ * (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions and {@link #INLINE_BUDGET};
+ * none if there is no cycle.
  *
  * <p>The exits followed: static ones (direct branch target, not-taken path, fall-through) and, among computed
  * jumps, only BR, BLR and RET, which change neither the exception level nor the translation regime; a RET goes
- * to the members that follow a BL or BLR, a BR or BLR to any member. Every other exit (ERET, SVC, MSR, system
- * instructions, ...) always leaves the region. Why the same page suffices for mappings: the head was entered
- * through a lookup or link under the current mapping of its page, no followed exit can change a mapping, and a
- * TLB shootdown by another vCPU raises this vCPU's exit request, which every transition checks. This is the
- * argument that already makes same-page links safe.
+ * to the members that follow a BL or BLR, a BR or BLR to any member. Where a computed jump goes is known from the
+ * TB's recorded exit targets ({@link Tb#exitTargets}, filled by the dispatcher). Every other exit (ERET, SVC, MSR,
+ * system instructions, ...) always leaves the region.
+ *
+ * <p>Mappings. Members may lie on several virtual pages, each mapped to one physical page for the whole region: a
+ * successor on a page already reached is looked up on that page's physical page, and one on a new page at the
+ * physical address the dispatcher recorded for it (another page's successor is never linked, so its TB is
+ * recorded as an exit target; a page never reached that way contributes no member). At run time the head's page
+ * was mapped so when the region was entered (lookup or same-page link), and {@link RegionTranslator} checks the
+ * fetch mapping of any other page when a transition enters it from another page; no followed exit can change a
+ * mapping, and another vCPU's TLB shootdown raises the exit request, which every transition checks, so a page
+ * mapped so once stays so for the rest of the region's run (docs/tcg.md, "Mappings").
  */
 final class RegionSelector {
     static final int MAX_MEMBERS = 16;
@@ -46,8 +54,11 @@ final class RegionSelector {
     /** The members, head first, or null if there is no loop through the head within the limits. */
     static Tb[] select(TbCache cache, Tb head) {
         Map<Long, Tb> reached = new LinkedHashMap<>();
+        // Virtual page -> physical page, one per virtual page: see the class comment (mappings).
+        Map<Long, Long> pages = new HashMap<>();
         List<Long> work = new ArrayList<>();
         reached.put(head.key.va(), head);
+        pages.put(head.key.va() & PAGE_MASK, head.key.pa() & PAGE_MASK);
         work.add(head.key.va());
         for (int w = 0; w < work.size() && reached.size() < MAX_MEMBERS; w++) {
             Tb t = reached.get(work.get(w));
@@ -55,14 +66,31 @@ final class RegionSelector {
             if (isCall(t)) {
                 next.add(end(t)); // where its callee's RET returns
             }
+            TbKey[] seen = t.exitTargets; // a static exit's are its successors on other pages: only their PAs count
+            ExitKind kind = exitKind(t);
+            if (seen != null && (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)) {
+                for (TbKey k : seen) {
+                    if (k != null && k.flags() == head.key.flags() && !next.contains(k.va())) {
+                        next.add(k.va()); // where its BR, BLR or RET went
+                    }
+                }
+            }
             for (long va : next) {
-                if (reached.containsKey(va) || ((va ^ head.key.va()) & PAGE_MASK) != 0
-                        || reached.size() == MAX_MEMBERS) {
+                if (reached.containsKey(va) || reached.size() == MAX_MEMBERS) {
                     continue;
                 }
-                Tb s = cache.get(head.key.pa() + (va - head.key.va()), va, head.key.flags());
+                Long pagePa = pages.get(va & PAGE_MASK);
+                if (pagePa == null) {
+                    TbKey k = seenKey(seen, va, head.key.flags());
+                    if (k == null) {
+                        continue; // another page, never seen reached: no physical address to look up
+                    }
+                    pagePa = k.pa() & PAGE_MASK;
+                }
+                Tb s = cache.get(pagePa | (va & ~PAGE_MASK), va, head.key.flags());
                 if (s != null) {
                     reached.put(va, s);
+                    pages.put(va & PAGE_MASK, pagePa);
                     work.add(va);
                 }
             }
@@ -79,6 +107,18 @@ final class RegionSelector {
             }
             members.removeLast();
         }
+    }
+
+    /** The recorded exit target at {@code va} for {@code flags}, or null. */
+    private static TbKey seenKey(TbKey[] seen, long va, int flags) {
+        if (seen != null) {
+            for (TbKey k : seen) {
+                if (k != null && k.va() == va && k.flags() == flags) {
+                    return k;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -56,6 +56,14 @@ public abstract class Tb {
     int heat;
     /** Region attempts made from this TB; each doubles the dispatches before the next, up to 64 times. */
     int regionAttempts;
+    /**
+     * Where this TB's exit went when no link could hold it: the keys of the first {@link #EXIT_TARGETS} TBs the
+     * dispatcher found after an indirect exit (BR, BLR, RET, ...) or a static exit to another page. Only a hint for
+     * {@link RegionSelector}, whose generated transitions compare the PC and check the mapping anyway: plain,
+     * allocated on the first record and racy between vCPUs (a lost or torn record only loses a member).
+     */
+    TbKey[] exitTargets;
+    static final int EXIT_TARGETS = 4;
     /** Next TB in the same {@link TbCache} hash bucket. */
     volatile Tb hashNext;
 
@@ -81,6 +89,25 @@ public abstract class Tb {
         }
         Tb t = l.target;
         return t.valid ? t : null;
+    }
+
+    /** Notes that this TB's exit went, through the dispatcher, to the TB of {@code target} (see {@link #exitTargets}). */
+    final void recordExitTarget(TbKey target) {
+        TbKey[] seen = exitTargets;
+        if (seen == null) {
+            seen = new TbKey[EXIT_TARGETS];
+            exitTargets = seen;
+        }
+        for (int i = 0; i < seen.length; i++) {
+            TbKey k = seen[i];
+            if (target.equals(k)) {
+                return; // equal, not only the same: a retranslation of the target takes no second slot
+            }
+            if (k == null) {
+                seen[i] = target;
+                return;
+            }
+        }
     }
 
     /** Physical address just past the last instruction. */
