@@ -1,5 +1,7 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.CpuMemory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,8 +84,8 @@ final class RegionSelector {
                 Long pagePa = pages.get(va & PAGE_MASK);
                 if (pagePa == null) {
                     TbKey k = seenKey(seen, va, head.key.flags());
-                    if (k == null) {
-                        continue; // another page, never seen reached: no physical address to look up
+                    if (k == null || sharesFetchEntry(pages.keySet(), va)) {
+                        continue; // never seen reached: no physical address; or it would evict a member's page
                     }
                     pagePa = k.pa() & PAGE_MASK;
                 }
@@ -107,6 +109,19 @@ final class RegionSelector {
             }
             members.removeLast();
         }
+    }
+
+    /**
+     * True if {@code va}'s page would take the fetch-TLB entry of one of {@code pages}: the region would leave at
+     * every transition between the two, whose mapping checks need both entries.
+     */
+    private static boolean sharesFetchEntry(Set<Long> pages, long va) {
+        for (long p : pages) {
+            if (CpuMemory.sameFetchEntry(p, va)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The recorded exit target at {@code va} for {@code flags}, or null. */
@@ -247,6 +262,30 @@ final class RegionSelector {
                 ? (long) (w << 13 >> 18) << 2   // TBZ, TBNZ: imm14 at bits 5..18
                 : (long) (w << 8 >> 13) << 2;   // B.cond, BC.cond, CBZ, CBNZ: imm19 at bits 5..23
         return List.of(pc + offset, end(t));
+    }
+
+    /** How many members a member's BR, BLR or RET was recorded going to (for statistics). */
+    static int indirectTargets(Tb[] members) {
+        int n = 0;
+        for (Tb m : members) {
+            boolean target = false;
+            for (Tb t : members) {
+                ExitKind kind = exitKind(t);
+                target |= (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)
+                        && seenKey(t.exitTargets, m.key.va(), m.key.flags()) != null;
+            }
+            n += target ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** How many members lie on another virtual page than the head (for statistics). */
+    static int offHeadPage(Tb[] members) {
+        int n = 0;
+        for (Tb m : members) {
+            n += ((m.key.va() ^ members[0].key.va()) & PAGE_MASK) != 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** True if the block ends with BL or BLR, so a RET may come back to its end. */

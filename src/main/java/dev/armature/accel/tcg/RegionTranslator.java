@@ -38,7 +38,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *         return EXIT_NORMAL;
  *     M1: ...
  *     G1: if (member 1 is entered from another page &amp;&amp; cpu.memory.fetchPagePa(start1) != its page)
- *             return EXIT_NORMAL;       // only for a member off the head's page: see emitMappingCheck
+ *             return EXIT_UNMAPPED;     // only for a member off the head's page: see emitMappingCheck
  *         if (cpu.exitRequest != 0 || !valid || ctx.icount + n1 &gt; ctx.limit) return EXIT_NORMAL;
  *         ctx.regionTransitions++; ctx.blockPc = start1; goto M1;
  *     ...
@@ -136,7 +136,7 @@ final class RegionTranslator {
             }
             c.labelBinding(guard[j]);
             targets.add(guard[j]);
-            emitMappingCheck(c, members, j, out);
+            emitMappingCheck(c, members, j, targets);
             TbTranslator.emitGuard(c, CD_REGION, members[j].insns.length, out);
             c.aload(CTX).dup().getfield(CD_CONTEXT, "regionTransitions", CD_long).lconst_1().ladd()
                     .putfield(CD_CONTEXT, "regionTransitions", CD_long);
@@ -157,19 +157,23 @@ final class RegionTranslator {
     /**
      * Emits, at the start of member {@code j}'s guard, the check that the vCPU's fetch TLB still maps {@code j}'s
      * virtual page to the physical page it was translated from (the jump cache's check, {@link
-     * CpuMemory#fetchPagePa}); jumps to {@code out} if not, or if the TLB holds no entry for the page (the
-     * dispatcher then looks the PC up). Nothing for a member on the head's page, whose mapping the region's entry
-     * established, nor for one entered only from members on its own page, which were themselves checked or on the
-     * head's page; a page mapped so once in a run stays so (see {@link RegionSelector}, mappings).
+     * CpuMemory#fetchPagePa}); returns {@link Tb#EXIT_UNMAPPED} if not, or if the TLB holds no entry for the page
+     * (the dispatcher then looks the PC up). Nothing for a member on the head's page, whose mapping the region's
+     * entry established, nor for one entered only from members on its own page, which were themselves checked or
+     * on the head's page; a page mapped so once in a run stays so (see {@link RegionSelector}, mappings).
      */
-    private static void emitMappingCheck(CodeBuilder c, Tb[] members, int j, Label out) {
+    private static void emitMappingCheck(CodeBuilder c, Tb[] members, int j, List<Label> targets) {
         Tb m = members[j];
         if (!entersFromAnotherPage(members, m)) {
             return;
         }
+        Label mapped = c.newLabel();
+        targets.add(mapped);
         c.aload(CPU).getfield(CD_CPU, "memory", CD_MEMORY)
                 .loadConstant(m.key.va()).invokevirtual(CD_MEMORY, "fetchPagePa", MTD_FETCH_PAGE_PA)
-                .loadConstant(m.key.pa() & PAGE_MASK).lcmp().ifne(out);
+                .loadConstant(m.key.pa() & PAGE_MASK).lcmp().ifeq(mapped);
+        c.loadConstant(Tb.EXIT_UNMAPPED).ireturn();
+        c.labelBinding(mapped);
     }
 
     /** True if {@code m} is off the head's page and some member's exit may continue at it from another page. */

@@ -20,6 +20,14 @@ abstract class TbRegion {
     final int codeBytes;
     /** Cleared when a member is invalidated or flushed (then the head runs as a plain TB again). */
     volatile boolean valid = true;
+    /**
+     * Consecutive entries that ended with {@link Tb#EXIT_UNMAPPED}: a member's page is mapped elsewhere now (or
+     * keeps dropping out of the fetch TLB), so the region leaves there on every pass; at
+     * {@link #MAX_UNMAPPED} it is dropped so that its head can form one for the current mapping. Plain and racy
+     * between vCPUs, a hint.
+     */
+    int unmappedExits;
+    static final int MAX_UNMAPPED = 16;
 
     protected TbRegion(Tb[] members, int codeBytes) {
         this.members = members;

@@ -234,7 +234,18 @@ public final class TcgExecutor implements CpuExecutor {
         int result = r.exec(cpu, ctx);
         local.translatedInsns += ctx.icount - before;
         local.regionEntries++;
-        return exited(r.member(ctx.blockPc), result);
+        Tb last = r.member(ctx.blockPc);
+        if (result == Tb.EXIT_UNMAPPED) {
+            local.regionUnmappedExits++;
+            last.forgetExitTargets(cpu.pc); // the next lookup records the current mapping's TB
+            if (++r.unmappedExits == TbRegion.MAX_UNMAPPED) {
+                cache.dropRegion(r); // a remapped member: let the head form a region for the current mapping
+            }
+            result = Tb.EXIT_NORMAL; // the member that ran last ended normally
+        } else {
+            r.unmappedExits = 0;
+        }
+        return exited(last, result);
     }
 
     /**
