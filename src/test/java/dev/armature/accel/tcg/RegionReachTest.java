@@ -231,6 +231,37 @@ class RegionReachTest {
     }
 
     @Test
+    void pagesThatShareAFetchTlbEntryAreNotMembersOfOneRegion() {
+        // VA1 and VA1 + 1 MiB (level 3 index 16 + 256) take the same fetch-TLB entry: a region over both would
+        // fail its mapping check on every pass. The loop runs through the dispatcher instead.
+        long far = VA1 + 0x10_0000;
+        TcgTestMachine m = new TcgTestMachine();
+        m.load(CODE_A,
+                0x91000400, // VA1: add x0, x0, #0x1
+                0x1403ffff); //      b VA1 + 0x100000
+        m.load(CODE_B,
+                0x91000421, // far: add x1, x1, #0x1
+                0x17fbffff); //      b VA1
+        m.phys.write(L1, 8, L2 | 3);
+        m.phys.write(L2, 8, L3 | 3);
+        m.phys.write(L3 + 16 * 8, 8, CODE_A | PAGE_ATTRS);
+        m.phys.write(L3 + (16 + 256) * 8, 8, CODE_B | PAGE_ATTRS);
+        SysRegs s = m.cpu.sys;
+        s.write(SysRegs.MAIR_EL1, 0x44_ff_00L);
+        s.write(SysRegs.TCR_EL1, 25 | 5L << 32 | 1L << 23);
+        s.write(SysRegs.TTBR0_EL1, L1);
+        s.write(SysRegs.SCTLR_EL1, s.sctlrEl1 | 1);
+        m.cpu.pc = VA1;
+        TcgEngine engine = m.engine(regions(10));
+        engine.newExecutor().run(m.cpu, 40_000);
+        assertEquals(10_000, m.cpu.r[0]);
+        assertEquals(10_000, m.cpu.r[1]);
+        assertEquals(far, engine.cache().get(CODE_B, far, m.cpu.el).key.va());
+        assertEquals(0, engine.stats().regionsFormed(), engine.report());
+        assertEquals(0, engine.stats().regionUnmappedExits(), engine.report());
+    }
+
+    @Test
     void anotherAsidsMappingOfTheSecondPageIsNotTheRegionsMember() {
         TcgEngine[] e = new TcgEngine[1];
         TcgExecutor[] x = new TcgExecutor[1];
