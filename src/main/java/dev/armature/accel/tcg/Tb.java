@@ -99,7 +99,7 @@ public abstract class Tb {
         return t.valid ? t : null;
     }
 
-    /** Notes that this TB's exit went, through the dispatcher, to the TB of {@code target} (see {@link #exitTargets}). */
+    /** Notes that this TB's exit went, through the dispatcher, to the TB of {@code target} ({@link #exitTargets}). */
     final void recordExitTarget(TbKey target) {
         TbKey[] seen = exitTargets;
         if (seen == null) {

@@ -5,9 +5,10 @@ import dev.armature.arch.aarch64.Cpu;
 /**
  * A region: a hot group of TBs (a loop, possibly over several pages) compiled into one method by
  * {@link RegionTranslator}, so that a guest loop spanning several blocks runs as one JIT-compiled host loop (guest
- * registers can stay in host registers across its blocks) instead of returning to the dispatcher, the megamorphic {@link Tb#exec} call and the link
- * lookup at every block. {@link #members}{@code [0]} is the head, whose dispatch enters the region instead
- * ({@link Tb#region}); the members' own TBs stay in the cache and run whenever the region does not.
+ * registers can stay in host registers across its blocks) instead of returning to the dispatcher, the
+ * megamorphic {@link Tb#exec} call and the link lookup at every block. {@link #members}{@code [0]} is the head,
+ * whose dispatch enters the region instead ({@link Tb#region}); the members' own TBs stay in the cache and run
+ * whenever the region does not.
  *
  * <p>Validity: {@link #valid} is cleared, under the {@link TbCache} lock, as soon as any member is invalidated or
  * flushed. Generated code checks it at every transition between members and after stores, as a TB checks its own

@@ -76,6 +76,8 @@ public final class TcgStats {
     long regionGuestInsns;
     long regionBytecodeBytes;
     long regionNanos;
+    /** Regions dropped because a member's page was mapped elsewhere on {@link TbRegion#MAX_UNMAPPED} entries. */
+    long regionsUnmapped;
     final long[] invalidations = new long[Invalidation.values().length];
 
     private long jumpCacheHits;
@@ -86,8 +88,6 @@ public final class TcgStats {
     private long backEdges;
     private long regionEntries;
     private long regionUnmappedExits;
-    /** Regions dropped because a member's page was mapped elsewhere on {@link TbRegion#MAX_UNMAPPED} entries. */
-    long regionsUnmapped;
     private long regionTransitions;
     private long interpretedInsns;
     private long translatedInsns;
