@@ -1,6 +1,8 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.SysRegs;
+import dev.armature.arch.aarch64.TlbInvalidation;
 import org.junit.jupiter.api.Test;
 
 import static dev.armature.accel.tcg.TcgTestMachine.CODE;
@@ -228,6 +230,34 @@ class RegionReachTest {
         assertEquals(x1, m.cpu.r[1]);
         assertEquals(unmapped, s.regionUnmappedExits(), engine.report());
         assertTrue(s.regionTransitions() > transitions + 19_000, "in a region again\n" + engine.report());
+    }
+
+    @Test
+    void aTlbShootdownByAnotherVcpuWhileTheRegionRunsMakesItRunTheNewCode() throws Exception {
+        TcgEngine[] e = new TcgEngine[1];
+        TcgExecutor[] x = new TcgExecutor[1];
+        TcgTestMachine m = hotRegionOverTwoMappedPages(e, x);
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+                // Another vCPU's TLBI VAE1IS after remapping VA2: the region is running, with no budget.
+                m.phys.write(L3 + 17 * 8, 8, CODE_C | PAGE_ATTRS | NG);
+                long ticket = m.cpu.memory.requestInvalidation(
+                        new TlbInvalidation(TlbInvalidation.Scope.VA_EL1, VA2, 1));
+                while (!m.cpu.memory.flushServed(ticket)) {
+                    Thread.sleep(1);
+                }
+                Thread.sleep(200);
+            } catch (InterruptedException ie) {
+                return;
+            }
+            m.cpu.requestExit(Cpu.EXIT_STOP);
+        });
+        assertTrue(x[0].run(m.cpu, Long.MAX_VALUE));
+        other.join();
+        // Once the shootdown is served, every pass runs VA2's new code: about 200 ms of passes.
+        assertTrue(m.cpu.r[2] > 10_000, "x2 = " + m.cpu.r[2] + "\n" + e[0].report());
+        assertTrue(e[0].stats().regionUnmappedExits() >= 1, e[0].report());
     }
 
     @Test
