@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RegionReachTest {
     /** 5000 passes through a jump table (BR): x1 counts the even passes, x2 the odd ones. */
-    static final int[] JUMP_TABLE = {
+    private static final int[] JUMP_TABLE = {
             0xd2800000, //    0: mov x0, #0x0
             0xd2827103, //    4: mov x3, #0x1388
             0x92400004, //    8: loop: and x4, x0, #0x1
@@ -64,7 +64,7 @@ class RegionReachTest {
     }
 
     @Test
-    void aJumpTableLoopRunsInsideOneRegion() {
+    void aLoopThroughAJumpTableStaysInRegions() {
         TcgTestMachine m = new TcgTestMachine(JUMP_TABLE);
         TcgEngine engine = m.engine(regions(5));
         TcgExecutor ex = engine.newExecutor();
@@ -158,12 +158,24 @@ class RegionReachTest {
     private static final long PAGE_ATTRS = 1L << 10 | 1L << 2 | 3; // AF, AttrIndx 1 (normal), page descriptor
     private static final long NG = 1L << 11;
 
+    /** A machine whose loop over VA1 and VA2 runs in a hot region, with its engine and executor. */
+    private record HotRegion(TcgTestMachine m, TcgEngine engine, TcgExecutor ex) {
+    }
+
+    /** Turns the MMU on with the first tree at {@code ttbr0} (39-bit VAs, 4 KiB granule). */
+    private static void enableMmu(SysRegs s, long ttbr0) {
+        s.write(SysRegs.MAIR_EL1, 0x44_ff_00L);
+        s.write(SysRegs.TCR_EL1, 25 | 5L << 32 | 1L << 23); // T0SZ 25 (39 bits), 4 KiB, IPS 48 bits, EPD1
+        s.write(SysRegs.TTBR0_EL1, ttbr0);
+        s.write(SysRegs.SCTLR_EL1, s.sctlrEl1 | 1);
+    }
+
     /**
      * VA1 -> CODE_A (PAGE_ONE), VA2 -> CODE_B (PAGE_TWO) under ASID 1 (first tree); CODE_C holds PAGE_TWO_NEW,
      * which the second tree maps at VA2 (VA1 the same), for ASID 2. All non-global. Runs until the loop's region
      * (over both pages) is formed and hot.
      */
-    private static TcgTestMachine hotRegionOverTwoMappedPages(TcgEngine[] engineOut, TcgExecutor[] exOut) {
+    private static HotRegion hotRegionOverTwoMappedPages() {
         TcgTestMachine m = new TcgTestMachine();
         m.load(CODE_A, PAGE_ONE).load(CODE_B, PAGE_TWO).load(CODE_C, PAGE_TWO_NEW);
         for (long base : new long[] {0, OTHER}) {
@@ -173,11 +185,7 @@ class RegionReachTest {
         }
         m.phys.write(L3 + 17 * 8, 8, CODE_B | PAGE_ATTRS | NG);
         m.phys.write(L3 + OTHER + 17 * 8, 8, CODE_C | PAGE_ATTRS | NG);
-        SysRegs s = m.cpu.sys;
-        s.write(SysRegs.MAIR_EL1, 0x44_ff_00L);
-        s.write(SysRegs.TCR_EL1, 25 | 5L << 32 | 1L << 23); // T0SZ 25 (39 bits), 4 KiB, IPS 48 bits, EPD1
-        s.write(SysRegs.TTBR0_EL1, L1 | 1L << 48);
-        s.write(SysRegs.SCTLR_EL1, s.sctlrEl1 | 1);
+        enableMmu(m.cpu.sys, L1 | 1L << 48);
         m.cpu.pc = VA1;
 
         // Blocks are interpreted 50 times before they are translated: the new code at VA2 stays cold while the
@@ -194,18 +202,15 @@ class RegionReachTest {
         long transitions = engine.stats().regionTransitions();
         ex.run(m.cpu, 4000);
         assertTrue(engine.stats().regionTransitions() > transitions + 1900, "hot\n" + engine.report());
-        engineOut[0] = engine;
-        exOut[0] = ex;
-        return m;
+        return new HotRegion(m, engine, ex);
     }
 
     @Test
     void aRemappedPageLeavesTheRegionAndRunsTheNewCode() {
-        TcgEngine[] e = new TcgEngine[1];
-        TcgExecutor[] x = new TcgExecutor[1];
-        TcgTestMachine m = hotRegionOverTwoMappedPages(e, x);
-        TcgEngine engine = e[0];
-        TcgExecutor ex = x[0];
+        HotRegion h = hotRegionOverTwoMappedPages();
+        TcgTestMachine m = h.m();
+        TcgEngine engine = h.engine();
+        TcgExecutor ex = h.ex();
         long x0 = m.cpu.r[0];
         long x1 = m.cpu.r[1];
 
@@ -234,9 +239,8 @@ class RegionReachTest {
 
     @Test
     void aTlbShootdownByAnotherVcpuWhileTheRegionRunsMakesItRunTheNewCode() throws Exception {
-        TcgEngine[] e = new TcgEngine[1];
-        TcgExecutor[] x = new TcgExecutor[1];
-        TcgTestMachine m = hotRegionOverTwoMappedPages(e, x);
+        HotRegion h = hotRegionOverTwoMappedPages();
+        TcgTestMachine m = h.m();
         Thread other = Thread.ofPlatform().start(() -> {
             try {
                 Thread.sleep(200);
@@ -253,11 +257,11 @@ class RegionReachTest {
             }
             m.cpu.requestExit(Cpu.EXIT_STOP);
         });
-        assertTrue(x[0].run(m.cpu, Long.MAX_VALUE));
+        assertTrue(h.ex().run(m.cpu, Long.MAX_VALUE));
         other.join();
         // Once the shootdown is served, every pass runs VA2's new code: about 200 ms of passes.
-        assertTrue(m.cpu.r[2] > 10_000, "x2 = " + m.cpu.r[2] + "\n" + e[0].report());
-        assertTrue(e[0].stats().regionUnmappedExits() >= 1, e[0].report());
+        assertTrue(m.cpu.r[2] > 10_000, "x2 = " + m.cpu.r[2] + "\n" + h.engine().report());
+        assertTrue(h.engine().stats().regionUnmappedExits() >= 1, h.engine().report());
     }
 
     @Test
@@ -276,11 +280,7 @@ class RegionReachTest {
         m.phys.write(L2, 8, L3 | 3);
         m.phys.write(L3 + 16 * 8, 8, CODE_A | PAGE_ATTRS);
         m.phys.write(L3 + (16 + 256) * 8, 8, CODE_B | PAGE_ATTRS);
-        SysRegs s = m.cpu.sys;
-        s.write(SysRegs.MAIR_EL1, 0x44_ff_00L);
-        s.write(SysRegs.TCR_EL1, 25 | 5L << 32 | 1L << 23);
-        s.write(SysRegs.TTBR0_EL1, L1);
-        s.write(SysRegs.SCTLR_EL1, s.sctlrEl1 | 1);
+        enableMmu(m.cpu.sys, L1);
         m.cpu.pc = VA1;
         TcgEngine engine = m.engine(regions(10));
         engine.newExecutor().run(m.cpu, 40_000);
@@ -293,15 +293,14 @@ class RegionReachTest {
 
     @Test
     void anotherAsidsMappingOfTheSecondPageIsNotTheRegionsMember() {
-        TcgEngine[] e = new TcgEngine[1];
-        TcgExecutor[] x = new TcgExecutor[1];
-        TcgTestMachine m = hotRegionOverTwoMappedPages(e, x);
-        TcgExecutor ex = x[0];
+        HotRegion h = hotRegionOverTwoMappedPages();
+        TcgTestMachine m = h.m();
+        TcgExecutor ex = h.ex();
         long x1 = m.cpu.r[1];
         // A context switch (no TLBI): ASID 2 maps VA1 to the same code, so the region is entered, but VA2 elsewhere.
         m.cpu.sys.write(SysRegs.TTBR0_EL1, L1 + OTHER | 2L << 48);
         ex.run(m.cpu, 4000);
-        assertEquals(x1, m.cpu.r[1], "ASID 1's member must not run\n" + e[0].report());
+        assertEquals(x1, m.cpu.r[1], "ASID 1's member must not run\n" + h.engine().report());
         assertEquals(1000, m.cpu.r[2]);
         // And back: ASID 1's mapping is still in its TLB bank, so its region runs again.
         m.cpu.sys.write(SysRegs.TTBR0_EL1, L1 | 1L << 48);
