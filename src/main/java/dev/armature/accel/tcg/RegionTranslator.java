@@ -1,5 +1,7 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.CpuMemory;
+
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
@@ -35,7 +37,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *         if (cpu.pc == start1) goto G1; if (cpu.pc == start0) goto G0; ...   // its in-region successors
  *         return EXIT_NORMAL;
  *     M1: ...
- *     G1: if (cpu.exitRequest != 0 || !valid || ctx.icount + n1 &gt; ctx.limit) return EXIT_NORMAL;
+ *     G1: if (member 1 is entered from another page &amp;&amp; cpu.memory.fetchPagePa(start1) != its page)
+ *             return EXIT_UNMAPPED;     // only for a member off the head's page: see emitMappingCheck
+ *         if (cpu.exitRequest != 0 || !valid || ctx.icount + n1 &gt; ctx.limit) return EXIT_NORMAL;
  *         ctx.regionTransitions++; ctx.blockPc = start1; goto M1;
  *     ...
  *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, ctx.blockPc its member's start
@@ -52,6 +56,9 @@ final class RegionTranslator {
             MethodTypeDesc.of(CD_void, TbTranslator.CD_TB.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodType MT_INIT = MethodType.methodType(void.class, Tb[].class, int.class);
+    private static final ClassDesc CD_MEMORY = CpuMemory.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_FETCH_PAGE_PA = MethodTypeDesc.of(CD_long, CD_long);
+    private static final long PAGE_MASK = ~0xfffL;
     /** HotSpot compiles no method over {@code HugeMethodLimit} (8000) bytecode bytes by default. */
     static final int HUGE_METHOD = 8000;
 
@@ -129,6 +136,7 @@ final class RegionTranslator {
             }
             c.labelBinding(guard[j]);
             targets.add(guard[j]);
+            emitMappingCheck(c, members, j, targets);
             TbTranslator.emitGuard(c, CD_REGION, members[j].insns.length, out);
             c.aload(CTX).dup().getfield(CD_CONTEXT, "regionTransitions", CD_long).lconst_1().ladd()
                     .putfield(CD_CONTEXT, "regionTransitions", CD_long);
@@ -144,5 +152,41 @@ final class RegionTranslator {
         TbTranslator.emitTakeSync(c, b -> b.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long));
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         TbTranslator.emitFrames(c, self, targets, handler);
+    }
+
+    /**
+     * Emits, at the start of member {@code j}'s guard, the check that the vCPU's fetch TLB still maps {@code j}'s
+     * virtual page to the physical page it was translated from (the jump cache's check, {@link
+     * CpuMemory#fetchPagePa}); returns {@link Tb#EXIT_UNMAPPED} if not, or if the TLB holds no entry for the page
+     * (the dispatcher then looks the PC up). Nothing for a member on the head's page, whose mapping the region's
+     * entry established, nor for one entered only from members on its own page, which were themselves checked or
+     * on the head's page; a page mapped so once in a run stays so (see {@link RegionSelector}, mappings).
+     */
+    private static void emitMappingCheck(CodeBuilder c, Tb[] members, int j, List<Label> targets) {
+        Tb m = members[j];
+        if (!entersFromAnotherPage(members, m)) {
+            return;
+        }
+        Label mapped = c.newLabel();
+        targets.add(mapped);
+        c.aload(CPU).getfield(CD_CPU, "memory", CD_MEMORY)
+                .loadConstant(m.key.va()).invokevirtual(CD_MEMORY, "fetchPagePa", MTD_FETCH_PAGE_PA)
+                .loadConstant(m.key.pa() & PAGE_MASK).lcmp().ifeq(mapped);
+        c.loadConstant(Tb.EXIT_UNMAPPED).ireturn();
+        c.labelBinding(mapped);
+    }
+
+    /** True if {@code m} is off the head's page and some member's exit may continue at it from another page. */
+    static boolean entersFromAnotherPage(Tb[] members, Tb m) {
+        long page = m.key.va() & PAGE_MASK;
+        if (page == (members[0].key.va() & PAGE_MASK)) {
+            return false;
+        }
+        for (Tb t : members) {
+            if ((t.key.va() & PAGE_MASK) != page && RegionSelector.candidates(t, members).contains(m)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
