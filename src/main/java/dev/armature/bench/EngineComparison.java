@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class EngineComparison {
     /** The translator statistics lines that say what bounds a workload. */
     private static final Pattern STATS = Pattern.compile(
-            "(?m)^(regions|chained exits|exits to dispatcher|jump cache|global lookups) +(.*)$");
+            "(?m)^(regions|region members|chained exits|exits to dispatcher|jump cache|global lookups) +(.*)$");
     private static final Pattern BENCH = Pattern.compile(
             "BENCH: kernel=\\S+ iters=(\\d+) ticks=(\\d+) freq=(\\d+)");
     /** The ratios printed, each left out when one of its engines did not run. */
