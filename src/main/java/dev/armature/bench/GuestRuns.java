@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The measuring half of the guest benchmarks ({@link GuestBench}, {@link ShapeBench}): runs one bare-metal image
+ * The measuring half of the guest benchmarks ({@link EngineComparison}, {@link GuestBench}): runs one bare-metal image
  * with one vCPU under Armature ({@code -d summary}) or {@code qemu-system-aarch64 -M virt -cpu cortex-a57 -accel
  * tcg}, each process under GNU time, and turns the output into instruction counts, CPU times and MIPS.
  *
@@ -29,8 +29,8 @@ final class GuestRuns {
     private static final Pattern TIME = Pattern.compile("TIME ([0-9.]+) ([0-9.]+) ([0-9.]+)");
     private static final String TIME_PROGRAM = "/usr/bin/time";
 
-    final String armature = System.getProperty("bench.armature", "./armature");
-    final String qemu = System.getProperty("bench.qemu", "qemu-system-aarch64");
+    static final String ARMATURE = System.getProperty("bench.armature", "./armature");
+    static final String QEMU = System.getProperty("bench.qemu", "qemu-system-aarch64");
     private final String image;
 
     /**
@@ -71,17 +71,17 @@ final class GuestRuns {
     }
 
     /** Whether QEMU is installed; says so when it is not. */
-    boolean qemuAvailable() {
-        if (onPath(qemu)) {
+    static boolean qemuAvailable() {
+        if (onPath(QEMU)) {
             return true;
         }
-        System.out.println("(" + qemu + " not found: QEMU columns skipped)");
+        System.out.println("(" + QEMU + " not found: QEMU columns skipped)");
         return false;
     }
 
     /** One Armature run: {@code -accel ACCEL}, e.g. {@code tcg}, {@code interp} or {@code tcg,region-hot=0}. */
     Run armature(String accel, String append) throws IOException, InterruptedException {
-        String out = timed(List.of(armature, "-smp", "1", "-accel", accel, "-d", "summary", "-nographic", "-kernel",
+        String out = timed(List.of(ARMATURE, "-smp", "1", "-accel", accel, "-d", "summary", "-nographic", "-kernel",
                 image, "-append", append));
         Matcher s = find(SUMMARY, out, "armature -d summary line");
         return run(out, Long.parseLong(s.group(1)), Double.parseDouble(s.group(2)));
@@ -89,7 +89,7 @@ final class GuestRuns {
 
     /** One QEMU run of the same image; insns is the instruction count Armature measured for these arguments. */
     Run qemu(String append, long insns) throws IOException, InterruptedException {
-        String out = timed(List.of(qemu, "-M", "virt", "-cpu", "cortex-a57", "-accel", "tcg", "-smp", "1",
+        String out = timed(List.of(QEMU, "-M", "virt", "-cpu", "cortex-a57", "-accel", "tcg", "-smp", "1",
                 "-nographic", "-kernel", image, "-append", append));
         return run(out, insns, -1);
     }

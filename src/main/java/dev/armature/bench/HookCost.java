@@ -12,6 +12,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Micro benchmark (not a test) of the embedding API's hooks: guest MIPS of a loop run through
@@ -19,10 +21,12 @@ import java.util.Set;
  * code hook over it, under the translator
  * and the interpreter. MIPS are guest instructions per CPU second of the vCPU thread, after a warm-up.
  *
- * <p>Usage: {@code HookCost [seconds-per-measurement]} (default 3); {@code bench/run hooks} runs it with the
- * launcher's JVM flags.
+ * <p>Usage: {@code bench/run hooks [SECONDS]} (default 3: seconds of warm-up, then as many measured), which runs it
+ * with the launcher's JVM flags.
  */
-public final class HookCost {
+@Command(name = "bench/run hooks", description = "Guest MIPS of a loop run through the embedding API with no hook, "
+        + "an end address, a block hook and a code hook, under the translator and the interpreter.")
+public final class HookCost extends BenchCommand {
     private static final long CODE = 0x1_0000;
     private static final long DATA = 0x2_0000;
     /** Load, add, store over a table, then a call: 11 instructions per iteration in 3 blocks. */
@@ -40,16 +44,27 @@ public final class HookCost {
             0xd65f03c0, //       ret
     };
 
-    private HookCost() {
-    }
+    @Mixin
+    final SecondsParameter time = new SecondsParameter();
 
     public static void main(String[] args) {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        main(new HookCost(), args);
+    }
+
+    @Override
+    void check() {
+        time.check(this);
+    }
+
+    @Override
+    int run() {
         for (String accel : new String[] {"tcg", "interp"}) {
             for (String hook : new String[] {"none", "end", "block", "code"}) {
-                System.out.printf(Locale.ROOT, "%-7s %-6s hook %9.1f MIPS%n", accel, hook, mips(accel, hook, seconds));
+                System.out.printf(Locale.ROOT, "%-7s %-6s hook %9.1f MIPS%n", accel, hook,
+                        mips(accel, hook, time.seconds));
             }
         }
+        return 0;
     }
 
     private static double mips(String accel, String hook, double seconds) {

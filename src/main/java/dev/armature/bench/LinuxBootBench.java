@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Linux boot benchmark (not a test): boots Debian's kernel with the busybox initramfs from {@code tools/fetch-linux}
@@ -17,22 +19,35 @@ import java.util.Locale;
  * off), and the process's CPU time (user + system, from GNU time: on a loaded host wall time mostly measures the
  * load), medians over the repetitions, and Armature's ratio to QEMU.
  *
- * <p>Usage: {@code LinuxBootBench [--reps N] [--smp N] [--machine virt[,...]] [--dir DIR] [--no-qemu]}, from the
- * repository root ({@code bench/run linux} does that). DIR defaults to where fetch-linux writes
+ * <p>Usage: {@code bench/run linux [--reps N] [--smp N] [--machine virt[,...]] [--dir DIR] [--no-qemu]}, from the
+ * repository root. DIR defaults to where fetch-linux writes
  * ({@code ARMATURE_LINUX_DIR}, else {@code $XDG_CACHE_HOME/armature/linux}). Programs: {@code ./armature} and
  * {@code qemu-system-aarch64} (override with {@code bench.armature}, {@code bench.qemu}).
  */
-public final class LinuxBootBench {
+@Command(name = "bench/run linux", description = {
+        "Boots Debian's kernel (tools/fetch-linux) under Armature and qemu-system-aarch64, interleaved, and prints "
+                + "the wall time to the shell marker and to the exit, and the CPU time: medians and ratios.",
+        "Run from the repository root."})
+public final class LinuxBootBench extends BenchCommand {
     private static final String MARKER = "ARMATURE-LINUX-UP";
     private static final String TIME_PROGRAM = "/usr/bin/time";
 
-    private final String armature = System.getProperty("bench.armature", "./armature");
-    private final String qemu = System.getProperty("bench.qemu", "qemu-system-aarch64");
-    private int reps = 3;
-    private int smp = 1;
-    private String machine = "virt";
-    private Path dir = defaultDir();
-    private boolean withQemu = true;
+    @Option(names = "--reps", paramLabel = "N", description = "boots of each emulator (default ${DEFAULT-VALUE})")
+    int reps = 3;
+
+    @Option(names = "--smp", paramLabel = "N", description = "vCPUs (default ${DEFAULT-VALUE})")
+    int smp = 1;
+
+    @Option(names = "--machine", paramLabel = "M", description = "-M value, e.g. virt,gic-version=3 "
+            + "(default ${DEFAULT-VALUE})")
+    String machine = "virt";
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "where tools/fetch-linux put Image and "
+            + "initramfs.cpio.gz (default ${DEFAULT-VALUE})")
+    Path dir = defaultDir();
+
+    @Option(names = "--no-qemu", description = "no qemu-system-aarch64 boots")
+    boolean noQemu;
 
     /** One boot: seconds to the marker (NaN if it never came), to the exit, and of CPU time. */
     private record Boot(double marker, double exit, double cpu, int status) {
@@ -40,23 +55,14 @@ public final class LinuxBootBench {
 
     private enum Figure { MARKER, EXIT, CPU }
 
-    public static void main(String[] args) throws Exception {
-        LinuxBootBench b = new LinuxBootBench();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--reps" -> b.reps = Integer.parseInt(args[++i]);
-                case "--smp" -> b.smp = Integer.parseInt(args[++i]);
-                case "--machine" -> b.machine = args[++i];
-                case "--dir" -> b.dir = Path.of(args[++i]);
-                case "--no-qemu" -> b.withQemu = false;
-                default -> {
-                    System.err.println("LinuxBootBench: unknown argument " + args[i]
-                            + " (--reps N, --smp N, --machine M, --dir DIR, --no-qemu)");
-                    System.exit(2);
-                }
-            }
-        }
-        System.exit(b.run());
+    public static void main(String[] args) {
+        main(new LinuxBootBench(), args);
+    }
+
+    @Override
+    void check() {
+        requireAtLeast("--reps", reps, 1);
+        requireAtLeast("--smp", smp, 1);
     }
 
     /**
@@ -73,32 +79,31 @@ public final class LinuxBootBench {
         return base.resolve("armature").resolve("linux");
     }
 
-    private int run() throws IOException, InterruptedException {
+    @Override
+    int run() throws IOException, InterruptedException {
         Path kernel = dir.resolve("Image");
         Path initrd = dir.resolve("initramfs.cpio.gz");
         if (!Files.isExecutable(Path.of(TIME_PROGRAM))) {
-            System.err.println("LinuxBootBench: " + TIME_PROGRAM + " (GNU time) not found: it measures CPU time");
-            return 1;
+            throw new IOException(TIME_PROGRAM + " (GNU time) not found: it measures CPU time");
         }
         if (!Files.isRegularFile(kernel) || !Files.isRegularFile(initrd)) {
-            System.err.println("LinuxBootBench: no Image and initramfs.cpio.gz in " + dir + " (run tools/fetch-linux)");
-            return 1;
+            throw new IOException("no Image and initramfs.cpio.gz in " + dir + " (run tools/fetch-linux)");
         }
         List<String> common = List.of("-M", machine, "-cpu", "cortex-a57", "-smp", String.valueOf(smp), "-m", "512M",
                 "-display", "none", "-serial", "stdio", "-no-reboot", "-kernel", kernel.toString(),
                 "-initrd", initrd.toString(), "-append", "console=ttyAMA0 panic=-1");
         System.out.printf(Locale.ROOT, "Linux boot: -M %s -smp %d, %d repetition(s), host load %.1f%n", machine, smp,
-                reps, loadAverage());
+                reps, GuestRuns.loadAverage());
         List<Boot> ours = new ArrayList<>();
         List<Boot> theirs = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
-            if (withQemu) {
-                theirs.add(boot(qemu, common, "-accel", "tcg"));
+            if (!noQemu) {
+                theirs.add(boot(GuestRuns.QEMU, common, "-accel", "tcg"));
             }
-            ours.add(boot(armature, common, "-accel", "tcg"));
+            ours.add(boot(GuestRuns.ARMATURE, common, "-accel", "tcg"));
         }
         report("armature", ours);
-        if (withQemu) {
+        if (!noQemu) {
             report("qemu", theirs);
             System.out.printf(Locale.ROOT, "ratio armature/qemu: marker %.2fx, exit %.2fx, CPU time %.2fx%n",
                     median(ours, Figure.MARKER) / median(theirs, Figure.MARKER),
@@ -106,10 +111,6 @@ public final class LinuxBootBench {
                     median(ours, Figure.CPU) / median(theirs, Figure.CPU));
         }
         return ours.stream().allMatch(b -> b.status == 0 && !Double.isNaN(b.marker)) ? 0 : 1;
-    }
-
-    private static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static Boot boot(String program, List<String> common, String... extra)

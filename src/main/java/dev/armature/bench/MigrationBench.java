@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Live migration figures ({@code bench/run migrate}): two {@code ./armature} processes on this host, the source
@@ -21,38 +23,47 @@ import java.util.Locale;
  * bench/run migrate [--mem MIB] [--mib N] [--hot N] [--reps N] [--downtime-limit MS] [--smp N]
  * </pre>
  */
-public final class MigrationBench {
-    private final String armature = System.getProperty("bench.armature", "./armature");
-    private int mem = 512;
-    private int mib = 256;
-    private int hot = 16;
-    private int reps = 3;
-    private int smp = 1;
-    private long downtimeLimit = 300;
+@Command(name = "bench/run migrate", description = {
+        "Live migration between two ./armature processes over loopback TCP, the source running memload.flat: "
+                + "query-migrate's figures per run.",
+        "Run from the repository root."})
+public final class MigrationBench extends BenchCommand {
+    @Option(names = "--mem", paramLabel = "MIB", description = "guest RAM in MiB (default ${DEFAULT-VALUE})")
+    int mem = 512;
 
-    public static void main(String[] args) throws Exception {
-        MigrationBench b = new MigrationBench();
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--mem" -> b.mem = Integer.parseInt(v);
-                case "--mib" -> b.mib = Integer.parseInt(v);
-                case "--hot" -> b.hot = Integer.parseInt(v);
-                case "--reps" -> b.reps = Integer.parseInt(v);
-                case "--smp" -> b.smp = Integer.parseInt(v);
-                case "--downtime-limit" -> b.downtimeLimit = Long.parseLong(v);
-                default -> {
-                    System.err.println("usage: bench/run migrate [--mem MIB] [--mib N] [--hot N] [--reps N] "
-                            + "[--downtime-limit MS] [--smp N]");
-                    System.exit(2);
-                }
-            }
-            i++;
-        }
-        b.run();
+    @Option(names = "--mib", paramLabel = "N", description = "MiB the guest writes once (default ${DEFAULT-VALUE})")
+    int mib = 256;
+
+    @Option(names = "--hot", paramLabel = "N",
+            description = "MiB of those rewritten without pause (default ${DEFAULT-VALUE})")
+    int hot = 16;
+
+    @Option(names = "--reps", paramLabel = "N", description = "migrations (default ${DEFAULT-VALUE})")
+    int reps = 3;
+
+    @Option(names = "--downtime-limit", paramLabel = "MS",
+            description = "migrate-set-parameters downtime-limit (default ${DEFAULT-VALUE})")
+    long downtimeLimit = 300;
+
+    @Option(names = "--smp", paramLabel = "N", description = "vCPUs (default ${DEFAULT-VALUE})")
+    int smp = 1;
+
+    public static void main(String[] args) {
+        main(new MigrationBench(), args);
     }
 
-    private void run() throws Exception {
+    @Override
+    void check() {
+        requireAtLeast("--mem", mem, 1);
+        requireAtLeast("--mib", mib, 1);
+        require(hot >= 0 && hot <= mib, "--hot must be from 0 to --mib (" + mib + "), not " + hot);
+        requireAtLeast("--reps", reps, 1);
+        requireAtLeast("--downtime-limit", downtimeLimit, 0);
+        requireAtLeast("--smp", smp, 1);
+    }
+
+    @Override
+    int run() throws Exception {
         System.out.printf(Locale.ROOT, "guest: -m %dM -smp %d memload mib=%d hot=%d; downtime-limit %d ms%n", mem, smp,
                 mib, hot, downtimeLimit);
         System.out.println("run  total-ms  downtime-ms  setup-ms  rounds  transferred-MiB  normal  duplicate  "
@@ -66,11 +77,12 @@ public final class MigrationBench {
                     ram.get("normal").asLong(), ram.get("duplicate").asLong(), ram.get("dirty-pages-rate").asLong(),
                     ram.get("mbps").asDouble() / 8);
         }
+        return 0;
     }
 
     private List<String> command(String... more) {
-        List<String> c = new ArrayList<>(List.of(armature, "-display", "none", "-serial", "stdio", "-m", mem + "M",
-                "-smp", String.valueOf(smp), "-kernel", "guest/images/memload.flat", "-append",
+        List<String> c = new ArrayList<>(List.of(GuestRuns.ARMATURE, "-display", "none", "-serial", "stdio", "-m",
+                mem + "M", "-smp", String.valueOf(smp), "-kernel", "guest/images/memload.flat", "-append",
                 "mib=" + mib + " hot=" + hot + " report=1000000"));
         c.addAll(List.of(more));
         return c;

@@ -18,6 +18,8 @@ import dev.armature.memory.PhysicalMemory;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Micro benchmark (not a test): a device streams a 64 MiB buffer through an SMMU context in fixed-size bursts,
@@ -28,25 +30,46 @@ import java.util.Set;
  * <p>Usage: {@code SmmuTlbBench [tlb-entries [burst-bytes [passes]]]} (default 32 entries, 64-byte bursts,
  * 4 measured passes after 2 warm-up passes).
  */
-public final class SmmuTlbBench {
+@Command(name = "SmmuTlbBench", description = "TLB misses and throughput of a device streaming 64 MiB through an "
+        + "SMMU context, the buffer mapped with 4K pages and with 1M blocks.")
+public final class SmmuTlbBench extends BenchCommand {
     private static final long RAM = 0x4000_0000L;
     private static final long BUFFER = 64L << 20;
     private static final long DEVICE_SPACE = 0x1000_0000L;
 
-    private SmmuTlbBench() {
-    }
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TLB-ENTRIES",
+            description = "entries of the SMMU's TLB (default ${DEFAULT-VALUE})")
+    int tlbEntries = 32;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "BURST-BYTES",
+            description = "bytes a device read, dividing 64 MiB (default ${DEFAULT-VALUE})")
+    int burst = 64;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "PASSES",
+            description = "measured passes over the buffer, after 2 warm-up passes (default ${DEFAULT-VALUE})")
+    int passes = 4;
 
     public static void main(String[] args) {
-        int tlbEntries = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-        int burst = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        System.out.printf(Locale.ROOT, "64 MiB streamed through an SMMU context, %d-entry TLB, %d-byte bursts, "
-                + "%d passes%n", tlbEntries, burst, passes);
-        run("4K pages", new PoolLayout(0, 0, 0, (int) (BUFFER >> 12)), tlbEntries, burst, passes);
-        run("1M blocks", new PoolLayout(0, (int) (BUFFER >> 20), 0, 0), tlbEntries, burst, passes);
+        main(new SmmuTlbBench(), args);
     }
 
-    private static void run(String label, PoolLayout layout, int tlbEntries, int burst, int passes) {
+    @Override
+    void check() {
+        requireAtLeast("TLB-ENTRIES", tlbEntries, 1);
+        require(burst >= 1 && BUFFER % burst == 0, "BURST-BYTES must divide 64 MiB, not " + burst);
+        requireAtLeast("PASSES", passes, 1);
+    }
+
+    @Override
+    int run() {
+        System.out.printf(Locale.ROOT, "64 MiB streamed through an SMMU context, %d-entry TLB, %d-byte bursts, "
+                + "%d passes%n", tlbEntries, burst, passes);
+        measure("4K pages", new PoolLayout(0, 0, 0, (int) (BUFFER >> 12)), tlbEntries, burst, passes);
+        measure("1M blocks", new PoolLayout(0, (int) (BUFFER >> 20), 0, 0), tlbEntries, burst, passes);
+        return 0;
+    }
+
+    private static void measure(String label, PoolLayout layout, int tlbEntries, int burst, int passes) {
         try (PhysicalMemory memory = new PhysicalMemory(); Vcmm vcmm = new Vcmm()) {
             memory.addRam("ram", RAM, BUFFER);
             MemoryTarget ram = vcmm.addGuestRamTarget("ram", memory, RAM, layout);

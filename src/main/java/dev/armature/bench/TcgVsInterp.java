@@ -13,6 +13,8 @@ import dev.armature.memory.PhysicalMemory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Micro benchmark (not a test): guest MIPS of tight integer loops under the interpreter and the translator, and
@@ -22,9 +24,11 @@ import java.util.Locale;
  * <p>Run it with the launcher's JVM flags ({@code -XX:+UnlockExperimentalVMOptions
  * -XX:+TrustFinalNonStaticFields}); without them translated code reloads every instruction's operand fields.
  *
- * <p>Usage: {@code TcgVsInterp [seconds-per-measurement]} (default 3).
+ * <p>Usage: {@code bench/run micro [SECONDS]} (default 3: seconds of warm-up, then as many measured).
  */
-public final class TcgVsInterp {
+@Command(name = "bench/run micro", description = "Guest MIPS of in-process loops under the interpreter and the "
+        + "translator, and their ratio.")
+public final class TcgVsInterp extends BenchCommand {
     private static final long RAM = 0x4000_0000L;
     private static final long CODE = RAM + 0x1000;
     private static final long DATA = RAM + 0x10000;
@@ -61,14 +65,24 @@ public final class TcgVsInterp {
             0xd65f03c0, //       ret
     };
 
-    private TcgVsInterp() {
-    }
+    @Mixin
+    final SecondsParameter time = new SecondsParameter();
 
     public static void main(String[] args) {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-        measure("alu loop", ALU_LOOP, seconds);
-        measure("load/store loop", MEMORY_LOOP, seconds);
-        measure("call/return loop", CALL_LOOP, seconds);
+        main(new TcgVsInterp(), args);
+    }
+
+    @Override
+    void check() {
+        time.check(this);
+    }
+
+    @Override
+    int run() {
+        measure("alu loop", ALU_LOOP, time.seconds);
+        measure("load/store loop", MEMORY_LOOP, time.seconds);
+        measure("call/return loop", CALL_LOOP, time.seconds);
+        return 0;
     }
 
     private static void measure(String name, int[] program, double seconds) {

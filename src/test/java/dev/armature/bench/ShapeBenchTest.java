@@ -1,51 +1,46 @@
 package dev.armature.bench;
 
+import static dev.armature.bench.BenchArgs.parsed;
+import static dev.armature.bench.BenchArgs.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** ShapeBench's argument parsing: options, shape names and bad values. */
+/** ShapeBench's options: defaults, each option, shape and kernel names, bad ones refused. */
 class ShapeBenchTest {
+    /** shapes, kernels, reps, insns, no-qemu, qemu-scale, no-region. */
+    private static List<Object> values(ShapeBench b) {
+        GuestRunOptions o = b.options;
+        return List.of(b.shapes, o.kernels(), o.reps, o.millions, o.noQemu, o.qemuScale, b.noRegion);
+    }
+
     @Test
-    void defaultsRunEveryShapeWithQemu() {
-        ShapeBench b = new ShapeBench();
-        b.parse(new String[0]);
-        assertEquals(List.of("tight", "computed", "paged"), b.shapes);
-        assertEquals(List.of("crc"), b.kernels);
-        assertEquals(3, b.reps);
-        assertTrue(b.withQemu);
-        assertEquals(10, b.qemuScale);
+    void defaultsRunEveryShapeAndCrcWithQemu() {
+        assertEquals(List.of(List.of("tight", "computed", "paged"), List.of("crc"), 3, 200.0, false, 10, false),
+                values(parsed(new ShapeBench())));
     }
 
     @Test
     void optionsAreParsed() {
-        ShapeBench b = new ShapeBench();
-        b.parse(new String[] {"--reps", "2", "--shapes", "paged,tight", "--insns", "50", "--no-qemu",
-                "--qemu-scale", "4", "--no-region", "--kernels", "none"});
-        assertEquals(2, b.reps);
-        assertEquals(List.of("paged", "tight"), b.shapes);
-        assertEquals(50.0, b.millions);
-        assertEquals(false, b.withQemu);
-        assertEquals(4, b.qemuScale);
-        assertTrue(b.noRegion);
-        assertEquals(List.of(), b.kernels);
+        assertEquals(List.of(List.of("paged", "tight"), List.of(), 2, 50.0, true, 4, true), values(parsed(
+                new ShapeBench(), "--reps", "2", "--shapes", "paged,tight", "--insns", "50", "--no-qemu",
+                "--qemu-scale", "4", "--no-region", "--kernels", "none")));
+        assertEquals(List.of("sieve", "matrix"),
+                parsed(new ShapeBench(), "--kernels", "sieve,matrix").options.kernels());
     }
 
-    @Test
-    void badArgumentsAreNamed() {
-        assertMessage("unknown shape 'loop' (known: tight,computed,paged)", "--shapes", "tight,loop");
-        assertMessage("unknown kernel 'fft' (known: crc,sieve,matrix,simd)", "--kernels", "fft");
-        assertMessage("--reps needs a value", "--reps");
-        assertMessage("--insns: not a number: lots", "--insns", "lots");
-        assertMessage("--reps and --qemu-scale must be >= 1, --insns > 0", "--qemu-scale", "0");
-        assertMessage("unknown option --smp", "--smp", "4");
-    }
-
-    private static void assertMessage(String message, String... args) {
-        var e = assertThrows(IllegalArgumentException.class, () -> new ShapeBench().parse(args));
-        assertEquals(message, e.getMessage());
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--shapes tight,loop | unknown shape 'loop' (known: tight,computed,paged)",
+        "--kernels fft       | unknown kernel 'fft' (known: crc,sieve,matrix,simd)",
+        "--reps              | Missing required parameter for option '--reps' (N)",
+        "--insns lots        | Invalid value for option '--insns': 'lots' is not a double",
+        "--qemu-scale 0      | --qemu-scale must be at least 1, not 0",
+        "--smp 4             | Unknown options: '--smp', '4'"})
+    void badValueIsRefusedNamingIt(String args, String message) {
+        assertEquals(message, refused(ShapeBench::new, args.split(" ")));
     }
 }

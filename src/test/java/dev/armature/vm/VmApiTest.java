@@ -155,7 +155,7 @@ class VmApiTest {
             vcpu.setReg(Reg.PSTATE, 0x6000_03c4L);
             assertEquals(1, cpu.el);
             assertFalse(cpu.spSel);
-            assertEquals(0x6000_0000, cpu.nzcv);
+            assertEquals(0x6000_0000, cpu.nzcv());
             assertEquals(0x111L, cpu.r[Cpu.SP], "EL1t selects SP_EL0");
             assertErrno(EINVAL, () -> vcpu.setReg(Reg.PSTATE, 0x3c9), "EL2h is not a KVM guest mode");
             assertErrno(EINVAL, () -> vcpu.setReg(Reg.PSTATE, 0x10), "AArch32 mode");

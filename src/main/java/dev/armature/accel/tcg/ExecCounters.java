@@ -51,6 +51,7 @@ final class ExecCounters {
     final List<Label> targets = new ArrayList<>();
     private Label exitInvalidated;
     private Label exitProbe;
+    private Label exitUnmapped;
 
     private ExecCounters(CodeBuilder c, String loopsField, boolean region, long tbStart, boolean inLocals) {
         this.c = c;
@@ -158,22 +159,40 @@ final class ExecCounters {
     }
 
     /**
+     * Label of the shared return of {@link Tb#EXIT_UNMAPPED}, from a region's transition to a member whose page is
+     * mapped elsewhere now: {@code cpu.nextPc} is that member's start.
+     */
+    Label exitUnmapped() {
+        if (exitUnmapped == null) {
+            exitUnmapped = c.newLabel();
+        }
+        return exitUnmapped;
+    }
+
+    /**
      * Emits {@code out}, the normal return of a block that ran to its end ({@code cpu.pc = cpu.nextPc}: bodies
      * leave the successor in {@code nextPc} only), and the shared exits that were used, each writing the locals
      * back; after every other branch target, so the frames stay in code order.
      */
     void emitExits(Label out) {
-        c.labelBinding(out);
-        targets.add(out);
-        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
-        emitWriteBack();
-        c.loadConstant(Tb.EXIT_NORMAL).ireturn();
+        emitEndOfBlockExit(out, Tb.EXIT_NORMAL);
+        if (exitUnmapped != null) {
+            emitEndOfBlockExit(exitUnmapped, Tb.EXIT_UNMAPPED);
+        }
         if (exitInvalidated != null) {
             emitExit(exitInvalidated, Tb.EXIT_INVALIDATED);
         }
         if (exitProbe != null) {
             emitExit(exitProbe, Tb.EXIT_PROBE);
         }
+    }
+
+    private void emitEndOfBlockExit(Label at, int result) {
+        c.labelBinding(at);
+        targets.add(at);
+        c.aload(CPU).aload(CPU).getfield(CD_CPU, "nextPc", CD_long).putfield(CD_CPU, "pc", CD_long);
+        emitWriteBack();
+        c.loadConstant(result).ireturn();
     }
 
     private void emitExit(Label at, int result) {

@@ -119,7 +119,7 @@ public final class LockstepTester {
         }
         diff(diffs, "sp", a.r[Cpu.SP], b.r[Cpu.SP]);
         diff(diffs, "pc", a.pc, b.pc);
-        diff(diffs, "nzcv", a.nzcv, b.nzcv);
+        diff(diffs, "nzcv", a.nzcv(), b.nzcv());
         diff(diffs, "pstate", a.pstate(), b.pstate());
         for (int i = 0; i < a.spBank.length; i++) {
             diff(diffs, "sp_el" + i + " (banked)", a.spBank[i], b.spBank[i]);

@@ -1,6 +1,9 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.CpuMemory;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,19 +12,27 @@ import java.util.Set;
 
 /**
  * Picks the members of a {@link TbRegion} headed by a hot TB: the TBs reachable from the head through exits that
- * generated code can follow without the dispatcher, that are already translated and valid, on the head's virtual
- * page and for the same flags (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs
- * on a cycle through the head (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions
- * and {@link #INLINE_BUDGET}; none if there is no cycle.
+ * generated code can follow without the dispatcher, that are already translated and valid and for the same flags
+ * (exception level), up to {@link #MAX_MEMBERS} TBs. Of those, the region keeps the TBs on a cycle through the head
+ * (the loop, not the paths out of it), as many as fit {@link #MAX_INSNS} instructions and {@link #INLINE_BUDGET};
+ * none if there is no cycle.
  *
  * <p>The exits followed: static ones (direct branch target, not-taken path, fall-through) and, among computed
  * jumps, only BR, BLR and RET, which change neither the exception level nor the translation regime; a RET goes
- * to the members that follow a BL or BLR, a BR or BLR to any member. Every other exit (ERET, SVC, MSR, system
- * instructions, ...) always leaves the region. Why the same page suffices for mappings: the head was entered
- * through a lookup or link under the current mapping of its page, no followed exit can change a mapping, and a
- * TLB shootdown by another vCPU raises this vCPU's exit request and waits until it is served, which the region
- * checks at every jump back and after every member that accesses memory ({@link RegionTranslator}). This is the
- * argument that already makes same-page links safe.
+ * to the members that follow a BL or BLR, a BR or BLR to any member. Where a computed jump goes is known from the
+ * TB's recorded exit targets ({@link Tb#exitTargets}, filled by the dispatcher). Every other exit (ERET, SVC, MSR,
+ * system instructions, ...) always leaves the region.
+ *
+ * <p>Mappings. Members may lie on several virtual pages, each mapped to one physical page for the whole region: a
+ * successor on a page already reached is looked up on that page's physical page, and one on a new page at the
+ * physical address the dispatcher recorded for it (another page's successor is never linked, so its TB is
+ * recorded as an exit target; a page never reached that way contributes no member). At run time the head's page
+ * was mapped so when the region was entered (lookup or same-page link), and {@link RegionTranslator} checks the
+ * fetch mapping of any other page when a transition enters it from another page; no followed exit can change a
+ * mapping, and another vCPU's TLB shootdown raises the exit request and waits until this vCPU serves it (at the
+ * dispatcher, or on a TLB miss, which only a member that accesses memory has, and the region checks the request
+ * after such members and at every jump back), so a page mapped so once stays so for the rest of the region's run
+ * (docs/tcg.md, "Mappings").
  */
 final class RegionSelector {
     static final int MAX_MEMBERS = 16;
@@ -47,8 +58,11 @@ final class RegionSelector {
     /** The members, head first, or null if there is no loop through the head within the limits. */
     static Tb[] select(TbCache cache, Tb head) {
         Map<Long, Tb> reached = new LinkedHashMap<>();
+        // Virtual page -> physical page, one per virtual page: see the class comment (mappings).
+        Map<Long, Long> pages = new HashMap<>();
         List<Long> work = new ArrayList<>();
         reached.put(head.key.va(), head);
+        pages.put(head.key.va() & PAGE_MASK, head.key.pa() & PAGE_MASK);
         work.add(head.key.va());
         for (int w = 0; w < work.size() && reached.size() < MAX_MEMBERS; w++) {
             Tb t = reached.get(work.get(w));
@@ -56,14 +70,31 @@ final class RegionSelector {
             if (isCall(t)) {
                 next.add(end(t)); // where its callee's RET returns
             }
+            TbKey[] seen = t.exitTargets; // a static exit's are its successors on other pages: only their PAs count
+            ExitKind kind = exitKind(t);
+            if (seen != null && (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)) {
+                for (TbKey k : seen) {
+                    if (k != null && k.flags() == head.key.flags() && !next.contains(k.va())) {
+                        next.add(k.va()); // where its BR, BLR or RET went
+                    }
+                }
+            }
             for (long va : next) {
-                if (reached.containsKey(va) || ((va ^ head.key.va()) & PAGE_MASK) != 0
-                        || reached.size() == MAX_MEMBERS) {
+                if (reached.containsKey(va) || reached.size() == MAX_MEMBERS) {
                     continue;
                 }
-                Tb s = cache.get(head.key.pa() + (va - head.key.va()), va, head.key.flags());
+                Long pagePa = pages.get(va & PAGE_MASK);
+                if (pagePa == null) {
+                    TbKey k = seenKey(seen, va, head.key.flags());
+                    if (k == null || sharesFetchEntry(pages.keySet(), va)) {
+                        continue; // never seen reached: no physical address; or it would evict a member's page
+                    }
+                    pagePa = k.pa() & PAGE_MASK;
+                }
+                Tb s = cache.get(pagePa | (va & ~PAGE_MASK), va, head.key.flags());
                 if (s != null) {
                     reached.put(va, s);
+                    pages.put(va & PAGE_MASK, pagePa);
                     work.add(va);
                 }
             }
@@ -80,6 +111,31 @@ final class RegionSelector {
             }
             members.removeLast();
         }
+    }
+
+    /**
+     * True if {@code va}'s page would take the fetch-TLB entry of one of {@code pages}: the region would leave at
+     * every transition between the two, whose mapping checks need both entries.
+     */
+    private static boolean sharesFetchEntry(Set<Long> pages, long va) {
+        for (long p : pages) {
+            if (CpuMemory.sameFetchEntry(p, va)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The recorded exit target at {@code va} for {@code flags}, or null. */
+    private static TbKey seenKey(TbKey[] seen, long va, int flags) {
+        if (seen != null) {
+            for (TbKey k : seen) {
+                if (k != null && k.va() == va && k.flags() == flags) {
+                    return k;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -208,6 +264,30 @@ final class RegionSelector {
                 ? (long) (w << 13 >> 18) << 2   // TBZ, TBNZ: imm14 at bits 5..18
                 : (long) (w << 8 >> 13) << 2;   // B.cond, BC.cond, CBZ, CBNZ: imm19 at bits 5..23
         return List.of(pc + offset, end(t));
+    }
+
+    /** How many members a member's BR, BLR or RET was recorded going to (for statistics). */
+    static int indirectTargets(Tb[] members) {
+        int n = 0;
+        for (Tb m : members) {
+            boolean target = false;
+            for (Tb t : members) {
+                ExitKind kind = exitKind(t);
+                target |= (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)
+                        && seenKey(t.exitTargets, m.key.va(), m.key.flags()) != null;
+            }
+            n += target ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** How many members lie on another virtual page than the head (for statistics). */
+    static int offHeadPage(Tb[] members) {
+        int n = 0;
+        for (Tb m : members) {
+            n += ((m.key.va() ^ members[0].key.va()) & PAGE_MASK) != 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** True if the block ends with BL or BLR, so a RET may come back to its end. */

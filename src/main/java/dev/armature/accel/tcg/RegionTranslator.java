@@ -1,5 +1,7 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.CpuMemory;
+
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
@@ -39,11 +41,14 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *         goto out;
  *     M1: ...
  *     G1: if (cpu.exitRequest != 0 || !valid) goto out;     // entered from a jump back or a calling-out member
- *     B1: if (icount + n1 &gt; limit) goto out;               // entered from any other member
+ *     B1: if (member 1 is entered from another page &amp;&amp; cpu.memory.fetchPagePa(start1) != its page)
+ *             goto unmapped;                                // only for a member off the head's page
+ *         if (icount + n1 &gt; limit) goto out;               // B1: entered from any other member
  *         transitions++; blockPc = start1; goto M1;
  *     ...
  *     out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc;
  *         return EXIT_NORMAL;
+ *     unmapped: (the same) return EXIT_UNMAPPED;             // cpu.pc: the member that did not run
  *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, blockPc its member's start
  *     icount += (cpu.pc - blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
@@ -54,8 +59,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * back (to the same or an earlier member, which every cycle has, so a loop sees them within one pass through
  * the members) and after a member with an instruction that {@link TbTranslator#mayCallOut} (which may raise this
  * vCPU's own exit request or store into a member, and is followed by the check where the interpreter has its
- * block boundary). A jump forward from a member of only data processing and direct branches checks the budget
- * alone: the other checks are volatile reads, after which C2 reloads what it had in registers (the guest register
+ * block boundary). A jump forward from a member of only such staying-inside instructions checks the budget (and
+ * a cross-page member's mapping) alone: the other checks are volatile reads, after which C2 reloads what it had in registers (the guest register
  * array and its length, docs/performance.md). Instructions are the class data, all members' in order.
  */
 final class RegionTranslator {
@@ -64,6 +69,9 @@ final class RegionTranslator {
             MethodTypeDesc.of(CD_void, TbTranslator.CD_TB.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodType MT_INIT = MethodType.methodType(void.class, Tb[].class, int.class);
+    private static final ClassDesc CD_MEMORY = CpuMemory.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_FETCH_PAGE_PA = MethodTypeDesc.of(CD_long, CD_long);
+    private static final long PAGE_MASK = ~0xfffL;
     /** HotSpot compiles no method over {@code HugeMethodLimit} (8000) bytecode bytes by default. */
     static final int HUGE_METHOD = 8000;
 
@@ -155,6 +163,7 @@ final class RegionTranslator {
             TbTranslator.emitLiveChecks(c, CD_REGION, out);
             c.labelBinding(budgetGuard[j]);
             counters.targets.add(budgetGuard[j]);
+            emitMappingCheck(c, members, j, counters);
             counters.emitBudgetCheck(members[j].insns.length, out);
             counters.emitLoop();
             counters.emitMemberStart(members[j].key.va());
@@ -167,5 +176,41 @@ final class RegionTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * Emits, at the start of member {@code j}'s guard, the check that the vCPU's fetch TLB still maps {@code j}'s
+     * virtual page to the physical page it was translated from (the jump cache's check, {@link
+     * CpuMemory#fetchPagePa}); leaves with {@link Tb#EXIT_UNMAPPED} if not, or if the TLB holds no entry for the page
+     * (the dispatcher then looks the PC up). Nothing for a member on the head's page, whose mapping the region's
+     * entry established, nor for one entered only from members on its own page, which were themselves checked or
+     * on the head's page; a page mapped so once in a run stays so (see {@link RegionSelector}, mappings).
+     */
+    private static void emitMappingCheck(CodeBuilder c, Tb[] members, int j, ExecCounters counters) {
+        Tb m = members[j];
+        if (!entersFromAnotherPage(members, m)) {
+            return;
+        }
+        Label mapped = c.newLabel();
+        counters.targets.add(mapped);
+        c.aload(CPU).getfield(CD_CPU, "memory", CD_MEMORY)
+                .loadConstant(m.key.va()).invokevirtual(CD_MEMORY, "fetchPagePa", MTD_FETCH_PAGE_PA)
+                .loadConstant(m.key.pa() & PAGE_MASK).lcmp().ifeq(mapped);
+        c.goto_(counters.exitUnmapped());
+        c.labelBinding(mapped);
+    }
+
+    /** True if {@code m} is off the head's page and some member's exit may continue at it from another page. */
+    static boolean entersFromAnotherPage(Tb[] members, Tb m) {
+        long page = m.key.va() & PAGE_MASK;
+        if (page == (members[0].key.va() & PAGE_MASK)) {
+            return false;
+        }
+        for (Tb t : members) {
+            if ((t.key.va() & PAGE_MASK) != page && RegionSelector.candidates(t, members).contains(m)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +26,12 @@ public abstract class Tb {
     static final int EXIT_INVALIDATED = 2;
     /** A probe stopped execution before an instruction; cpu.pc is that instruction. */
     static final int EXIT_PROBE = 3;
+    /**
+     * A region's transition found the next member's virtual page not mapped (in the fetch TLB) to the physical
+     * page the member was translated from; cpu.pc is that member's start, which did not run, and the member
+     * before it ended normally.
+     */
+    static final int EXIT_UNMAPPED = 4;
 
     /** One chained successor: when the block exits to {@code pc}, continue at {@code target}. */
     record Link(long pc, Tb target) {
@@ -56,6 +63,15 @@ public abstract class Tb {
     int heat;
     /** Region attempts made from this TB; each doubles the dispatches before the next, up to 64 times. */
     int regionAttempts;
+    /**
+     * Where this TB's exit went when no link could hold it: the keys of the last {@link #EXIT_TARGETS} different
+     * TBs the dispatcher found after an indirect exit (BR, BLR, RET, ...) or a static exit to another page, the
+     * newest first (so after a remap, the current mapping's TB comes before the old one's). Only a hint for
+     * {@link RegionSelector}, whose generated transitions compare the PC and check the mapping anyway: plain,
+     * allocated on the first record and racy between vCPUs (a lost or torn record only loses a member).
+     */
+    TbKey[] exitTargets;
+    static final int EXIT_TARGETS = 4;
     /** Next TB in the same {@link TbCache} hash bucket. */
     volatile Tb hashNext;
 
@@ -81,6 +97,44 @@ public abstract class Tb {
         }
         Tb t = l.target;
         return t.valid ? t : null;
+    }
+
+    /** Notes that this TB's exit went, through the dispatcher, to the TB of {@code target} ({@link #exitTargets}). */
+    final void recordExitTarget(TbKey target) {
+        TbKey[] seen = exitTargets;
+        if (seen == null) {
+            seen = new TbKey[EXIT_TARGETS];
+            exitTargets = seen;
+        }
+        for (TbKey k : seen) {
+            if (k == null) {
+                break;
+            }
+            if (target.equals(k)) {
+                return; // equal, not only the same: a retranslation of the target takes no second slot
+            }
+        }
+        System.arraycopy(seen, 0, seen, 1, seen.length - 1);
+        seen[0] = target;
+    }
+
+    /**
+     * Forgets the recorded exit targets at {@code va}: one of them was found mapped elsewhere now (a region left
+     * with {@link #EXIT_UNMAPPED}), so a region formed next must not take it again; the dispatcher's lookup that
+     * follows records the current one.
+     */
+    final void forgetExitTargets(long va) {
+        TbKey[] seen = exitTargets;
+        if (seen == null) {
+            return;
+        }
+        int n = 0;
+        for (TbKey k : seen) {
+            if (k != null && k.va() != va) {
+                seen[n++] = k;
+            }
+        }
+        Arrays.fill(seen, n, seen.length, null);
     }
 
     /** Physical address just past the last instruction. */

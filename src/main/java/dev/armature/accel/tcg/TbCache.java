@@ -190,6 +190,20 @@ final class TbCache {
         return false;
     }
 
+    /**
+     * Drops a valid region whose member's page is mapped elsewhere now (see {@link TbRegion#unmappedExits}): its
+     * head runs as a plain TB again and may head a region for the current mapping once hot. Its footprint stays
+     * used, as an invalidated TB's.
+     */
+    synchronized void dropRegion(TbRegion r) {
+        if (r.valid) {
+            unregister(r);
+            synchronized (stats) {
+                stats.regionsUnmapped++;
+            }
+        }
+    }
+
     /** A region's estimated host footprint, as {@link #footprint(Tb)}: its members' code is compiled again. */
     static long footprint(TbRegion r) {
         return r.codeBytes + CLASS_OVERHEAD + (long) JIT_BYTES_PER_INSN * r.insns();

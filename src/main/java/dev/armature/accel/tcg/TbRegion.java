@@ -3,11 +3,12 @@ package dev.armature.accel.tcg;
 import dev.armature.arch.aarch64.Cpu;
 
 /**
- * A region: a hot group of TBs on one page compiled into one method by {@link RegionTranslator}, so that a guest
- * loop spanning several blocks runs as one JIT-compiled host loop (guest registers can stay in host registers
- * across its blocks) instead of returning to the dispatcher, the megamorphic {@link Tb#exec} call and the link
- * lookup at every block. {@link #members}{@code [0]} is the head, whose dispatch enters the region instead
- * ({@link Tb#region}); the members' own TBs stay in the cache and run whenever the region does not.
+ * A region: a hot group of TBs (a loop, possibly over several pages) compiled into one method by
+ * {@link RegionTranslator}, so that a guest loop spanning several blocks runs as one JIT-compiled host loop (guest
+ * registers can stay in host registers across its blocks) instead of returning to the dispatcher, the
+ * megamorphic {@link Tb#exec} call and the link lookup at every block. {@link #members}{@code [0]} is the head,
+ * whose dispatch enters the region instead ({@link Tb#region}); the members' own TBs stay in the cache and run
+ * whenever the region does not.
  *
  * <p>Validity: {@link #valid} is cleared, under the {@link TbCache} lock, as soon as any member is invalidated or
  * flushed. Generated code checks it after its own stores (so it never runs a member past that member's
@@ -24,6 +25,14 @@ abstract class TbRegion {
     final int codeBytes;
     /** Cleared when a member is invalidated or flushed (then the head runs as a plain TB again). */
     volatile boolean valid = true;
+    /**
+     * Consecutive entries that ended with {@link Tb#EXIT_UNMAPPED}: a member's page is mapped elsewhere now (or
+     * keeps dropping out of the fetch TLB), so the region leaves there on every pass; at
+     * {@link #MAX_UNMAPPED} it is dropped so that its head can form one for the current mapping. Plain and racy
+     * between vCPUs, a hint.
+     */
+    int unmappedExits;
+    static final int MAX_UNMAPPED = 16;
 
     protected TbRegion(Tb[] members, int codeBytes) {
         this.members = members;

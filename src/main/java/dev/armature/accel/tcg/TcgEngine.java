@@ -178,6 +178,8 @@ public final class TcgEngine implements Accelerator {
             if (added) {
                 stats.regionsFormed++;
                 stats.regionTbs += members.length;
+                stats.regionIndirectTargets += RegionSelector.indirectTargets(members);
+                stats.regionOtherPageTbs += RegionSelector.offHeadPage(members);
                 stats.regionGuestInsns += r.insns();
                 stats.regionBytecodeBytes += r.codeBytes;
             } else {

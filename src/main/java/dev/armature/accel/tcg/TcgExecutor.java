@@ -55,6 +55,11 @@ public final class TcgExecutor implements CpuExecutor {
     private final int regionHot;
     private long reportedBackEdges;
     private long reportedRegionTransitions;
+    /**
+     * The TB (or region member) whose exit the next lookup resolves, if it ended normally: the next TB is recorded
+     * as its exit target ({@link Tb#recordExitTarget}) when no link can hold it, for regions to follow.
+     */
+    private Tb exitedFrom;
     /** The region the last {@link #step} entered, or null. */
     private TbRegion steppedRegion;
 
@@ -93,8 +98,10 @@ public final class TcgExecutor implements CpuExecutor {
         cpu.memory.serviceFlushRequests(); // after 'executing' is visible: see CpuMemory's shootdown protocol
         try {
             Tb prev = null;
+            exitedFrom = null;
             while (ctx.icount < ctx.limit) {
                 if (cpu.exitRequest != 0) {
+                    exitedFrom = null; // an interrupt may be taken: the next block is no exit target
                     if (prev != null) {
                         local.exits[TcgStats.Exit.EXIT_REQUEST.ordinal()]++;
                         prev = null;
@@ -128,6 +135,8 @@ public final class TcgExecutor implements CpuExecutor {
         cpu.executing = true; // as in run: translations' barriers wait for this step to end
         cpu.memory.serviceFlushRequests();
         try {
+            Tb from = exitedFrom;
+            exitedFrom = null;
             Tb tb = lookup(cpu);
             if (tb == null) {
                 steppedRegion = null;
@@ -135,6 +144,7 @@ public final class TcgExecutor implements CpuExecutor {
                 interpretBlock(cpu);
                 return null;
             }
+            recordExitTarget(from, cpu.pc, tb); // every exit goes through here, so only unlinkable ones count
             TbRegion r = tb.region;
             if (r != null && r.valid) {
                 steppedRegion = r;
@@ -161,6 +171,8 @@ public final class TcgExecutor implements CpuExecutor {
     /** Runs the next block; returns the TB to chain from next, or null if the next block needs a lookup. */
     private Tb dispatch(Cpu cpu, Tb prev) {
         long pc = cpu.pc;
+        Tb from = exitedFrom;
+        exitedFrom = null;
         Tb tb = null;
         if (prev != null) {
             tb = prev.successor(pc);
@@ -179,6 +191,8 @@ public final class TcgExecutor implements CpuExecutor {
             // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
             if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
                 cache.link(prev, pc, tb);
+            } else {
+                recordExitTarget(from, pc, tb);
             }
         }
         if (tb.insns.length > ctx.limit - ctx.icount) {
@@ -221,11 +235,33 @@ public final class TcgExecutor implements CpuExecutor {
         int result = r.exec(cpu, ctx);
         local.translatedInsns += ctx.icount - before;
         local.regionEntries++;
-        return exited(r.member(ctx.blockPc), result);
+        Tb last = r.member(ctx.blockPc);
+        if (result == Tb.EXIT_UNMAPPED) {
+            local.regionUnmappedExits++;
+            last.forgetExitTargets(cpu.pc); // the next lookup records the current mapping's TB
+            if (++r.unmappedExits == TbRegion.MAX_UNMAPPED) {
+                cache.dropRegion(r); // a remapped member: let the head form a region for the current mapping
+            }
+            result = Tb.EXIT_NORMAL; // the member that ran last ended normally
+        } else {
+            r.unmappedExits = 0;
+        }
+        return exited(last, result);
+    }
+
+    /**
+     * Records {@code to} as an exit target of {@code from} (null: the previous block did not end normally) if
+     * {@code from}'s exit to {@code pc} is one that no link holds: indirect, or static to another page.
+     */
+    private static void recordExitTarget(Tb from, long pc, Tb to) {
+        if (from != null && (!from.staticExit || ((from.key.va() ^ pc) & PAGE_MASK) != 0)) {
+            from.recordExitTarget(to.key);
+        }
     }
 
     /** Counts why {@code tb} (which ended with {@code result}) went back to the dispatcher; returns it if chainable. */
     private Tb exited(Tb tb, int result) {
+        exitedFrom = result == Tb.EXIT_NORMAL ? tb : null;
         switch (result) {
             case Tb.EXIT_NORMAL -> {
                 if (tb.staticExit) {
@@ -308,6 +344,7 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
     private void interpretBlock(Cpu cpu) {
+        exitedFrom = null;
         ctx.blockPc = cpu.pc;
         long max = Math.min(maxInsns, ctx.limit - ctx.icount);
         ExecutionProbe probe = cpu.probe;

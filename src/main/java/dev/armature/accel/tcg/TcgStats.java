@@ -41,12 +41,14 @@ public final class TcgStats {
         long globalHits;
         long chainedExits;
         long regionEntries;
+        long regionUnmappedExits;
         long interpretedInsns;
         long translatedInsns;
         final long[] exits = new long[Exit.values().length];
 
         void clear() {
             jumpCacheHits = jumpCacheMisses = globalLookups = globalHits = chainedExits = regionEntries = 0;
+            regionUnmappedExits = 0;
             interpretedInsns = translatedInsns = 0;
             java.util.Arrays.fill(exits, 0);
         }
@@ -67,9 +69,15 @@ public final class TcgStats {
     /** Regions not formed: no loop through the head, method too large, raced with an invalidation, no room. */
     long regionsRejected;
     long regionTbs;
+    /** Members of formed regions that a member's BR, BLR or RET was recorded going to. */
+    long regionIndirectTargets;
+    /** Members of formed regions on another virtual page than their head. */
+    long regionOtherPageTbs;
     long regionGuestInsns;
     long regionBytecodeBytes;
     long regionNanos;
+    /** Regions dropped because a member's page was mapped elsewhere on {@link TbRegion#MAX_UNMAPPED} entries. */
+    long regionsUnmapped;
     final long[] invalidations = new long[Invalidation.values().length];
 
     private long jumpCacheHits;
@@ -79,6 +87,7 @@ public final class TcgStats {
     private long chainedExits;
     private long backEdges;
     private long regionEntries;
+    private long regionUnmappedExits;
     private long regionTransitions;
     private long interpretedInsns;
     private long translatedInsns;
@@ -101,6 +110,7 @@ public final class TcgStats {
         chainedExits += l.chainedExits;
         backEdges += backEdgeDelta;
         regionEntries += l.regionEntries;
+        regionUnmappedExits += l.regionUnmappedExits;
         regionTransitions += regionTransitionDelta;
         interpretedInsns += l.interpretedInsns;
         translatedInsns += l.translatedInsns;
@@ -158,9 +168,28 @@ public final class TcgStats {
         return regionsFormed;
     }
 
+    /** Over all regions formed: members that a member's BR, BLR or RET was recorded going to. */
+    public synchronized long regionIndirectTargets() {
+        return regionIndirectTargets;
+    }
+
+    /** Over all regions formed: members on another virtual page than their region's head. */
+    public synchronized long regionOtherPageTbs() {
+        return regionOtherPageTbs;
+    }
+
     /** Dispatches that entered a region instead of its head TB. */
     public synchronized long regionEntries() {
         return regionEntries;
+    }
+
+    /** Region runs that ended at a member whose page the fetch TLB did not map to that member's physical page. */
+    public synchronized long regionUnmappedExits() {
+        return regionUnmappedExits;
+    }
+
+    public synchronized long regionsUnmapped() {
+        return regionsUnmapped;
     }
 
     /** Transitions from one region member to another (or itself) inside the region's method. */
@@ -227,9 +256,12 @@ public final class TcgStats {
         line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
                 regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),
                 ratio(regionBytecodeBytes, regionsFormed), regionsRejected, regionNanos / 1e6);
+        line(s, "region members", "%d targets of recorded BR/BLR/RET exits, %d on another page than the head",
+                regionIndirectTargets, regionOtherPageTbs);
         line(s, "chained exits", "%d of %d (%.1f%%; %d self-loop back-edges, %d in-region transitions)",
                 chainedExits(), total, 100 * ratio(chainedExits(), total), backEdges, regionTransitions);
-        line(s, "region entries", "%d", regionEntries);
+        line(s, "region entries", "%d (%d left at a member's page mapped elsewhere; %d regions dropped for it)",
+                regionEntries, regionUnmappedExits, regionsUnmapped);
         StringBuilder ex = new StringBuilder();
         for (Exit e : Exit.values()) {
             ex.append(String.format(Locale.ROOT, "%s%s=%d", ex.isEmpty() ? "" : ", ",

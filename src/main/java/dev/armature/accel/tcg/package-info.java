@@ -21,11 +21,13 @@
  * computed jumps (BR, BLR, RET) and mode changes go through the jump cache. A block that branches to its own start
  * loops inside its generated method, so a tight guest loop is one JIT-compiled host loop.
  *
- * <p><b>Regions.</b> A loop of several blocks on one page becomes one too: a TB dispatched often heads a
+ * <p><b>Regions.</b> A loop of several blocks becomes one too: a TB dispatched often heads a
  * {@link dev.armature.accel.tcg.TbRegion}, the loop's TBs compiled into one method
  * ({@link dev.armature.accel.tcg.RegionSelector}, {@link dev.armature.accel.tcg.RegionTranslator}) that jumps from
- * member to member while the PC stays on a member. Exit requests are checked at every dispatch, at self-loop
- * back-edges and at region transitions that jump back or follow a member that may call out.
+ * member to member while the PC stays on a member. Members follow static exits and the targets the dispatcher saw
+ * computed jumps take, on any page; entering another page checks its fetch-TLB mapping as the jump cache does.
+ * Exit requests are checked at every dispatch, at self-loop back-edges and at region transitions that jump back or
+ * follow a member that may call out.
  *
  * <p><b>Self-modifying code.</b> Translating a page marks it in {@link dev.armature.memory.CodePages}; vCPU soft
  * TLBs never keep write mappings of marked pages, so every write to them reaches the cache, which invalidates the

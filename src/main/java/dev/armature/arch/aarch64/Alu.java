@@ -2,80 +2,57 @@ package dev.armature.arch.aarch64;
 
 /**
  * Integer ALU primitives shared by the instruction semantics (and by the translator, which calls the same
- * methods): AddWithCarry with NZCV, logical flags, condition evaluation, CRC32.
- *
- * <p>Conditions are evaluated from a 16-bit truth table precomputed at decode time ({@link #conditionMask}):
- * bit {@code NZCV} of the mask says whether the condition holds for those flags, so evaluating a condition is
- * a shift and a mask, with no switch at run time.
+ * methods): AddWithCarry with NZCV, logical flags, CRC32. Flags are written in {@link Cpu}'s unpacked form
+ * (N and V in sign bits, Z as a zero value, C as 0/1), which needs no shifting or masking here.
  */
 public final class Alu {
-    private static final int Z = 0x4000_0000;
-
     private static final int[] CRC32_TABLE = crcTable(0xedb8_8320);
     private static final int[] CRC32C_TABLE = crcTable(0x82f6_3b78);
 
     private Alu() {
     }
 
-    /** AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV. */
+    /**
+     * AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV. C is the carry out of bit 63: both
+     * operands' top bits set, or one of them and not the sum's (bit logic: the JIT made branches of unsigned
+     * compares).
+     */
     public static long addWithCarry64(Cpu cpu, long a, long b, int carry) {
         long r = a + b + carry;
-        long c = ((a & b) | ((a ^ b) & ~r)) >>> 63;
-        long v = ((a ^ r) & (b ^ r)) >>> 63;
-        cpu.nzcv = (int) ((r >>> 63) << 31 | c << 29 | v << 28) | (r == 0 ? Z : 0);
+        cpu.nf = r;
+        cpu.zf = r;
+        cpu.cf = (int) (((a & b) | ((a ^ b) & ~r)) >>> 63);
+        cpu.vf = (a ^ r) & (b ^ r);
         return r;
     }
 
-    /** AddWithCarry(a, b, carry) on 32 bits: returns the zero-extended sum and sets PSTATE.NZCV. */
+    /**
+     * AddWithCarry(a, b, carry) on 32 bits: returns the zero-extended sum and sets PSTATE.NZCV (N, Z and V from
+     * the sign-extended 32-bit values).
+     */
     public static long addWithCarry32(Cpu cpu, int a, int b, int carry) {
         int r = a + b + carry;
-        int c = ((a & b) | ((a ^ b) & ~r)) >>> 31;
-        int v = ((a ^ r) & (b ^ r)) >>> 31;
-        cpu.nzcv = (r & 0x8000_0000) | c << 29 | v << 28 | (r == 0 ? Z : 0);
+        cpu.nf = r;
+        cpu.zf = r;
+        cpu.cf = ((a & b) | ((a ^ b) & ~r)) >>> 31;
+        cpu.vf = (a ^ r) & (b ^ r);
         return r & 0xffff_ffffL;
     }
 
-    /** NZCV after a 64-bit logical operation: N and Z from the result, C = V = 0. */
-    public static int logicFlags64(long r) {
-        return (int) (r >>> 32) & 0x8000_0000 | (r == 0 ? Z : 0);
+    /** NZCV after a 64-bit logical operation (ANDS, BICS, TST): N and Z from the result, C = V = 0. */
+    public static void logicFlags64(Cpu cpu, long r) {
+        cpu.nf = r;
+        cpu.zf = r;
+        cpu.cf = 0;
+        cpu.vf = 0;
     }
 
     /** NZCV after a 32-bit logical operation. */
-    public static int logicFlags32(int r) {
-        return r & 0x8000_0000 | (r == 0 ? Z : 0);
-    }
-
-    /** The truth table of ConditionHolds(cond): bit i is set when the condition holds for NZCV = i. */
-    public static int conditionMask(int cond) {
-        int mask = 0;
-        for (int nzcv = 0; nzcv < 16; nzcv++) {
-            boolean n = (nzcv & 8) != 0;
-            boolean z = (nzcv & 4) != 0;
-            boolean c = (nzcv & 2) != 0;
-            boolean v = (nzcv & 1) != 0;
-            boolean result = switch ((cond >>> 1) & 7) {
-                case 0 -> z;
-                case 1 -> c;
-                case 2 -> n;
-                case 3 -> v;
-                case 4 -> c && !z;
-                case 5 -> n == v;
-                case 6 -> n == v && !z;
-                default -> true;
-            };
-            if ((cond & 1) != 0 && cond != 0xf) {
-                result = !result;
-            }
-            if (result) {
-                mask |= 1 << nzcv;
-            }
-        }
-        return mask;
-    }
-
-    /** Whether a condition with truth table {@code mask} holds for the flags in {@code nzcv} (bits 31..28). */
-    public static boolean holds(int mask, int nzcv) {
-        return ((mask >>> (nzcv >>> 28)) & 1) != 0;
+    public static void logicFlags32(Cpu cpu, int r) {
+        cpu.nf = r;
+        cpu.zf = r;
+        cpu.cf = 0;
+        cpu.vf = 0;
     }
 
     /**

@@ -8,6 +8,15 @@ package dev.armature.arch.aarch64;
  * selected by PSTATE.EL/SPSel — the other banked SPs live in {@link #spBank}). Decoders resolve register 31
  * to {@link #XZR}/{@link #SINK} or {@link #SP} once, so semantics never test for it.
  *
+ * <p>PSTATE.NZCV lives in four fields in the form a flag-setting instruction produces them, so that setting them
+ * is a few stores with no packing, and testing a condition is one or two compares ({@code B.NE} after {@code SUBS}
+ * compiles to a test of the subtraction's result): {@link #nf} holds N in its sign bit, {@link #zf} is zero exactly
+ * when Z is set, {@link #cf} is C as 0 or 1, and {@link #vf} holds V in its sign bit. ADDS/SUBS store their result
+ * in both {@code nf} and {@code zf} (32-bit forms sign-extend the W result, so bit 63 is bit 31 and the value is
+ * zero iff the W result is), the carry out in {@code cf} and {@code (a ^ r) & (b ^ r)} in {@code vf}
+ * ({@link Alu#addWithCarry64}). Everything else (MRS/MSR NZCV, SPSR, snapshots, debuggers, tests) uses the packed
+ * form through {@link #nzcv()} and {@link #setNzcv(int)}; conditions test the fields in {@link Condition}.
+ *
  * <p>Threading: a Cpu is owned by its vCPU thread. Other threads only touch {@link #exitRequest} (and the
  * interrupt lines, through the GIC), which are volatile, read {@link #executing}, and ask for TLB flushes through
  * {@code memory.requestFlush()}.
@@ -32,8 +41,15 @@ public final class Cpu {
     public final long[] r = new long[34];
     public long pc;
     public long nextPc;
-    /** NZCV in bits 31..28, as the NZCV system register holds it. */
-    public int nzcv;
+    // PSTATE.NZCV in the form flag-setting instructions produce it (class comment); packed: nzcv()/setNzcv(int).
+    /** N is bit 63 of {@code nf}. */
+    public long nf;
+    /** Z is set iff {@code zf == 0}. */
+    public long zf = 1;
+    /** C, as 0 or 1. */
+    public int cf;
+    /** V is bit 63 of {@code vf}. */
+    public long vf;
 
     // PSTATE beyond NZCV.
     public int el = 1;
@@ -193,46 +209,47 @@ public final class Cpu {
         r[n] = value & 0xffff_ffffL;
     }
 
+    /** NZCV packed in bits 31..28, as the NZCV system register and SPSR hold it; the other bits are 0. */
+    public int nzcv() {
+        return (int) (nf >>> 63) << 31 | (zf == 0 ? 1 << 30 : 0) | cf << 29 | (int) (vf >>> 63) << 28;
+    }
+
+    /** Sets NZCV from bits 31..28 of {@code packed}; the other bits are ignored. */
+    public void setNzcv(int packed) {
+        nf = packed;
+        zf = ~packed & 0x4000_0000;
+        cf = (packed >>> 29) & 1;
+        vf = packed << 3;
+    }
+
     public void setNzcv(boolean n, boolean z, boolean c, boolean v) {
-        nzcv = (n ? 0x8000_0000 : 0) | (z ? 0x4000_0000 : 0) | (c ? 0x2000_0000 : 0) | (v ? 0x1000_0000 : 0);
+        nf = n ? -1 : 0;
+        zf = z ? 0 : 1;
+        cf = c ? 1 : 0;
+        vf = v ? -1 : 0;
     }
 
     public boolean flagN() {
-        return nzcv < 0;
+        return nf < 0;
     }
 
     public boolean flagZ() {
-        return (nzcv & 0x4000_0000) != 0;
+        return zf == 0;
     }
 
     public boolean flagC() {
-        return (nzcv & 0x2000_0000) != 0;
+        return cf != 0;
     }
 
     public boolean flagV() {
-        return (nzcv & 0x1000_0000) != 0;
-    }
-
-    /** ConditionHolds() from the Arm ARM for a 4-bit condition code. */
-    public boolean condition(int cond) {
-        boolean result = switch (cond >>> 1) {
-            case 0 -> flagZ();
-            case 1 -> flagC();
-            case 2 -> flagN();
-            case 3 -> flagV();
-            case 4 -> flagC() && !flagZ();
-            case 5 -> flagN() == flagV();
-            case 6 -> flagN() == flagV() && !flagZ();
-            default -> true;
-        };
-        return ((cond & 1) != 0 && cond != 0xf) != result;
+        return vf < 0;
     }
 
     // ---- PSTATE ----
 
     /** PSTATE in SPSR format (AArch64: M[4]=0). */
     public long pstate() {
-        return (nzcv & 0xf000_0000L) | (ss ? 1L << 21 : 0) | (il ? 1L << 20 : 0) | daif
+        return (nzcv() & 0xf000_0000L) | (ss ? 1L << 21 : 0) | (il ? 1L << 20 : 0) | daif
                 | ((long) el << 2) | (spSel ? 1 : 0);
     }
 
@@ -247,7 +264,7 @@ public final class Cpu {
 
     /** Restores all of PSTATE from an SPSR-format value (ERET, state load). */
     public void setPstate(long spsr) {
-        nzcv = (int) (spsr & 0xf000_0000L);
+        setNzcv((int) spsr);
         ss = (spsr & (1L << 21)) != 0;
         il = (spsr & (1L << 20)) != 0;
         daif = (int) (spsr & 0x3c0);

@@ -760,6 +760,14 @@ public final class CpuMemory implements CodePages.WritableMappings {
     }
 
     /**
+     * Whether the fetch TLB keeps the pages of {@code va1} and {@code va2} in one entry, so that it never holds
+     * both at once (the translator keeps such pages out of one region, whose transitions check the entries).
+     */
+    public static boolean sameFetchEntry(long va1, long va2) {
+        return ((va1 ^ va2) >>> PAGE_BITS & (TLB_SIZE - 1)) == 0;
+    }
+
+    /**
      * The physical address instructions at {@code va} are fetched from in the current regime; throws the
      * instruction abort a fetch would take. Answered from the fetch TLB when it holds the page (the translator
      * asks on every jump-cache miss, so a page-table walk each time cost about 8% of a Linux boot), else walked

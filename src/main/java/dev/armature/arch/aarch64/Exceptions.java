@@ -193,7 +193,7 @@ public final class Exceptions {
         long spsr = el == 2 ? cpu.sys.spsrEl2 : cpu.sys.spsrEl1;
         long target = el == 2 ? cpu.sys.elrEl2 : cpu.sys.elrEl1;
         if (illegalReturn(cpu, spsr)) {
-            cpu.nzcv = (int) (spsr & 0xf000_0000L);
+            cpu.setNzcv((int) spsr);
             cpu.daif = (int) (spsr & 0x3c0);
             cpu.ss = (spsr & (1L << 21)) != 0;
             cpu.il = true;

@@ -126,7 +126,7 @@ final class SysRegTable {
     }
 
     private static void defineSpecial() {
-        def("NZCV", SysRegs.NZCV, EL0, c -> c.nzcv & 0xf000_0000L, (c, v) -> c.nzcv = (int) (v & 0xf000_0000L));
+        def("NZCV", SysRegs.NZCV, EL0, c -> c.nzcv() & 0xf000_0000L, (c, v) -> c.setNzcv((int) v));
         def("DAIF", SysRegs.DAIF, UMA, c -> c.daif, (c, v) -> {
             c.daif = (int) (v & 0x3c0);
             c.updateInterrupts();

@@ -83,11 +83,11 @@ public final class CpuTestSupport {
 
     /** NZCV as a 4-bit number (N = 8, Z = 4, C = 2, V = 1). */
     public int nzcv() {
-        return cpu.nzcv >>> 28;
+        return cpu.nzcv() >>> 28;
     }
 
     public CpuTestSupport nzcv(int flags) {
-        cpu.nzcv = flags << 28;
+        cpu.setNzcv(flags << 28);
         return this;
     }
 }

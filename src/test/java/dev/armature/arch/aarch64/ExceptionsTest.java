@@ -28,7 +28,7 @@ class ExceptionsTest {
             // From EL0: lower EL, AArch64 → 0x400.
             cpu.setPstate(0x0); // EL0t, DAIF clear
             cpu.pc = 0x1000;
-            cpu.nzcv = 0x6000_0000;
+            cpu.setNzcv(0x6000_0000);
             Exceptions.takeSync(cpu, new SyncException(Esr.EC_SVC64, 7, 0, false, 0x1004));
             assertEquals(VBAR + 0x400, cpu.pc);
             assertEquals(1, cpu.el);
@@ -132,7 +132,7 @@ class ExceptionsTest {
             Exceptions.eret(cpu);
             assertEquals(0, cpu.el);
             assertEquals(0x5000, cpu.r[Cpu.SP]);
-            assertEquals(0x8000_0000, cpu.nzcv);
+            assertEquals(0x8000_0000, cpu.nzcv());
             assertEquals(0x80, cpu.daif);
             assertEquals(0x7000, cpu.nextPc);
             assertEquals(Esr.EC_UNKNOWN, expectFault(() -> Exceptions.eret(cpu)).ec); // ERET at EL0
@@ -177,7 +177,7 @@ class ExceptionsTest {
                 assertTrue(cpu.il, "SPSR " + spsr);
                 assertEquals(1, cpu.el);
                 assertTrue(cpu.spSel);
-                assertEquals(0x4000_0000, cpu.nzcv);
+                assertEquals(0x4000_0000, cpu.nzcv());
                 assertEquals(0x6000, cpu.nextPc);
                 cpu.pc = cpu.nextPc;
                 SyncException e = expectFault(() -> Exceptions.checkIllegalState(cpu));

@@ -1,5 +1,6 @@
 package dev.armature.arch.aarch64.decode;
 
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.Undefined;
 import dev.armature.arch.aarch64.fp.FpCore;
@@ -11,8 +12,6 @@ final class FpArithmeticDecoder {
     private static final FpDataProcessing.Op1[] ROUND_OPS = {FpDataProcessing.Op1.FRINTN,
         FpDataProcessing.Op1.FRINTP, FpDataProcessing.Op1.FRINTM, FpDataProcessing.Op1.FRINTZ,
         FpDataProcessing.Op1.FRINTA, null, FpDataProcessing.Op1.FRINTX, FpDataProcessing.Op1.FRINTI};
-    private static final String[] CONDS = {"eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt",
-        "gt", "le", "al", "nv"};
 
     private FpArithmeticDecoder() {
     }
@@ -119,7 +118,7 @@ final class FpArithmeticDecoder {
         int nzcv = word & 15;
         boolean signalling = (word & 16) != 0;
         return new FpDataProcessing.ConditionalCompare((signalling ? "fccmpe " : "fccmp ") + reg(fmt, n) + ", "
-                + reg(fmt, m) + ", #" + nzcv + ", " + CONDS[cond], fmt, n, m, signalling, cond, nzcv);
+                + reg(fmt, m) + ", #" + nzcv + ", " + Condition.of(cond).mnemonic(), fmt, n, m, signalling, cond, nzcv);
     }
 
     static Insn conditionalSelect(int word, int ptype) {
@@ -132,6 +131,6 @@ final class FpArithmeticDecoder {
         int m = (word >>> 16) & 31;
         int cond = (word >>> 12) & 15;
         return new FpDataProcessing.ConditionalSelect("fcsel " + reg(fmt, d) + ", " + reg(fmt, n) + ", " + reg(fmt, m)
-                + ", " + CONDS[cond], fmt, d, n, m, cond);
+                + ", " + Condition.of(cond).mnemonic(), fmt, d, n, m, cond);
     }
 }

@@ -30,11 +30,6 @@ public abstract class AddSubCarry extends Insn {
         return sf ? new Adc64(sub, rd, rn, rm) : new Adc32(sub, rd, rn, rm);
     }
 
-    /** PSTATE.C as 0 or 1. */
-    protected static int carryFlag(Cpu cpu) {
-        return (cpu.nzcv >>> 29) & 1;
-    }
-
     @Override
     public String toString() {
         return (invert != 0 ? "sbc" : "adc") + (setFlags ? "s " : " ") + Reg.name(rd, sf) + ", " + Reg.name(rn, sf)
@@ -49,7 +44,7 @@ public abstract class AddSubCarry extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = r[rn] + (r[rm] ^ invert) + carryFlag(cpu);
+            r[rd] = r[rn] + (r[rm] ^ invert) + cpu.cf;
         }
     }
 
@@ -61,7 +56,7 @@ public abstract class AddSubCarry extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = (r[rn] + (r[rm] ^ invert) + carryFlag(cpu)) & 0xffff_ffffL;
+            r[rd] = (r[rn] + (r[rm] ^ invert) + cpu.cf) & 0xffff_ffffL;
         }
     }
 
@@ -73,7 +68,7 @@ public abstract class AddSubCarry extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry64(cpu, r[rn], r[rm] ^ invert, carryFlag(cpu));
+            r[rd] = Alu.addWithCarry64(cpu, r[rn], r[rm] ^ invert, cpu.cf);
         }
     }
 
@@ -85,7 +80,7 @@ public abstract class AddSubCarry extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], (int) (r[rm] ^ invert), carryFlag(cpu));
+            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], (int) (r[rm] ^ invert), cpu.cf);
         }
     }
 }

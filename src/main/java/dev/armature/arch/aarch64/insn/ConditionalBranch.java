@@ -1,24 +1,22 @@
 package dev.armature.arch.aarch64.insn;
 
-import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
 /** B.cond. */
 public final class ConditionalBranch extends Insn {
     private final long offset;
-    private final int condMask;
-    private final int cond;
+    private final Condition cond;
 
     public ConditionalBranch(int cond, long offset) {
-        this.cond = cond;
+        this.cond = Condition.of(cond);
         this.offset = offset;
-        this.condMask = Alu.conditionMask(cond);
     }
 
     @Override
     public void exec(Cpu cpu) {
-        if (Alu.holds(condMask, cpu.nzcv)) {
+        if (cond.holds(cpu)) {
             cpu.nextPc = cpu.pc + offset;
         }
     }
@@ -30,6 +28,6 @@ public final class ConditionalBranch extends Insn {
 
     @Override
     public String toString() {
-        return "b." + Conditions.name(cond) + " . + " + offset;
+        return "b." + cond.mnemonic() + " . + " + offset;
     }
 }

@@ -1,6 +1,7 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
@@ -15,10 +16,9 @@ public abstract class ConditionalCompare extends Insn {
     protected final long imm;
     protected final long invert;
     protected final int carry;
-    protected final int condMask;
     /** The NZCV used when the condition fails, in bits 31..28. */
     protected final int elseFlags;
-    private final int cond;
+    protected final Condition cond;
     private final boolean sf;
     private final boolean immediateForm;
 
@@ -30,8 +30,7 @@ public abstract class ConditionalCompare extends Insn {
         this.imm = imm;
         this.invert = compareNegative ? 0 : -1L;
         this.carry = compareNegative ? 0 : 1;
-        this.cond = cond;
-        this.condMask = Alu.conditionMask(cond);
+        this.cond = Condition.of(cond);
         this.elseFlags = nzcv << 28;
         this.immediateForm = immediateForm;
     }
@@ -52,7 +51,7 @@ public abstract class ConditionalCompare extends Insn {
     public String toString() {
         String op2 = immediateForm ? "#" + imm : Reg.name(rm, sf);
         return (carry == 0 ? "ccmn " : "ccmp ") + Reg.name(rn, sf) + ", " + op2 + ", #" + (elseFlags >>> 28)
-                + ", " + Conditions.name(cond);
+                + ", " + cond.mnemonic();
     }
 
     static final class Ccmp64 extends ConditionalCompare {
@@ -62,11 +61,11 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (Alu.holds(condMask, cpu.nzcv)) {
+            if (cond.holds(cpu)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry64(cpu, r[rn], (r[rm] | imm) ^ invert, carry);
             } else {
-                cpu.nzcv = elseFlags;
+                cpu.setNzcv(elseFlags);
             }
         }
     }
@@ -78,11 +77,11 @@ public abstract class ConditionalCompare extends Insn {
 
         @Override
         public void exec(Cpu cpu) {
-            if (Alu.holds(condMask, cpu.nzcv)) {
+            if (cond.holds(cpu)) {
                 long[] r = cpu.r;
                 Alu.addWithCarry32(cpu, (int) r[rn], (int) ((r[rm] | imm) ^ invert), carry);
             } else {
-                cpu.nzcv = elseFlags;
+                cpu.setNzcv(elseFlags);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.armature.arch.aarch64.insn;
 
-import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.Insn;
 
@@ -14,11 +14,10 @@ public final class ConditionalSelect extends Insn {
     private final int rd;
     private final int rn;
     private final int rm;
-    private final int condMask;
     private final long invert;
     private final int increment;
     private final long mask;
-    private final int cond;
+    private final Condition cond;
     private final int op;
 
     /** @param op op:op2 from the encoding: 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG */
@@ -26,9 +25,8 @@ public final class ConditionalSelect extends Insn {
         this.rd = rd;
         this.rn = rn;
         this.rm = rm;
-        this.cond = cond;
+        this.cond = Condition.of(cond);
         this.op = op;
-        this.condMask = Alu.conditionMask(cond);
         this.invert = op >= 2 ? -1L : 0;
         this.increment = op == 1 || op == 3 ? 1 : 0;
         this.mask = sf ? -1L : 0xffff_ffffL;
@@ -37,7 +35,7 @@ public final class ConditionalSelect extends Insn {
     @Override
     public void exec(Cpu cpu) {
         long[] r = cpu.r;
-        long v = Alu.holds(condMask, cpu.nzcv) ? r[rn] : (r[rm] ^ invert) + increment;
+        long v = cond.holds(cpu) ? r[rn] : (r[rm] ^ invert) + increment;
         r[rd] = v & mask;
     }
 
@@ -45,6 +43,6 @@ public final class ConditionalSelect extends Insn {
     public String toString() {
         boolean sf = mask == -1L;
         return NAMES[op] + " " + Reg.name(rd, sf) + ", " + Reg.name(rn, sf) + ", " + Reg.name(rm, sf) + ", "
-                + Conditions.name(cond);
+                + cond.mnemonic();
     }
 }

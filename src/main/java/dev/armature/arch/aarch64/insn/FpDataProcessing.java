@@ -1,6 +1,6 @@
 package dev.armature.arch.aarch64.insn;
 
-import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.FpAccess;
 import dev.armature.arch.aarch64.Simd;
@@ -178,7 +178,7 @@ public final class FpDataProcessing {
         public void exec(Cpu cpu) {
             FpAccess.check(cpu);
             long mask = mask(fmt);
-            cpu.nzcv = FpCore.compare(cpu, cpu.v[2 * n] & mask, m < 0 ? 0 : cpu.v[2 * m] & mask, fmt, signalling);
+            cpu.setNzcv(FpCore.compare(cpu, cpu.v[2 * n] & mask, m < 0 ? 0 : cpu.v[2 * m] & mask, fmt, signalling));
         }
     }
 
@@ -188,7 +188,7 @@ public final class FpDataProcessing {
         private final int n;
         private final int m;
         private final boolean signalling;
-        private final int condMask;
+        private final Condition cond;
         private final int nzcv;
 
         public ConditionalCompare(String text, int fmt, int n, int m, boolean signalling, int cond, int nzcv) {
@@ -197,18 +197,18 @@ public final class FpDataProcessing {
             this.n = n;
             this.m = m;
             this.signalling = signalling;
-            this.condMask = Alu.conditionMask(cond);
+            this.cond = Condition.of(cond);
             this.nzcv = nzcv << 28;
         }
 
         @Override
         public void exec(Cpu cpu) {
             FpAccess.check(cpu);
-            if (Alu.holds(condMask, cpu.nzcv)) {
+            if (cond.holds(cpu)) {
                 long mask = mask(fmt);
-                cpu.nzcv = FpCore.compare(cpu, cpu.v[2 * n] & mask, cpu.v[2 * m] & mask, fmt, signalling);
+                cpu.setNzcv(FpCore.compare(cpu, cpu.v[2 * n] & mask, cpu.v[2 * m] & mask, fmt, signalling));
             } else {
-                cpu.nzcv = nzcv;
+                cpu.setNzcv(nzcv);
             }
         }
     }
@@ -219,7 +219,7 @@ public final class FpDataProcessing {
         private final int d;
         private final int n;
         private final int m;
-        private final int condMask;
+        private final Condition cond;
 
         public ConditionalSelect(String text, int fmt, int d, int n, int m, int cond) {
             super(text);
@@ -227,13 +227,13 @@ public final class FpDataProcessing {
             this.d = d;
             this.n = n;
             this.m = m;
-            this.condMask = Alu.conditionMask(cond);
+            this.cond = Condition.of(cond);
         }
 
         @Override
         public void exec(Cpu cpu) {
             FpAccess.check(cpu);
-            int src = Alu.holds(condMask, cpu.nzcv) ? n : m;
+            int src = cond.holds(cpu) ? n : m;
             Simd.write64(cpu, d, cpu.v[2 * src] & mask(fmt));
         }
     }

@@ -85,7 +85,7 @@ public abstract class LogicalImmediate extends Insn {
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
             long v = r[rn] & imm;
-            cpu.nzcv = Alu.logicFlags64(v);
+            Alu.logicFlags64(cpu, v);
             r[rd] = v;
         }
     }
@@ -99,7 +99,7 @@ public abstract class LogicalImmediate extends Insn {
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
             int v = (int) r[rn] & (int) imm;
-            cpu.nzcv = Alu.logicFlags32(v);
+            Alu.logicFlags32(cpu, v);
             r[rd] = v & 0xffff_ffffL;
         }
     }

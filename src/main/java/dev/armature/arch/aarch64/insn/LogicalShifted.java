@@ -125,7 +125,7 @@ public abstract class LogicalShifted extends ShiftedRegister {
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
             long v = r[rn] & operand64(r);
-            cpu.nzcv = Alu.logicFlags64(v);
+            Alu.logicFlags64(cpu, v);
             r[rd] = v;
         }
     }
@@ -139,7 +139,7 @@ public abstract class LogicalShifted extends ShiftedRegister {
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
             int v = (int) r[rn] & operand32(r);
-            cpu.nzcv = Alu.logicFlags32(v);
+            Alu.logicFlags32(cpu, v);
             r[rd] = v & 0xffff_ffffL;
         }
     }

@@ -2,7 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.armature.arch.aarch64.Alu;
+import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.CpuTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -15,32 +15,51 @@ class ConditionalTest {
 
     private final CpuTestSupport t = new CpuTestSupport();
 
-    /** The decode-time truth tables agree with the vCPU's own ConditionHolds for every condition and flag set. */
+    /** ConditionHolds(cond) as the Arm ARM writes it: the base condition from cond[3:1], inverted by cond[0]. */
+    private static boolean armArmConditionHolds(int cond, int flags) {
+        boolean n = (flags & N) != 0;
+        boolean z = (flags & Z) != 0;
+        boolean c = (flags & C) != 0;
+        boolean v = (flags & V) != 0;
+        boolean result = switch (cond >>> 1) {
+            case 0 -> z; // EQ or NE
+            case 1 -> c; // CS or CC
+            case 2 -> n; // MI or PL
+            case 3 -> v; // VS or VC
+            case 4 -> c && !z; // HI or LS
+            case 5 -> n == v; // GE or LT
+            case 6 -> n == v && !z; // GT or LE
+            default -> true; // AL
+        };
+        return (cond & 1) == 1 && cond != 0xf ? !result : result;
+    }
+
+    /** The vCPU's ConditionHolds agrees with the Arm ARM's for every condition and each of the 16 flag sets. */
     @Test
-    void conditionTablesMatchConditionHolds() {
+    void conditionHoldsMatchesTheArmArmForAllFlags() {
         for (int cond = 0; cond < 16; cond++) {
-            int mask = Alu.conditionMask(cond);
             for (int flags = 0; flags < 16; flags++) {
                 t.nzcv(flags);
-                assertEquals(t.cpu.condition(cond), Alu.holds(mask, t.cpu.nzcv), "cond " + cond + " flags " + flags);
+                assertEquals(armArmConditionHolds(cond, flags), Condition.of(cond).holds(t.cpu),
+                        "cond " + cond + " flags " + flags);
             }
         }
     }
 
     @Test
     void conditionsByHand() {
-        assertEquals(0xffff, Alu.conditionMask(0xe), "AL");
-        assertEquals(0xffff, Alu.conditionMask(0xf), "NV behaves as AL");
-        int ge = Alu.conditionMask(0xa);
-        assertEquals(true, Alu.holds(ge, (N | V) << 28));
-        assertEquals(false, Alu.holds(ge, N << 28));
-        int hi = Alu.conditionMask(0x8);
-        assertEquals(true, Alu.holds(hi, C << 28));
-        assertEquals(false, Alu.holds(hi, (C | Z) << 28));
-        int le = Alu.conditionMask(0xd);
-        assertEquals(true, Alu.holds(le, Z << 28));
-        assertEquals(true, Alu.holds(le, V << 28));
-        assertEquals(false, Alu.holds(le, 0));
+        for (int flags = 0; flags < 16; flags++) {
+            t.nzcv(flags);
+            assertEquals(true, Condition.AL.holds(t.cpu), "AL");
+            assertEquals(true, Condition.NV.holds(t.cpu), "NV behaves as AL");
+        }
+        assertEquals(true, Condition.GE.holds(t.nzcv(N | V).cpu), "GE with N = V = 1");
+        assertEquals(false, Condition.GE.holds(t.nzcv(N).cpu), "GE with N != V");
+        assertEquals(true, Condition.HI.holds(t.nzcv(C).cpu), "HI");
+        assertEquals(false, Condition.HI.holds(t.nzcv(C | Z).cpu), "HI needs Z clear");
+        assertEquals(true, Condition.LE.holds(t.nzcv(Z).cpu), "LE by Z");
+        assertEquals(true, Condition.LE.holds(t.nzcv(V).cpu), "LE by N != V");
+        assertEquals(false, Condition.LE.holds(t.nzcv(0).cpu), "LE");
     }
 
     private long select(int word, int flags, long x1, long x2) {

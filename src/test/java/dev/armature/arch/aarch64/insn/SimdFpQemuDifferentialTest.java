@@ -66,7 +66,7 @@ class SimdFpQemuDifferentialTest {
         System.arraycopy(v, 0, t.cpu.v, 0, 64);
         t.cpu.fpcr = fpcr;
         t.cpu.fpsr = (int) (((r >>> 12) & 1) << 4 | ((r >>> 13) & 1) << 27);
-        t.cpu.nzcv = nzcv;
+        t.cpu.setNzcv(nzcv);
         boolean undefined = Decoder.decode(word, CpuModel.MAX) instanceof Undefined;
         t.run(word);
         if (t.exception != null) {
@@ -86,8 +86,8 @@ class SimdFpQemuDifferentialTest {
         if (t.cpu.fpsr != 0) {
             diff.append(" fpsr=").append(Integer.toHexString(t.cpu.fpsr));
         }
-        if (t.cpu.nzcv != nzcv) {
-            diff.append(" nzcv=").append(Integer.toHexString(t.cpu.nzcv));
+        if (t.cpu.nzcv() != nzcv) {
+            diff.append(" nzcv=").append(Integer.toHexString(t.cpu.nzcv()));
         }
         return diff.toString().strip();
     }
