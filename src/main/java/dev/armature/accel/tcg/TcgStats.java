@@ -57,6 +57,10 @@ public final class TcgStats {
     long bytecodeBytes;
     long maxTbInsns;
     long translationNanos;
+    /** CPU time of the translating threads over the same spans as {@link #translationNanos} (wall time). */
+    long translationCpuNanos;
+    /** Classes generated for TBs: each holds a batch of TBs translated together. */
+    long tbBatches;
     long discarded;
     long untranslatable;
     long failures;
@@ -221,8 +225,10 @@ public final class TcgStats {
         line(s, "TB flush count", "%d", flushes);
         line(s, "TB invalidate count", "%d guest write, %d host write, %d by flush",
                 invalidations[0], invalidations[1], invalidations[2]);
-        line(s, "translation time", "%.1f ms (%.1f us/TB)", translationNanos / 1e6,
-                ratio(translationNanos, tbsTranslated) / 1e3);
+        line(s, "translation time", "%.1f ms (%.1f us/TB), CPU %.1f ms (%.1f us/TB)", translationNanos / 1e6,
+                ratio(translationNanos, tbsTranslated) / 1e3, translationCpuNanos / 1e6,
+                ratio(translationCpuNanos, tbsTranslated) / 1e3);
+        line(s, "TB classes", "%d (avg %.1f TBs each)", tbBatches, ratio(tbsTranslated, tbBatches));
         line(s, "direct links made", "%d", linksMade);
         line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
                 regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),
