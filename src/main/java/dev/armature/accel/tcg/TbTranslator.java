@@ -9,7 +9,6 @@ import dev.armature.arch.aarch64.Undefined;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
-import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.attribute.StackMapFrameInfo;
 import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
 import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
@@ -22,7 +21,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,14 +30,14 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
- * Turns runs of decoded instructions into {@link Tb}s: hidden classes (one per batch of blocks translated
- * together, see {@link #translate(List)}) whose code does what the interpreter loop does around each instruction (set {@code cpu.pc}/{@code cpu.nextPc}, call the instruction's
+ * Turns a run of decoded instructions into a {@link Tb}: a hidden class whose {@code exec} does what the
+ * interpreter loop does around each instruction (set {@code cpu.pc}/{@code cpu.nextPc}, call the instruction's
  * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
  * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
  *
  * <p>Generated shape, for a block of n instructions starting at {@code start}:
  * <pre>
- * int exec(Cpu cpu, TbContext ctx) {                    // or static execI(Tb tb, ...) in a batch
+ * int exec(Cpu cpu, TbContext ctx) {
  *   try {
  *     top:
  *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);
@@ -69,136 +67,58 @@ final class TbTranslator {
     static final ClassDesc CD_INSN = Insn.class.describeConstable().orElseThrow();
     static final ClassDesc CD_SYNC = SyncException.class.describeConstable().orElseThrow();
     static final ClassDesc CD_EXCEPTIONS = Exceptions.class.describeConstable().orElseThrow();
-    private static final MethodTypeDesc MTD_SUPER_INIT =
-            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_INIT =
-            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int, CD_int);
+            MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
     private static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
-    private static final MethodType MT_INIT = MethodType.methodType(void.class, TbKey.class, Insn[].class,
-            int[].class, boolean.class, int.class, int.class);
-    /** The field of a batch's TB that selects its method. */
-    private static final String INDEX = "index";
+    private static final MethodType MT_INIT =
+            MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
 
     static final int CPU = 1;
     static final int CTX = 2;
     static final int EXC = 3;
-
-    /** One block to translate: its key, decoded instructions and words, exit kind and probe plan (or null). */
-    record Block(TbKey key, Insn[] insns, int[] words, boolean staticExit, ProbeEmitter.Plan probes) {
-    }
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** The generated code's frames are trivial, so they are written directly ({@link #emitFrames}). */
     private final ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
     /**
-     * Generates and loads one TB.
+     * Generates and loads the TB.
      *
      * @param words      the instruction words, for choosing where stores need an invalidation check
      * @param staticExit whether the last instruction's successor PCs are fixed (see {@link Tb#staticExit})
      * @param probes     where to call the vCPU's probe ({@link ProbeEmitter}), or null
      */
     Tb translate(TbKey key, Insn[] insns, int[] words, boolean staticExit, ProbeEmitter.Plan probes) {
-        return translate(List.of(new Block(key, insns, words, staticExit, probes)))[0];
-    }
-
-    /**
-     * Generates the TBs of {@code blocks} in one hidden class and loads it: defining a class, and building its
-     * header and constant pool, cost about as much as a TB's code, so a batch shares them. With one block the
-     * class's {@code exec} is the block's code; with several, each block's code is a static method
-     * {@code static int execI(Tb tb, Cpu cpu, TbContext ctx)} and {@code exec} calls the one its TB's
-     * {@code index} field selects (a {@code tableswitch}). The class data is every block's instructions, in
-     * order. The class stays loaded while any of its TBs is reachable.
-     *
-     * @return the TBs, in the order of {@code blocks}
-     */
-    Tb[] translate(List<Block> blocks) {
-        int n = blocks.size();
-        ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TB_%x", blocks.get(0).key().va()));
-        // Tb, not the hidden class: a descriptor naming the hidden class would make the verifier load it by name.
-        MethodTypeDesc staticExec = MethodTypeDesc.of(CD_int, CD_TB, CD_CPU, CD_CONTEXT);
-        int[] dataBase = new int[n];
-        List<Insn> data = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            dataBase[i] = data.size();
-            data.addAll(Arrays.asList(blocks.get(i).insns()));
-        }
+        ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TB_%x", key.va()));
         byte[] bytes = classFile.build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_TB);
-            cb.withField(INDEX, CD_int, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL);
             cb.withMethodBody(ConstantDescs.INIT_NAME, MTD_INIT, ClassFile.ACC_PUBLIC, c -> c
                     .aload(0).aload(1).aload(2).aload(3).iload(4).iload(5)
-                    .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_SUPER_INIT)
-                    .aload(0).iload(6).putfield(self, INDEX, CD_int)
+                    .invokespecial(CD_TB, ConstantDescs.INIT_NAME, MTD_INIT)
                     .return_());
-            if (n == 1) {
-                Block b = blocks.get(0);
-                cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
-                        c -> emitExec(c, self, b.key().va(), b.insns(), b.words(), 0, b.staticExit(), b.probes()));
-                return;
-            }
-            cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL, c -> emitSwitch(c, self, staticExec, n));
-            for (int i = 0; i < n; i++) {
-                Block b = blocks.get(i);
-                int base = dataBase[i];
-                cb.withMethodBody("exec" + i, staticExec, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
-                        c -> emitExec(c, CD_TB, b.key().va(), b.insns(), b.words(), base, b.staticExit(),
-                                b.probes()));
-            }
+            cb.withMethodBody("exec", MTD_EXEC, ClassFile.ACC_FINAL,
+                    c -> emitExec(c, self, key.va(), insns, words, staticExit, probes));
         });
-        int share = (bytes.length + n - 1) / n;
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.copyOf(data), false);
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, List.of(insns), false);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MT_INIT);
-            Tb[] tbs = new Tb[n];
-            for (int i = 0; i < n; i++) {
-                Block b = blocks.get(i);
-                tbs[i] = (Tb) ctor.invoke(b.key(), b.insns(), b.words(), b.staticExit(), share, i);
-            }
-            return tbs;
+            return (Tb) ctor.invoke(key, insns, words, staticExit, bytes.length);
         } catch (Throwable t) {
-            throw new IllegalStateException("cannot load translation of " + blocks.get(0).key()
-                    + (n > 1 ? " and " + (n - 1) + " more" : ""), t);
+            throw new IllegalStateException("cannot load translation of " + key, t);
         }
-    }
-
-    /**
-     * A batch's {@code exec}: {@code switch (index)} to {@code return execI(this, cpu, ctx)}; the last block is
-     * the default, so every path returns. Only hot blocks' methods get inlined into it by C2 (a TB method compiled
-     * into a large method stays a call), so it stays a small dispatch.
-     */
-    private static void emitSwitch(CodeBuilder c, ClassDesc self, MethodTypeDesc staticExec, int n) {
-        List<SwitchCase> cases = new ArrayList<>();
-        List<StackMapFrameInfo> frames = new ArrayList<>();
-        List<VerificationTypeInfo> locals = List.of(ObjectVerificationTypeInfo.of(self),
-                ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT));
-        Label[] at = new Label[n];
-        for (int i = 0; i < n; i++) {
-            at[i] = c.newLabel();
-            frames.add(StackMapFrameInfo.of(at[i], locals, List.of()));
-            if (i < n - 1) {
-                cases.add(SwitchCase.of(i, at[i]));
-            }
-        }
-        c.aload(0).getfield(self, INDEX, CD_int).tableswitch(0, n - 2, at[n - 1], cases);
-        for (int i = 0; i < n; i++) {
-            c.labelBinding(at[i]);
-            c.aload(0).aload(CPU).aload(CTX).invokestatic(self, "exec" + i, staticExec).ireturn();
-        }
-        c.with(StackMapTableAttribute.of(frames));
     }
 
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
-            int dataBase, boolean staticExit, ProbeEmitter.Plan probes) {
+            boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
         List<Label> targets = new ArrayList<>();
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         Label top = c.newBoundLabel();
         targets.add(top);
-        emitBody(c, CD_TB, start, insns, words, dataBase, probes, targets);
+        emitBody(c, CD_TB, start, insns, words, 0, probes, targets);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
         targets.add(out);

@@ -14,10 +14,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@link TcgConfig#background()}, hot blocks are queued to one translator thread (started on demand,
  * gone when idle) and the vCPU interprets them until the TB is in the cache; a block is queued once at a time.
- * The thread takes up to {@link #MAX_BATCH} queued blocks at a time and translates them into one class
- * ({@link TbTranslator#translate(List)}). Hot region heads ({@link TcgConfig#regionHot()}) go the same way; the
- * vCPU runs the plain TBs meanwhile.
+ * Hot region heads ({@link TcgConfig#regionHot()}) go the same way; the vCPU runs the plain TBs meanwhile.
  */
 public final class TcgEngine implements Accelerator {
     private final PhysicalMemory phys;
@@ -43,9 +39,8 @@ public final class TcgEngine implements Accelerator {
     private final TbCache cache;
     private final TbTranslator translator = new TbTranslator();
     private final RegionTranslator regionTranslator = new RegionTranslator();
-    /** Blocks queued for background translation, in {@link #blocks} until the translator takes them. */
+    /** Blocks queued for background translation. */
     private final Set<TbKey> pending = ConcurrentHashMap.newKeySet();
-    private final Queue<TbKey> blocks = new ConcurrentLinkedQueue<>();
     /** Region heads queued for background region compilation. */
     private final Set<Tb> pendingRegions = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor background = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
@@ -54,11 +49,6 @@ public final class TcgEngine implements Accelerator {
     private volatile ExecutionProbe probe;
     /** Bounds the queue: beyond it hot blocks just stay interpreted until they are counted hot again. */
     private static final int MAX_PENDING = 256;
-    /**
-     * Most blocks translated into one class. A batch shares the class's definition and constant pool, about half
-     * of a lone TB's translation time; a larger one would keep its first blocks waiting longer.
-     */
-    static final int MAX_BATCH = 16;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     public TcgEngine(PhysicalMemory phys, DecodeCache decodeCache, TcgConfig config) {
@@ -131,41 +121,8 @@ public final class TcgEngine implements Accelerator {
             return translate(va, pa, flags, self);
         }
         TbKey key = new TbKey(pa, va, flags);
-        if (pending.size() < MAX_PENDING && pending.add(key)) {
-            blocks.add(key);
-            background.execute(this::translateQueued);
-        }
+        queue(pending, key, key.toString(), () -> translate(va, pa, flags, null));
         return null;
-    }
-
-    /**
-     * Translates the queued blocks, {@link #MAX_BATCH} at a time, until the queue is empty. Every queued block
-     * also queued a run of this, so a run that finds nothing left (an earlier run took it) just returns. A failure
-     * is counted in the statistics, not thrown: those blocks stay interpreted and may become hot again.
-     */
-    private void translateQueued() {
-        List<TbKey> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            TbKey k;
-            while (batch.size() < MAX_BATCH && (k = blocks.poll()) != null) {
-                batch.add(k);
-            }
-            if (batch.isEmpty()) {
-                return;
-            }
-            try {
-                translate(batch, null);
-            } catch (RuntimeException | LinkageError e) {
-                synchronized (stats) {
-                    stats.failures++;
-                    stats.lastFailure = batch.get(0) + (batch.size() > 1 ? " (+" + (batch.size() - 1) + ")" : "")
-                            + ": " + e;
-                }
-            } finally {
-                pending.removeAll(batch);
-                batch.clear();
-            }
-        }
     }
 
     /**
@@ -237,73 +194,17 @@ public final class TcgEngine implements Accelerator {
     /**
      * Translates the block at {@code va} (physical {@code pa}) for the given flags and adds it to the cache.
      *
+     * <p>Writes racing with the translation: the cache sequence is sampled first, then the page is marked (which
+     * returns only when every store that missed the mark is visible here, see {@link CodePages}), then the words
+     * are read. A write after the mark is reported and invalidates, which changes the sequence, and the insert
+     * drops this translation; so no TB of stale words can enter the cache.
+     *
      * @param self the translating vCPU's memory (see {@link CodePages#mark}), or null off the vCPU threads
      * @return the TB, or null if the code is not in RAM or a write raced with the translation
      */
     Tb translate(long va, long pa, int flags, CodePages.WritableMappings self) {
-        return translate(List.of(new TbKey(pa, va, flags)), self)[0];
-    }
-
-    /**
-     * Translates the blocks of {@code keys} into one class ({@link TbTranslator#translate(List)}) and adds the TBs
-     * to the cache.
-     *
-     * <p>Writes racing with the translation: per block, the cache sequence is sampled first, then the page is
-     * marked (which returns only when every store that missed the mark is visible here, see {@link CodePages}),
-     * then the words are read. A write after the mark is reported and invalidates, which changes the sequence, and
-     * the insert drops that block's TB; so no TB of stale words can enter the cache.
-     *
-     * @param self the translating vCPU's memory (see {@link CodePages#mark}), or null off the vCPU threads
-     * @return per key, the TB, or null if the code is not in RAM or a write raced with the translation
-     */
-    Tb[] translate(List<TbKey> keys, CodePages.WritableMappings self) {
         long t0 = System.nanoTime();
         long cpu0 = THREADS.getCurrentThreadCpuTime();
-        Tb[] result = new Tb[keys.size()];
-        List<TbTranslator.Block> read = new ArrayList<>(keys.size());
-        int[] index = new int[keys.size()];
-        long[] sequence = new long[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            TbKey key = keys.get(i);
-            long seq = cache.sequence();
-            TbTranslator.Block b = read(key, self);
-            if (b != null) {
-                index[read.size()] = i;
-                sequence[read.size()] = seq;
-                read.add(b);
-            }
-        }
-        if (read.isEmpty()) {
-            return result;
-        }
-        Tb[] tbs = translator.translate(read);
-        int insns = 0;
-        int longest = 0;
-        int bytes = 0;
-        for (int j = 0; j < tbs.length; j++) {
-            result[index[j]] = cache.insert(tbs[j], sequence[j]);
-            insns += tbs[j].insns.length;
-            longest = Math.max(longest, tbs[j].insns.length);
-            bytes += tbs[j].codeBytes;
-        }
-        synchronized (stats) {
-            stats.maxTbInsns = Math.max(stats.maxTbInsns, longest);
-            stats.tbsTranslated += tbs.length;
-            stats.tbBatches++;
-            stats.guestInsnsTranslated += insns;
-            stats.bytecodeBytes += bytes;
-            stats.translationNanos += System.nanoTime() - t0;
-            stats.translationCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
-        }
-        return result;
-    }
-
-    /**
-     * Marks the block's page as code and reads and decodes its instructions (see {@link #translate(List, CodePages.WritableMappings)}
-     * for the order); null if the code is not in fetchable RAM.
-     */
-    private TbTranslator.Block read(TbKey key, CodePages.WritableMappings self) {
-        long pa = key.pa();
         Region region = phys.find(pa);
         if (region == null || !region.isRam() || !region.allows(CpuMemory.FETCH)) {
             synchronized (stats) {
@@ -311,6 +212,7 @@ public final class TcgEngine implements Accelerator {
             }
             return null;
         }
+        long sequence = cache.sequence();
         phys.codePages().mark(pa, self); // before reading the words: later writes are reported
         List<Insn> insns = new ArrayList<>();
         int[] words = new int[config.maxInsns()];
@@ -332,7 +234,18 @@ public final class TcgEngine implements Accelerator {
                 break;
             }
         }
-        return new TbTranslator.Block(key, insns.toArray(Insn[]::new), Arrays.copyOf(words, insns.size()),
-                staticExit, ProbeEmitter.Plan.of(probe, key.va(), insns.size()));
+        TbKey key = new TbKey(pa, va, flags);
+        Tb tb = translator.translate(key, insns.toArray(Insn[]::new), Arrays.copyOf(words, insns.size()), staticExit,
+                ProbeEmitter.Plan.of(probe, va, insns.size()));
+        Tb result = cache.insert(tb, sequence);
+        synchronized (stats) {
+            stats.tbsTranslated++;
+            stats.guestInsnsTranslated += insns.size();
+            stats.bytecodeBytes += tb.codeBytes;
+            stats.maxTbInsns = Math.max(stats.maxTbInsns, insns.size());
+            stats.translationNanos += System.nanoTime() - t0;
+            stats.translationCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
+        }
+        return result;
     }
 }

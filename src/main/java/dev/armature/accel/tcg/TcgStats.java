@@ -57,10 +57,11 @@ public final class TcgStats {
     long bytecodeBytes;
     long maxTbInsns;
     long translationNanos;
-    /** CPU time of the translating threads over the same spans as {@link #translationNanos} (wall time). */
+    /**
+     * CPU time of the translating thread over the same spans as {@link #translationNanos} (wall time, which
+     * includes waiting for a core: on a busy host, twice the CPU time or more).
+     */
     long translationCpuNanos;
-    /** Classes generated for TBs: each holds a batch of TBs translated together. */
-    long tbBatches;
     long discarded;
     long untranslatable;
     long failures;
@@ -228,7 +229,6 @@ public final class TcgStats {
         line(s, "translation time", "%.1f ms (%.1f us/TB), CPU %.1f ms (%.1f us/TB)", translationNanos / 1e6,
                 ratio(translationNanos, tbsTranslated) / 1e3, translationCpuNanos / 1e6,
                 ratio(translationCpuNanos, tbsTranslated) / 1e3);
-        line(s, "TB classes", "%d (avg %.1f TBs each)", tbBatches, ratio(tbsTranslated, tbBatches));
         line(s, "direct links made", "%d", linksMade);
         line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
                 regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),
