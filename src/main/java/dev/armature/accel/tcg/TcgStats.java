@@ -131,6 +131,10 @@ public final class TcgStats {
         return translationNanos;
     }
 
+    public synchronized long translationCpuNanos() {
+        return translationCpuNanos;
+    }
+
     public synchronized long flushes() {
         return flushes;
     }
