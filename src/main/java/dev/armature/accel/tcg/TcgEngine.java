@@ -9,6 +9,8 @@ import dev.armature.memory.CodePages;
 import dev.armature.memory.PhysicalMemory;
 import dev.armature.memory.Region;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +49,7 @@ public final class TcgEngine implements Accelerator {
     private volatile ExecutionProbe probe;
     /** Bounds the queue: beyond it hot blocks just stay interpreted until they are counted hot again. */
     private static final int MAX_PENDING = 256;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     public TcgEngine(PhysicalMemory phys, DecodeCache decodeCache, TcgConfig config) {
         this.phys = phys;
@@ -203,6 +206,7 @@ public final class TcgEngine implements Accelerator {
      */
     Tb translate(long va, long pa, int flags, CodePages.WritableMappings self) {
         long t0 = System.nanoTime();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         Region region = phys.find(pa);
         if (region == null || !region.isRam() || !region.allows(CpuMemory.FETCH)) {
             synchronized (stats) {
@@ -242,6 +246,7 @@ public final class TcgEngine implements Accelerator {
             stats.bytecodeBytes += tb.codeBytes;
             stats.maxTbInsns = Math.max(stats.maxTbInsns, insns.size());
             stats.translationNanos += System.nanoTime() - t0;
+            stats.translationCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
         }
         return result;
     }

@@ -59,6 +59,11 @@ public final class TcgStats {
     long bytecodeBytes;
     long maxTbInsns;
     long translationNanos;
+    /**
+     * CPU time of the translating thread over the same spans as {@link #translationNanos} (wall time, which
+     * includes waiting for a core: on a busy host, twice the CPU time or more).
+     */
+    long translationCpuNanos;
     long discarded;
     long untranslatable;
     long failures;
@@ -134,6 +139,10 @@ public final class TcgStats {
 
     public synchronized long translationNanos() {
         return translationNanos;
+    }
+
+    public synchronized long translationCpuNanos() {
+        return translationCpuNanos;
     }
 
     public synchronized long flushes() {
@@ -250,8 +259,9 @@ public final class TcgStats {
         line(s, "TB flush count", "%d", flushes);
         line(s, "TB invalidate count", "%d guest write, %d host write, %d by flush",
                 invalidations[0], invalidations[1], invalidations[2]);
-        line(s, "translation time", "%.1f ms (%.1f us/TB)", translationNanos / 1e6,
-                ratio(translationNanos, tbsTranslated) / 1e3);
+        line(s, "translation time", "%.1f ms (%.1f us/TB), CPU %.1f ms (%.1f us/TB)", translationNanos / 1e6,
+                ratio(translationNanos, tbsTranslated) / 1e3, translationCpuNanos / 1e6,
+                ratio(translationCpuNanos, tbsTranslated) / 1e3);
         line(s, "direct links made", "%d", linksMade);
         line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
                 regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),

@@ -111,6 +111,19 @@ class TcgExecutorTest {
     }
 
     @Test
+    void translationCountsItsThreadsCpuTimeBesideTheWallTime() {
+        TcgTestMachine m = new TcgTestMachine(
+                0x91000400, // add x0, x0, #1
+                0x17ffffff); // b CODE
+        TcgEngine engine = m.engine(hot(1));
+        engine.translate(CODE, CODE, 1, null);
+        TcgStats s = engine.stats();
+        assertTrue(s.translationCpuNanos() > 0, s.report());
+        assertTrue(s.translationCpuNanos() <= s.translationNanos() + 1_000_000, s.report()); // clocks' granularity
+        assertTrue(s.report().contains("us/TB), CPU "), s.report());
+    }
+
+    @Test
     void aColdBlockSkipsTheGlobalLookupUntilSomeTbIsAdded() {
         TcgTestMachine m = new TcgTestMachine(
                 0x91000400, // add x0, x0, #1
