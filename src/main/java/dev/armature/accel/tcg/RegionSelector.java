@@ -71,8 +71,7 @@ final class RegionSelector {
                 next.add(end(t)); // where its callee's RET returns
             }
             TbKey[] seen = t.exitTargets; // a static exit's are its successors on other pages: only their PAs count
-            ExitKind kind = exitKind(t);
-            if (seen != null && (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)) {
+            if (seen != null && endsWithComputedJump(t)) {
                 for (TbKey k : seen) {
                     if (k != null && k.flags() == head.key.flags() && !next.contains(k.va())) {
                         next.add(k.va()); // where its BR, BLR or RET went
@@ -272,13 +271,17 @@ final class RegionSelector {
         for (Tb m : members) {
             boolean target = false;
             for (Tb t : members) {
-                ExitKind kind = exitKind(t);
-                target |= (kind == ExitKind.COMPUTED || kind == ExitKind.RETURN)
-                        && seenKey(t.exitTargets, m.key.va(), m.key.flags()) != null;
+                target |= endsWithComputedJump(t) && seenKey(t.exitTargets, m.key.va(), m.key.flags()) != null;
             }
             n += target ? 1 : 0;
         }
         return n;
+    }
+
+    /** True if the block ends with BR, BLR or RET, whose recorded exit targets a region follows. */
+    private static boolean endsWithComputedJump(Tb t) {
+        ExitKind kind = exitKind(t);
+        return kind == ExitKind.COMPUTED || kind == ExitKind.RETURN;
     }
 
     /** How many members lie on another virtual page than the head (for statistics). */

@@ -47,12 +47,9 @@ public final class Alu {
         cpu.vf = 0;
     }
 
-    /** NZCV after a 32-bit logical operation. */
+    /** NZCV after a 32-bit logical operation: the W result sign-extended holds N in bit 63 and is zero iff Z. */
     public static void logicFlags32(Cpu cpu, int r) {
-        cpu.nf = r;
-        cpu.zf = r;
-        cpu.cf = 0;
-        cpu.vf = 0;
+        logicFlags64(cpu, r);
     }
 
     /**
