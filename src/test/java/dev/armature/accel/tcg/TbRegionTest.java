@@ -257,15 +257,8 @@ class TbRegionTest {
 
     @Test
     void aStoreIntoAMemberInvalidatesTheRegionBeforeTheStaleCodeRuns() {
-        TcgTestMachine m = new TcgTestMachine(SMC_IN_REGION);
-        TcgEngine engine = m.engine(regions(5));
-        TcgExecutor ex = engine.newExecutor();
-        runTo(m, ex, CODE + 0x3c);
-        assertEquals(100 + 200, m.cpu.r[0]);
-        TcgStats s = engine.stats();
-        assertTrue(s.regionsFormed() >= 1, engine.report());
-        assertTrue(s.regionTransitions() > 100, engine.report());
-        assertTrue(s.invalidations(TcgStats.Invalidation.GUEST_WRITE) >= 1, engine.report());
+        TcgEngine engine = runSmcInRegion(regions(5));
+        assertTrue(engine.stats().invalidations(TcgStats.Invalidation.GUEST_WRITE) >= 1, engine.report());
     }
 
     /**
@@ -276,14 +269,23 @@ class TbRegionTest {
     @Test
     void aStoreEndingAMemberInvalidatesTheRegionBeforeTheStaleCodeRuns() {
         TcgConfig c = regions(5);
+        runSmcInRegion(new TcgConfig(c.hot(), c.codeBudgetBytes(), 3, c.background(), c.regionHot()));
+    }
+
+    /**
+     * Runs SMC_IN_REGION to its end under {@code config} and checks that it computed with the patched code
+     * (100 + 200) inside a region; returns the engine for further checks.
+     */
+    private static TcgEngine runSmcInRegion(TcgConfig config) {
         TcgTestMachine m = new TcgTestMachine(SMC_IN_REGION);
-        TcgEngine engine = m.engine(new TcgConfig(c.hot(), c.codeBudgetBytes(), 3, c.background(), c.regionHot()));
+        TcgEngine engine = m.engine(config);
         TcgExecutor ex = engine.newExecutor();
         runTo(m, ex, CODE + 0x3c);
         assertEquals(100 + 200, m.cpu.r[0]);
         TcgStats s = engine.stats();
         assertTrue(s.regionsFormed() >= 1, engine.report());
         assertTrue(s.regionTransitions() > 100, engine.report());
+        return engine;
     }
 
     @Test
