@@ -72,15 +72,30 @@ final class RegionTranslator {
     private static final ClassDesc CD_MEMORY = CpuMemory.class.describeConstable().orElseThrow();
     private static final MethodTypeDesc MTD_FETCH_PAGE_PA = MethodTypeDesc.of(CD_long, CD_long);
     private static final long PAGE_MASK = ~0xfffL;
+    /** Name prefix of a region's class (the head's virtual address follows in hex). */
+    static final String PREFIX = "dev.armature.accel.tcg.TbRegion_";
+    /**
+     * Name prefix of a region's class when it was formed for a hot loop ({@link TcgExecutor#HOT_LOOP_INSNS}). The
+     * launcher gives HotSpot's compile policy for these classes lower thresholds (CompileCommand
+     * CompileThresholdScaling matches class names, hidden classes' too): such a region is usually entered a few
+     * times per second and loops long each time, so under the default policy it spends its first tens of
+     * milliseconds in the bytecode interpreter and C1's profiling code (docs/performance.md, "Warm-up of hot
+     * loops"). Other regions (most of a Linux boot's) keep the default policy, which compiles fewer of them.
+     */
+    static final String HOT_LOOP_PREFIX = "dev.armature.accel.tcg.TbLoop_";
     /** HotSpot compiles no method over {@code HugeMethodLimit} (8000) bytecode bytes by default. */
     static final int HUGE_METHOD = 8000;
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     private final ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
 
-    /** Generates and loads the region, or returns null if its method is too large for HotSpot to compile. */
-    TbRegion translate(Tb[] members) {
-        ClassDesc self = ClassDesc.of(String.format("dev.armature.accel.tcg.TbRegion_%x", members[0].key.va()));
+    /**
+     * Generates and loads the region, or returns null if its method is too large for HotSpot to compile.
+     *
+     * @param hotLoop whether the head got hot in a tight loop: the class is then named {@link #HOT_LOOP_PREFIX}
+     */
+    TbRegion translate(Tb[] members, boolean hotLoop) {
+        ClassDesc self = ClassDesc.of(String.format("%s%x", hotLoop ? HOT_LOOP_PREFIX : PREFIX, members[0].key.va()));
         byte[] bytes = classFile.build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_REGION);

@@ -61,6 +61,12 @@ public abstract class Tb {
      * Plain and racy between vCPUs: a lost update only delays the region.
      */
     int heat;
+    /**
+     * The dispatching vCPU's instruction count when {@link #heat} last started from 0: how many instructions the
+     * heat took to build up tells a tight loop from code run now and then ({@link TcgExecutor#HOT_LOOP_INSNS}).
+     * Plain and racy like {@link #heat}.
+     */
+    long heatSince;
     /** Region attempts made from this TB; each doubles the dispatches before the next, up to 64 times. */
     int regionAttempts;
     /**

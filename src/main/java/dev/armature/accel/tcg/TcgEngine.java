@@ -150,36 +150,44 @@ public final class TcgEngine implements Accelerator {
      * The TB {@code head} was dispatched {@link TcgConfig#regionHot()} times: forms a {@link TbRegion} headed by it
      * now, or queues that for the background translator. Nothing while a probe instruments new translations:
      * regions hold no probe calls.
+     *
+     * @param hotLoop whether the head's dispatches came in a tight loop ({@link TcgExecutor#HOT_LOOP_INSNS}): the
+     *                region's class is then named for early compilation ({@link RegionTranslator#HOT_LOOP_PREFIX})
      */
-    void regionHot(Tb head) {
+    void regionHot(Tb head, boolean hotLoop) {
         if (probe != null) {
             return;
         }
         if (!config.background()) {
-            formRegion(head);
+            formRegion(head, hotLoop);
             return;
         }
-        queue(pendingRegions, head, head + " (region)", () -> formRegion(head));
+        queue(pendingRegions, head, head + " (region)", () -> formRegion(head, hotLoop));
     }
 
     /**
      * Selects the members of a region headed by {@code head} ({@link RegionSelector}), compiles it and makes the
      * head enter it ({@link TbCache#addRegion}).
      *
+     * @param hotLoop see {@link #regionHot}
+     *
      * @return the region, or null if the head is in a valid region already, there is no loop through the head,
      *         its method would be too large, a member was invalidated meanwhile, or it does not fit the code budget
      */
-    TbRegion formRegion(Tb head) {
+    TbRegion formRegion(Tb head, boolean hotLoop) {
         if (cache.inValidRegion(head)) {
             return null;
         }
         long t0 = System.nanoTime();
         Tb[] members = RegionSelector.select(cache, head);
-        TbRegion r = members == null ? null : regionTranslator.translate(members);
+        TbRegion r = members == null ? null : regionTranslator.translate(members, hotLoop);
         boolean added = r != null && cache.addRegion(r);
         synchronized (stats) {
             if (added) {
                 stats.regionsFormed++;
+                if (hotLoop) {
+                    stats.regionsHotLoop++;
+                }
                 stats.regionTbs += members.length;
                 stats.regionIndirectTargets += RegionSelector.indirectTargets(members);
                 stats.regionOtherPageTbs += RegionSelector.offHeadPage(members);

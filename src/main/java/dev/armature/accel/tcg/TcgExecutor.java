@@ -28,6 +28,12 @@ public final class TcgExecutor implements CpuExecutor {
     private static final int JUMP_CACHE_BITS = 12;
     private static final int HEAT_BITS = 12;
     private static final long PAGE_MASK = ~0xfffL;
+    /**
+     * A region head whose heat built up within this many guest instructions per dispatch on average is a hot loop
+     * (the vCPU ran little else meanwhile; a region holds at most 96 instructions): its class is named for
+     * HotSpot to compile early ({@link RegionTranslator#HOT_LOOP_PREFIX}).
+     */
+    static final long HOT_LOOP_INSNS = 128;
 
     private final TcgEngine engine;
     private final TbCache cache;
@@ -208,14 +214,20 @@ public final class TcgExecutor implements CpuExecutor {
 
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
     private Tb execute(Cpu cpu, Tb tb) {
-        if (regionHot > 0 && ++tb.heat >= (long) regionHot << tb.regionAttempts) {
-            tb.heat = 0;
-            if (tb.regionAttempts < 6) {
-                tb.regionAttempts++; // back off: a TB where no loop was found is looked at ever less often
+        if (regionHot > 0) {
+            if (tb.heat++ == 0) {
+                tb.heatSince = ctx.icount;
             }
-            TbRegion r = tb.region;
-            if (r == null || !r.valid) {
-                engine.regionHot(tb);
+            if (tb.heat >= (long) regionHot << tb.regionAttempts) {
+                boolean hotLoop = ctx.icount - tb.heatSince <= tb.heat * HOT_LOOP_INSNS;
+                tb.heat = 0;
+                if (tb.regionAttempts < 6) {
+                    tb.regionAttempts++; // back off: a TB where no loop was found is looked at ever less often
+                }
+                TbRegion r = tb.region;
+                if (r == null || !r.valid) {
+                    engine.regionHot(tb, hotLoop);
+                }
             }
         }
         long before = ctx.icount;

@@ -71,6 +71,8 @@ public final class TcgStats {
     long flushes;
     long linksMade;
     long regionsFormed;
+    /** Regions formed for a hot loop (named for early compilation: {@code RegionTranslator.HOT_LOOP_PREFIX}). */
+    long regionsHotLoop;
     /** Regions not formed: no loop through the head, method too large, raced with an invalidation, no room. */
     long regionsRejected;
     long regionTbs;
@@ -263,9 +265,10 @@ public final class TcgStats {
                 ratio(translationNanos, tbsTranslated) / 1e3, translationCpuNanos / 1e6,
                 ratio(translationCpuNanos, tbsTranslated) / 1e3);
         line(s, "direct links made", "%d", linksMade);
-        line(s, "regions", "%d formed (avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, %.1f ms",
-                regionsFormed, ratio(regionTbs, regionsFormed), ratio(regionGuestInsns, regionsFormed),
-                ratio(regionBytecodeBytes, regionsFormed), regionsRejected, regionNanos / 1e6);
+        line(s, "regions", "%d formed (%d hot loops; avg %.1f TBs, %.1f guest insns, %.0f bytecode bytes), %d rejected, "
+                + "%.1f ms", regionsFormed, regionsHotLoop, ratio(regionTbs, regionsFormed),
+                ratio(regionGuestInsns, regionsFormed), ratio(regionBytecodeBytes, regionsFormed), regionsRejected,
+                regionNanos / 1e6);
         line(s, "region members", "%d targets of recorded BR/BLR/RET exits, %d on another page than the head",
                 regionIndirectTargets, regionOtherPageTbs);
         line(s, "chained exits", "%d of %d (%.1f%%; %d self-loop back-edges, %d in-region transitions)",
