@@ -170,7 +170,6 @@ public final class TcgEngine implements Accelerator {
      * head enter it ({@link TbCache#addRegion}).
      *
      * @param hotLoop see {@link #regionHot}
-     *
      * @return the region, or null if the head is in a valid region already, there is no loop through the head,
      *         its method would be too large, a member was invalidated meanwhile, or it does not fit the code budget
      */
