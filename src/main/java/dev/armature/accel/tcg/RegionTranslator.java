@@ -75,12 +75,11 @@ final class RegionTranslator {
     /** Name prefix of a region's class (the head's virtual address follows in hex). */
     static final String PREFIX = "dev.armature.accel.tcg.TbRegion_";
     /**
-     * Name prefix of a region's class when it was formed for a hot loop ({@link TcgExecutor#HOT_LOOP_INSNS}). The
-     * launcher gives HotSpot's compile policy for these classes lower thresholds (CompileCommand
-     * CompileThresholdScaling matches class names, hidden classes' too): such a region is usually entered a few
-     * times per second and loops long each time, so under the default policy it spends its first tens of
-     * milliseconds in the bytecode interpreter and C1's profiling code (docs/performance.md, "Warm-up of hot
-     * loops"). Other regions (most of a Linux boot's) keep the default policy, which compiles fewer of them.
+     * Name prefix of a region's class when it was formed for a hot loop ({@link TcgExecutor#HOT_LOOP_INSNS}), so that
+     * HotSpot's compile policy can be set for these classes alone: {@code -XX:CompileCommand} patterns match class
+     * names, hidden classes' too. Such a region is entered a few times per second and loops long each time; under
+     * the default policy it runs its first tens of milliseconds in the bytecode interpreter and C1's profiling code
+     * (docs/performance.md, "Warm-up of hot loops"). Nothing in Armature treats these classes differently.
      */
     static final String HOT_LOOP_PREFIX = "dev.armature.accel.tcg.TbLoop_";
     /** HotSpot compiles no method over {@code HugeMethodLimit} (8000) bytecode bytes by default. */

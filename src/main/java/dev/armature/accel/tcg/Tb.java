@@ -64,7 +64,8 @@ public abstract class Tb {
     /**
      * The dispatching vCPU's instruction count when {@link #heat} last started from 0: how many instructions the
      * heat took to build up tells a tight loop from code run now and then ({@link TcgExecutor#HOT_LOOP_INSNS}).
-     * Plain and racy like {@link #heat}.
+     * Plain and racy like {@link #heat}; with several vCPUs the count may be another vCPU's, which only misnames a
+     * region.
      */
     long heatSince;
     /** Region attempts made from this TB; each doubles the dispatches before the next, up to 64 times. */

@@ -30,8 +30,8 @@ public final class TcgExecutor implements CpuExecutor {
     private static final long PAGE_MASK = ~0xfffL;
     /**
      * A region head whose heat built up within this many guest instructions per dispatch on average is a hot loop
-     * (the vCPU ran little else meanwhile; a region holds at most 96 instructions): its class is named for
-     * HotSpot to compile early ({@link RegionTranslator#HOT_LOOP_PREFIX}).
+     * (the vCPU ran little else meanwhile; a region holds at most 96 instructions): its class gets its own name, for
+     * HotSpot's compile policy ({@link RegionTranslator#HOT_LOOP_PREFIX}).
      */
     static final long HOT_LOOP_INSNS = 128;
 
