@@ -1,7 +1,6 @@
 package dev.armature.cli;
 
 import dev.armature.arch.aarch64.CpuModel;
-import dev.armature.host.HostPlatform;
 import dev.armature.loader.ImageFormatException;
 import dev.armature.loader.KernelImage;
 import dev.armature.machine.BootException;
@@ -10,7 +9,6 @@ import dev.armature.machine.DebugLog;
 import dev.armature.machine.VirtBoard;
 import dev.armature.machine.VirtConfig;
 import dev.armature.machine.VirtDeviceTree;
-import dev.armature.machine.VirtMemoryMap;
 import dev.armature.migration.MigrationUri;
 import dev.armature.migration.SnapshotException;
 import picocli.CommandLine;
@@ -221,12 +219,12 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
 
-        MachineOptions mo = parseMachine();
-        CpuModel model = parseCpu();
-        int cpus = parseSmp();
-        long ram = memory == null ? VirtMemoryMap.DEFAULT_RAM_SIZE : parseMemory();
+        BoardOptions.Machine mo = BoardOptions.machine(machine);
+        CpuModel model = BoardOptions.cpu(cpu);
+        int cpus = BoardOptions.smp(smp);
+        long ram = BoardOptions.memory(memory);
         String accelOption = AccelChoice.choose(accel, err);
-        int icountShift = parseIcount(lockstep ? 1 : cpus); // lockstep runs all vCPUs on one thread
+        int icountShift = BoardOptions.icount(icount, lockstep ? 1 : cpus); // lockstep runs all vCPUs on one thread
         if (lockstep) {
             if (!accelOption.startsWith("tcg")) {
                 throw new CliError("-lockstep compares the translator with the interpreter: it needs -accel tcg",
@@ -243,16 +241,16 @@ public final class Main implements Callable<Integer> {
                     + "or -nographic)");
         }
         GlobalProperties global = GlobalProperties.parse(globals);
-        VirtConfig.VirtioSerial virtioSerial = parseDevices();
+        VirtConfig.VirtioSerial virtioSerial = PlatformDeviceOptions.virtioSerial(chardevs, devices);
         List<VirtConfig.VirtioDeviceConfig> virtioDevices = VirtioDeviceOptions.parse(drives, devices);
-        VirtConfig.Dma dma = parseDma();
-        List<VirtConfig.VfioAssignment> vfio = parseVfio();
+        VirtConfig.Dma dma = PlatformDeviceOptions.dma(devices);
+        List<VirtConfig.VfioAssignment> vfio = PlatformDeviceOptions.vfio(devices);
         Serial ser = parseSerial();
 
         VirtConfig config;
         try {
-            config = new VirtConfig(ram, cpus, model, mo.gicVersion, mo.virtualization, global.virtioMmioVersion,
-                    virtioSerial, dma, vfio, parsePciTestdev(), virtioDevices);
+            config = new VirtConfig(ram, cpus, model, mo.gicVersion(), mo.virtualization(), global.virtioMmioVersion,
+                    virtioSerial, dma, vfio, PlatformDeviceOptions.pciTestdev(devices), virtioDevices);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage(), 2);
         }
@@ -261,8 +259,8 @@ public final class Main implements Callable<Integer> {
             throw new CliError((initrd != null ? "-initrd" : "-append") + " is only allowed with -kernel", 2);
         }
         byte[] dtbData = dtb == null ? null : read("-dtb", dtb);
-        if (kernel == null && mo.dumpDtb != null) { // QEMU dumps the board's tree without booting anything
-            return dumpDtb(mo.dumpDtb, dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
+        if (kernel == null && mo.dumpDtb() != null) { // QEMU dumps the board's tree without booting anything
+            return dumpDtb(mo.dumpDtb(), dtbData != null ? dtbData : VirtBoard.generatedDeviceTree(config,
                     VirtDeviceTree.Chosen.NONE));
         }
         MigrationUri incomingUri = parseIncoming();
@@ -286,8 +284,8 @@ public final class Main implements Callable<Integer> {
                 if (icountShift >= 0 && !lockstep) {
                     board.machine().useIcount(icountShift);
                 }
-                if (mo.dumpDtb != null) {
-                    return dumpDtb(mo.dumpDtb, board.deviceTreeBlob());
+                if (mo.dumpDtb() != null) {
+                    return dumpDtb(mo.dumpDtb(), board.deviceTreeBlob());
                 }
                 if (incoming != null) {
                     board.machine().expectIncoming();
@@ -357,316 +355,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private record MachineOptions(int gicVersion, boolean virtualization, Path dumpDtb) {
-    }
-
-    private MachineOptions parseMachine() throws CliError {
-        int gic = 2;
-        boolean virtualization = false;
-        Path dump = null;
-        String type = null;
-        for (String m : machine) {
-            for (Map.Entry<String, String> e : QemuOpts.parse("-machine", m, "type").entrySet()) {
-                String v = e.getValue();
-                switch (e.getKey()) {
-                    case "type" -> {
-                        if (v.equals("help")) {
-                            throw new CliError("supported machines: virt (QEMU 7.2's virt; alias virt-7.2)", 0);
-                        }
-                        if (!v.equals("virt") && !v.equals("virt-7.2")) {
-                            throw new CliError("-machine " + v + ": unsupported machine type (only 'virt')");
-                        }
-                        type = v;
-                    }
-                    case "gic-version" -> gic = switch (v) {
-                        case "2" -> 2;
-                        case "3", "max" -> 3;
-                        default -> throw new CliError("-machine gic-version=" + v + ": expected 2, 3 or max", 2);
-                    };
-                    case "virtualization" -> virtualization = QemuOpts.bool("-machine", "virtualization", v);
-                    case "dumpdtb" -> dump = Path.of(v);
-                    default -> throw new CliError("-machine " + e.getKey() + ": unsupported machine property "
-                            + "(supported: gic-version, virtualization, dumpdtb)");
-                }
-            }
-        }
-        if (!machine.isEmpty() && type == null) {
-            throw new CliError("-machine: no machine type given (use -machine virt,...)", 2);
-        }
-        return new MachineOptions(gic, virtualization, dump);
-    }
-
-    private CpuModel parseCpu() throws CliError {
-        if (cpu == null) {
-            return CpuModel.CORTEX_A57;
-        }
-        if (cpu.equals("help")) {
-            throw new CliError("available CPU models: cortex-a57, max", 0);
-        }
-        if (cpu.contains(",")) {
-            throw new CliError("-cpu " + cpu + ": CPU properties are not supported");
-        }
-        try {
-            return CpuModel.byName(cpu);
-        } catch (IllegalArgumentException e) {
-            throw new CliError("-cpu: " + e.getMessage());
-        }
-    }
-
-    private int parseSmp() throws CliError {
-        if (smp == null) {
-            return 1;
-        }
-        Map<String, String> o = QemuOpts.parse("-smp", smp, "cpus");
-        Integer n = null;
-        Integer max = null;
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            switch (e.getKey()) {
-                case "cpus" -> n = QemuOpts.integer("-smp", e.getValue());
-                case "maxcpus" -> max = QemuOpts.integer("-smp", e.getValue());
-                default -> throw new CliError("-smp " + e.getKey() + "=: CPU topology is not supported "
-                        + "(use -smp N)");
-            }
-        }
-        if (n == null) {
-            n = max;
-        }
-        if (n == null) {
-            throw new CliError("-smp: no CPU count given", 2);
-        }
-        if (max != null && !max.equals(n)) {
-            throw new CliError("-smp maxcpus: CPU hotplug is not supported (maxcpus must equal cpus)");
-        }
-        return n;
-    }
-
-    private long parseMemory() throws CliError {
-        Map<String, String> o = QemuOpts.parse("-m", memory, "size");
-        for (String k : o.keySet()) {
-            if (!k.equals("size")) {
-                throw new CliError("-m " + k + "=: only the size is supported (memory hotplug is not)");
-            }
-        }
-        long size = QemuOpts.size("-m", o.getOrDefault("size", ""), 1L << 20);
-        if ((size & 0xfff) != 0) {
-            throw new CliError("-m " + memory + ": the RAM size must be a multiple of 4 KiB", 2);
-        }
-        if (size > VirtMemoryMap.MAX_RAM_SIZE) {
-            throw new CliError("-m " + memory + ": the virt board takes at most 255 GiB of RAM", 2);
-        }
-        return size;
-    }
-
-    /**
-     * Validates {@code -icount} as QEMU spells it ({@code -icount N} or {@code shift=N}); returns the shift, or -1
-     * without the option. Adaptive time ({@code shift=auto}) and QEMU's host-time alignment are refused: they
-     * tie guest time to the host's, which deterministic time is meant to avoid. Idle time is always skipped
-     * (QEMU's {@code sleep=off}).
-     */
-    private int parseIcount(int cpus) throws CliError {
-        if (icount == null) {
-            return -1;
-        }
-        Map<String, String> o = QemuOpts.parse("-icount", icount, "shift");
-        int shift = -1;
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "shift" -> {
-                    if (v.equals("auto")) {
-                        throw new CliError("-icount shift=auto: adaptive time follows the host clock and is not "
-                                + "supported; give a fixed shift=0..10", 2);
-                    }
-                    try {
-                        shift = Integer.parseInt(v);
-                    } catch (NumberFormatException ex) {
-                        shift = -2;
-                    }
-                    if (shift < 0 || shift > 10) {
-                        throw new CliError("-icount shift=" + v + ": expected an integer 0..10", 2);
-                    }
-                }
-                case "sleep" -> {
-                    if (!v.equals("off")) {
-                        throw new CliError("-icount sleep=" + v + ": Armature always skips idle time to the next "
-                                + "timer deadline (sleep=off)", 2);
-                    }
-                }
-                default -> throw new CliError("-icount " + e.getKey() + ": unsupported property (shift, sleep=off)",
-                        2);
-            }
-        }
-        if (shift < 0) {
-            throw new CliError("-icount: needs shift=N (0..10)", 2);
-        }
-        if (cpus != 1) {
-            throw new CliError("-icount needs -smp 1: each vCPU runs on its own host thread, so the guest "
-                    + "instruction count of several would depend on host scheduling", 2);
-        }
-        return shift;
-    }
-
     /** Resolves -device/-chardev into the virtio-serial configuration kvm-unit-tests uses. */
-    private VirtConfig.VirtioSerial parseDevices() throws CliError {
-        List<String> testdevIds = new ArrayList<>();
-        for (String c : chardevs) {
-            Map<String, String> o = QemuOpts.parse("-chardev", c, "backend");
-            String backend = o.get("backend");
-            if (!"testdev".equals(backend)) {
-                throw new CliError("-chardev " + backend + ": unsupported chardev backend (only testdev)");
-            }
-            for (String k : o.keySet()) {
-                if (!k.equals("backend") && !k.equals("id")) {
-                    throw new CliError("-chardev testdev: unsupported property '" + k + "'");
-                }
-            }
-            if (o.get("id") == null) {
-                throw new CliError("-chardev testdev: an id= is required", 2);
-            }
-            testdevIds.add(o.get("id"));
-        }
-        int serialBuses = 0;
-        String consoleChardev = null;
-        int consoles = 0;
-        for (String d : devices) {
-            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
-            String driver = o.get("driver");
-            switch (driver) {
-                case "help" -> throw new CliError("supported devices: virtio-blk-device,drive=ID[,serial=S], "
-                        + "virtio-rng-device, virtio-serial-device, virtconsole,chardev=ID, pci-testdev, "
-                        + "armature-dma[,iommu=on|off] (Armature's DMA test engine), "
-                        + "vfio-platform,host=NAME[,forward=on|off] (assigns a device of the modelled host: "
-                        + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 0);
-                case "armature-dma" -> { } // parseDma
-                case "pci-testdev" -> { } // parsePciTestdev
-                case "vfio-platform" -> { } // parseVfio
-                case "virtio-blk-device", "virtio-rng-device" -> { } // VirtioDeviceOptions
-                case "virtio-serial-device" -> {
-                    serialBuses++;
-                    for (String k : o.keySet()) {
-                        if (!k.equals("driver") && !k.equals("id")) {
-                            throw new CliError("-device virtio-serial-device: unsupported property '" + k + "'");
-                        }
-                    }
-                }
-                case "virtconsole" -> {
-                    consoles++;
-                    for (String k : o.keySet()) {
-                        if (!k.equals("driver") && !k.equals("id") && !k.equals("chardev") && !k.equals("name")) {
-                            throw new CliError("-device virtconsole: unsupported property '" + k + "'");
-                        }
-                    }
-                    consoleChardev = o.get("chardev");
-                    if (consoleChardev == null) {
-                        throw new CliError("-device virtconsole: chardev= is required", 2);
-                    }
-                    if (!testdevIds.contains(consoleChardev)) {
-                        throw new CliError("-device virtconsole: chardev '" + consoleChardev + "' not found");
-                    }
-                }
-                default -> throw new CliError("-device " + driver + ": unsupported device (supported: "
-                        + "virtio-blk-device, virtio-rng-device, virtio-serial-device, virtconsole, pci-testdev, "
-                        + "armature-dma, vfio-platform)");
-            }
-        }
-        if (serialBuses > 1 || consoles > 1) {
-            throw new CliError("-device: at most one virtio-serial-device with one virtconsole is supported");
-        }
-        if (consoles == 1 && serialBuses == 0) {
-            throw new CliError("-device virtconsole: needs a virtio-serial-device (no virtio-serial bus found)");
-        }
-        if (serialBuses == 0) {
-            return VirtConfig.VirtioSerial.NONE;
-        }
-        return consoles == 1 ? VirtConfig.VirtioSerial.TESTDEV : VirtConfig.VirtioSerial.UNCONNECTED;
-    }
-
     /** {@code -device armature-dma[,iommu=on|off]}: the DMA test engine on the platform bus, at most one. */
-    private VirtConfig.Dma parseDma() throws CliError {
-        VirtConfig.Dma dma = VirtConfig.Dma.NONE;
-        for (String d : devices) {
-            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
-            if (!o.get("driver").equals("armature-dma")) {
-                continue;
-            }
-            if (dma != VirtConfig.Dma.NONE) {
-                throw new CliError("-device armature-dma: the platform bus holds at most one");
-            }
-            boolean iommu = false;
-            for (Map.Entry<String, String> e : o.entrySet()) {
-                switch (e.getKey()) {
-                    case "driver", "id" -> { }
-                    case "iommu" -> iommu = QemuOpts.bool("-device armature-dma", "iommu", e.getValue());
-                    default -> throw new CliError("-device armature-dma: unsupported property '" + e.getKey()
-                            + "' (supported: iommu=on|off)");
-                }
-            }
-            dma = iommu ? VirtConfig.Dma.IOMMU : VirtConfig.Dma.DIRECT;
-        }
-        return dma;
-    }
-
-    /**
-     * {@code -device vfio-platform,host=NAME[,forward=on|off]}: a device of the modelled host assigned to the guest,
-     * its interrupt forwarded to the GIC (the default, as with KVM) or routed through the VMM.
-     */
-    private List<VirtConfig.VfioAssignment> parseVfio() throws CliError {
-        List<VirtConfig.VfioAssignment> assigned = new ArrayList<>();
-        for (String d : devices) {
-            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
-            if (!o.get("driver").equals("vfio-platform")) {
-                continue;
-            }
-            String host = null;
-            boolean forward = true;
-            for (Map.Entry<String, String> e : o.entrySet()) {
-                switch (e.getKey()) {
-                    case "driver", "id" -> { }
-                    case "host" -> host = e.getValue();
-                    case "forward" -> forward = QemuOpts.bool("-device vfio-platform", "forward", e.getValue());
-                    default -> throw new CliError("-device vfio-platform: unsupported property '" + e.getKey()
-                            + "' (supported: host=NAME, forward=on|off)");
-                }
-            }
-            if (host == null || host.isEmpty()) {
-                throw new CliError("-device vfio-platform: host= is required (the modelled host has "
-                        + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")", 2);
-            }
-            if (!HostPlatform.STANDARD_DEVICES.contains(host)) {
-                throw new CliError("-device vfio-platform,host=" + host + ": the host has no device '" + host
-                        + "' (it has " + String.join(", ", HostPlatform.STANDARD_DEVICES) + ")");
-            }
-            for (VirtConfig.VfioAssignment a : assigned) {
-                if (a.host().equals(host)) {
-                    throw new CliError("-device vfio-platform,host=" + host + ": already assigned");
-                }
-            }
-            assigned.add(new VirtConfig.VfioAssignment(host, forward));
-        }
-        return assigned;
-    }
-
     /** {@code -device pci-testdev}: QEMU's PCI test device in slot 1 of the PCIe root bus, at most one. */
-    private boolean parsePciTestdev() throws CliError {
-        boolean present = false;
-        for (String d : devices) {
-            Map<String, String> o = QemuOpts.parse("-device", d, "driver");
-            if (!o.get("driver").equals("pci-testdev")) {
-                continue;
-            }
-            if (present) {
-                throw new CliError("-device pci-testdev: Armature models at most one");
-            }
-            for (String k : o.keySet()) {
-                if (!k.equals("driver") && !k.equals("id")) {
-                    throw new CliError("-device pci-testdev: unsupported property '" + k + "'");
-                }
-            }
-            present = true;
-        }
-        return present;
-    }
-
     /** The PL011 backend. */
     private record Serial(OutputStream sink, boolean readsStdin, boolean mux) {
     }

@@ -31,11 +31,6 @@ public final class VirtioConsole implements VirtioDevice {
     }
 
     @Override
-    public long features() {
-        return 0;
-    }
-
-    @Override
     public int queueCount() {
         return 2;
     }
@@ -43,12 +38,6 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public int queueMaxSize() {
         return QUEUE_SIZE;
-    }
-
-    /** cols, rows, max_nr_ports, emerg_wr: all zero since no feature makes them meaningful. */
-    @Override
-    public long readConfig(int offset, int size) {
-        return 0;
     }
 
     @Override
@@ -61,10 +50,5 @@ public final class VirtioConsole implements VirtioDevice {
             queue.push(c.head(), 0);
             output.accept(data);
         }
-    }
-
-    @Override
-    public void reset() {
-        // no device state beyond the queues, which the transport resets
     }
 }

@@ -29,11 +29,6 @@ public final class VirtioRng implements VirtioDevice {
     }
 
     @Override
-    public long features() {
-        return 0;
-    }
-
-    @Override
     public int queueCount() {
         return 1;
     }
@@ -41,11 +36,6 @@ public final class VirtioRng implements VirtioDevice {
     @Override
     public int queueMaxSize() {
         return QUEUE_SIZE;
-    }
-
-    @Override
-    public long readConfig(int offset, int size) {
-        return 0;
     }
 
     @Override
@@ -63,10 +53,5 @@ public final class VirtioRng implements VirtioDevice {
             }
             queue.push(c.head(), written);
         }
-    }
-
-    @Override
-    public void reset() {
-        // stateless
     }
 }
