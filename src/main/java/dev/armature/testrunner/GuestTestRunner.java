@@ -23,9 +23,18 @@ import java.util.concurrent.TimeUnit;
  * the {@code EXIT: STATUS=} line of the console.
  */
 public final class GuestTestRunner {
-    /** Runner settings (command-line options of {@code armature test}). */
+    /**
+     * Runner settings (command-line options of {@code armature test}).
+     *
+     * @param accel the {@code -accel} value tests run with unless their extra_params give one: an accelerator
+     *              name, possibly with options ({@code tcg,hot=1000})
+     */
     public record Settings(Path imageDir, Path logDir, String accel, int maxSmp, double defaultTimeout,
                            List<String> emulatorCommand) {
+        /** The accelerator's name, without options. */
+        String accelName() {
+            return accel.split(",", 2)[0];
+        }
     }
 
     private final Settings settings;
@@ -227,11 +236,11 @@ public final class GuestTestRunner {
             return "arch " + t.arch() + " only";
         }
         // accel = tcg in kvm-unit-tests means "software emulation, not KVM": both our accelerators qualify.
-        if (t.accel() != null && !t.accel().equals("tcg") && !t.accel().equals(settings.accel())) {
+        if (t.accel() != null && !t.accel().equals("tcg") && !t.accel().equals(settings.accelName())) {
             return "needs accel " + t.accel();
         }
         String own = ownAccel(t);
-        if (own != null && !own.split(",", 2)[0].equals(settings.accel())) {
+        if (own != null && !own.split(",", 2)[0].equals(settings.accelName())) {
             return "extra_params select -accel " + own;
         }
         for (String check : t.checks()) {

@@ -84,6 +84,24 @@ class GuestTestRunnerTest {
     }
 
     @Test
+    void runnersAccelWithOptionsIsPassedAsGivenAndMatchedByItsName() throws Exception {
+        runner("echo \"$@\"; echo 'SUMMARY: 1 tests'; exit 1", 20); // writes the script and the image
+        GuestTestRunner r = new GuestTestRunner(new GuestTestRunner.Settings(tmp, tmp.resolve("logs"),
+                "tcg,hot=1000", 4, 20, List.of(tmp.resolve("emu.sh").toString())));
+        Outcome plain = r.run(spec("plain", null));
+        assertTrue(Files.readAllLines(plain.log()).get(1).contains("-accel tcg,hot=1000"), plain.line());
+        TestSpec own = new TestSpec("tb", "t.flat", null, List.of("-accel", "tcg,tb-size=1"), Set.of(), null, null,
+                0, List.of(), null);
+        Outcome o = r.run(own);
+        assertEquals(Outcome.Status.PASS, o.status(), o.line()); // same accelerator: runs with its own options
+        String args = Files.readAllLines(o.log()).get(1);
+        assertEquals(1, args.split("-accel", -1).length - 1, args);
+        TestSpec interpOnly = new TestSpec("i", "t.flat", null, List.of(), Set.of(), "interp", null, 0, List.of(),
+                null);
+        assertEquals("SKIP i (needs accel interp)", r.run(interpOnly).line());
+    }
+
+    @Test
     void expectOutputTurnsAPassWithoutTheLineIntoAFailure() throws Exception {
         GuestTestRunner r = runner("echo 'PASS: a'; echo 'TB flush count        0' >&2; exit 1", 20);
         TestSpec flushes = new TestSpec("tb", "t.flat", null, List.of(), Set.of(), null, null, 0, List.of(),

@@ -17,12 +17,14 @@ package dev.armature.accel.tcg;
  */
 public record TcgConfig(int hot, long codeBudgetBytes, int maxInsns, boolean background, int regionHot) {
     /**
-     * A block is translated after 1000 interpreted executions (was 50): a Linux boot then translates 5 000 blocks
-     * instead of 18 000 and takes about a third less CPU (blocks run a few hundred times cost more as classes,
-     * run first in HotSpot's bytecode interpreter and compiled, than interpreted); hot loops are translated within
-     * microseconds either way (docs/performance.md, "The translation threshold").
+     * A block is translated after 50 000 interpreted executions (was 50, then 1000): a Linux boot then translates
+     * about 340 blocks instead of 5 000 (18 000 at 50) and its vCPU takes a third less CPU, its process 45% less
+     * (blocks run a few thousand times cost more as classes, run first in HotSpot's bytecode interpreter and
+     * compiled, than interpreted by the block interpreter with its decoded-page cache); from 10 000 to 100 000 a
+     * boot costs about the same. Hot loops are translated within milliseconds either way (docs/performance.md,
+     * "The translation threshold" and "Cold code").
      */
-    public static final int DEFAULT_HOT = 1000;
+    public static final int DEFAULT_HOT = 50000;
     /**
      * Room for a Linux boot's 18 000 TBs (about 150 MiB estimated) without a flush: at 64 MiB the boot flushed 3
      * times and retranslated 13 000 blocks (docs/performance.md, docs/tcg.md). QEMU's default is 1 GiB.

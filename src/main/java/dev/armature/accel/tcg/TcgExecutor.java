@@ -46,16 +46,20 @@ public final class TcgExecutor implements CpuExecutor {
      * [2j + 1] its physical page | its flags (which fit in the page offset's 12 bits, see {@link TbKey#flagsOf}).
      */
     private final long[] jumpKeys = new long[2 << JUMP_CACHE_BITS];
-    /** Executions of block starts while cold, by hashed virtual PC (collisions only make a block hot early). */
-    private final int[] heat = new int[1 << HEAT_BITS];
     /**
-     * Cold blocks, by hashed virtual PC: [2c] the PC, [2c + 1] physical page | flags as in {@link #jumpKeys}, and
-     * in {@link #coldSince} the cache's {@link TbCache#inserts()} count before the lookup that missed. While the
-     * mapping and that count are unchanged, no TB for the block can exist, so its next start skips the global
-     * lookup. Apart from the jump cache, so cold blocks do not evict hot ones.
+     * Cold blocks and their heat, by hashed virtual PC h, four longs side by side (one or two cache lines per
+     * cold block start): [4h + COLD_PC] the PC of the block last found cold there, [4h + COLD_PAGE] its physical
+     * page | flags as in {@link #jumpKeys}, [4h + COLD_SINCE] the cache's {@link TbCache#inserts()} count before
+     * the lookup that missed, and [4h + HEAT] the executions of block starts with this hash while cold
+     * (collisions only make a block hot early). While the mapping and that count are unchanged, no TB for the
+     * block can exist, so its next start skips the jump cache (which cannot hold it) and the global lookup.
+     * Apart from the jump cache, so cold blocks do not evict hot ones.
      */
-    private final long[] coldKeys = new long[2 << HEAT_BITS];
-    private final long[] coldSince = new long[1 << HEAT_BITS];
+    private final long[] cold = new long[4 << HEAT_BITS];
+    private static final int COLD_PC = 0;
+    private static final int COLD_PAGE = 1;
+    private static final int COLD_SINCE = 2;
+    private static final int HEAT = 3;
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private final int regionHot;
@@ -293,8 +297,8 @@ public final class TcgExecutor implements CpuExecutor {
      * <p>A jump-cache hit is checked against the current fetch TLB (same virtual page mapped to the TB's physical
      * page), so TLB invalidations and ASID switches need no flush of the jump cache: a TB whose page was unmapped,
      * remapped or belongs to another ASID's mapping fails the check and is looked up again by physical address.
-     * A block that is still cold is remembered with the cache's insert count (see {@link #coldKeys}), so until
-     * some TB is added its next starts count its heat without a global lookup.
+     * A block that is still cold is remembered with the cache's insert count (see {@link #cold}), so until
+     * some TB is added its next starts count its heat without probing the jump cache or a global lookup.
      */
     private Tb lookup(Cpu cpu) {
         long pc = cpu.pc;
@@ -307,23 +311,24 @@ public final class TcgExecutor implements CpuExecutor {
             seenCacheGeneration = cacheGeneration;
         }
         int flags = TbKey.flagsOf(cpu);
-        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
-        Tb tb = jumpCache[j];
-        if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (cpu.memory.fetchPagePa(pc) | flags) && tb != null
-                && tb.valid) {
-            local.jumpCacheHits++;
-            return tb;
-        }
-        local.jumpCacheMisses++;
-        int h = (int) (pc >>> 2) & (heat.length - 1);
+        long pagePa = cpu.memory.fetchPagePa(pc); // -1 if the fetch TLB does not hold it: matches no key
         long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
-        long pagePa = cpu.memory.fetchPagePa(pc);
-        boolean cold = coldKeys[2 * h] == pc && coldKeys[2 * h + 1] == (pagePa | flags) && coldSince[h] == inserts;
+        long[] cold = this.cold;
+        int c = ((int) (pc >>> 2) & ((1 << HEAT_BITS) - 1)) << 2;
         long pa;
-        if (cold) {
+        Tb tb;
+        if (cold[c + COLD_PC] == pc && cold[c + COLD_PAGE] == (pagePa | flags) && cold[c + COLD_SINCE] == inserts) {
+            local.jumpCacheMisses++;
             pa = pagePa | (pc & ~PAGE_MASK);
             tb = null;
         } else {
+            int j = (int) (pc >>> 2) & (jumpCache.length - 1);
+            tb = jumpCache[j];
+            if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (pagePa | flags) && tb != null && tb.valid) {
+                local.jumpCacheHits++;
+                return tb;
+            }
+            local.jumpCacheMisses++;
             try {
                 pa = cpu.memory.translateFetch(pc);
             } catch (SyncException e) {
@@ -335,19 +340,20 @@ public final class TcgExecutor implements CpuExecutor {
         if (tb != null) {
             local.globalHits++;
         } else {
-            if (++heat[h] < hot) {
-                coldKeys[2 * h] = pc;
-                coldKeys[2 * h + 1] = (pa & PAGE_MASK) | flags;
-                coldSince[h] = inserts;
+            if (++cold[c + HEAT] < hot) {
+                cold[c + COLD_PC] = pc;
+                cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
+                cold[c + COLD_SINCE] = inserts;
                 return null;
             }
-            heat[h] = 0;
-            coldKeys[2 * h] = -1L; // look it up again next time: it may be translated by then
+            cold[c + HEAT] = 0;
+            cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
             tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
             }
         }
+        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
         jumpCache[j] = tb;
         jumpKeys[2 * j] = pc;
         jumpKeys[2 * j + 1] = (pa & PAGE_MASK) | flags;
@@ -368,8 +374,10 @@ public final class TcgExecutor implements CpuExecutor {
     private void bind(Cpu cpu) {
         if (cpu != boundCpu) {
             clearJumpCache();
-            Arrays.fill(heat, 0);
-            Arrays.fill(coldKeys, -1L);
+            for (int c = 0; c < cold.length; c += 4) {
+                cold[c + COLD_PC] = -1L;
+                cold[c + HEAT] = 0;
+            }
             boundCpu = cpu;
             seenCacheGeneration = cache.generation();
         }
