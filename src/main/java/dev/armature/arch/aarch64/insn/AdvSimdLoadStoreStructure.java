@@ -67,6 +67,7 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];
@@ -139,6 +140,7 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];
@@ -195,6 +197,7 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];

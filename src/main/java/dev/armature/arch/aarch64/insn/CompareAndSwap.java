@@ -27,6 +27,7 @@ public final class CompareAndSwap extends LoadStoreInsn {
 
     @Override
     public void exec(Cpu cpu) {
+        checkBase(cpu, rn);
         long[] r = cpu.r;
         long va = r[rn];
         CpuMemory memory = cpu.memory;

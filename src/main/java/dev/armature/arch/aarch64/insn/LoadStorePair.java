@@ -36,6 +36,7 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn] + offset;
             long first = cpu.read(va, size);
@@ -64,6 +65,7 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn] + offset;
             cpu.write(va, size, r[rt]);
@@ -95,6 +97,7 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             long va = base + accessOffset;
@@ -127,6 +130,7 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             long va = base + accessOffset;

@@ -39,6 +39,7 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             r[rt] = Transfer.extend(cpu.read(r[rn] + offset, size), signShift, mask);
         }
@@ -61,6 +62,7 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             cpu.write(r[rn] + offset, size, r[rt]);
         }
@@ -93,6 +95,7 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             r[rt] = Transfer.extend(cpu.read(base + accessOffset, size), signShift, mask);
@@ -119,6 +122,7 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             cpu.write(base + accessOffset, size, r[rt]);

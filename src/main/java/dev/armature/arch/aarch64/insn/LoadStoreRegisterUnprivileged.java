@@ -31,6 +31,7 @@ public final class LoadStoreRegisterUnprivileged {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             r[rt] = Transfer.extend(cpu.memory.readUnprivileged(r[rn] + offset, size), signShift, mask);
         }
@@ -53,6 +54,7 @@ public final class LoadStoreRegisterUnprivileged {
 
         @Override
         public void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             long[] r = cpu.r;
             cpu.memory.writeUnprivileged(r[rn] + offset, size, r[rt]);
         }

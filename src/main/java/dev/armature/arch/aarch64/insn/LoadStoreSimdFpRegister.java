@@ -34,6 +34,7 @@ public final class LoadStoreSimdFpRegister {
 
         @Override
         public final void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long base = cpu.r[rn];
             transfer(cpu, base + accessOffset);
@@ -95,6 +96,7 @@ public final class LoadStoreSimdFpRegister {
 
         @Override
         public final void exec(Cpu cpu) {
+            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] r = cpu.r;
             transfer(cpu, r[rn] + LoadStoreRegisterOffset.offset(r[rm], extendShift, extendMask, shift));
