@@ -18,6 +18,7 @@ import dev.armature.arch.aarch64.insn.LoadStoreRegisterOffset;
 import dev.armature.arch.aarch64.insn.LoadStoreRegisterUnprivileged;
 import dev.armature.arch.aarch64.insn.LoadStoreSimdFpRegister;
 import dev.armature.arch.aarch64.insn.Prefetch;
+import dev.armature.arch.aarch64.insn.SpAlignmentChecked;
 
 /**
  * Decodes loads and stores (op0 = x1x0; Arm ARM C4.1.88 "Loads and Stores"): every ARMv8.0-A form, the ARMv8.1
@@ -30,8 +31,16 @@ public final class LoadStoreDecoder {
     private LoadStoreDecoder() {
     }
 
-    /** Decodes one load/store; an access based on SP checks the SP's alignment itself (LoadStoreInsn). */
     public static Insn decode(int word, CpuModel model) {
+        Insn insn = decodeAccess(word, model);
+        boolean spBase = (word >>> 5 & 31) == 31 && (word & 0x3b00_0000) != 0x1800_0000; // literal: no Rn
+        if (spBase && !(insn instanceof Undefined) && !(insn instanceof Prefetch)) {
+            return new SpAlignmentChecked(insn);
+        }
+        return insn;
+    }
+
+    private static Insn decodeAccess(int word, CpuModel model) {
         if ((word & 0x3f00_0000) == 0x0800_0000) {
             return exclusiveOrdered(word, model);
         }

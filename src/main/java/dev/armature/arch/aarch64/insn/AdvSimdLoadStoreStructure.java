@@ -67,7 +67,6 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];
@@ -140,7 +139,6 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];
@@ -197,7 +195,6 @@ public final class AdvSimdLoadStoreStructure {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] v = cpu.v;
             long address = cpu.r[rn];

@@ -58,7 +58,6 @@ public final class AtomicMemory extends LoadStoreInsn {
 
     @Override
     public void exec(Cpu cpu) {
-        checkBase(cpu, rn);
         long[] r = cpu.r;
         long va = r[rn];
         CpuMemory memory = cpu.memory;

@@ -27,7 +27,6 @@ public final class CompareAndSwap extends LoadStoreInsn {
 
     @Override
     public void exec(Cpu cpu) {
-        checkBase(cpu, rn);
         long[] r = cpu.r;
         long va = r[rn];
         CpuMemory memory = cpu.memory;

@@ -34,7 +34,6 @@ public final class CompareAndSwapPair extends LoadStoreInsn {
 
     @Override
     public void exec(Cpu cpu) {
-        checkBase(cpu, rn);
         long[] r = cpu.r;
         long va = r[rn];
         CpuMemory memory = cpu.memory;

@@ -40,7 +40,6 @@ public final class LoadStoreExclusive {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long va = cpu.r[rn];
             cpu.memory.checkAligned(va, size, CpuMemory.READ);
             long value = cpu.read(va, size);
@@ -71,7 +70,6 @@ public final class LoadStoreExclusive {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn];
             cpu.memory.checkAligned(va, size, CpuMemory.WRITE);
@@ -111,7 +109,6 @@ public final class LoadStoreExclusive {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long va = cpu.r[rn];
             CpuMemory memory = cpu.memory;
             memory.checkAligned(va, 2 * size, CpuMemory.READ);
@@ -160,7 +157,6 @@ public final class LoadStoreExclusive {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn];
             CpuMemory memory = cpu.memory;

@@ -31,7 +31,6 @@ public final class LoadStoreOrdered {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long va = cpu.r[rn];
             cpu.memory.checkAligned(va, size, CpuMemory.READ);
             long value = cpu.read(va, size);
@@ -55,7 +54,6 @@ public final class LoadStoreOrdered {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long va = cpu.r[rn];
             cpu.memory.checkAligned(va, size, CpuMemory.WRITE);
             VarHandle.releaseFence();

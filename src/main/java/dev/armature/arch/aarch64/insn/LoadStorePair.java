@@ -36,7 +36,6 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn] + offset;
             long first = cpu.read(va, size);
@@ -65,7 +64,6 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn] + offset;
             cpu.write(va, size, r[rt]);
@@ -97,7 +95,6 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             long va = base + accessOffset;
@@ -130,7 +127,6 @@ public final class LoadStorePair {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             long va = base + accessOffset;

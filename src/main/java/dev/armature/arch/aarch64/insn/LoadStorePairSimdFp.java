@@ -36,7 +36,6 @@ public final class LoadStorePairSimdFp {
 
         @Override
         public final void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long base = cpu.r[rn];
             transfer(cpu, base + accessOffset);

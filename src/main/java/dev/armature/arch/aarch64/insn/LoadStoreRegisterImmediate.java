@@ -39,7 +39,6 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             r[rt] = Transfer.extend(cpu.read(r[rn] + offset, size), signShift, mask);
         }
@@ -62,7 +61,6 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             cpu.write(r[rn] + offset, size, r[rt]);
         }
@@ -95,7 +93,6 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             r[rt] = Transfer.extend(cpu.read(base + accessOffset, size), signShift, mask);
@@ -122,7 +119,6 @@ public final class LoadStoreRegisterImmediate {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long base = r[rn];
             cpu.write(base + accessOffset, size, r[rt]);

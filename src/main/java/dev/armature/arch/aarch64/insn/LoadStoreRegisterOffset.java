@@ -44,7 +44,6 @@ public final class LoadStoreRegisterOffset {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             long va = r[rn] + offset(r[rm], extendShift, extendMask, shift);
             r[rt] = Transfer.extend(cpu.read(va, size), signShift, mask);
@@ -74,7 +73,6 @@ public final class LoadStoreRegisterOffset {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             cpu.write(r[rn] + offset(r[rm], extendShift, extendMask, shift), size, r[rt]);
         }

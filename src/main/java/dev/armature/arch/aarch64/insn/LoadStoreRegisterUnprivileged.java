@@ -31,7 +31,6 @@ public final class LoadStoreRegisterUnprivileged {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             r[rt] = Transfer.extend(cpu.memory.readUnprivileged(r[rn] + offset, size), signShift, mask);
         }
@@ -54,7 +53,6 @@ public final class LoadStoreRegisterUnprivileged {
 
         @Override
         public void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             long[] r = cpu.r;
             cpu.memory.writeUnprivileged(r[rn] + offset, size, r[rt]);
         }

@@ -34,7 +34,6 @@ public final class LoadStoreSimdFpRegister {
 
         @Override
         public final void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long base = cpu.r[rn];
             transfer(cpu, base + accessOffset);
@@ -96,7 +95,6 @@ public final class LoadStoreSimdFpRegister {
 
         @Override
         public final void exec(Cpu cpu) {
-            checkBase(cpu, rn);
             FpAccess.check(cpu);
             long[] r = cpu.r;
             transfer(cpu, r[rn] + LoadStoreRegisterOffset.offset(r[rm], extendShift, extendMask, shift));
