@@ -8,6 +8,7 @@ import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInf
 import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
 import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,16 @@ final class ExecCounters {
     private static final int LIMIT = 5;
     private static final int LOOPS = 7;
     private static final int BLOCK_PC = 9;
+    /**
+     * The most instructions one run of a method with its counters in locals executes: its limit is at most this
+     * far from the count on entry. Such code checks no exit request and no validity (volatile reads, after which
+     * C2 reloads what it held in registers, such as the guest register array): it returns to the dispatcher,
+     * which checks both, at least every this many instructions (a few microseconds).
+     */
+    static final long RUN_SLICE = 1 << 14;
+
+    private static final ClassDesc CD_MATH = Math.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_MIN = MethodTypeDesc.of(CD_long, CD_long, CD_long);
 
     private final CodeBuilder c;
     private final String loopsField;
@@ -75,11 +86,20 @@ final class ExecCounters {
         return new ExecCounters(c, "regionTransitions", true, 0, !callsOut);
     }
 
+    /**
+     * True if the counters are locals: then the method's runs end within {@link #RUN_SLICE} instructions and its
+     * loops need no exit-request or validity checks (nothing in it can raise the one or clear the other itself).
+     */
+    boolean inLocals() {
+        return inLocals;
+    }
+
     /** The method's first instructions: loads the locals, if the counters are locals. */
     void emitEntry() {
         if (inLocals) {
             c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lstore(ICOUNT);
-            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lstore(LIMIT);
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lload(ICOUNT).loadConstant(RUN_SLICE).ladd()
+                    .invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
             c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
             if (region) {
                 c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long).lstore(BLOCK_PC);

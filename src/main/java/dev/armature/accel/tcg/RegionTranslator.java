@@ -136,6 +136,7 @@ final class RegionTranslator {
         counters.emitEntry();
         Label tryStart = c.newBoundLabel();
         boolean[] entered = new boolean[k];
+        boolean[] checked = new boolean[k];
         int dataBase = 0;
         for (int j = 0; j < k; j++) {
             Tb t = members[j];
@@ -147,8 +148,10 @@ final class RegionTranslator {
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
-                // A cycle has a jump back (to this or an earlier member), so checking there bounds the wait.
-                boolean full = callsOut || i <= j;
+                // A cycle has a jump back (to this or an earlier member), so checking there bounds the wait;
+                // with the counters in locals, the run's slice bounds it instead (ExecCounters.RUN_SLICE).
+                boolean full = callsOut || i <= j && !counters.inLocals();
+                checked[i] |= full;
                 c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(s.key.va()).lcmp()
                         .ifeq(full ? guard[i] : budgetGuard[i]);
             }
@@ -158,9 +161,11 @@ final class RegionTranslator {
             if (!entered[j]) {
                 continue;
             }
-            c.labelBinding(guard[j]);
-            counters.targets.add(guard[j]);
-            TbTranslator.emitLiveChecks(c, CD_REGION, out);
+            if (checked[j]) {
+                c.labelBinding(guard[j]);
+                counters.targets.add(guard[j]);
+                TbTranslator.emitLiveChecks(c, CD_REGION, out);
+            }
             c.labelBinding(budgetGuard[j]);
             counters.targets.add(budgetGuard[j]);
             emitMappingCheck(c, members, j, counters);

@@ -122,7 +122,10 @@ final class TbTranslator {
         Label out = c.newLabel();
         if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
-            emitGuard(c, counters, CD_TB, n, out);
+            if (!counters.inLocals()) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
+                emitLiveChecks(c, CD_TB, out);
+            }
+            counters.emitBudgetCheck(n, out);
             counters.emitLoop();
             c.goto_(top);
         }
@@ -176,16 +179,6 @@ final class TbTranslator {
             }
         }
         counters.emitCount(n);
-    }
-
-    /**
-     * Emits the checks before generated code continues with another block of {@code n} instructions without
-     * going back to the dispatcher; jumps to {@code out} if one fails: {@link #emitLiveChecks}, and all of the next
-     * block within the budget, so runs stop at exactly the instruction count.
-     */
-    static void emitGuard(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, int n, Label out) {
-        emitLiveChecks(c, validOwner, out);
-        counters.emitBudgetCheck(n, out);
     }
 
     /**
