@@ -24,6 +24,9 @@ import static java.lang.constant.ConstantDescs.CD_long;
  * it runs: the instruction count, the budget's limit, the loop statistic (self-loop back-edges or region
  * transitions) and, in a region, the running member's start; and the returns, which leave them in the context.
  *
+ * <p>The limit and the loop statistic are always locals: nothing outside the method reads or writes them while
+ * it runs. The limit is the context's, but at most {@link #RUN_SLICE} instructions from the count on entry.
+ *
  * <p>If no instruction of the method {@link TbTranslator#mayCallOut} (its blocks only compute and branch), they are
  * locals: loaded from the context on entry, written back at every return (the shared exits here and the exception
  * handler). Nothing outside the method can look at the context while such code runs, and C2 keeps locals in
@@ -37,15 +40,16 @@ import static java.lang.constant.ConstantDescs.CD_long;
  * {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
  */
 final class ExecCounters {
-    private static final int ICOUNT = 3;
-    private static final int LIMIT = 5;
-    private static final int LOOPS = 7;
+    private static final int LIMIT = 3;
+    private static final int LOOPS = 5;
+    private static final int ICOUNT = 7;
     private static final int BLOCK_PC = 9;
     /**
-     * The most instructions one run of a method with its counters in locals executes: its limit is at most this
-     * far from the count on entry. Such code checks no exit request and no validity (volatile reads, after which
-     * C2 reloads what it held in registers, such as the guest register array): it returns to the dispatcher,
-     * which checks both, at least every this many instructions (a few microseconds).
+     * The most instructions one run of a generated method executes: its limit is at most this far from the count
+     * on entry. Its loops check exit requests and validity (volatile reads, after which C2 reloads what it held
+     * in registers, such as the guest register array) only after blocks that may call out, where this vCPU may
+     * have raised the one or cleared the other itself; for everything else the dispatcher, which checks both
+     * between runs, sees them within this many instructions (about ten microseconds).
      */
     static final long RUN_SLICE = 1 << 14;
 
@@ -86,21 +90,13 @@ final class ExecCounters {
         return new ExecCounters(c, "regionTransitions", true, 0, !callsOut);
     }
 
-    /**
-     * True if the counters are locals: then the method's runs end within {@link #RUN_SLICE} instructions and its
-     * loops need no exit-request or validity checks (nothing in it can raise the one or clear the other itself).
-     */
-    boolean inLocals() {
-        return inLocals;
-    }
-
-    /** The method's first instructions: loads the locals, if the counters are locals. */
+    /** The method's first instructions: loads the locals. */
     void emitEntry() {
+        c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
+                .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
+        c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
         if (inLocals) {
             c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lstore(ICOUNT);
-            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lload(ICOUNT).loadConstant(RUN_SLICE).ladd()
-                    .invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
-            c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
             if (region) {
                 c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long).lstore(BLOCK_PC);
             }
@@ -114,7 +110,7 @@ final class ExecCounters {
 
     /** {@code loops++}: one more back-edge or region transition. */
     void emitLoop() {
-        add(loopsField, LOOPS, 1);
+        c.lload(LOOPS).lconst_1().ladd().lstore(LOOPS);
     }
 
     private void add(String field, int slot, int n) {
@@ -139,8 +135,7 @@ final class ExecCounters {
     void emitBudgetCheck(int n, Label fail) {
         load("icount", ICOUNT);
         c.loadConstant((long) n).ladd();
-        load("limit", LIMIT);
-        c.lcmp().ifgt(fail);
+        c.lload(LIMIT).lcmp().ifgt(fail);
     }
 
     private void load(String field, int slot) {
@@ -151,11 +146,11 @@ final class ExecCounters {
         }
     }
 
-    /** Writes every local that changes back to the context (nothing if the counters are the fields). */
+    /** Writes every local that changes back to the context. */
     private void emitWriteBack() {
+        c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
         if (inLocals) {
             c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
-            c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
             if (region) {
                 c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
             }
@@ -245,6 +240,7 @@ final class ExecCounters {
             emitWriteBack();
         } else {
             c.ladd().putfield(CD_CONTEXT, "icount", CD_long);
+            emitWriteBack();
         }
         c.aload(CPU).swap().invokestatic(TbTranslator.CD_EXCEPTIONS, "takeSync", TbTranslator.MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
@@ -258,11 +254,9 @@ final class ExecCounters {
     void emitFrames(ClassDesc self, Label handler) {
         List<VerificationTypeInfo> locals = new ArrayList<>(List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
-        if (inLocals) {
-            int longs = region ? 4 : 3;
-            for (int i = 0; i < longs; i++) {
-                locals.add(SimpleVerificationTypeInfo.LONG);
-            }
+        int longs = !inLocals ? 2 : region ? 4 : 3;
+        for (int i = 0; i < longs; i++) {
+            locals.add(SimpleVerificationTypeInfo.LONG);
         }
         List<StackMapFrameInfo> frames = new ArrayList<>();
         for (Label t : targets) {

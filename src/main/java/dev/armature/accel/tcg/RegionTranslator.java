@@ -148,12 +148,11 @@ final class RegionTranslator {
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
-                // A cycle has a jump back (to this or an earlier member), so checking there bounds the wait;
-                // with the counters in locals, the run's slice bounds it instead (ExecCounters.RUN_SLICE).
-                boolean full = callsOut || i <= j && !counters.inLocals();
-                checked[i] |= full;
+                // Where this vCPU may have raised its exit request or written code; anything else is seen
+                // within the run's slice (ExecCounters.RUN_SLICE).
+                checked[i] |= callsOut;
                 c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(s.key.va()).lcmp()
-                        .ifeq(full ? guard[i] : budgetGuard[i]);
+                        .ifeq(callsOut ? guard[i] : budgetGuard[i]);
             }
             c.goto_(out);
         }

@@ -112,7 +112,8 @@ final class TbTranslator {
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        ExecCounters counters = ExecCounters.ofTb(c, start, probes != null || mayCallOut(words, insns));
+        boolean callsOut = probes != null || mayCallOut(words, insns);
+        ExecCounters counters = ExecCounters.ofTb(c, start, callsOut);
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
@@ -122,7 +123,7 @@ final class TbTranslator {
         Label out = c.newLabel();
         if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
-            if (!counters.inLocals()) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
+            if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
                 emitLiveChecks(c, CD_TB, out);
             }
             counters.emitBudgetCheck(n, out);
