@@ -1,5 +1,7 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.Insn;
+
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.attribute.StackMapFrameInfo;
@@ -27,17 +29,18 @@ import static java.lang.constant.ConstantDescs.CD_long;
  * <p>The limit and the loop statistic are always locals: nothing outside the method reads or writes them while
  * it runs. The limit is the context's, but at most {@link #RUN_SLICE} instructions from the count on entry.
  *
- * <p>If no instruction of the method {@link TbTranslator#mayCallOut} (its blocks only compute and branch), they are
- * locals: loaded from the context on entry, written back at every return (the shared exits here and the exception
- * handler). Nothing outside the method can look at the context while such code runs, and C2 keeps locals in
- * registers across the loop but not fields (it does not promote fields in loops), so a field updated at every
- * transition was a load-add-store chain through memory that bounded short loops.
+ * <p>The count and a region's running member are locals too if few of the method's instructions {@link
+ * TbTranslator#mayCallOut} ({@link #countInLocals}: none, or at most one in {@link #SPARSE_CALL_OUTS}): loaded from
+ * the context on entry, written back at every return (the shared exits here and the exception handler) and before
+ * each instruction that may call out, which may read them ({@link TcgExecutor#instructionsNow}: counter reads
+ * under {@code -icount}, WFI, device accesses). Nothing else outside the method looks at the context while it runs
+ * (nothing writes it), and C2 keeps locals in registers across the loop but not fields (it does not promote fields
+ * in loops), so a field updated at every transition was a load-add-store chain through memory that bounded short
+ * loops.
  *
- * <p>Otherwise the generated code updates the context's fields directly, at every block's end and transition as
- * before: an instruction that calls out may read the count ({@link TcgExecutor#instructionsNow}: counter reads
- * under {@code -icount}, WFI, device accesses), so the fields must be current then, and the memory paths use most
- * registers, so C2 spilled the locals to the stack and shuffled them at every block (the load/store loop of
- * {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
+ * <p>Otherwise the generated code updates the context's fields directly, at every block's end and transition: the
+ * memory paths use most registers, so C2 spilled the locals to the stack and shuffled them at every block (the
+ * load/store loop of {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
  */
 final class ExecCounters {
     private static final int LIMIT = 3;
@@ -52,6 +55,13 @@ final class ExecCounters {
      * between runs, sees them within this many instructions (about ten microseconds).
      */
     static final long RUN_SLICE = 1 << 14;
+    /**
+     * Code keeps its count in locals if at most one instruction in this many may call out: then the count is
+     * written to the context before each such instruction (two stores) instead of at every block's end and
+     * transition. Denser memory code keeps it in the context: there the memory paths use most registers, and
+     * locals were spilled and moved at every block.
+     */
+    static final int SPARSE_CALL_OUTS = 8;
 
     private static final ClassDesc CD_MATH = Math.class.describeConstable().orElseThrow();
     private static final MethodTypeDesc MTD_MIN = MethodTypeDesc.of(CD_long, CD_long, CD_long);
@@ -79,15 +89,42 @@ final class ExecCounters {
     /**
      * A TB's {@code exec}, for the block at {@code start}: its loop statistic is the self-loop back-edges.
      *
-     * @param callsOut whether an instruction of the block {@link TbTranslator#mayCallOut} (or a probe is called)
+     * @param countInLocals whether the count is a local ({@link #countInLocals(int[], Insn[])}; not with probes)
      */
-    static ExecCounters ofTb(CodeBuilder c, long start, boolean callsOut) {
-        return new ExecCounters(c, "backEdges", false, start, !callsOut);
+    static ExecCounters ofTb(CodeBuilder c, long start, boolean countInLocals) {
+        return new ExecCounters(c, "backEdges", false, start, countInLocals);
     }
 
-    /** A region's {@code exec}: its loop statistic is the transitions; {@code callsOut} as for a TB, any member. */
-    static ExecCounters ofRegion(CodeBuilder c, boolean callsOut) {
-        return new ExecCounters(c, "regionTransitions", true, 0, !callsOut);
+    /** A region's {@code exec}: its loop statistic is the transitions; {@code countInLocals} as for a TB. */
+    static ExecCounters ofRegion(CodeBuilder c, boolean countInLocals) {
+        return new ExecCounters(c, "regionTransitions", true, 0, countInLocals);
+    }
+
+    /**
+     * Whether code of these instructions keeps the count in locals: if at most one in {@link #SPARSE_CALL_OUTS}
+     * {@link TbTranslator#mayCallOut}.
+     */
+    static boolean countInLocals(int[] words, Insn[] insns) {
+        int callOuts = 0;
+        for (int i = 0; i < insns.length; i++) {
+            if (TbTranslator.mayCallOut(words[i], insns[i])) {
+                callOuts++;
+            }
+        }
+        return callOuts * SPARSE_CALL_OUTS <= insns.length;
+    }
+
+    /**
+     * Writes the count (and a region's running member) to the context before an instruction that {@link
+     * TbTranslator#mayCallOut}, if they are locals, so that {@link TcgExecutor#instructionsNow} is exact there.
+     */
+    void emitBeforeCallOut() {
+        if (inLocals) {
+            c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
+            if (region) {
+                c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
+            }
+        }
     }
 
     /** The method's first instructions: loads the locals. */

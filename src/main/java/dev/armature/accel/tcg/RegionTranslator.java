@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.Insn;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -118,11 +119,19 @@ final class RegionTranslator {
 
     private static void emitExec(CodeBuilder c, ClassDesc self, Tb[] members) {
         int k = members.length;
-        boolean anyCallsOut = false;
+        int n = 0;
         for (Tb t : members) {
-            anyCallsOut |= TbTranslator.mayCallOut(t.words, t.insns);
+            n += t.insns.length;
         }
-        ExecCounters counters = ExecCounters.ofRegion(c, anyCallsOut);
+        int[] words = new int[n];
+        Insn[] insns = new Insn[n];
+        int at = 0;
+        for (Tb t : members) {
+            System.arraycopy(t.words, 0, words, at, t.words.length);
+            System.arraycopy(t.insns, 0, insns, at, t.insns.length);
+            at += t.insns.length;
+        }
+        ExecCounters counters = ExecCounters.ofRegion(c, ExecCounters.countInLocals(words, insns));
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         Label[] budgetGuard = new Label[k];

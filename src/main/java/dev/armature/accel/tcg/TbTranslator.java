@@ -113,7 +113,7 @@ final class TbTranslator {
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
         boolean callsOut = probes != null || mayCallOut(words, insns);
-        ExecCounters counters = ExecCounters.ofTb(c, start, callsOut);
+        ExecCounters counters = ExecCounters.ofTb(c, start, probes == null && ExecCounters.countInLocals(words, insns));
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
@@ -164,6 +164,9 @@ final class TbTranslator {
                     ProbeEmitter.emitInsn(c, counters, CPU, pc, words[i], i);
                 }
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
+            }
+            if (mayCallOut(words[i], insns[i])) {
+                counters.emitBeforeCallOut();
             }
             c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN,
                     dataBase + i));
