@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 import java.lang.classfile.Attributes;
@@ -119,12 +120,12 @@ final class RegionTranslator {
 
     private static void emitExec(CodeBuilder c, ClassDesc self, Tb[] members) {
         int k = members.length;
-        int n = 0;
+        int total = 0;
         for (Tb t : members) {
-            n += t.insns.length;
+            total += t.insns.length;
         }
-        int[] words = new int[n];
-        Insn[] insns = new Insn[n];
+        int[] words = new int[total];
+        Insn[] insns = new Insn[total];
         int at = 0;
         for (Tb t : members) {
             System.arraycopy(t.words, 0, words, at, t.words.length);
@@ -151,9 +152,36 @@ final class RegionTranslator {
             Tb t = members[j];
             c.labelBinding(body[j]);
             counters.targets.add(body[j]);
-            TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
-            dataBase += t.insns.length;
+            DirectBranch branch = TbTranslator.decidedBranch(t.insns);
+            TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null,
+                    branch != null);
+            int n = t.insns.length;
+            dataBase += n;
             boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
+            if (branch != null) {
+                Label notTaken = c.newLabel();
+                long[] next = TbTranslator.emitBranch(c, branch, t.words[n - 1], t.key.va() + 4L * (n - 1),
+                        dataBase - 1, notTaken);
+                List<Tb> candidates = RegionSelector.candidates(t, members);
+                for (int e = 0; e < next.length; e++) {
+                    if (e == 1) {
+                        c.labelBinding(notTaken);
+                        counters.targets.add(notTaken);
+                    }
+                    int i = -1;
+                    for (Tb s : candidates) {
+                        if (s.key.va() == next[e]) {
+                            i = Arrays.asList(members).indexOf(s);
+                        }
+                    }
+                    if (i < 0) {
+                        TbTranslator.emitLeave(c, next[e], out);
+                    } else {
+                        emitEdge(c, members, j, i, callsOut, body[i], out, counters);
+                    }
+                }
+                continue;
+            }
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
@@ -189,6 +217,42 @@ final class RegionTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * Emits the transition from member {@code j}, whose branch it decided ({@link TbTranslator#decidedBranch}), to
+     * member {@code i}: the checks of a guard (exit request and validity if {@code j} may call out, the mapping of
+     * {@code i}'s page if {@code j} lies on another and {@code i} not on the head's, the budget), each leaving with
+     * {@code cpu.nextPc} = {@code i}'s start if it fails, then {@code i}'s body. Nothing is stored on the way in.
+     */
+    private static void emitEdge(CodeBuilder c, Tb[] members, int j, int i, boolean callsOut, Label body, Label out,
+            ExecCounters counters) {
+        Tb to = members[i];
+        long va = to.key.va();
+        Label leave = c.newLabel();
+        if (callsOut) {
+            TbTranslator.emitLiveChecks(c, CD_REGION, leave);
+        }
+        Label unmapped = null;
+        long page = va & PAGE_MASK;
+        if (page != (members[0].key.va() & PAGE_MASK) && page != (members[j].key.va() & PAGE_MASK)) {
+            unmapped = c.newLabel();
+            c.aload(CPU).getfield(CD_CPU, "memory", CD_MEMORY)
+                    .loadConstant(va).invokevirtual(CD_MEMORY, "fetchPagePa", MTD_FETCH_PAGE_PA)
+                    .loadConstant(to.key.pa() & PAGE_MASK).lcmp().ifne(unmapped);
+        }
+        counters.emitBudgetCheck(to.insns.length, leave);
+        counters.emitLoop();
+        counters.emitMemberStart(va);
+        c.goto_(body);
+        c.labelBinding(leave);
+        counters.targets.add(leave);
+        TbTranslator.emitLeave(c, va, out);
+        if (unmapped != null) {
+            c.labelBinding(unmapped);
+            counters.targets.add(unmapped);
+            TbTranslator.emitLeave(c, va, counters.exitUnmapped());
+        }
     }
 
     /**

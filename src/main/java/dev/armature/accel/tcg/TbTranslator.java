@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
@@ -69,6 +70,8 @@ final class TbTranslator {
             MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
+    private static final ClassDesc CD_DIRECT_BRANCH = DirectBranch.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_TAKEN = MethodTypeDesc.of(CD_boolean, CD_CPU);
     static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
@@ -118,10 +121,32 @@ final class TbTranslator {
         counters.emitEntry();
         Label top = c.newBoundLabel();
         counters.targets.add(top);
-        emitBody(c, counters, CD_TB, start, insns, words, 0, probes);
+        DirectBranch branch = probes == null ? decidedBranch(insns) : null;
+        emitBody(c, counters, CD_TB, start, insns, words, 0, probes, branch != null);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
-        if (staticExit) {
+        if (branch != null) {
+            Label notTaken = c.newLabel();
+            long[] next = emitBranch(c, branch, words[n - 1], start + 4L * (n - 1), n - 1, notTaken);
+            for (int k = 0; k < next.length; k++) {
+                if (k == 1) {
+                    c.labelBinding(notTaken);
+                    counters.targets.add(notTaken);
+                }
+                if (next[k] == start) {
+                    Label leave = c.newLabel();
+                    if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
+                        emitLiveChecks(c, CD_TB, leave);
+                    }
+                    counters.emitBudgetCheck(n, leave);
+                    counters.emitLoop();
+                    c.goto_(top);
+                    c.labelBinding(leave);
+                    counters.targets.add(leave);
+                }
+                emitLeave(c, next[k], out);
+            }
+        } else if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
             if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
                 emitLiveChecks(c, CD_TB, out);
@@ -139,6 +164,36 @@ final class TbTranslator {
     }
 
     /**
+     * The block's last instruction if generated code decides the branch itself ({@link DirectBranch}: both
+     * successors are fixed), else null.
+     */
+    static DirectBranch decidedBranch(Insn[] insns) {
+        return insns[insns.length - 1] instanceof DirectBranch b ? b : null;
+    }
+
+    /**
+     * Emits the decision of a block's {@link #decidedBranch} (class data {@code dataIndex}, encoding {@code word},
+     * at {@code pc}): {@code if (!taken(cpu)) goto notTaken}, nothing for B. Returns the successors: the target,
+     * whose code the caller emits next (falling through from here), and for a conditional branch the next
+     * instruction, whose code the caller emits at {@code notTaken}. Each successor's code ends with a jump.
+     */
+    static long[] emitBranch(CodeBuilder c, DirectBranch branch, int word, long pc, int dataIndex, Label notTaken) {
+        long target = pc + branch.offset();
+        if ((word & 0xfc00_0000) == 0x1400_0000) { // B: always taken
+            return new long[] {target};
+        }
+        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
+                CD_DIRECT_BRANCH, dataIndex));
+        c.aload(CPU).invokeinterface(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
+        return new long[] {target, pc + 4};
+    }
+
+    /** Leaves generated code for {@code next} (a successor outside it): {@code cpu.nextPc = next; goto out}. */
+    static void emitLeave(CodeBuilder c, long next, Label out) {
+        c.aload(CPU).loadConstant(next).putfield(CD_CPU, "nextPc", CD_long).goto_(out);
+    }
+
+    /**
      * Emits one block's instructions, shared by TBs and {@link RegionTranslator regions}: per instruction the
      * {@code cpu.pc}/{@code cpu.nextPc} stores it needs, its probe call if planned, the call of its {@code exec}
      * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
@@ -150,12 +205,12 @@ final class TbTranslator {
      * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
      */
     static void emitBody(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, long start, Insn[] insns,
-            int[] words, int dataBase, ProbeEmitter.Plan probes) {
+            int[] words, int dataBase, ProbeEmitter.Plan probes, boolean branchDecided) {
         int n = insns.length;
         if (probes != null && probes.block()) {
             ProbeEmitter.emitBlock(c, counters, CPU, start, n);
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < (branchDecided ? n - 1 : n); i++) {
             long pc = start + 4L * i;
             boolean probed = probes != null && probes.insns()[i];
             if (probed || i == n - 1 || !isPlainAlu(words[i], insns[i])) {
