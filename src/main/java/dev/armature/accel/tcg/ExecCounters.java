@@ -45,8 +45,8 @@ import static java.lang.constant.ConstantDescs.CD_long;
 final class ExecCounters {
     private static final int LIMIT = 3;
     private static final int LOOPS = 5;
-    private static final int ICOUNT = 7;
-    private static final int BLOCK_PC = 9;
+    /** With the count in locals: {@code limit - icount}, the instructions the run may still execute. */
+    private static final int REMAINING = 7;
     /**
      * The most instructions one run of a generated method executes: its limit is at most this far from the count
      * on entry. Its loops check exit requests and validity (volatile reads, after which C2 reloads what it held
@@ -118,13 +118,27 @@ final class ExecCounters {
      * Writes the count (and a region's running member) to the context before an instruction that {@link
      * TbTranslator#mayCallOut}, if they are locals, so that {@link TcgExecutor#instructionsNow} is exact there.
      */
-    void emitBeforeCallOut() {
+    void emitBeforeCallOut(long blockStart) {
         if (inLocals) {
-            c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
-            if (region) {
-                c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
-            }
+            emitIcountWriteBack();
+            emitLeaving(blockStart);
         }
+    }
+
+    /**
+     * Makes {@code ctx.blockPc} the start of the running member, {@code blockStart}, where a region that keeps its
+     * count in locals may leave (a return or an exit to the dispatcher's side) and before its instructions that
+     * may call out: that is the only place it is written then, so it costs nothing at transitions. Nothing for a
+     * TB (the dispatcher set it) or the fields (updated at every transition).
+     */
+    void emitLeaving(long blockStart) {
+        if (inLocals && region) {
+            c.aload(CTX).loadConstant(blockStart).putfield(CD_CONTEXT, "blockPc", CD_long);
+        }
+    }
+
+    private void emitIcountWriteBack() {
+        c.aload(CTX).lload(LIMIT).lload(REMAINING).lsub().putfield(CD_CONTEXT, "icount", CD_long);
     }
 
     /** The method's first instructions: loads the locals. */
@@ -133,16 +147,18 @@ final class ExecCounters {
                 .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
         c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
         if (inLocals) {
-            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lstore(ICOUNT);
-            if (region) {
-                c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long).lstore(BLOCK_PC);
-            }
+            c.lload(LIMIT).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lsub().lstore(REMAINING);
         }
     }
 
     /** {@code icount += n}. */
     void emitCount(int n) {
-        add("icount", ICOUNT, n);
+        if (inLocals) {
+            c.lload(REMAINING).loadConstant((long) n).lsub().lstore(REMAINING);
+        } else {
+            c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                    .putfield(CD_CONTEXT, "icount", CD_long);
+        }
     }
 
     /** {@code loops++}: one more back-edge or region transition. */
@@ -150,36 +166,23 @@ final class ExecCounters {
         c.lload(LOOPS).lconst_1().ladd().lstore(LOOPS);
     }
 
-    private void add(String field, int slot, int n) {
-        if (inLocals) {
-            c.lload(slot).loadConstant((long) n).ladd().lstore(slot);
-        } else {
-            c.aload(CTX).dup().getfield(CD_CONTEXT, field, CD_long).loadConstant((long) n).ladd()
-                    .putfield(CD_CONTEXT, field, CD_long);
-        }
-    }
-
-    /** A region's transition to the member at {@code start}: it is the running block now. */
+    /**
+     * A region's transition to the member at {@code start}: it is the running block now (in the context's field;
+     * with the count in locals, {@link #emitLeaving} writes it where it is needed instead).
+     */
     void emitMemberStart(long start) {
-        if (inLocals) {
-            c.loadConstant(start).lstore(BLOCK_PC);
-        } else {
+        if (!inLocals) {
             c.aload(CTX).loadConstant(start).putfield(CD_CONTEXT, "blockPc", CD_long);
         }
     }
 
     /** Jumps to {@code fail} unless {@code icount + n <= limit}. */
     void emitBudgetCheck(int n, Label fail) {
-        load("icount", ICOUNT);
-        c.loadConstant((long) n).ladd();
-        c.lload(LIMIT).lcmp().ifgt(fail);
-    }
-
-    private void load(String field, int slot) {
         if (inLocals) {
-            c.lload(slot);
+            c.lload(REMAINING).loadConstant((long) n).lcmp().iflt(fail);
         } else {
-            c.aload(CTX).getfield(CD_CONTEXT, field, CD_long);
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd();
+            c.lload(LIMIT).lcmp().ifgt(fail);
         }
     }
 
@@ -187,10 +190,7 @@ final class ExecCounters {
     private void emitWriteBack() {
         c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
         if (inLocals) {
-            c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
-            if (region) {
-                c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
-            }
+            emitIcountWriteBack();
         }
     }
 
@@ -269,16 +269,15 @@ final class ExecCounters {
         if (!region) {
             c.loadConstant(tbStart);
         } else {
-            load("blockPc", BLOCK_PC);
+            c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long); // written before each instruction that may throw
         }
         c.lsub().iconst_2().lushr().lconst_1().ladd();
         if (inLocals) {
-            c.lload(ICOUNT).ladd().lstore(ICOUNT);
-            emitWriteBack();
+            c.lneg().lload(REMAINING).ladd().lstore(REMAINING);
         } else {
             c.ladd().putfield(CD_CONTEXT, "icount", CD_long);
-            emitWriteBack();
         }
+        emitWriteBack();
         c.aload(CPU).swap().invokestatic(TbTranslator.CD_EXCEPTIONS, "takeSync", TbTranslator.MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
     }
@@ -291,7 +290,7 @@ final class ExecCounters {
     void emitFrames(ClassDesc self, Label handler) {
         List<VerificationTypeInfo> locals = new ArrayList<>(List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
-        int longs = !inLocals ? 2 : region ? 4 : 3;
+        int longs = inLocals ? 3 : 2;
         for (int i = 0; i < longs; i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }

@@ -175,13 +175,15 @@ final class RegionTranslator {
                         }
                     }
                     if (i < 0) {
-                        TbTranslator.emitLeave(c, next[e], out);
+                        TbTranslator.emitLeave(c, counters, t.key.va(), next[e], out);
                     } else {
                         emitEdge(c, members, j, i, callsOut, body[i], out, counters);
                     }
                 }
                 continue;
             }
+            // The guards below are shared by all members jumping there, so the running member is made current now.
+            counters.emitLeaving(t.key.va());
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
@@ -247,11 +249,12 @@ final class RegionTranslator {
         c.goto_(body);
         c.labelBinding(leave);
         counters.targets.add(leave);
-        TbTranslator.emitLeave(c, va, out);
+        long from = members[j].key.va();
+        TbTranslator.emitLeave(c, counters, from, va, out);
         if (unmapped != null) {
             c.labelBinding(unmapped);
             counters.targets.add(unmapped);
-            TbTranslator.emitLeave(c, va, counters.exitUnmapped());
+            TbTranslator.emitLeave(c, counters, from, va, counters.exitUnmapped());
         }
     }
 

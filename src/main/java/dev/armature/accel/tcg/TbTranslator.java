@@ -144,7 +144,7 @@ final class TbTranslator {
                     c.labelBinding(leave);
                     counters.targets.add(leave);
                 }
-                emitLeave(c, next[k], out);
+                emitLeave(c, counters, start, next[k], out);
             }
         } else if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
@@ -188,8 +188,12 @@ final class TbTranslator {
         return new long[] {target, pc + 4};
     }
 
-    /** Leaves generated code for {@code next} (a successor outside it): {@code cpu.nextPc = next; goto out}. */
-    static void emitLeave(CodeBuilder c, long next, Label out) {
+    /**
+     * Leaves the block at {@code start} for {@code next}, a successor outside the generated code or one the
+     * guards did not let it continue at: {@code cpu.nextPc = next; goto out}.
+     */
+    static void emitLeave(CodeBuilder c, ExecCounters counters, long start, long next, Label out) {
+        counters.emitLeaving(start);
         c.aload(CPU).loadConstant(next).putfield(CD_CPU, "nextPc", CD_long).goto_(out);
     }
 
@@ -221,7 +225,7 @@ final class TbTranslator {
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
             }
             if (mayCallOut(words[i], insns[i])) {
-                counters.emitBeforeCallOut();
+                counters.emitBeforeCallOut(start);
             }
             c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN,
                     dataBase + i));
@@ -233,6 +237,7 @@ final class TbTranslator {
                 c.aload(0).getfield(validOwner, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
                 counters.emitCount(i + 1);
+                counters.emitLeaving(start);
                 c.goto_(counters.exitInvalidated());
                 c.labelBinding(stillValid);
             }
