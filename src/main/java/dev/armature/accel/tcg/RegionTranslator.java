@@ -30,40 +30,42 @@ import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
  * Compiles the members of a {@link TbRegion} into one hidden class whose {@code exec} holds every member's body,
- * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The instruction count, the
- * limit, the transition count and the running member's start are locals written back at every return if no
- * member's instruction {@link TbTranslator#mayCallOut}, else the context's fields ({@link ExecCounters}):
+ * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The limit (at most {@link
+ * ExecCounters#RUN_SLICE} instructions away) and the transition count are locals; so are the count, kept as the
+ * instructions still allowed, if few of the members' instructions {@link TbTranslator#mayCallOut}, else the
+ * count and the running member's start are the context's fields ({@link ExecCounters}). With the count in locals:
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
- *   long icount = ctx.icount, limit = ctx.limit, transitions = ctx.regionTransitions, blockPc = ctx.blockPc;
- *                                                          // if locals
+ *   long limit = min(ctx.limit, ctx.icount + RUN_SLICE), transitions = ctx.regionTransitions;
+ *   long remaining = limit - ctx.icount;
  *   try {
- *     M0: body of member 0 (cpu.nextPc = its successor, icount += n0)
- *         if (cpu.nextPc == start1) goto B1; if (cpu.nextPc == start0) goto G0; ...   // its in-region successors
+ *     M0: body of member 0, but its last instruction if that is a DirectBranch; remaining -= n0;
+ *         if (!B0.taken(cpu)) goto M0fall;                    // the branch's own condition
+ *         [G] if (remaining &lt; n1) { ctx.blockPc = start0; cpu.nextPc = start1; goto out; }
+ *         transitions++; goto M1;                              // the target, member 1
+ *     M0fall: ctx.blockPc = start0; cpu.nextPc = start0 + 4 * n0; goto out;   // a successor outside
+ *     M1: body of member 1 (cpu.nextPc = its successor: it ends in BR, say); remaining -= n1;
+ *         ctx.blockPc = start1;
+ *         if (cpu.nextPc == start0) goto B0; if (cpu.nextPc == start2) goto B2; ...   // its in-region successors
  *         goto out;
- *     M1: ...
- *     G1: if (cpu.exitRequest != 0 || !valid) goto out;     // entered from a jump back or a calling-out member
- *     B1: if (member 1 is entered from another page &amp;&amp; cpu.memory.fetchPagePa(start1) != its page)
- *             goto unmapped;                                // only for a member off the head's page
- *         if (icount + n1 &gt; limit) goto out;               // B1: entered from any other member
- *         transitions++; blockPc = start1; goto M1;
  *     ...
- *     out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc;
+ *     B0: [G] ...; transitions++; goto M0;                     // shared by the compares' members
+ *     out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.regionTransitions = transitions;
  *         return EXIT_NORMAL;
- *     unmapped: (the same) return EXIT_UNMAPPED;             // cpu.pc: the member that did not run
- *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, blockPc its member's start
- *     icount += (cpu.pc - blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *   } catch (SyncException e) {   // cpu.pc is the faulting instruction, ctx.blockPc its member's start
+ *     remaining -= (cpu.pc - ctx.blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  * }
  * </pre>
- * The guards are a TB self-loop's: the exact budget at every transition, and exit requests and validity (the
- * region's flag, cleared when any member is invalidated) where something may have raised them: at every jump
- * back (to the same or an earlier member, which every cycle has, so a loop sees them within one pass through
- * the members) and after a member with an instruction that {@link TbTranslator#mayCallOut} (which may raise this
+ * where an instruction that may call out (and so may throw or read the count) is preceded by {@code ctx.icount =
+ * limit - remaining; ctx.blockPc = start}. A guard [G] is a TB self-loop's: the exact budget at every transition,
+ * the mapping of a member's page where it is entered from another page than its own and is not on the head's
+ * page (then {@code EXIT_UNMAPPED}), and exit requests and validity (the region's flag, cleared when any member is
+ * invalidated) after a member with an instruction that {@link TbTranslator#mayCallOut}: that may raise this
  * vCPU's own exit request or store into a member, and is followed by the check where the interpreter has its
- * block boundary). A jump forward from a member of only such staying-inside instructions checks the budget (and
- * a cross-page member's mapping) alone: the other checks are volatile reads, after which C2 reloads what it had in registers (the guest register
- * array and its length, docs/performance.md). Instructions are the class data, all members' in order.
+ * block boundary. Everything else is seen by the dispatcher between runs: those checks are volatile reads, after
+ * which C2 reloads what it had in registers (the guest register array and its length, docs/performance.md).
+ * Instructions are the class data, all members' in order.
  */
 final class RegionTranslator {
     private static final ClassDesc CD_REGION = TbRegion.class.describeConstable().orElseThrow();

@@ -30,12 +30,13 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
  * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
  *
- * <p>Generated shape, for a block of n instructions starting at {@code start}; {@code icount}, {@code limit} and
- * {@code backEdges} are locals standing for the {@link TbContext} fields if no instruction {@link #mayCallOut},
- * else those fields themselves ({@link ExecCounters}):
+ * <p>Generated shape, for a block of n instructions starting at {@code start} whose last instruction is a
+ * {@link DirectBranch} (other blocks run all their instructions and compare {@code cpu.nextPc} with
+ * {@code start}); the count is a local, kept as the instructions still allowed, if few instructions {@link
+ * #mayCallOut}, else the context's field ({@link ExecCounters}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
- *   long icount = ctx.icount, limit = ctx.limit, backEdges = ctx.backEdges;   // if locals
+ *   long limit = min(ctx.limit, ctx.icount + RUN_SLICE), backEdges = ctx.backEdges, remaining = limit - ctx.icount;
  *   try {
  *     top:
  *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);   // pc stores only where needed
@@ -43,14 +44,18 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     if (!this.valid) { ...; goto invalidated; }     // only after load/store-class instructions
  *     ...
  *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
- *     icount += (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *     remaining -= (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
- *   icount += n;
- *   if (static exit &amp;&amp; cpu.nextPc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
- *       &amp;&amp; icount + n &lt;= limit) {                  // the budget is exact: another pass must fit
- *     backEdges++; goto top;                            // a self-loop stays in one compiled method
+ *   remaining -= n;
+ *   if (Ilast.taken(cpu)) {                             // the branch's own condition
+ *     if (target == start &amp;&amp; (no instruction may call out || cpu.exitRequest == 0 &amp;&amp; valid)
+ *         &amp;&amp; remaining &gt;= n) {                  // the budget is exact: another pass must fit
+ *       backEdges++; goto top;                          // a self-loop stays in one compiled method
+ *     }
+ *     cpu.nextPc = target; goto out;
  *   }
- *   out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;
+ *   cpu.nextPc = start + 4 * n;
+ *   out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.backEdges = backEdges; return EXIT_NORMAL;
  *   // every return writes locals back
  * }
  * </pre>
