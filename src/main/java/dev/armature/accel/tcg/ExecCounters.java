@@ -26,21 +26,21 @@ import static java.lang.constant.ConstantDescs.CD_long;
  * it runs: the instruction count, the budget's limit, the loop statistic (self-loop back-edges or region
  * transitions) and, in a region, the running member's start; and the returns, which leave them in the context.
  *
- * <p>The limit and the loop statistic are always locals: nothing outside the method reads or writes them while
- * it runs. The limit is the context's, but at most {@link #RUN_SLICE} instructions from the count on entry.
+ * <p>If few of the method's instructions {@link TbTranslator#mayCallOut} ({@link #countInLocals}: none, or at most
+ * one in {@link #SPARSE_CALL_OUTS}), they are locals: the limit (at most {@link #RUN_SLICE} instructions from the
+ * count on entry), the loop statistic and the count, kept as the instructions the run may still execute; loaded
+ * from the context on entry, written back at every return (the shared exits here and the exception handler), and
+ * the count and the running member's start are written before each instruction that may call out, which may read
+ * them ({@link TcgExecutor#instructionsNow}: counter reads under {@code -icount}, WFI, device accesses). Nothing
+ * else outside the method looks at the context while it runs (nothing writes it), and C2 keeps locals in
+ * registers across the loop but not fields (it does not promote fields in loops), so a field updated at every
+ * transition was a load-add-store chain through memory that bounded short loops.
  *
- * <p>The count and a region's running member are locals too if few of the method's instructions {@link
- * TbTranslator#mayCallOut} ({@link #countInLocals}: none, or at most one in {@link #SPARSE_CALL_OUTS}): loaded from
- * the context on entry, written back at every return (the shared exits here and the exception handler) and before
- * each instruction that may call out, which may read them ({@link TcgExecutor#instructionsNow}: counter reads
- * under {@code -icount}, WFI, device accesses). Nothing else outside the method looks at the context while it runs
- * (nothing writes it), and C2 keeps locals in registers across the loop but not fields (it does not promote fields
- * in loops), so a field updated at every transition was a load-add-store chain through memory that bounded short
- * loops.
- *
- * <p>Otherwise the generated code updates the context's fields directly, at every block's end and transition: the
- * memory paths use most registers, so C2 spilled the locals to the stack and shuffled them at every block (the
- * load/store loop of {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
+ * <p>Otherwise the generated code uses the context's fields directly, updating them at every block's end and
+ * transition, and checks exit requests and validity at its jump backs too (no run slice): the memory paths use
+ * most registers, so C2 spilled locals to the stack and shuffled them at every block (the load/store loop of
+ * {@code bench/run micro} fell from about 1020 to 810 MIPS with all counters in locals, the sieve kernel by 10%
+ * with only the limit and the loop statistic).
  */
 final class ExecCounters {
     private static final int LIMIT = 3;
@@ -48,11 +48,11 @@ final class ExecCounters {
     /** With the count in locals: {@code limit - icount}, the instructions the run may still execute. */
     private static final int REMAINING = 7;
     /**
-     * The most instructions one run of a generated method executes: its limit is at most this far from the count
-     * on entry. Its loops check exit requests and validity (volatile reads, after which C2 reloads what it held
-     * in registers, such as the guest register array) only after blocks that may call out, where this vCPU may
-     * have raised the one or cleared the other itself; for everything else the dispatcher, which checks both
-     * between runs, sees them within this many instructions (about ten microseconds).
+     * The most instructions one run of a generated method with its count in locals executes: its limit is at most
+     * this far from the count on entry. Its loops check exit requests and validity (volatile reads, after which C2
+     * reloads what it held in registers, such as the guest register array) only after blocks that may call out,
+     * where this vCPU may have raised the one or cleared the other itself; for everything else the dispatcher,
+     * which checks both between runs, sees them within this many instructions (about ten microseconds).
      */
     static final long RUN_SLICE = 1 << 14;
     /**
@@ -101,6 +101,15 @@ final class ExecCounters {
     }
 
     /**
+     * Whether this code keeps its count in locals ({@link #countInLocals(int[], Insn[])}). Only such code has its
+     * blocks' branches decided by the generated code ({@link TbTranslator#decidedBranch}): in denser memory code,
+     * where most registers are taken, the extra paths out made C2 spill more (matrix about 15% slower).
+     */
+    boolean countInLocals() {
+        return inLocals;
+    }
+
+    /**
      * Whether code of these instructions keeps the count in locals: if at most one in {@link #SPARSE_CALL_OUTS}
      * {@link TbTranslator#mayCallOut}.
      */
@@ -143,10 +152,10 @@ final class ExecCounters {
 
     /** The method's first instructions: loads the locals. */
     void emitEntry() {
-        c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
-                .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
-        c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
         if (inLocals) {
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
+                    .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
+            c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
             c.lload(LIMIT).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lsub().lstore(REMAINING);
         }
     }
@@ -163,7 +172,12 @@ final class ExecCounters {
 
     /** {@code loops++}: one more back-edge or region transition. */
     void emitLoop() {
-        c.lload(LOOPS).lconst_1().ladd().lstore(LOOPS);
+        if (inLocals) {
+            c.lload(LOOPS).lconst_1().ladd().lstore(LOOPS);
+        } else {
+            c.aload(CTX).dup().getfield(CD_CONTEXT, loopsField, CD_long).lconst_1().ladd()
+                    .putfield(CD_CONTEXT, loopsField, CD_long);
+        }
     }
 
     /**
@@ -182,14 +196,14 @@ final class ExecCounters {
             c.lload(REMAINING).loadConstant((long) n).lcmp().iflt(fail);
         } else {
             c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd();
-            c.lload(LIMIT).lcmp().ifgt(fail);
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(fail);
         }
     }
 
     /** Writes every local that changes back to the context. */
     private void emitWriteBack() {
-        c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
         if (inLocals) {
+            c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
             emitIcountWriteBack();
         }
     }
@@ -290,7 +304,7 @@ final class ExecCounters {
     void emitFrames(ClassDesc self, Label handler) {
         List<VerificationTypeInfo> locals = new ArrayList<>(List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
-        int longs = inLocals ? 3 : 2;
+        int longs = inLocals ? 3 : 0;
         for (int i = 0; i < longs; i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }

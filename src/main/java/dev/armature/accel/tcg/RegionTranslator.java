@@ -154,7 +154,7 @@ final class RegionTranslator {
             Tb t = members[j];
             c.labelBinding(body[j]);
             counters.targets.add(body[j]);
-            DirectBranch branch = TbTranslator.decidedBranch(t.insns);
+            DirectBranch branch = counters.countInLocals() ? TbTranslator.decidedBranch(t.insns) : null;
             TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null,
                     branch != null);
             int n = t.insns.length;
@@ -189,11 +189,13 @@ final class RegionTranslator {
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
-                // Where this vCPU may have raised its exit request or written code; anything else is seen
-                // within the run's slice (ExecCounters.RUN_SLICE).
-                checked[i] |= callsOut;
+                // Where this vCPU may have raised its exit request or written code, and at jump backs (every
+                // cycle has one, so a loop sees the rest within one pass) unless the run's slice bounds the wait
+                // (ExecCounters.RUN_SLICE).
+                boolean full = callsOut || i <= j && !counters.countInLocals();
+                checked[i] |= full;
                 c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(s.key.va()).lcmp()
-                        .ifeq(callsOut ? guard[i] : budgetGuard[i]);
+                        .ifeq(full ? guard[i] : budgetGuard[i]);
             }
             c.goto_(out);
         }

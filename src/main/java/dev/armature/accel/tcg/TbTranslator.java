@@ -126,7 +126,7 @@ final class TbTranslator {
         counters.emitEntry();
         Label top = c.newBoundLabel();
         counters.targets.add(top);
-        DirectBranch branch = probes == null ? decidedBranch(insns) : null;
+        DirectBranch branch = counters.countInLocals() ? decidedBranch(insns) : null;
         emitBody(c, counters, CD_TB, start, insns, words, 0, probes, branch != null);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
