@@ -468,6 +468,29 @@ class TbRegionTest {
         assertTrue(l.engine().stats().regionEntries() > 5, l.engine().report());
     }
 
+    /**
+     * A region whose members end in TBZ and CBNZ, branches the generated code decides itself (DirectBranch): both
+     * ways of the TBZ stay inside, the CBNZ's fall-through leaves; compared with the interpreter at every dispatch.
+     */
+    @Test
+    void branchesDecidedByTheRegionMatchTheInterpreterInLockstep() {
+        int[] code = {
+                0xd2802583, //    0: mov x3, #0x12c
+                0x91000400, //    4: loop: add x0, x0, #0x1
+                0x36000040, //    8: tbz w0, #0, 10 <even>
+                0x91000421, //    c: add x1, x1, #0x1
+                0xd1000463, //   10: even: sub x3, x3, #0x1
+                0xb5ffff83, //   14: cbnz x3, 4 <loop>
+                0x14000000, //   18: done: b 18
+        };
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(code, m -> { }, CODE + 0x18, regions(3), 100_000);
+        Cpu cpu = l.subject().cpu;
+        assertEquals(300, cpu.r[0]);
+        assertEquals(150, cpu.r[1], "the odd passes");
+        assertEquals(0, cpu.r[3]);
+        assertTrue(l.engine().stats().regionTransitions() > 300, l.engine().report());
+    }
+
     @Test
     void callsAndReturnsMatchTheInterpreterInLockstep() {
         TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(CALL_LOOP, m -> { }, CODE + 0x18, regions(3), 100_000);
