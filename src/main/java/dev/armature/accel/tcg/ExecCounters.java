@@ -1,5 +1,7 @@
 package dev.armature.accel.tcg;
 
+import dev.armature.arch.aarch64.Insn;
+
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.attribute.StackMapFrameInfo;
@@ -8,6 +10,7 @@ import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInf
 import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
 import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,23 +26,45 @@ import static java.lang.constant.ConstantDescs.CD_long;
  * it runs: the instruction count, the budget's limit, the loop statistic (self-loop back-edges or region
  * transitions) and, in a region, the running member's start; and the returns, which leave them in the context.
  *
- * <p>If no instruction of the method {@link TbTranslator#mayCallOut} (its blocks only compute and branch), they are
- * locals: loaded from the context on entry, written back at every return (the shared exits here and the exception
- * handler). Nothing outside the method can look at the context while such code runs, and C2 keeps locals in
+ * <p>If few of the method's instructions {@link TbTranslator#mayCallOut} ({@link #countInLocals}: none, or at most
+ * one in {@link #SPARSE_CALL_OUTS}), they are locals: the limit (at most {@link #RUN_SLICE} instructions from the
+ * count on entry), the loop statistic and the count, kept as the instructions the run may still execute; loaded
+ * from the context on entry, written back at every return (the shared exits here and the exception handler), and
+ * the count and the running member's start are written before each instruction that may call out, which may read
+ * them ({@link TcgExecutor#instructionsNow}: counter reads under {@code -icount}, WFI, device accesses). Nothing
+ * else outside the method looks at the context while it runs (nothing writes it), and C2 keeps locals in
  * registers across the loop but not fields (it does not promote fields in loops), so a field updated at every
  * transition was a load-add-store chain through memory that bounded short loops.
  *
- * <p>Otherwise the generated code updates the context's fields directly, at every block's end and transition as
- * before: an instruction that calls out may read the count ({@link TcgExecutor#instructionsNow}: counter reads
- * under {@code -icount}, WFI, device accesses), so the fields must be current then, and the memory paths use most
- * registers, so C2 spilled the locals to the stack and shuffled them at every block (the load/store loop of
- * {@code bench/run micro} fell from about 1020 to 810 MIPS with locals).
+ * <p>Otherwise the generated code uses the context's fields directly, updating them at every block's end and
+ * transition, and checks exit requests and validity at its jump backs too (no run slice): the memory paths use
+ * most registers, so C2 spilled locals to the stack and shuffled them at every block (the load/store loop of
+ * {@code bench/run micro} fell from about 1020 to 810 MIPS with all counters in locals, the sieve kernel by 10%
+ * with only the limit and the loop statistic).
  */
 final class ExecCounters {
-    private static final int ICOUNT = 3;
-    private static final int LIMIT = 5;
-    private static final int LOOPS = 7;
-    private static final int BLOCK_PC = 9;
+    private static final int LIMIT = 3;
+    private static final int LOOPS = 5;
+    /** With the count in locals: {@code limit - icount}, the instructions the run may still execute. */
+    private static final int REMAINING = 7;
+    /**
+     * The most instructions one run of a generated method with its count in locals executes: its limit is at most
+     * this far from the count on entry. Its loops check exit requests and validity (volatile reads, after which C2
+     * reloads what it held in registers, such as the guest register array) only after blocks that may call out,
+     * where this vCPU may have raised the one or cleared the other itself; for everything else the dispatcher,
+     * which checks both between runs, sees them within this many instructions (about ten microseconds).
+     */
+    static final long RUN_SLICE = 1 << 14;
+    /**
+     * Code keeps its count in locals if at most one instruction in this many may call out: then the count is
+     * written to the context before each such instruction (two stores) instead of at every block's end and
+     * transition. Denser memory code keeps it in the context: there the memory paths use most registers, and
+     * locals were spilled and moved at every block.
+     */
+    static final int SPARSE_CALL_OUTS = 8;
+
+    private static final ClassDesc CD_MATH = Math.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_MIN = MethodTypeDesc.of(CD_long, CD_long, CD_long);
 
     private final CodeBuilder c;
     private final String loopsField;
@@ -64,81 +89,122 @@ final class ExecCounters {
     /**
      * A TB's {@code exec}, for the block at {@code start}: its loop statistic is the self-loop back-edges.
      *
-     * @param callsOut whether an instruction of the block {@link TbTranslator#mayCallOut} (or a probe is called)
+     * @param countInLocals whether the count is a local ({@link #countInLocals(int[], Insn[])}; not with probes)
      */
-    static ExecCounters ofTb(CodeBuilder c, long start, boolean callsOut) {
-        return new ExecCounters(c, "backEdges", false, start, !callsOut);
+    static ExecCounters ofTb(CodeBuilder c, long start, boolean countInLocals) {
+        return new ExecCounters(c, "backEdges", false, start, countInLocals);
     }
 
-    /** A region's {@code exec}: its loop statistic is the transitions; {@code callsOut} as for a TB, any member. */
-    static ExecCounters ofRegion(CodeBuilder c, boolean callsOut) {
-        return new ExecCounters(c, "regionTransitions", true, 0, !callsOut);
+    /** A region's {@code exec}: its loop statistic is the transitions; {@code countInLocals} as for a TB. */
+    static ExecCounters ofRegion(CodeBuilder c, boolean countInLocals) {
+        return new ExecCounters(c, "regionTransitions", true, 0, countInLocals);
     }
 
-    /** The method's first instructions: loads the locals, if the counters are locals. */
+    /**
+     * Whether this code keeps its count in locals ({@link #countInLocals(int[], Insn[])}). Only such code has its
+     * blocks' branches decided by the generated code ({@link TbTranslator#decidedBranch}): in denser memory code,
+     * where most registers are taken, the extra paths out made C2 spill more (matrix about 15% slower).
+     */
+    boolean countInLocals() {
+        return inLocals;
+    }
+
+    /**
+     * Whether code of these instructions keeps the count in locals: if at most one in {@link #SPARSE_CALL_OUTS}
+     * {@link TbTranslator#mayCallOut}.
+     */
+    static boolean countInLocals(int[] words, Insn[] insns) {
+        int callOuts = 0;
+        for (int i = 0; i < insns.length; i++) {
+            if (TbTranslator.mayCallOut(words[i], insns[i])) {
+                callOuts++;
+            }
+        }
+        return callOuts * SPARSE_CALL_OUTS <= insns.length;
+    }
+
+    /**
+     * Writes the count (and a region's running member) to the context before an instruction that {@link
+     * TbTranslator#mayCallOut}, if they are locals, so that {@link TcgExecutor#instructionsNow} is exact there.
+     */
+    void emitBeforeCallOut(long blockStart) {
+        if (inLocals) {
+            emitIcountWriteBack();
+            emitLeaving(blockStart);
+        }
+    }
+
+    /**
+     * Makes {@code ctx.blockPc} the start of the running member, {@code blockStart}, where a region that keeps its
+     * count in locals may leave (a return or an exit to the dispatcher's side) and before its instructions that
+     * may call out: that is the only place it is written then, so it costs nothing at transitions. Nothing for a
+     * TB (the dispatcher set it) or the fields (updated at every transition).
+     */
+    void emitLeaving(long blockStart) {
+        if (inLocals && region) {
+            c.aload(CTX).loadConstant(blockStart).putfield(CD_CONTEXT, "blockPc", CD_long);
+        }
+    }
+
+    private void emitIcountWriteBack() {
+        c.aload(CTX).lload(LIMIT).lload(REMAINING).lsub().putfield(CD_CONTEXT, "icount", CD_long);
+    }
+
+    /** The method's first instructions: loads the locals. */
     void emitEntry() {
         if (inLocals) {
-            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lstore(ICOUNT);
-            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lstore(LIMIT);
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long)
+                    .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
             c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
-            if (region) {
-                c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long).lstore(BLOCK_PC);
-            }
+            c.lload(LIMIT).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lsub().lstore(REMAINING);
         }
     }
 
     /** {@code icount += n}. */
     void emitCount(int n) {
-        add("icount", ICOUNT, n);
+        if (inLocals) {
+            c.lload(REMAINING).loadConstant((long) n).lsub().lstore(REMAINING);
+        } else {
+            c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
+                    .putfield(CD_CONTEXT, "icount", CD_long);
+        }
     }
 
     /** {@code loops++}: one more back-edge or region transition. */
     void emitLoop() {
-        add(loopsField, LOOPS, 1);
-    }
-
-    private void add(String field, int slot, int n) {
         if (inLocals) {
-            c.lload(slot).loadConstant((long) n).ladd().lstore(slot);
+            c.lload(LOOPS).lconst_1().ladd().lstore(LOOPS);
         } else {
-            c.aload(CTX).dup().getfield(CD_CONTEXT, field, CD_long).loadConstant((long) n).ladd()
-                    .putfield(CD_CONTEXT, field, CD_long);
+            c.aload(CTX).dup().getfield(CD_CONTEXT, loopsField, CD_long).lconst_1().ladd()
+                    .putfield(CD_CONTEXT, loopsField, CD_long);
         }
     }
 
-    /** A region's transition to the member at {@code start}: it is the running block now. */
+    /**
+     * A region's transition to the member at {@code start}: it is the running block now (in the context's field;
+     * with the count in locals, {@link #emitLeaving} writes it where it is needed instead).
+     */
     void emitMemberStart(long start) {
-        if (inLocals) {
-            c.loadConstant(start).lstore(BLOCK_PC);
-        } else {
+        if (!inLocals) {
             c.aload(CTX).loadConstant(start).putfield(CD_CONTEXT, "blockPc", CD_long);
         }
     }
 
     /** Jumps to {@code fail} unless {@code icount + n <= limit}. */
     void emitBudgetCheck(int n, Label fail) {
-        load("icount", ICOUNT);
-        c.loadConstant((long) n).ladd();
-        load("limit", LIMIT);
-        c.lcmp().ifgt(fail);
-    }
-
-    private void load(String field, int slot) {
         if (inLocals) {
-            c.lload(slot);
+            c.lload(REMAINING).loadConstant((long) n).lcmp().iflt(fail);
         } else {
-            c.aload(CTX).getfield(CD_CONTEXT, field, CD_long);
+            c.aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd();
+            c.aload(CTX).getfield(CD_CONTEXT, "limit", CD_long).lcmp().ifgt(fail);
         }
     }
 
-    /** Writes every local that changes back to the context (nothing if the counters are the fields). */
+    /** Writes every local that changes back to the context. */
     private void emitWriteBack() {
         if (inLocals) {
-            c.aload(CTX).lload(ICOUNT).putfield(CD_CONTEXT, "icount", CD_long);
             c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
-            if (region) {
-                c.aload(CTX).lload(BLOCK_PC).putfield(CD_CONTEXT, "blockPc", CD_long);
-            }
+            emitIcountWriteBack();
         }
     }
 
@@ -217,15 +283,15 @@ final class ExecCounters {
         if (!region) {
             c.loadConstant(tbStart);
         } else {
-            load("blockPc", BLOCK_PC);
+            c.aload(CTX).getfield(CD_CONTEXT, "blockPc", CD_long); // written before each instruction that may throw
         }
         c.lsub().iconst_2().lushr().lconst_1().ladd();
         if (inLocals) {
-            c.lload(ICOUNT).ladd().lstore(ICOUNT);
-            emitWriteBack();
+            c.lneg().lload(REMAINING).ladd().lstore(REMAINING);
         } else {
             c.ladd().putfield(CD_CONTEXT, "icount", CD_long);
         }
+        emitWriteBack();
         c.aload(CPU).swap().invokestatic(TbTranslator.CD_EXCEPTIONS, "takeSync", TbTranslator.MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
     }
@@ -238,11 +304,9 @@ final class ExecCounters {
     void emitFrames(ClassDesc self, Label handler) {
         List<VerificationTypeInfo> locals = new ArrayList<>(List.of(ObjectVerificationTypeInfo.of(self),
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
-        if (inLocals) {
-            int longs = region ? 4 : 3;
-            for (int i = 0; i < longs; i++) {
-                locals.add(SimpleVerificationTypeInfo.LONG);
-            }
+        int longs = inLocals ? 3 : 0;
+        for (int i = 0; i < longs; i++) {
+            locals.add(SimpleVerificationTypeInfo.LONG);
         }
         List<StackMapFrameInfo> frames = new ArrayList<>();
         for (Label t : targets) {

@@ -1,6 +1,8 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.DirectBranch;
+import dev.armature.arch.aarch64.Insn;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -28,40 +30,42 @@ import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
  * Compiles the members of a {@link TbRegion} into one hidden class whose {@code exec} holds every member's body,
- * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The instruction count, the
- * limit, the transition count and the running member's start are locals written back at every return if no
- * member's instruction {@link TbTranslator#mayCallOut}, else the context's fields ({@link ExecCounters}):
+ * emitted by the same {@link TbTranslator#emitBody} as a TB's, and jumps between them. The limit (at most {@link
+ * ExecCounters#RUN_SLICE} instructions away) and the transition count are locals; so are the count, kept as the
+ * instructions still allowed, if few of the members' instructions {@link TbTranslator#mayCallOut}, else the
+ * count and the running member's start are the context's fields ({@link ExecCounters}). With the count in locals:
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
- *   long icount = ctx.icount, limit = ctx.limit, transitions = ctx.regionTransitions, blockPc = ctx.blockPc;
- *                                                          // if locals
+ *   long limit = min(ctx.limit, ctx.icount + RUN_SLICE), transitions = ctx.regionTransitions;
+ *   long remaining = limit - ctx.icount;
  *   try {
- *     M0: body of member 0 (cpu.nextPc = its successor, icount += n0)
- *         if (cpu.nextPc == start1) goto B1; if (cpu.nextPc == start0) goto G0; ...   // its in-region successors
+ *     M0: body of member 0, but its last instruction if that is a DirectBranch; remaining -= n0;
+ *         if (!B0.taken(cpu)) goto M0fall;                    // the branch's own condition
+ *         [G] if (remaining &lt; n1) { ctx.blockPc = start0; cpu.nextPc = start1; goto out; }
+ *         transitions++; goto M1;                              // the target, member 1
+ *     M0fall: ctx.blockPc = start0; cpu.nextPc = start0 + 4 * n0; goto out;   // a successor outside
+ *     M1: body of member 1 (cpu.nextPc = its successor: it ends in BR, say); remaining -= n1;
+ *         ctx.blockPc = start1;
+ *         if (cpu.nextPc == start0) goto B0; if (cpu.nextPc == start2) goto B2; ...   // its in-region successors
  *         goto out;
- *     M1: ...
- *     G1: if (cpu.exitRequest != 0 || !valid) goto out;     // entered from a jump back or a calling-out member
- *     B1: if (member 1 is entered from another page &amp;&amp; cpu.memory.fetchPagePa(start1) != its page)
- *             goto unmapped;                                // only for a member off the head's page
- *         if (icount + n1 &gt; limit) goto out;               // B1: entered from any other member
- *         transitions++; blockPc = start1; goto M1;
  *     ...
- *     out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.regionTransitions = transitions; ctx.blockPc = blockPc;
+ *     B0: [G] ...; transitions++; goto M0;                     // shared by the compares' members
+ *     out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.regionTransitions = transitions;
  *         return EXIT_NORMAL;
- *     unmapped: (the same) return EXIT_UNMAPPED;             // cpu.pc: the member that did not run
- *   } catch (SyncException e) {      // cpu.pc is the faulting instruction, blockPc its member's start
- *     icount += (cpu.pc - blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *   } catch (SyncException e) {   // cpu.pc is the faulting instruction, ctx.blockPc its member's start
+ *     remaining -= (cpu.pc - ctx.blockPc) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  * }
  * </pre>
- * The guards are a TB self-loop's: the exact budget at every transition, and exit requests and validity (the
- * region's flag, cleared when any member is invalidated) where something may have raised them: at every jump
- * back (to the same or an earlier member, which every cycle has, so a loop sees them within one pass through
- * the members) and after a member with an instruction that {@link TbTranslator#mayCallOut} (which may raise this
+ * where an instruction that may call out (and so may throw or read the count) is preceded by {@code ctx.icount =
+ * limit - remaining; ctx.blockPc = start}. A guard [G] is a TB self-loop's: the exact budget at every transition,
+ * the mapping of a member's page where it is entered from another page than its own and is not on the head's
+ * page (then {@code EXIT_UNMAPPED}), and exit requests and validity (the region's flag, cleared when any member is
+ * invalidated) after a member with an instruction that {@link TbTranslator#mayCallOut}: that may raise this
  * vCPU's own exit request or store into a member, and is followed by the check where the interpreter has its
- * block boundary). A jump forward from a member of only such staying-inside instructions checks the budget (and
- * a cross-page member's mapping) alone: the other checks are volatile reads, after which C2 reloads what it had in registers (the guest register
- * array and its length, docs/performance.md). Instructions are the class data, all members' in order.
+ * block boundary. Everything else is seen by the dispatcher between runs: those checks are volatile reads, after
+ * which C2 reloads what it had in registers (the guest register array and its length, docs/performance.md).
+ * Instructions are the class data, all members' in order.
  */
 final class RegionTranslator {
     private static final ClassDesc CD_REGION = TbRegion.class.describeConstable().orElseThrow();
@@ -132,11 +136,19 @@ final class RegionTranslator {
 
     private static void emitExec(CodeBuilder c, ClassDesc self, Tb[] members) {
         int k = members.length;
-        boolean anyCallsOut = false;
+        int total = 0;
         for (Tb t : members) {
-            anyCallsOut |= TbTranslator.mayCallOut(t.words, t.insns);
+            total += t.insns.length;
         }
-        ExecCounters counters = ExecCounters.ofRegion(c, anyCallsOut);
+        int[] words = new int[total];
+        Insn[] insns = new Insn[total];
+        int at = 0;
+        for (Tb t : members) {
+            System.arraycopy(t.words, 0, words, at, t.words.length);
+            System.arraycopy(t.insns, 0, insns, at, t.insns.length);
+            at += t.insns.length;
+        }
+        ExecCounters counters = ExecCounters.ofRegion(c, ExecCounters.countInLocals(words, insns));
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         Label[] budgetGuard = new Label[k];
@@ -150,19 +162,52 @@ final class RegionTranslator {
         counters.emitEntry();
         Label tryStart = c.newBoundLabel();
         boolean[] entered = new boolean[k];
+        boolean[] checked = new boolean[k];
         int dataBase = 0;
         for (int j = 0; j < k; j++) {
             Tb t = members[j];
             c.labelBinding(body[j]);
             counters.targets.add(body[j]);
-            TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null);
-            dataBase += t.insns.length;
+            DirectBranch branch = counters.countInLocals() ? TbTranslator.decidedBranch(t.insns) : null;
+            TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null,
+                    branch != null);
+            int n = t.insns.length;
+            dataBase += n;
             boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
+            if (branch != null) {
+                Label notTaken = c.newLabel();
+                long[] next = TbTranslator.emitBranch(c, branch, t.words[n - 1], t.key.va() + 4L * (n - 1),
+                        dataBase - 1, notTaken);
+                List<Tb> candidates = RegionSelector.candidates(t, members);
+                for (int e = 0; e < next.length; e++) {
+                    if (e == 1) {
+                        c.labelBinding(notTaken);
+                        counters.targets.add(notTaken);
+                    }
+                    int i = -1;
+                    for (Tb s : candidates) {
+                        if (s.key.va() == next[e]) {
+                            i = Arrays.asList(members).indexOf(s);
+                        }
+                    }
+                    if (i < 0) {
+                        TbTranslator.emitLeave(c, counters, t.key.va(), next[e], out);
+                    } else {
+                        emitEdge(c, members, j, i, callsOut, body[i], out, counters);
+                    }
+                }
+                continue;
+            }
+            // The guards below are shared by all members jumping there, so the running member is made current now.
+            counters.emitLeaving(t.key.va());
             for (Tb s : RegionSelector.candidates(t, members)) {
                 int i = Arrays.asList(members).indexOf(s);
                 entered[i] = true;
-                // A cycle has a jump back (to this or an earlier member), so checking there bounds the wait.
-                boolean full = callsOut || i <= j;
+                // Where this vCPU may have raised its exit request or written code, and at jump backs (every
+                // cycle has one, so a loop sees the rest within one pass) unless the run's slice bounds the wait
+                // (ExecCounters.RUN_SLICE).
+                boolean full = callsOut || i <= j && !counters.countInLocals();
+                checked[i] |= full;
                 c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(s.key.va()).lcmp()
                         .ifeq(full ? guard[i] : budgetGuard[i]);
             }
@@ -172,9 +217,11 @@ final class RegionTranslator {
             if (!entered[j]) {
                 continue;
             }
-            c.labelBinding(guard[j]);
-            counters.targets.add(guard[j]);
-            TbTranslator.emitLiveChecks(c, CD_REGION, out);
+            if (checked[j]) {
+                c.labelBinding(guard[j]);
+                counters.targets.add(guard[j]);
+                TbTranslator.emitLiveChecks(c, CD_REGION, out);
+            }
             c.labelBinding(budgetGuard[j]);
             counters.targets.add(budgetGuard[j]);
             emitMappingCheck(c, members, j, counters);
@@ -190,6 +237,43 @@ final class RegionTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * Emits the transition from member {@code j}, whose branch it decided ({@link TbTranslator#decidedBranch}), to
+     * member {@code i}: the checks of a guard (exit request and validity if {@code j} may call out, the mapping of
+     * {@code i}'s page if {@code j} lies on another and {@code i} not on the head's, the budget), each leaving with
+     * {@code cpu.nextPc} = {@code i}'s start if it fails, then {@code i}'s body. Nothing is stored on the way in.
+     */
+    private static void emitEdge(CodeBuilder c, Tb[] members, int j, int i, boolean callsOut, Label body, Label out,
+            ExecCounters counters) {
+        Tb to = members[i];
+        long va = to.key.va();
+        Label leave = c.newLabel();
+        if (callsOut) {
+            TbTranslator.emitLiveChecks(c, CD_REGION, leave);
+        }
+        Label unmapped = null;
+        long page = va & PAGE_MASK;
+        if (page != (members[0].key.va() & PAGE_MASK) && page != (members[j].key.va() & PAGE_MASK)) {
+            unmapped = c.newLabel();
+            c.aload(CPU).getfield(CD_CPU, "memory", CD_MEMORY)
+                    .loadConstant(va).invokevirtual(CD_MEMORY, "fetchPagePa", MTD_FETCH_PAGE_PA)
+                    .loadConstant(to.key.pa() & PAGE_MASK).lcmp().ifne(unmapped);
+        }
+        counters.emitBudgetCheck(to.insns.length, leave);
+        counters.emitLoop();
+        counters.emitMemberStart(va);
+        c.goto_(body);
+        c.labelBinding(leave);
+        counters.targets.add(leave);
+        long from = members[j].key.va();
+        TbTranslator.emitLeave(c, counters, from, va, out);
+        if (unmapped != null) {
+            c.labelBinding(unmapped);
+            counters.targets.add(unmapped);
+            TbTranslator.emitLeave(c, counters, from, va, counters.exitUnmapped());
+        }
     }
 
     /**

@@ -2,10 +2,10 @@ package dev.armature.accel.tcg;
 
 /**
  * Per-vCPU counters of translated execution (one instance per {@link TcgExecutor}, touched only by its thread).
- * Generated code whose instructions only compute and branch copies {@link #icount}, {@link #limit}, its loop
- * statistic and (a region) {@link #blockPc} into locals on entry and writes them back on every return; other
- * generated code updates the fields as it goes, so they are current whenever an instruction may read them
- * ({@link ExecCounters}: C2 keeps locals in registers across a loop, not fields).
+ * Generated code copies {@link #limit} and its loop statistic into locals on entry and writes the statistic back
+ * on every return; {@link #icount} and {@link #blockPc} are current whenever an instruction that may read them
+ * runs and on return, kept in locals in between where few instructions may call out ({@link ExecCounters}: C2
+ * keeps locals in registers across a loop, not fields).
  */
 final class TbContext {
     /** Guest instructions executed (completed or faulted) by this vCPU, interpreted or translated. */
@@ -18,7 +18,8 @@ final class TbContext {
     long regionTransitions;
     /**
      * First PC of the block running now: a TB's start, a region member's (generated code writes it at each
-     * transition, or on return if it keeps it in a local), or an interpreted block's.
+     * transition, or, where it keeps the count in locals, before instructions that may call out and on return),
+     * or an interpreted block's.
      * {@link TcgExecutor#instructionsNow} counts the instructions of the running block from it.
      */
     long blockPc;

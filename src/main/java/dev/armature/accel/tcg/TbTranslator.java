@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.Insn;
 import dev.armature.arch.aarch64.SyncException;
@@ -29,12 +30,13 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * {@code exec}, advance) with the instructions as constants, so HotSpot inlines each one's semantics into the
  * block. The semantics stay in the {@link Insn} classes: the generated code never re-implements an instruction.
  *
- * <p>Generated shape, for a block of n instructions starting at {@code start}; {@code icount}, {@code limit} and
- * {@code backEdges} are locals standing for the {@link TbContext} fields if no instruction {@link #mayCallOut},
- * else those fields themselves ({@link ExecCounters}):
+ * <p>Generated shape, for a block of n instructions starting at {@code start} whose last instruction is a
+ * {@link DirectBranch} (other blocks run all their instructions and compare {@code cpu.nextPc} with
+ * {@code start}); the count is a local, kept as the instructions still allowed, if few instructions {@link
+ * #mayCallOut}, else the context's field ({@link ExecCounters}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
- *   long icount = ctx.icount, limit = ctx.limit, backEdges = ctx.backEdges;   // if locals
+ *   long limit = min(ctx.limit, ctx.icount + RUN_SLICE), backEdges = ctx.backEdges, remaining = limit - ctx.icount;
  *   try {
  *     top:
  *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);   // pc stores only where needed
@@ -42,14 +44,18 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     if (!this.valid) { ...; goto invalidated; }     // only after load/store-class instructions
  *     ...
  *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
- *     icount += (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
+ *     remaining -= (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
- *   icount += n;
- *   if (static exit &amp;&amp; cpu.nextPc == start &amp;&amp; cpu.exitRequest == 0 &amp;&amp; valid
- *       &amp;&amp; icount + n &lt;= limit) {                  // the budget is exact: another pass must fit
- *     backEdges++; goto top;                            // a self-loop stays in one compiled method
+ *   remaining -= n;
+ *   if (Ilast.taken(cpu)) {                             // the branch's own condition
+ *     if (target == start &amp;&amp; (no instruction may call out || cpu.exitRequest == 0 &amp;&amp; valid)
+ *         &amp;&amp; remaining &gt;= n) {                  // the budget is exact: another pass must fit
+ *       backEdges++; goto top;                          // a self-loop stays in one compiled method
+ *     }
+ *     cpu.nextPc = target; goto out;
  *   }
- *   out: cpu.pc = cpu.nextPc; ctx.icount = icount; ctx.backEdges = backEdges; return EXIT_NORMAL;
+ *   cpu.nextPc = start + 4 * n;
+ *   out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.backEdges = backEdges; return EXIT_NORMAL;
  *   // every return writes locals back
  * }
  * </pre>
@@ -69,6 +75,8 @@ final class TbTranslator {
             MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
+    private static final ClassDesc CD_DIRECT_BRANCH = DirectBranch.class.describeConstable().orElseThrow();
+    private static final MethodTypeDesc MTD_TAKEN = MethodTypeDesc.of(CD_boolean, CD_CPU);
     static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
@@ -112,17 +120,43 @@ final class TbTranslator {
     private static void emitExec(CodeBuilder c, ClassDesc self, long start, Insn[] insns, int[] words,
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
-        ExecCounters counters = ExecCounters.ofTb(c, start, probes != null || mayCallOut(words, insns));
+        boolean callsOut = probes != null || mayCallOut(words, insns);
+        ExecCounters counters = ExecCounters.ofTb(c, start, probes == null && ExecCounters.countInLocals(words, insns));
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
         counters.targets.add(top);
-        emitBody(c, counters, CD_TB, start, insns, words, 0, probes);
+        DirectBranch branch = counters.countInLocals() ? decidedBranch(insns) : null;
+        emitBody(c, counters, CD_TB, start, insns, words, 0, probes, branch != null);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
-        if (staticExit) {
+        if (branch != null) {
+            Label notTaken = c.newLabel();
+            long[] next = emitBranch(c, branch, words[n - 1], start + 4L * (n - 1), n - 1, notTaken);
+            for (int k = 0; k < next.length; k++) {
+                if (k == 1) {
+                    c.labelBinding(notTaken);
+                    counters.targets.add(notTaken);
+                }
+                if (next[k] == start) {
+                    Label leave = c.newLabel();
+                    if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
+                        emitLiveChecks(c, CD_TB, leave);
+                    }
+                    counters.emitBudgetCheck(n, leave);
+                    counters.emitLoop();
+                    c.goto_(top);
+                    c.labelBinding(leave);
+                    counters.targets.add(leave);
+                }
+                emitLeave(c, counters, start, next[k], out);
+            }
+        } else if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
-            emitGuard(c, counters, CD_TB, n, out);
+            if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
+                emitLiveChecks(c, CD_TB, out);
+            }
+            counters.emitBudgetCheck(n, out);
             counters.emitLoop();
             c.goto_(top);
         }
@@ -132,6 +166,40 @@ final class TbTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * The block's last instruction if generated code decides the branch itself ({@link DirectBranch}: both
+     * successors are fixed), else null.
+     */
+    static DirectBranch decidedBranch(Insn[] insns) {
+        return insns[insns.length - 1] instanceof DirectBranch b ? b : null;
+    }
+
+    /**
+     * Emits the decision of a block's {@link #decidedBranch} (class data {@code dataIndex}, encoding {@code word},
+     * at {@code pc}): {@code if (!taken(cpu)) goto notTaken}, nothing for B. Returns the successors: the target,
+     * whose code the caller emits next (falling through from here), and for a conditional branch the next
+     * instruction, whose code the caller emits at {@code notTaken}. Each successor's code ends with a jump.
+     */
+    static long[] emitBranch(CodeBuilder c, DirectBranch branch, int word, long pc, int dataIndex, Label notTaken) {
+        long target = pc + branch.offset();
+        if ((word & 0xfc00_0000) == 0x1400_0000) { // B: always taken
+            return new long[] {target};
+        }
+        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
+                CD_DIRECT_BRANCH, dataIndex));
+        c.aload(CPU).invokeinterface(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
+        return new long[] {target, pc + 4};
+    }
+
+    /**
+     * Leaves the block at {@code start} for {@code next}, a successor outside the generated code or one the
+     * guards did not let it continue at: {@code cpu.nextPc = next; goto out}.
+     */
+    static void emitLeave(CodeBuilder c, ExecCounters counters, long start, long next, Label out) {
+        counters.emitLeaving(start);
+        c.aload(CPU).loadConstant(next).putfield(CD_CPU, "nextPc", CD_long).goto_(out);
     }
 
     /**
@@ -146,12 +214,12 @@ final class TbTranslator {
      * @param validOwner the generated class's superclass, whose {@code valid} flag the checks read
      */
     static void emitBody(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, long start, Insn[] insns,
-            int[] words, int dataBase, ProbeEmitter.Plan probes) {
+            int[] words, int dataBase, ProbeEmitter.Plan probes, boolean branchDecided) {
         int n = insns.length;
         if (probes != null && probes.block()) {
             ProbeEmitter.emitBlock(c, counters, CPU, start, n);
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < (branchDecided ? n - 1 : n); i++) {
             long pc = start + 4L * i;
             boolean probed = probes != null && probes.insns()[i];
             if (probed || i == n - 1 || !isPlainAlu(words[i], insns[i])) {
@@ -160,6 +228,9 @@ final class TbTranslator {
                     ProbeEmitter.emitInsn(c, counters, CPU, pc, words[i], i);
                 }
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "nextPc", CD_long);
+            }
+            if (mayCallOut(words[i], insns[i])) {
+                counters.emitBeforeCallOut(start);
             }
             c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN,
                     dataBase + i));
@@ -171,21 +242,12 @@ final class TbTranslator {
                 c.aload(0).getfield(validOwner, "valid", CD_boolean).ifne(stillValid);
                 c.aload(CPU).loadConstant(pc + 4).putfield(CD_CPU, "pc", CD_long);
                 counters.emitCount(i + 1);
+                counters.emitLeaving(start);
                 c.goto_(counters.exitInvalidated());
                 c.labelBinding(stillValid);
             }
         }
         counters.emitCount(n);
-    }
-
-    /**
-     * Emits the checks before generated code continues with another block of {@code n} instructions without
-     * going back to the dispatcher; jumps to {@code out} if one fails: {@link #emitLiveChecks}, and all of the next
-     * block within the budget, so runs stop at exactly the instruction count.
-     */
-    static void emitGuard(CodeBuilder c, ExecCounters counters, ClassDesc validOwner, int n, Label out) {
-        emitLiveChecks(c, validOwner, out);
-        counters.emitBudgetCheck(n, out);
     }
 
     /**

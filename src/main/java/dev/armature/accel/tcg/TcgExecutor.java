@@ -17,9 +17,9 @@ import java.util.Arrays;
  * <p>A TB dispatched {@link TcgConfig#regionHot()} times becomes the head of a {@link TbRegion} if a loop runs
  * through it; from then on its dispatches enter the region, which runs the loop's blocks in one method.
  *
- * <p>Exit requests (interrupts, stop, other vCPUs) are checked before every dispatch, at every self-loop back-edge
- * and at the region transitions that jump back or follow a member that may call out, so a chained loop leaves
- * within one block and a region loop within one pass through its members. Interrupts
+ * <p>Exit requests (interrupts, stop, other vCPUs) are checked before every dispatch and, in generated code, after
+ * blocks that may call out (where this vCPU may raise its own); a run of generated code ends within
+ * {@code ExecCounters.RUN_SLICE} instructions, so a translated loop sees the others within that many. Interrupts
  * are taken the same way as the interpreter takes them.
  *
  * <p>An executor belongs to one vCPU thread; running it on another Cpu drops its jump cache first.

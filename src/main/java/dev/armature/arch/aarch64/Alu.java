@@ -39,6 +39,43 @@ public final class Alu {
         return r & 0xffff_ffffL;
     }
 
+    /**
+     * AddWithCarry(a, b, carry) on 64 bits for a {@code b} fixed by the instruction (ADDS/SUBS immediate: imm, or
+     * NOT(imm) for SUBS): the same result and NZCV as {@link #addWithCarry64}, with C and V from the top bits of
+     * {@code a} and the sum alone, given the top bit of {@code b}. That holds for any {@code b}: with b's top bit
+     * set the carry out of bit 63 is {@code a63 | NOT r63} and an overflow {@code a63 & NOT r63}; clear, they are
+     * {@code a63 & NOT r63} and {@code NOT a63 & r63}. Translated code calls it with a constant {@code b}, so the
+     * JIT folds the choice and computes each flag in one or two operations (the general form takes about ten).
+     */
+    public static long addImmediate64(Cpu cpu, long a, long b, int carry) {
+        long r = a + b + carry;
+        cpu.nf = r;
+        cpu.zf = r;
+        if (b < 0) {
+            cpu.cf = (int) ((a | ~r) >>> 63);
+            cpu.vf = a & ~r;
+        } else {
+            cpu.cf = (int) ((a & ~r) >>> 63);
+            cpu.vf = ~a & r;
+        }
+        return r;
+    }
+
+    /** {@link #addImmediate64} on 32 bits: returns the zero-extended sum, flags as {@link #addWithCarry32}. */
+    public static long addImmediate32(Cpu cpu, int a, int b, int carry) {
+        int r = a + b + carry;
+        cpu.nf = r;
+        cpu.zf = r;
+        if (b < 0) {
+            cpu.cf = (a | ~r) >>> 31;
+            cpu.vf = a & ~r;
+        } else {
+            cpu.cf = (a & ~r) >>> 31;
+            cpu.vf = ~a & r;
+        }
+        return r & 0xffff_ffffL;
+    }
+
     /** NZCV after a 64-bit logical operation (ANDS, BICS, TST): N and Z from the result, C = V = 0. */
     public static void logicFlags64(Cpu cpu, long r) {
         cpu.nf = r;

@@ -75,6 +75,23 @@ class TbRegionTest {
             0x17fffffc, //   20: b 10 <loop>
     };
 
+    /** FAULTING_LOOP with more arithmetic: one load in 9 instructions, so the region keeps the count in locals. */
+    static final int[] FAULTING_SPARSE_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800001, //    4: mov x1, #0x0
+            0xd29f3802, //    8: mov x2, #0xf9c0
+            0xf2a801e2, //    c: movk x2, #0x400f, lsl #16
+            0xf8408443, //   10: loop: ldr x3, [x2], #8
+            0x91000400, //   14: add x0, x0, #0x1
+            0x910004c6, //   18: add x6, x6, #0x1
+            0x910004c6, //   1c: add x6, x6, #0x1
+            0x910004c6, //   20: add x6, x6, #0x1
+            0x14000001, //   24: b 28 <next>
+            0x91000421, //   28: next: add x1, x1, #0x1
+            0x910004e7, //   2c: add x7, x7, #0x1
+            0x17fffff8, //   30: b 10 <loop>
+    };
+
     /**
      * A two-block loop whose second block reads the virtual counter after one instruction, 2000 passes of 7
      * instructions: x2 the last read, x5 the sum of all reads.
@@ -102,6 +119,42 @@ class TbRegionTest {
             0xf11f401f, //   14: cmp x0, #0x7d0
             0x54ffff81, //   18: b.ne 8 <loop>
             0x14000000, //   1c: done: b 1c
+    };
+
+    /**
+     * COUNTER_IN_LOOP with three more instructions in the first block: one MRS in 10 instructions, few enough that
+     * the region keeps the count in locals (ExecCounters.countInLocals) and must write it out before the MRS.
+     */
+    static final int[] COUNTER_IN_SPARSE_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800005, //    4: mov x5, #0x0
+            0x91000400, //    8: loop: add x0, x0, #0x1
+            0x910004c6, //    c: add x6, x6, #0x1
+            0x910004c6, //   10: add x6, x6, #0x1
+            0x910004c6, //   14: add x6, x6, #0x1
+            0x14000001, //   18: b 1c
+            0x91000421, //   1c: add x1, x1, #0x1
+            0xd53be042, //   20: mrs x2, cntvct_el0
+            0x8b0200a5, //   24: add x5, x5, x2
+            0xf11f401f, //   28: cmp x0, #0x7d0
+            0x54fffee1, //   2c: b.ne 8 <loop>
+            0x14000000, //   30: done: b 30
+    };
+
+    /** The same as one block branching to itself: 2000 passes of 9 instructions, one MRS. */
+    static final int[] COUNTER_IN_SPARSE_SELF_LOOP = {
+            0xd2800000, //    0: mov x0, #0x0
+            0xd2800005, //    4: mov x5, #0x0
+            0x91000400, //    8: loop: add x0, x0, #0x1
+            0x910004c6, //    c: add x6, x6, #0x1
+            0x910004c6, //   10: add x6, x6, #0x1
+            0x910004c6, //   14: add x6, x6, #0x1
+            0x91000421, //   18: add x1, x1, #0x1
+            0xd53be042, //   1c: mrs x2, cntvct_el0
+            0x8b0200a5, //   20: add x5, x5, x2
+            0xf11f401f, //   24: cmp x0, #0x7d0
+            0x54ffff01, //   28: b.ne 8 <loop>
+            0x14000000, //   2c: done: b 2c
     };
 
     private static TcgConfig regions(int regionHot) {
@@ -353,6 +406,19 @@ class TbRegionTest {
         assertTrue(engine.stats().backEdges() > 1000, engine.report());
     }
 
+    /** The same where the count is in locals: the region writes it to the context before the MRS. */
+    @Test
+    void aCounterReadInsideARegionLoopWithTheCountInLocalsSeesTheExactInstructionCount() {
+        TcgEngine engine = runCounterLoop(COUNTER_IN_SPARSE_LOOP, 10, 6, regions(5));
+        assertTrue(engine.stats().regionTransitions() > 1000, engine.report());
+    }
+
+    @Test
+    void aCounterReadInsideASelfLoopWithTheCountInLocalsSeesTheExactInstructionCount() {
+        TcgEngine engine = runCounterLoop(COUNTER_IN_SPARSE_SELF_LOOP, 9, 5, regions(0));
+        assertTrue(engine.stats().backEdges() > 1000, engine.report());
+    }
+
     /**
      * Runs a counter loop (2000 passes of {@code perPass} instructions after two set-up ones, the MRS
      * {@code before} instructions into a pass) under the translator and the interpreter, with deterministic time
@@ -388,6 +454,41 @@ class TbRegionTest {
         assertEquals(CODE + 0x10, cpu.sys.elrEl1, "the faulting load");
         assertEquals(200, cpu.r[0]);
         assertTrue(l.engine().stats().regionEntries() > 5, l.engine().report());
+    }
+
+    @Test
+    void regionsWithTheCountInLocalsMatchTheInterpreterInLockstepUpToAPreciseFault() {
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(FAULTING_SPARSE_LOOP,
+                m -> m.load(TcgTestMachine.VECTORS + 0x200, 0x14000000), // synchronous, current EL: b .
+                TcgTestMachine.VECTORS + 0x200, regions(3), 10_000);
+        Cpu cpu = l.subject().cpu;
+        assertEquals(CODE + 0x10, cpu.sys.elrEl1, "the faulting load");
+        assertEquals(200, cpu.r[0]);
+        assertEquals(200 * 3, cpu.r[6]);
+        assertTrue(l.engine().stats().regionEntries() > 5, l.engine().report());
+    }
+
+    /**
+     * A region whose members end in TBZ and CBNZ, branches the generated code decides itself (DirectBranch): both
+     * ways of the TBZ stay inside, the CBNZ's fall-through leaves; compared with the interpreter at every dispatch.
+     */
+    @Test
+    void branchesDecidedByTheRegionMatchTheInterpreterInLockstep() {
+        int[] code = {
+                0xd2802583, //    0: mov x3, #0x12c
+                0x91000400, //    4: loop: add x0, x0, #0x1
+                0x36000040, //    8: tbz w0, #0, 10 <even>
+                0x91000421, //    c: add x1, x1, #0x1
+                0xd1000463, //   10: even: sub x3, x3, #0x1
+                0xb5ffff83, //   14: cbnz x3, 4 <loop>
+                0x14000000, //   18: done: b 18
+        };
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(code, m -> { }, CODE + 0x18, regions(3), 100_000);
+        Cpu cpu = l.subject().cpu;
+        assertEquals(300, cpu.r[0]);
+        assertEquals(150, cpu.r[1], "the odd passes");
+        assertEquals(0, cpu.r[3]);
+        assertTrue(l.engine().stats().regionTransitions() > 300, l.engine().report());
     }
 
     @Test

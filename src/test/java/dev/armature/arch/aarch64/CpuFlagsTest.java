@@ -91,6 +91,29 @@ class CpuFlagsTest {
         }
     }
 
+    /**
+     * The immediate forms' flags (C and V from the top bits, given b's) against the Arm ARM, for operands of either
+     * sign: both ADDS immediate's (b = imm, top bit clear) and SUBS immediate's (b = NOT(imm), top bit set), and
+     * the edges, where a wrong choice of formula shows.
+     */
+    @Test
+    void addImmediateMatchesTheArmArm() {
+        for (long a : EDGES) {
+            for (long b : EDGES) {
+                for (int carry = 0; carry <= 1; carry++) {
+                    for (long bb : new long[] {b, ~b}) {
+                        String what = Long.toHexString(a) + " + " + Long.toHexString(bb) + " + " + carry;
+                        assertEquals(a + bb + carry, Alu.addImmediate64(cpu, a, bb, carry), what);
+                        assertEquals(armArmAddWithCarry(a, bb, carry, 64), cpu.nzcv(), what);
+                        assertEquals((a + bb + carry) & 0xffff_ffffL, Alu.addImmediate32(cpu, (int) a, (int) bb, carry),
+                                what + " (W)");
+                        assertEquals(armArmAddWithCarry(a, bb, carry, 32), cpu.nzcv(), what + " (W)");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void thirtyTwoBitFlagsIgnoreTheUpperHalf() {
         // 0x7fffffff + 1 on W registers is 0x80000000: negative and an overflow, whatever bits 63:32 held.

@@ -74,7 +74,7 @@ public abstract class AddSubImmediate extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry64(cpu, r[rn], operand2, carry);
+            r[rd] = Alu.addImmediate64(cpu, r[rn], operand2, carry);
         }
     }
 
@@ -86,7 +86,7 @@ public abstract class AddSubImmediate extends Insn {
         @Override
         public void exec(Cpu cpu) {
             long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], (int) operand2, carry);
+            r[rd] = Alu.addImmediate32(cpu, (int) r[rn], (int) operand2, carry);
         }
     }
 }

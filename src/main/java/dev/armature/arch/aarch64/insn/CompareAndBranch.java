@@ -1,10 +1,11 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** CBZ and CBNZ: branch if the (32- or 64-bit) register is zero / non-zero. */
-public abstract class CompareAndBranch extends Insn {
+public abstract class CompareAndBranch extends Insn implements DirectBranch {
     protected final int rt;
     /** The operand size: low 32 bits or all 64. */
     protected final long mask;
@@ -18,6 +19,18 @@ public abstract class CompareAndBranch extends Insn {
 
     public static Insn create(boolean sf, boolean nonZero, int rt, long offset) {
         return nonZero ? new Cbnz(sf, rt, offset) : new Cbz(sf, rt, offset);
+    }
+
+    @Override
+    public final void exec(Cpu cpu) {
+        if (taken(cpu)) {
+            cpu.nextPc = cpu.pc + offset;
+        }
+    }
+
+    @Override
+    public final long offset() {
+        return offset;
     }
 
     @Override
@@ -35,10 +48,8 @@ public abstract class CompareAndBranch extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            if ((cpu.r[rt] & mask) == 0) {
-                cpu.nextPc = cpu.pc + offset;
-            }
+        public boolean taken(Cpu cpu) {
+            return (cpu.r[rt] & mask) == 0;
         }
 
         @Override
@@ -53,10 +64,8 @@ public abstract class CompareAndBranch extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            if ((cpu.r[rt] & mask) != 0) {
-                cpu.nextPc = cpu.pc + offset;
-            }
+        public boolean taken(Cpu cpu) {
+            return (cpu.r[rt] & mask) != 0;
         }
 
         @Override

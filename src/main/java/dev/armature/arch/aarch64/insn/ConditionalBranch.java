@@ -2,10 +2,11 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** B.cond. */
-public final class ConditionalBranch extends Insn {
+public final class ConditionalBranch extends Insn implements DirectBranch {
     private final long offset;
     private final Condition cond;
 
@@ -16,9 +17,19 @@ public final class ConditionalBranch extends Insn {
 
     @Override
     public void exec(Cpu cpu) {
-        if (cond.holds(cpu)) {
+        if (taken(cpu)) {
             cpu.nextPc = cpu.pc + offset;
         }
+    }
+
+    @Override
+    public boolean taken(Cpu cpu) {
+        return cond.holds(cpu);
+    }
+
+    @Override
+    public long offset() {
+        return offset;
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** TBZ and TBNZ: branch if one bit of a register is zero / one. */
-public abstract class TestAndBranch extends Insn {
+public abstract class TestAndBranch extends Insn implements DirectBranch {
     protected final int rt;
     protected final long bitMask;
     protected final long offset;
@@ -22,6 +23,18 @@ public abstract class TestAndBranch extends Insn {
     }
 
     @Override
+    public final void exec(Cpu cpu) {
+        if (taken(cpu)) {
+            cpu.nextPc = cpu.pc + offset;
+        }
+    }
+
+    @Override
+    public final long offset() {
+        return offset;
+    }
+
+    @Override
     public boolean endsBlock() {
         return true;
     }
@@ -36,10 +49,8 @@ public abstract class TestAndBranch extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            if ((cpu.r[rt] & bitMask) == 0) {
-                cpu.nextPc = cpu.pc + offset;
-            }
+        public boolean taken(Cpu cpu) {
+            return (cpu.r[rt] & bitMask) == 0;
         }
 
         @Override
@@ -54,10 +65,8 @@ public abstract class TestAndBranch extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            if ((cpu.r[rt] & bitMask) != 0) {
-                cpu.nextPc = cpu.pc + offset;
-            }
+        public boolean taken(Cpu cpu) {
+            return (cpu.r[rt] & bitMask) != 0;
         }
 
         @Override

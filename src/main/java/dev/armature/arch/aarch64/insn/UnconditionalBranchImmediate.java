@@ -1,6 +1,7 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** B and BL. */
@@ -21,7 +22,7 @@ public abstract class UnconditionalBranchImmediate extends Insn {
         return true;
     }
 
-    static final class B extends UnconditionalBranchImmediate {
+    static final class B extends UnconditionalBranchImmediate implements DirectBranch {
         B(long offset) {
             super(offset);
         }
@@ -29,6 +30,16 @@ public abstract class UnconditionalBranchImmediate extends Insn {
         @Override
         public void exec(Cpu cpu) {
             cpu.nextPc = cpu.pc + offset;
+        }
+
+        @Override
+        public boolean taken(Cpu cpu) {
+            return true;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
         }
 
         @Override
