@@ -55,11 +55,20 @@ public final class TcgExecutor implements CpuExecutor {
      * block can exist, so its next start skips the jump cache (which cannot hold it) and the global lookup.
      * Apart from the jump cache, so cold blocks do not evict hot ones.
      */
-    private final long[] cold = new long[4 << HEAT_BITS];
+    private final long[] cold = new long[COLD_STRIDE << HEAT_BITS];
     private static final int COLD_PC = 0;
     private static final int COLD_PAGE = 1;
     private static final int COLD_SINCE = 2;
     private static final int HEAT = 3;
+    /** [5h + HEAT_START] the vCPU's instruction count when the slot's heat went from 0 to 1. */
+    private static final int HEAT_START = 4;
+    private static final int COLD_STRIDE = 5;
+    /**
+     * A block start that reaches this heat within {@link #HOT_LOOP_INSNS} guest instructions per execution on
+     * average (it runs in a loop) is translated then, without waiting for the {@code hot} threshold: a loop pays
+     * back its translation at once, while code run now and then (most of an OS boot's) is cheaper interpreted.
+     */
+    static final int LOOP_HOT = 1000;
     private final TbContext ctx = new TbContext();
     private final TcgStats.Local local = new TcgStats.Local();
     private final int regionHot;
@@ -314,7 +323,7 @@ public final class TcgExecutor implements CpuExecutor {
         long pagePa = cpu.memory.fetchPagePa(pc); // -1 if the fetch TLB does not hold it: matches no key
         long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
         long[] cold = this.cold;
-        int c = ((int) (pc >>> 2) & ((1 << HEAT_BITS) - 1)) << 2;
+        int c = ((int) (pc >>> 2) & ((1 << HEAT_BITS) - 1)) * COLD_STRIDE;
         long pa;
         Tb tb;
         if (cold[c + COLD_PC] == pc && cold[c + COLD_PAGE] == (pagePa | flags) && cold[c + COLD_SINCE] == inserts) {
@@ -340,7 +349,12 @@ public final class TcgExecutor implements CpuExecutor {
         if (tb != null) {
             local.globalHits++;
         } else {
-            if (++cold[c + HEAT] < hot) {
+            long heat = ++cold[c + HEAT];
+            if (heat == 1) {
+                cold[c + HEAT_START] = ctx.icount;
+            }
+            boolean loopHot = heat >= LOOP_HOT && ctx.icount - cold[c + HEAT_START] <= heat * HOT_LOOP_INSNS;
+            if (heat < hot && !loopHot) {
                 cold[c + COLD_PC] = pc;
                 cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
                 cold[c + COLD_SINCE] = inserts;
@@ -348,6 +362,9 @@ public final class TcgExecutor implements CpuExecutor {
             }
             cold[c + HEAT] = 0;
             cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
+            if (heat < hot) {
+                local.loopHotStarts++;
+            }
             tb = engine.hot(pc, pa, flags, cpu.memory);
             if (tb == null) {
                 return null;
@@ -374,7 +391,7 @@ public final class TcgExecutor implements CpuExecutor {
     private void bind(Cpu cpu) {
         if (cpu != boundCpu) {
             clearJumpCache();
-            for (int c = 0; c < cold.length; c += 4) {
+            for (int c = 0; c < cold.length; c += COLD_STRIDE) {
                 cold[c + COLD_PC] = -1L;
                 cold[c + HEAT] = 0;
             }

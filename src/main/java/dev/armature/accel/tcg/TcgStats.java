@@ -44,12 +44,14 @@ public final class TcgStats {
         long regionUnmappedExits;
         long interpretedInsns;
         long translatedInsns;
+        /** Block starts found hot in a loop before the {@code hot} threshold ({@code TcgExecutor.LOOP_HOT}). */
+        long loopHotStarts;
         final long[] exits = new long[Exit.values().length];
 
         void clear() {
             jumpCacheHits = jumpCacheMisses = globalLookups = globalHits = chainedExits = regionEntries = 0;
             regionUnmappedExits = 0;
-            interpretedInsns = translatedInsns = 0;
+            interpretedInsns = translatedInsns = loopHotStarts = 0;
             java.util.Arrays.fill(exits, 0);
         }
     }
@@ -97,6 +99,7 @@ public final class TcgStats {
     private long regionUnmappedExits;
     private long regionTransitions;
     private long interpretedInsns;
+    private long loopHotStarts;
     private long translatedInsns;
     private final long[] exits = new long[Exit.values().length];
 
@@ -120,6 +123,7 @@ public final class TcgStats {
         regionUnmappedExits += l.regionUnmappedExits;
         regionTransitions += regionTransitionDelta;
         interpretedInsns += l.interpretedInsns;
+        loopHotStarts += l.loopHotStarts;
         translatedInsns += l.translatedInsns;
         for (int i = 0; i < exits.length; i++) {
             exits[i] += l.exits[i];
@@ -286,6 +290,8 @@ public final class TcgStats {
         line(s, "global lookups", "%d (%d found)", globalLookups, globalHits);
         line(s, "instructions", "%d interpreted, %d translated (%.1f%% translated)", interpretedInsns,
                 translatedInsns, 100 * ratio(translatedInsns, translatedInsns + interpretedInsns));
+        line(s, "hot in a loop", "%d block starts sent to translation early (%d executions within %d insns each)",
+                loopHotStarts, TcgExecutor.LOOP_HOT, TcgExecutor.HOT_LOOP_INSNS);
         return s.toString();
     }
 
