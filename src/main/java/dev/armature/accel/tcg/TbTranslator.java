@@ -189,7 +189,7 @@ final class TbTranslator {
         }
         c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
                 CD_DIRECT_BRANCH, dataIndex));
-        c.aload(CPU).invokeinterface(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
+        c.aload(CPU).invokevirtual(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
         return new long[] {target, pc + 4};
     }
 

@@ -5,38 +5,20 @@ import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** TBZ and TBNZ: branch if one bit of a register is zero / one. */
-public abstract class TestAndBranch extends Insn implements DirectBranch {
+public abstract class TestAndBranch extends DirectBranch {
     protected final int rt;
     protected final long bitMask;
-    protected final long offset;
     private final int bit;
 
     private TestAndBranch(int rt, int bit, long offset) {
+        super(offset);
         this.rt = rt;
         this.bit = bit;
         this.bitMask = 1L << bit;
-        this.offset = offset;
     }
 
     public static Insn create(boolean nonZero, int rt, int bit, long offset) {
         return nonZero ? new Tbnz(rt, bit, offset) : new Tbz(rt, bit, offset);
-    }
-
-    @Override
-    public final void exec(Cpu cpu) {
-        if (taken(cpu)) {
-            cpu.nextPc = cpu.pc + offset;
-        }
-    }
-
-    @Override
-    public final long offset() {
-        return offset;
-    }
-
-    @Override
-    public boolean endsBlock() {
-        return true;
     }
 
     protected final String text(String mnemonic) {

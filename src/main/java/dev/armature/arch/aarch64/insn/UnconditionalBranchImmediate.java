@@ -5,11 +5,8 @@ import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
 /** B and BL. */
-public abstract class UnconditionalBranchImmediate extends Insn {
-    protected final long offset;
-
-    private UnconditionalBranchImmediate(long offset) {
-        this.offset = offset;
+public final class UnconditionalBranchImmediate {
+    private UnconditionalBranchImmediate() {
     }
 
     /** @param offset signed byte offset from this instruction */
@@ -17,19 +14,9 @@ public abstract class UnconditionalBranchImmediate extends Insn {
         return link ? new Bl(offset) : new B(offset);
     }
 
-    @Override
-    public boolean endsBlock() {
-        return true;
-    }
-
-    static final class B extends UnconditionalBranchImmediate implements DirectBranch {
+    static final class B extends DirectBranch {
         B(long offset) {
             super(offset);
-        }
-
-        @Override
-        public void exec(Cpu cpu) {
-            cpu.nextPc = cpu.pc + offset;
         }
 
         @Override
@@ -38,19 +25,17 @@ public abstract class UnconditionalBranchImmediate extends Insn {
         }
 
         @Override
-        public long offset() {
-            return offset;
-        }
-
-        @Override
         public String toString() {
             return "b . + " + offset;
         }
     }
 
-    static final class Bl extends UnconditionalBranchImmediate {
+    /** BL: not a {@link DirectBranch}, as it also writes the link register. */
+    static final class Bl extends Insn {
+        private final long offset;
+
         Bl(long offset) {
-            super(offset);
+            this.offset = offset;
         }
 
         @Override
@@ -58,6 +43,11 @@ public abstract class UnconditionalBranchImmediate extends Insn {
             long pc = cpu.pc;
             cpu.r[30] = pc + 4;
             cpu.nextPc = pc + offset;
+        }
+
+        @Override
+        public boolean endsBlock() {
+            return true;
         }
 
         @Override
