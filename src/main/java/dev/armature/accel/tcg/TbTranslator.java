@@ -140,12 +140,7 @@ final class TbTranslator {
                 }
                 if (next[k] == start) {
                     Label leave = c.newLabel();
-                    if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
-                        emitLiveChecks(c, CD_TB, leave);
-                    }
-                    counters.emitBudgetCheck(n, leave);
-                    counters.emitLoop();
-                    c.goto_(top);
+                    emitSelfLoop(c, counters, callsOut, n, top, leave);
                     c.labelBinding(leave);
                     counters.targets.add(leave);
                 }
@@ -153,12 +148,7 @@ final class TbTranslator {
             }
         } else if (staticExit) {
             c.aload(CPU).getfield(CD_CPU, "nextPc", CD_long).loadConstant(start).lcmp().ifne(out);
-            if (callsOut) { // else the run's slice bounds the loop (ExecCounters.RUN_SLICE)
-                emitLiveChecks(c, CD_TB, out);
-            }
-            counters.emitBudgetCheck(n, out);
-            counters.emitLoop();
-            c.goto_(top);
+            emitSelfLoop(c, counters, callsOut, n, top, out);
         }
         counters.emitExits(out);
 
@@ -166,6 +156,22 @@ final class TbTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * The jump back of a block of {@code n} instructions to its own start {@code top}, or to {@code leave} when
+     * an exit request, invalidation or the budget says stop. The first two are checked only if the block may call
+     * out: otherwise nothing in the loop can raise them on this vCPU, and the run's slice bounds how long others
+     * wait ({@link ExecCounters#RUN_SLICE}).
+     */
+    private static void emitSelfLoop(CodeBuilder c, ExecCounters counters, boolean callsOut, int n, Label top,
+            Label leave) {
+        if (callsOut) {
+            emitLiveChecks(c, CD_TB, leave);
+        }
+        counters.emitBudgetCheck(n, leave);
+        counters.emitLoop();
+        c.goto_(top);
     }
 
     /**

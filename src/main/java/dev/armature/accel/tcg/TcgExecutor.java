@@ -47,20 +47,20 @@ public final class TcgExecutor implements CpuExecutor {
      */
     private final long[] jumpKeys = new long[2 << JUMP_CACHE_BITS];
     /**
-     * Cold blocks and their heat, by hashed virtual PC h, four longs side by side (one or two cache lines per
-     * cold block start): [4h + COLD_PC] the PC of the block last found cold there, [4h + COLD_PAGE] its physical
-     * page | flags as in {@link #jumpKeys}, [4h + COLD_SINCE] the cache's {@link TbCache#inserts()} count before
-     * the lookup that missed, and [4h + HEAT] the executions of block starts with this hash while cold
-     * (collisions only make a block hot early). While the mapping and that count are unchanged, no TB for the
-     * block can exist, so its next start skips the jump cache (which cannot hold it) and the global lookup.
-     * Apart from the jump cache, so cold blocks do not evict hot ones.
+     * Cold blocks and their heat, by hashed virtual PC h, five longs side by side (one or two cache lines per
+     * cold block start), at {@code COLD_STRIDE * h} plus: COLD_PC, the PC of the block last found cold there;
+     * COLD_PAGE, its physical page | flags as in {@link #jumpKeys}; COLD_SINCE, the cache's
+     * {@link TbCache#inserts()} count before the lookup that missed; HEAT, the executions of block starts with
+     * this hash while cold (collisions only make a block hot early); HEAT_START, the vCPU's instruction count when
+     * that heat went from 0 to 1. While the mapping and the insert count are unchanged, no TB for the block can
+     * exist, so its next start skips the jump cache (which cannot hold it) and the global lookup. Apart from the
+     * jump cache, so cold blocks do not evict hot ones.
      */
     private final long[] cold = new long[COLD_STRIDE << HEAT_BITS];
     private static final int COLD_PC = 0;
     private static final int COLD_PAGE = 1;
     private static final int COLD_SINCE = 2;
     private static final int HEAT = 3;
-    /** [5h + HEAT_START] the vCPU's instruction count when the slot's heat went from 0 to 1. */
     private static final int HEAT_START = 4;
     private static final int COLD_STRIDE = 5;
     /**
@@ -232,7 +232,7 @@ public final class TcgExecutor implements CpuExecutor {
                 tb.heatSince = ctx.icount;
             }
             if (tb.heat >= (long) regionHot << tb.regionAttempts) {
-                boolean hotLoop = ctx.icount - tb.heatSince <= tb.heat * HOT_LOOP_INSNS;
+                boolean hotLoop = ranInLoop(tb.heatSince, tb.heat);
                 tb.heat = 0;
                 if (tb.regionAttempts < 6) {
                     tb.regionAttempts++; // back off: a TB where no loop was found is looked at ever less often
@@ -272,6 +272,14 @@ public final class TcgExecutor implements CpuExecutor {
             r.unmappedExits = 0;
         }
         return exited(last, result);
+    }
+
+    /**
+     * Whether {@code heat} executions counted since the vCPU's instruction count was {@code since} came at most
+     * {@link #HOT_LOOP_INSNS} instructions apart on average: the vCPU ran little but a loop meanwhile.
+     */
+    private boolean ranInLoop(long since, long heat) {
+        return ctx.icount - since <= heat * HOT_LOOP_INSNS;
     }
 
     /**
@@ -353,7 +361,7 @@ public final class TcgExecutor implements CpuExecutor {
             if (heat == 1) {
                 cold[c + HEAT_START] = ctx.icount;
             }
-            boolean loopHot = heat >= LOOP_HOT && ctx.icount - cold[c + HEAT_START] <= heat * HOT_LOOP_INSNS;
+            boolean loopHot = heat >= LOOP_HOT && ranInLoop(cold[c + HEAT_START], heat);
             if (heat < hot && !loopHot) {
                 cold[c + COLD_PC] = pc;
                 cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
