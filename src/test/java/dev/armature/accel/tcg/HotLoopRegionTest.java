@@ -34,15 +34,19 @@ class HotLoopRegionTest {
         assertTrue(engine.report().contains("(1 hot loops;"), engine.report());
     }
 
+    /** An outer block a run once per 204 instructions: the inner loop's 100 passes of 2 between its runs. */
+    static final int[] OUTER_AND_INNER_LOOP = {
+            0x91000400, //    0: a: add x0, x0, #0x1
+            0xd2800c82, //    4:    mov x2, #0x64
+            0x14000001, //    8:    b c <inner>
+            0xf1000442, //    c: inner: subs x2, x2, #0x1
+            0x54ffffe1, //   10:    b.ne c <inner>
+            0x17fffffb, //   14:    b 0 <a>
+    };
+
     @Test
     void aHeadDispatchedOncePerLongInnerLoopFormsAPlainRegion() {
-        TcgTestMachine m = new TcgTestMachine(
-                0x91000400, //    0: a: add x0, x0, #0x1
-                0xd2800c82, //    4:    mov x2, #0x64
-                0x14000001, //    8:    b c <inner>
-                0xf1000442, //    c: inner: subs x2, x2, #0x1
-                0x54ffffe1, //   10:    b.ne c <inner>
-                0x17fffffb); //  14:    b 0 <a>
+        TcgTestMachine m = new TcgTestMachine(OUTER_AND_INNER_LOOP);
         // a is dispatched once per 204 instructions, the inner self-loop's 200 running inside its TB.
         TcgEngine engine = m.engine(hot(1).withRegionHot(10));
         engine.newExecutor().run(m.cpu, 20_000);

@@ -27,13 +27,7 @@ class LoopHotTest {
 
     @Test
     void aBlockRunOncePerLongInnerLoopWaitsForTheThreshold() {
-        TcgTestMachine m = new TcgTestMachine(
-                0x91000400, //    0: a: add x0, x0, #0x1
-                0xd2800c82, //    4:    mov x2, #0x64
-                0x14000001, //    8:    b c <inner>
-                0xf1000442, //    c: inner: subs x2, x2, #0x1
-                0x54ffffe1, //   10:    b.ne c <inner>
-                0x17fffffb); //  14:    b 0 <a>
+        TcgTestMachine m = new TcgTestMachine(HotLoopRegionTest.OUTER_AND_INNER_LOOP);
         // a runs once per 204 instructions, more than HOT_LOOP_INSNS apart; the inner loop once per 2.
         TcgEngine engine = m.engine(hot(HIGH));
         engine.newExecutor().run(m.cpu, 204 * 2_000); // a: 2 000 executions, above LOOP_HOT
