@@ -47,6 +47,8 @@ final class ExecCounters {
     private static final int LOOPS = 5;
     /** With the count in locals: {@code limit - icount}, the instructions the run may still execute. */
     private static final int REMAINING = 7;
+    /** With the count in locals: the first of the guest registers' locals ({@link LocalRegisters}), if any. */
+    private static final int REGISTERS = 9;
     /**
      * The most instructions one run of a generated method with its count in locals executes: its limit is at most
      * this far from the count on entry. Its loops check exit requests and validity (volatile reads, after which C2
@@ -72,6 +74,7 @@ final class ExecCounters {
     /** A TB's start (its running block never changes); unused in a region. */
     private final long tbStart;
     private final boolean inLocals;
+    private LocalRegisters registers;
     /** Branch targets needing a stack map frame, in code order (all have the full locals and an empty stack). */
     final List<Label> targets = new ArrayList<>();
     private Label exitInvalidated;
@@ -107,6 +110,21 @@ final class ExecCounters {
      */
     boolean countInLocals() {
         return inLocals;
+    }
+
+    /**
+     * Gives code that keeps its count in locals the guest registers its data-processing instructions and branches
+     * use as locals ({@link LocalRegisters}); called before {@link #emitEntry}. Nothing otherwise.
+     */
+    void useLocalRegisters(Insn[] insns) {
+        if (inLocals) {
+            registers = LocalRegisters.of(c, REGISTERS, insns);
+        }
+    }
+
+    /** The guest registers' locals, or null if all instructions run on {@code cpu.r}. */
+    LocalRegisters registers() {
+        return registers;
     }
 
     /**
@@ -158,6 +176,9 @@ final class ExecCounters {
             c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
             c.lload(LIMIT).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lsub().lstore(REMAINING);
         }
+        if (registers != null) {
+            registers.emitReload();
+        }
     }
 
     /** {@code icount += n}. */
@@ -200,8 +221,15 @@ final class ExecCounters {
         }
     }
 
-    /** Writes every local that changes back to the context. */
+    /** Writes every local that changes back to the context, and the guest registers' to the vCPU. */
     private void emitWriteBack() {
+        emitCountersWriteBack();
+        if (registers != null) {
+            registers.emitWriteBack();
+        }
+    }
+
+    private void emitCountersWriteBack() {
         if (inLocals) {
             c.aload(CTX).lload(LOOPS).putfield(CD_CONTEXT, loopsField, CD_long);
             emitIcountWriteBack();
@@ -291,7 +319,7 @@ final class ExecCounters {
         } else {
             c.ladd().putfield(CD_CONTEXT, "icount", CD_long);
         }
-        emitWriteBack();
+        emitCountersWriteBack();
         c.aload(CPU).swap().invokestatic(TbTranslator.CD_EXCEPTIONS, "takeSync", TbTranslator.MTD_TAKE_SYNC);
         c.loadConstant(Tb.EXIT_EXCEPTION).ireturn();
     }
@@ -306,6 +334,9 @@ final class ExecCounters {
                 ObjectVerificationTypeInfo.of(CD_CPU), ObjectVerificationTypeInfo.of(CD_CONTEXT)));
         int longs = inLocals ? 3 : 0;
         for (int i = 0; i < longs; i++) {
+            locals.add(SimpleVerificationTypeInfo.LONG);
+        }
+        for (int i = 0; registers != null && i < registers.count(); i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }
         List<StackMapFrameInfo> frames = new ArrayList<>();

@@ -149,6 +149,7 @@ final class RegionTranslator {
             at += t.insns.length;
         }
         ExecCounters counters = ExecCounters.ofRegion(c, ExecCounters.countInLocals(words, insns));
+        counters.useLocalRegisters(insns);
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         Label[] budgetGuard = new Label[k];
@@ -176,7 +177,7 @@ final class RegionTranslator {
             boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
             if (branch != null) {
                 Label notTaken = c.newLabel();
-                long[] next = TbTranslator.emitBranch(c, branch, t.words[n - 1], t.key.va() + 4L * (n - 1),
+                long[] next = TbTranslator.emitBranch(c, counters, branch, t.words[n - 1], t.key.va() + 4L * (n - 1),
                         dataBase - 1, notTaken);
                 List<Tb> candidates = RegionSelector.candidates(t, members);
                 for (int e = 0; e < next.length; e++) {

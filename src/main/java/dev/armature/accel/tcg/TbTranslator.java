@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Exceptions;
 import dev.armature.arch.aarch64.Insn;
@@ -76,7 +77,7 @@ final class TbTranslator {
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
     private static final ClassDesc CD_DIRECT_BRANCH = DirectBranch.class.describeConstable().orElseThrow();
-    private static final MethodTypeDesc MTD_TAKEN = MethodTypeDesc.of(CD_boolean, CD_CPU);
+    private static final MethodTypeDesc MTD_TAKEN = MethodTypeDesc.of(CD_boolean, CD_CPU, CD_long);
     static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
@@ -122,6 +123,7 @@ final class TbTranslator {
         int n = insns.length;
         boolean callsOut = probes != null || mayCallOut(words, insns);
         ExecCounters counters = ExecCounters.ofTb(c, start, probes == null && ExecCounters.countInLocals(words, insns));
+        counters.useLocalRegisters(insns);
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
@@ -132,7 +134,7 @@ final class TbTranslator {
         Label out = c.newLabel();
         if (branch != null) {
             Label notTaken = c.newLabel();
-            long[] next = emitBranch(c, branch, words[n - 1], start + 4L * (n - 1), n - 1, notTaken);
+            long[] next = emitBranch(c, counters, branch, words[n - 1], start + 4L * (n - 1), n - 1, notTaken);
             for (int k = 0; k < next.length; k++) {
                 if (k == 1) {
                     c.labelBinding(notTaken);
@@ -188,14 +190,21 @@ final class TbTranslator {
      * whose code the caller emits next (falling through from here), and for a conditional branch the next
      * instruction, whose code the caller emits at {@code notTaken}. Each successor's code ends with a jump.
      */
-    static long[] emitBranch(CodeBuilder c, DirectBranch branch, int word, long pc, int dataIndex, Label notTaken) {
+    static long[] emitBranch(CodeBuilder c, ExecCounters counters, DirectBranch branch, int word, long pc,
+            int dataIndex, Label notTaken) {
         long target = pc + branch.offset();
         if ((word & 0xfc00_0000) == 0x1400_0000) { // B: always taken
             return new long[] {target};
         }
         c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
                 CD_DIRECT_BRANCH, dataIndex));
-        c.aload(CPU).invokevirtual(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
+        c.aload(CPU);
+        if (counters.registers() != null) {
+            counters.registers().emitValue(branch.operand());
+        } else {
+            c.aload(CPU).getfield(CD_CPU, "r", CD_long.arrayType()).loadConstant(branch.operand()).laload();
+        }
+        c.invokevirtual(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
         return new long[] {target, pc + 4};
     }
 
@@ -238,9 +247,21 @@ final class TbTranslator {
             if (mayCallOut(words[i], insns[i])) {
                 counters.emitBeforeCallOut(start);
             }
-            c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_INSN,
-                    dataBase + i));
-            c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
+            LocalRegisters registers = counters.registers();
+            if (registers != null && insns[i] instanceof DataProcessingInsn d) {
+                registers.emitCompute(d, dataBase + i);
+            } else {
+                boolean sync = registers != null && LocalRegisters.needsSync(words[i]);
+                if (sync) {
+                    registers.emitWriteBack();
+                }
+                c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
+                        CD_INSN, dataBase + i));
+                c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
+                if (sync) {
+                    registers.emitReload();
+                }
+            }
             if (i < n - 1 && mayStore(words[i])) {
                 // A store may have hit this very block (self-modifying code): stop before running stale code.
                 Label stillValid = c.newLabel();

@@ -2,20 +2,32 @@ package dev.armature.arch.aarch64;
 
 /**
  * A branch to a fixed offset from its own address that has no other effect: B, B.cond, BC.cond, CBZ, CBNZ, TBZ,
- * TBNZ. Its {@link #exec} is {@code if (taken(cpu)) cpu.nextPc = cpu.pc + offset()}; the translator, which
- * knows both successors when it generates code, asks {@link #taken} and continues at either without going through
- * {@code cpu.pc} and {@code cpu.nextPc}. The condition is the instruction's own code either way.
+ * TBNZ. Its {@link #exec} is {@code if (taken(cpu, cpu.r[operand()])) cpu.nextPc = cpu.pc + offset()}; the
+ * translator, which knows both successors when it generates code, asks {@link #taken} and continues at either
+ * without going through {@code cpu.pc} and {@code cpu.nextPc}, passing the register's value from where it keeps
+ * it (see {@link DataProcessingInsn}). The condition is the instruction's own code either way.
  */
 public abstract class DirectBranch extends Insn {
     /** The target's byte offset from the branch's address. */
     protected final long offset;
+    /** The register CBZ, CBNZ, TBZ, TBNZ test ({@link Cpu#r} index); {@link Cpu#XZR} for B and B.cond. */
+    private final int operand;
 
-    protected DirectBranch(long offset) {
+    protected DirectBranch(long offset, int operand) {
         this.offset = offset;
+        this.operand = operand;
     }
 
-    /** Whether the branch is taken in the current state (true for B); reads registers or flags, writes nothing. */
-    public abstract boolean taken(Cpu cpu);
+    /**
+     * Whether the branch is taken (true for B), given the value of its {@link #operand()} register; B.cond reads
+     * the flags. Writes nothing.
+     */
+    public abstract boolean taken(Cpu cpu, long value);
+
+    /** The register whose value {@link #taken} tests. */
+    public final int operand() {
+        return operand;
+    }
 
     /** The target's byte offset from the branch's address. */
     public final long offset() {
@@ -24,7 +36,7 @@ public abstract class DirectBranch extends Insn {
 
     @Override
     public final void exec(Cpu cpu) {
-        if (taken(cpu)) {
+        if (taken(cpu, cpu.r[operand])) {
             cpu.nextPc = cpu.pc + offset;
         }
     }

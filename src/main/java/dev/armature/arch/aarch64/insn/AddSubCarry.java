@@ -2,22 +2,18 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** ADC, ADCS, SBC, SBCS: AddWithCarry(Rn, Rm or NOT(Rm), PSTATE.C). */
-public abstract class AddSubCarry extends Insn {
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
+public abstract class AddSubCarry extends DataProcessingInsn {
     /** All ones for SBC(S), else 0. */
     protected final long invert;
     private final boolean sf;
     private final boolean setFlags;
 
     private AddSubCarry(boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm) {
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
+        super(rd, rn, rm, Cpu.XZR);
         this.invert = sub ? -1L : 0;
         this.sf = sf;
         this.setFlags = setFlags;
@@ -42,9 +38,8 @@ public abstract class AddSubCarry extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] + (r[rm] ^ invert) + cpu.cf;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n + (m ^ invert) + cpu.cf;
         }
     }
 
@@ -54,9 +49,8 @@ public abstract class AddSubCarry extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rn] + (r[rm] ^ invert) + cpu.cf) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (n + (m ^ invert) + cpu.cf) & 0xffff_ffffL;
         }
     }
 
@@ -66,9 +60,8 @@ public abstract class AddSubCarry extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry64(cpu, r[rn], r[rm] ^ invert, cpu.cf);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry64(cpu, n, m ^ invert, cpu.cf);
         }
     }
 
@@ -78,9 +71,8 @@ public abstract class AddSubCarry extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], (int) (r[rm] ^ invert), cpu.cf);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry32(cpu, (int) n, (int) (m ^ invert), cpu.cf);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -9,12 +10,9 @@ import dev.armature.arch.aarch64.Insn;
  * is folded at decode time into {@code ((v << e) >> e) & extMask}, where e = 64 - extension width and extMask
  * clears the sign copies for the unsigned extensions.
  */
-public abstract class AddSubExtended extends Insn {
+public abstract class AddSubExtended extends DataProcessingInsn {
     private static final String[] EXTEND = {"uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"};
 
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
     private final int e;
     private final long extMask;
     protected final int shift;
@@ -27,9 +25,7 @@ public abstract class AddSubExtended extends Insn {
 
     private AddSubExtended(boolean sf, boolean sub, boolean setFlags, int rd, int rn, int rm, int option,
             int shift) {
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
+        super(rd, rn, rm, Cpu.XZR);
         this.option = option;
         this.shift = shift;
         this.sf = sf;
@@ -54,8 +50,8 @@ public abstract class AddSubExtended extends Insn {
     }
 
     /** The extended, shifted and (for SUB) inverted second operand; 32-bit forms use its low half. */
-    protected final long operand(long[] r) {
-        return ((((r[rm] << e) >> e) & extMask) << shift) ^ invert;
+    protected final long operand(long m) {
+        return ((((m << e) >> e) & extMask) << shift) ^ invert;
     }
 
     @Override
@@ -71,9 +67,8 @@ public abstract class AddSubExtended extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] + operand(r) + carry;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n + operand(m) + carry;
         }
     }
 
@@ -83,9 +78,8 @@ public abstract class AddSubExtended extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rn] + operand(r) + carry) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (n + operand(m) + carry) & 0xffff_ffffL;
         }
     }
 
@@ -95,9 +89,8 @@ public abstract class AddSubExtended extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry64(cpu, r[rn], operand(r), carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry64(cpu, n, operand(m), carry);
         }
     }
 
@@ -107,9 +100,8 @@ public abstract class AddSubExtended extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], (int) operand(r), carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry32(cpu, (int) n, (int) operand(m), carry);
         }
     }
 }

@@ -2,15 +2,14 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
  * ADD, ADDS, SUB, SUBS (immediate). SUB(S) is AddWithCarry(Rn, NOT(imm), 1), so the decoder folds the
  * inversion into the operand and every form is one addition.
  */
-public abstract class AddSubImmediate extends Insn {
-    protected final int rd;
-    protected final int rn;
+public abstract class AddSubImmediate extends DataProcessingInsn {
     /** The immediate as added: imm, or NOT(imm) for SUB(S). */
     protected final long operand2;
     /** Carry-in: 1 for SUB(S), else 0. */
@@ -19,8 +18,7 @@ public abstract class AddSubImmediate extends Insn {
     private final boolean sf;
 
     private AddSubImmediate(boolean sf, boolean sub, int rd, int rn, long imm) {
-        this.rd = rd;
-        this.rn = rn;
+        super(rd, rn, Cpu.XZR, Cpu.XZR);
         this.imm = imm;
         this.sf = sf;
         this.operand2 = sub ? ~imm : imm;
@@ -48,9 +46,8 @@ public abstract class AddSubImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] + operand2 + carry;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n + operand2 + carry;
         }
     }
 
@@ -60,9 +57,8 @@ public abstract class AddSubImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rn] + operand2 + carry) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (n + operand2 + carry) & 0xffff_ffffL;
         }
     }
 
@@ -72,9 +68,8 @@ public abstract class AddSubImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addImmediate64(cpu, r[rn], operand2, carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addImmediate64(cpu, n, operand2, carry);
         }
     }
 
@@ -84,9 +79,8 @@ public abstract class AddSubImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addImmediate32(cpu, (int) r[rn], (int) operand2, carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addImmediate32(cpu, (int) n, (int) operand2, carry);
         }
     }
 }

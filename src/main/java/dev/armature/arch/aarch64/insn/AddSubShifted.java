@@ -39,9 +39,8 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] + operand64(r) + carry;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n + operand64(m) + carry;
         }
     }
 
@@ -51,9 +50,8 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] + operand32(r) + carry) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n + operand32(m) + carry) & 0xffff_ffffL;
         }
     }
 
@@ -63,9 +61,8 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry64(cpu, r[rn], operand64(r), carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry64(cpu, n, operand64(m), carry);
         }
     }
 
@@ -75,9 +72,8 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.addWithCarry32(cpu, (int) r[rn], operand32(r), carry);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.addWithCarry32(cpu, (int) n, operand32(m), carry);
         }
     }
 }

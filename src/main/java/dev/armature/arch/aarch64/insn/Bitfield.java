@@ -1,18 +1,17 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
  * SBFM, BFM, UBFM (and so LSL/LSR/ASR immediate, SBFX/UBFX, SBFIZ/UBFIZ, BFI/BFXIL, SXT*, UXT*), following
  * the Arm ARM's pseudocode with wmask/tmask from DecodeBitMasks precomputed at decode time.
  */
-public abstract class Bitfield extends Insn {
+public abstract class Bitfield extends DataProcessingInsn {
     /** The operations, in opc order. */
     public enum Op { SBFM, BFM, UBFM }
 
-    protected final int rd;
-    protected final int rn;
     /** Rotate amount R (immr). */
     protected final int rotate;
     /** Source bit whose value fills the extension bits (S = imms), for SBFM. */
@@ -24,10 +23,9 @@ public abstract class Bitfield extends Insn {
     private final int imms;
 
     private Bitfield(Op op, boolean sf, int rd, int rn, int immr, int imms, long wmask, long tmask) {
+        super(rd, rn, Cpu.XZR, op == Op.BFM ? rd : Cpu.XZR);
         this.op = op;
         this.sf = sf;
-        this.rd = rd;
-        this.rn = rn;
         this.rotate = immr;
         this.signBit = imms;
         this.imms = imms;
@@ -58,9 +56,8 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.rotateRight(r[rn], rotate) & mask;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.rotateRight(n, rotate) & mask;
         }
     }
 
@@ -73,9 +70,8 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (Integer.rotateRight((int) r[rn], rotate) & mask) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (Integer.rotateRight((int) n, rotate) & mask) & 0xffff_ffffL;
         }
     }
 
@@ -88,11 +84,10 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long src = r[rn];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long src = n;
             long top = -((src >>> signBit) & 1);
-            r[rd] = (top & ~tmask) | (Long.rotateRight(src, rotate) & botMask);
+            return (top & ~tmask) | (Long.rotateRight(src, rotate) & botMask);
         }
     }
 
@@ -107,11 +102,10 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int src = (int) r[rn];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int src = (int) n;
             int top = -((src >>> signBit) & 1);
-            r[rd] = ((top & topMask) | (Integer.rotateRight(src, rotate) & botMask)) & 0xffff_ffffL;
+            return ((top & topMask) | (Integer.rotateRight(src, rotate) & botMask)) & 0xffff_ffffL;
         }
     }
 
@@ -121,11 +115,10 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long dst = r[rd];
-            long bot = (dst & ~wmask) | (Long.rotateRight(r[rn], rotate) & wmask);
-            r[rd] = (dst & ~tmask) | (bot & tmask);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long dst = a;
+            long bot = (dst & ~wmask) | (Long.rotateRight(n, rotate) & wmask);
+            return (dst & ~tmask) | (bot & tmask);
         }
     }
 
@@ -135,13 +128,12 @@ public abstract class Bitfield extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int dst = (int) r[rd];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int dst = (int) a;
             int w = (int) wmask;
             int t = (int) tmask;
-            int bot = (dst & ~w) | (Integer.rotateRight((int) r[rn], rotate) & w);
-            r[rd] = ((dst & ~t) | (bot & t)) & 0xffff_ffffL;
+            int bot = (dst & ~w) | (Integer.rotateRight((int) n, rotate) & w);
+            return ((dst & ~t) | (bot & t)) & 0xffff_ffffL;
         }
     }
 }

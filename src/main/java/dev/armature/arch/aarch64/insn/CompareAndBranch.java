@@ -11,7 +11,7 @@ public abstract class CompareAndBranch extends DirectBranch {
     protected final long mask;
 
     private CompareAndBranch(boolean sf, int rt, long offset) {
-        super(offset);
+        super(offset, rt);
         this.rt = rt;
         this.mask = sf ? -1L : 0xffff_ffffL;
     }
@@ -30,8 +30,8 @@ public abstract class CompareAndBranch extends DirectBranch {
         }
 
         @Override
-        public boolean taken(Cpu cpu) {
-            return (cpu.r[rt] & mask) == 0;
+        public boolean taken(Cpu cpu, long value) {
+            return (value & mask) == 0;
         }
 
         @Override
@@ -46,8 +46,8 @@ public abstract class CompareAndBranch extends DirectBranch {
         }
 
         @Override
-        public boolean taken(Cpu cpu) {
-            return (cpu.r[rt] & mask) != 0;
+        public boolean taken(Cpu cpu, long value) {
+            return (value & mask) != 0;
         }
 
         @Override

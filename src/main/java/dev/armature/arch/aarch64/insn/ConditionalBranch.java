@@ -9,12 +9,12 @@ public final class ConditionalBranch extends DirectBranch {
     private final Condition cond;
 
     public ConditionalBranch(int cond, long offset) {
-        super(offset);
+        super(offset, Cpu.XZR);
         this.cond = Condition.of(cond);
     }
 
     @Override
-    public boolean taken(Cpu cpu) {
+    public boolean taken(Cpu cpu, long value) {
         return cond.holds(cpu);
     }
 

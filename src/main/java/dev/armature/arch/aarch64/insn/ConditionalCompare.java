@@ -3,6 +3,7 @@ package dev.armature.arch.aarch64.insn;
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -10,9 +11,7 @@ import dev.armature.arch.aarch64.Insn;
  * else the immediate NZCV. The immediate form reads its operand as {@code XZR | imm5}, so both forms share
  * one path: op2 = r[rm] | imm, with rm = XZR for the immediate form and imm = 0 for the register form.
  */
-public abstract class ConditionalCompare extends Insn {
-    protected final int rn;
-    protected final int rm;
+public abstract class ConditionalCompare extends DataProcessingInsn {
     protected final long imm;
     protected final long invert;
     protected final int carry;
@@ -24,9 +23,8 @@ public abstract class ConditionalCompare extends Insn {
 
     private ConditionalCompare(boolean sf, boolean compareNegative, boolean immediateForm, int rn, int rm, long imm,
             int cond, int nzcv) {
+        super(Cpu.SINK, rn, rm, Cpu.XZR);
         this.sf = sf;
-        this.rn = rn;
-        this.rm = rm;
         this.imm = imm;
         this.invert = compareNegative ? 0 : -1L;
         this.carry = compareNegative ? 0 : 1;
@@ -60,13 +58,13 @@ public abstract class ConditionalCompare extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
+        public long compute(Cpu cpu, long n, long m, long a) {
             if (cond.holds(cpu)) {
-                long[] r = cpu.r;
-                Alu.addWithCarry64(cpu, r[rn], (r[rm] | imm) ^ invert, carry);
+                Alu.addWithCarry64(cpu, n, (m | imm) ^ invert, carry);
             } else {
                 cpu.setNzcv(elseFlags);
             }
+            return 0; // flags only: the destination is Cpu.SINK
         }
     }
 
@@ -76,13 +74,13 @@ public abstract class ConditionalCompare extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
+        public long compute(Cpu cpu, long n, long m, long a) {
             if (cond.holds(cpu)) {
-                long[] r = cpu.r;
-                Alu.addWithCarry32(cpu, (int) r[rn], (int) ((r[rm] | imm) ^ invert), carry);
+                Alu.addWithCarry32(cpu, (int) n, (int) ((m | imm) ^ invert), carry);
             } else {
                 cpu.setNzcv(elseFlags);
             }
+            return 0; // flags only: the destination is Cpu.SINK
         }
     }
 }

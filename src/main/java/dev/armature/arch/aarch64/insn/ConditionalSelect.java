@@ -2,18 +2,16 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Condition;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
  * CSEL, CSINC, CSINV, CSNEG (and CSET, CINC, CNEG, ...): Rd = cond ? Rn : f(Rm), with f(x) = (x XOR invert) +
  * increment, which covers x, x + 1, NOT x and -x.
  */
-public final class ConditionalSelect extends Insn {
+public final class ConditionalSelect extends DataProcessingInsn {
     private static final String[] NAMES = {"csel", "csinc", "csinv", "csneg"};
 
-    private final int rd;
-    private final int rn;
-    private final int rm;
     private final long invert;
     private final int increment;
     private final long mask;
@@ -22,9 +20,7 @@ public final class ConditionalSelect extends Insn {
 
     /** @param op op:op2 from the encoding: 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG */
     public ConditionalSelect(boolean sf, int op, int rd, int rn, int rm, int cond) {
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
+        super(rd, rn, rm, Cpu.XZR);
         this.cond = Condition.of(cond);
         this.op = op;
         this.invert = op >= 2 ? -1L : 0;
@@ -33,10 +29,9 @@ public final class ConditionalSelect extends Insn {
     }
 
     @Override
-    public void exec(Cpu cpu) {
-        long[] r = cpu.r;
-        long v = cond.holds(cpu) ? r[rn] : (r[rm] ^ invert) + increment;
-        r[rd] = v & mask;
+    public long compute(Cpu cpu, long n, long m, long a) {
+        long v = cond.holds(cpu) ? n : (m ^ invert) + increment;
+        return v & mask;
     }
 
     @Override

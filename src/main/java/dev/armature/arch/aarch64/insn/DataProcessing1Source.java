@@ -1,25 +1,23 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** Data-processing (1 source): RBIT, REV16, REV32, REV, CLZ, CLS. */
-public abstract class DataProcessing1Source extends Insn {
+public abstract class DataProcessing1Source extends DataProcessingInsn {
     /** Operations by opcode (REV32 only exists at 64 bits; REV is opcode 2 at 32 bits, 3 at 64). */
     public enum Op { RBIT, REV16, REV32, REV, CLZ, CLS }
 
     private static final long BYTE_PAIRS = 0x00ff_00ff_00ff_00ffL;
 
-    protected final int rd;
-    protected final int rn;
     private final Op op;
     private final boolean sf;
 
     private DataProcessing1Source(Op op, boolean sf, int rd, int rn) {
+        super(rd, rn, Cpu.XZR, Cpu.XZR);
         this.op = op;
         this.sf = sf;
-        this.rd = rd;
-        this.rn = rn;
     }
 
     /** @param op REV32 requires sf */
@@ -45,9 +43,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.reverse(r[rn]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.reverse(n);
         }
     }
 
@@ -57,9 +54,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Integer.reverse((int) r[rn]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Integer.reverse((int) n) & 0xffff_ffffL;
         }
     }
 
@@ -73,10 +69,9 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long v = r[rn] & mask;
-            r[rd] = ((v >>> 8) & BYTE_PAIRS) | ((v & BYTE_PAIRS) << 8);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long v = n & mask;
+            return ((v >>> 8) & BYTE_PAIRS) | ((v & BYTE_PAIRS) << 8);
         }
     }
 
@@ -87,9 +82,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.rotateLeft(Long.reverseBytes(r[rn]), 32);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.rotateLeft(Long.reverseBytes(n), 32);
         }
     }
 
@@ -99,9 +93,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.reverseBytes(r[rn]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.reverseBytes(n);
         }
     }
 
@@ -112,9 +105,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Integer.reverseBytes((int) r[rn]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Integer.reverseBytes((int) n) & 0xffff_ffffL;
         }
     }
 
@@ -124,9 +116,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.numberOfLeadingZeros(r[rn]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.numberOfLeadingZeros(n);
         }
     }
 
@@ -136,9 +127,8 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Integer.numberOfLeadingZeros((int) r[rn]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Integer.numberOfLeadingZeros((int) n);
         }
     }
 
@@ -149,10 +139,9 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long v = r[rn];
-            r[rd] = Long.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long v = n;
+            return Long.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
         }
     }
 
@@ -162,10 +151,9 @@ public abstract class DataProcessing1Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int v = (int) r[rn];
-            r[rd] = Integer.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int v = (int) n;
+            return Integer.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
         }
     }
 }

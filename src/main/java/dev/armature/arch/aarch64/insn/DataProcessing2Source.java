@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -9,20 +10,15 @@ import dev.armature.arch.aarch64.Insn;
  * Division by zero gives 0 and INT_MIN / -1 gives INT_MIN (no trap), as the architecture specifies. Variable
  * shifts use the amount modulo the operation size, which is what Java's shift operators do.
  */
-public abstract class DataProcessing2Source extends Insn {
+public abstract class DataProcessing2Source extends DataProcessingInsn {
     /** The division and shift operations. */
     public enum Op { UDIV, SDIV, LSLV, LSRV, ASRV, RORV }
 
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
     protected final boolean sf;
 
     private DataProcessing2Source(boolean sf, int rd, int rn, int rm) {
+        super(rd, rn, rm, Cpu.XZR);
         this.sf = sf;
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
     }
 
     public static Insn create(Op op, boolean sf, int rd, int rn, int rm) {
@@ -51,10 +47,9 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long d = r[rm];
-            r[rd] = d == 0 ? 0 : Long.divideUnsigned(r[rn], d);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long d = m;
+            return d == 0 ? 0 : Long.divideUnsigned(n, d);
         }
 
         @Override
@@ -69,10 +64,9 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int d = (int) r[rm];
-            r[rd] = d == 0 ? 0 : Integer.divideUnsigned((int) r[rn], d) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int d = (int) m;
+            return d == 0 ? 0 : Integer.divideUnsigned((int) n, d) & 0xffff_ffffL;
         }
 
         @Override
@@ -87,10 +81,9 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long d = r[rm];
-            r[rd] = d == 0 ? 0 : r[rn] / d; // Java's MIN_VALUE / -1 == MIN_VALUE, as on Arm
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long d = m;
+            return d == 0 ? 0 : n / d; // Java's MIN_VALUE / -1 == MIN_VALUE, as on Arm
         }
 
         @Override
@@ -105,10 +98,9 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int d = (int) r[rm];
-            r[rd] = d == 0 ? 0 : ((int) r[rn] / d) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int d = (int) m;
+            return d == 0 ? 0 : ((int) n / d) & 0xffff_ffffL;
         }
 
         @Override
@@ -123,9 +115,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] << r[rm];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n << m;
         }
 
         @Override
@@ -140,9 +131,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] << r[rm]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n << m) & 0xffff_ffffL;
         }
 
         @Override
@@ -157,9 +147,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] >>> r[rm];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n >>> m;
         }
 
         @Override
@@ -174,9 +163,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] >>> r[rm]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n >>> m) & 0xffff_ffffL;
         }
 
         @Override
@@ -191,9 +179,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] >> r[rm];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n >> m;
         }
 
         @Override
@@ -208,9 +195,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] >> r[rm]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n >> m) & 0xffff_ffffL;
         }
 
         @Override
@@ -225,9 +211,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Long.rotateRight(r[rn], (int) r[rm]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Long.rotateRight(n, (int) m);
         }
 
         @Override
@@ -242,9 +227,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Integer.rotateRight((int) r[rn], (int) r[rm]) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Integer.rotateRight((int) n, (int) m) & 0xffff_ffffL;
         }
 
         @Override
@@ -269,9 +253,8 @@ public abstract class DataProcessing2Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Alu.crc32((int) r[rn], r[rm], bytes, castagnoli) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Alu.crc32((int) n, m, bytes, castagnoli) & 0xffff_ffffL;
         }
 
         @Override

@@ -1,28 +1,22 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
  * Data-processing (3 source): MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH. The subtracting forms
  * negate the product as (p XOR ~0) + 1, so each form is one expression.
  */
-public abstract class DataProcessing3Source extends Insn {
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
-    protected final int ra;
+public abstract class DataProcessing3Source extends DataProcessingInsn {
     /** All ones for the subtracting forms, else 0. */
     protected final long invert;
     protected final int negate;
     private final String mnemonic;
 
     private DataProcessing3Source(String mnemonic, boolean sub, int rd, int rn, int rm, int ra) {
+        super(rd, rn, rm, ra);
         this.mnemonic = mnemonic;
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
-        this.ra = ra;
         this.invert = sub ? -1L : 0;
         this.negate = sub ? 1 : 0;
     }
@@ -56,9 +50,8 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[ra] + ((r[rn] * r[rm]) ^ invert) + negate;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return a + ((n * m) ^ invert) + negate;
         }
     }
 
@@ -68,9 +61,8 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[ra] + ((r[rn] * r[rm]) ^ invert) + negate) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (a + ((n * m) ^ invert) + negate) & 0xffff_ffffL;
         }
     }
 
@@ -80,10 +72,9 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long p = (long) (int) r[rn] * (int) r[rm];
-            r[rd] = r[ra] + (p ^ invert) + negate;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long p = (long) (int) n * (int) m;
+            return a + (p ^ invert) + negate;
         }
     }
 
@@ -93,10 +84,9 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long p = (r[rn] & 0xffff_ffffL) * (r[rm] & 0xffff_ffffL);
-            r[rd] = r[ra] + (p ^ invert) + negate;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long p = (n & 0xffff_ffffL) * (m & 0xffff_ffffL);
+            return a + (p ^ invert) + negate;
         }
     }
 
@@ -106,9 +96,8 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Math.multiplyHigh(r[rn], r[rm]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Math.multiplyHigh(n, m);
         }
     }
 
@@ -118,9 +107,8 @@ public abstract class DataProcessing3Source extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = Math.unsignedMultiplyHigh(r[rn], r[rm]);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return Math.unsignedMultiplyHigh(n, m);
         }
     }
 }

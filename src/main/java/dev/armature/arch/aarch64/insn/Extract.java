@@ -1,19 +1,15 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** EXTR (and ROR immediate): bits lsb.. of the concatenation Rn:Rm. */
-public abstract class Extract extends Insn {
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
+public abstract class Extract extends DataProcessingInsn {
     protected final int lsb;
 
     private Extract(int rd, int rn, int rm, int lsb) {
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
+        super(rd, rn, rm, Cpu.XZR);
         this.lsb = lsb;
     }
 
@@ -33,10 +29,9 @@ public abstract class Extract extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
+        public long compute(Cpu cpu, long n, long m, long a) {
             // Shifting Rn left in two steps makes lsb = 0 shift it out entirely (a single << 64 would not).
-            r[rd] = (r[rm] >>> lsb) | ((r[rn] << 1) << (63 - lsb));
+            return (m >>> lsb) | ((n << 1) << (63 - lsb));
         }
     }
 
@@ -46,10 +41,9 @@ public abstract class Extract extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int v = ((int) r[rm] >>> lsb) | (((int) r[rn] << 1) << (31 - lsb));
-            r[rd] = v & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int v = ((int) m >>> lsb) | (((int) n << 1) << (31 - lsb));
+            return v & 0xffff_ffffL;
         }
     }
 }

@@ -2,15 +2,14 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** AND, ORR, EOR, ANDS (immediate), with the bitmask immediate decoded up front. */
-public abstract class LogicalImmediate extends Insn {
+public abstract class LogicalImmediate extends DataProcessingInsn {
     /** The operations, in opc order. */
     public enum Op { AND, ORR, EOR, ANDS }
 
-    protected final int rd;
-    protected final int rn;
     /** The bitmask immediate, zero-extended from the operation size. */
     protected final long imm;
     /** Result mask of the operation size (all ones for 64-bit). */
@@ -18,9 +17,8 @@ public abstract class LogicalImmediate extends Insn {
     private final Op op;
 
     private LogicalImmediate(Op op, boolean sf, int rd, int rn, long imm) {
+        super(rd, rn, Cpu.XZR, Cpu.XZR);
         this.op = op;
-        this.rd = rd;
-        this.rn = rn;
         this.imm = imm;
         this.mask = sf ? -1L : 0xffff_ffffL;
     }
@@ -46,9 +44,8 @@ public abstract class LogicalImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] & imm; // imm has no bits above the operation size
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n & imm; // imm has no bits above the operation size
         }
     }
 
@@ -58,9 +55,8 @@ public abstract class LogicalImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rn] | imm) & mask;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (n | imm) & mask;
         }
     }
 
@@ -70,9 +66,8 @@ public abstract class LogicalImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rn] ^ imm) & mask;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (n ^ imm) & mask;
         }
     }
 
@@ -82,11 +77,10 @@ public abstract class LogicalImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long v = r[rn] & imm;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long v = n & imm;
             Alu.logicFlags64(cpu, v);
-            r[rd] = v;
+            return v;
         }
     }
 
@@ -96,11 +90,10 @@ public abstract class LogicalImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int v = (int) r[rn] & (int) imm;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int v = (int) n & (int) imm;
             Alu.logicFlags32(cpu, v);
-            r[rd] = v & 0xffff_ffffL;
+            return v & 0xffff_ffffL;
         }
     }
 }

@@ -50,9 +50,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] & operand64(r);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n & operand64(m);
         }
     }
 
@@ -62,9 +61,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] & operand32(r)) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n & operand32(m)) & 0xffff_ffffL;
         }
     }
 
@@ -74,9 +72,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] | operand64(r);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n | operand64(m);
         }
     }
 
@@ -86,9 +83,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] | operand32(r)) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n | operand32(m)) & 0xffff_ffffL;
         }
     }
 
@@ -98,9 +94,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rn] ^ operand64(r);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return n ^ operand64(m);
         }
     }
 
@@ -110,9 +105,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = ((int) r[rn] ^ operand32(r)) & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return ((int) n ^ operand32(m)) & 0xffff_ffffL;
         }
     }
 
@@ -122,11 +116,10 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            long v = r[rn] & operand64(r);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            long v = n & operand64(m);
             Alu.logicFlags64(cpu, v);
-            r[rd] = v;
+            return v;
         }
     }
 
@@ -136,11 +129,10 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            int v = (int) r[rn] & operand32(r);
+        public long compute(Cpu cpu, long n, long m, long a) {
+            int v = (int) n & operand32(m);
             Alu.logicFlags32(cpu, v);
-            r[rd] = v & 0xffff_ffffL;
+            return v & 0xffff_ffffL;
         }
     }
 
@@ -151,9 +143,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rm];
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return m;
         }
     }
 
@@ -163,9 +154,8 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = r[rm] & 0xffff_ffffL;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return m & 0xffff_ffffL;
         }
     }
 }

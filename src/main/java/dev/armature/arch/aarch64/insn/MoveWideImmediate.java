@@ -1,15 +1,16 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** MOVN, MOVZ, MOVK. MOVN and MOVZ write a constant known at decode time. */
-public abstract class MoveWideImmediate extends Insn {
-    protected final int rd;
+public abstract class MoveWideImmediate extends DataProcessingInsn {
     protected final boolean sf;
 
-    private MoveWideImmediate(int rd, boolean sf) {
-        this.rd = rd;
+    /** @param keep whether the instruction keeps part of Rd (MOVK), which it then reads as its third operand */
+    private MoveWideImmediate(int rd, boolean sf, boolean keep) {
+        super(rd, Cpu.XZR, Cpu.XZR, keep ? rd : Cpu.XZR);
         this.sf = sf;
     }
 
@@ -31,13 +32,13 @@ public abstract class MoveWideImmediate extends Insn {
         private final long value;
 
         Constant(int rd, boolean sf, long value) {
-            super(rd, sf);
+            super(rd, sf, false);
             this.value = value;
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            cpu.r[rd] = value;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return value;
         }
 
         @Override
@@ -54,7 +55,7 @@ public abstract class MoveWideImmediate extends Insn {
         private final int shift;
 
         Keep(int rd, boolean sf, int imm16, int shift) {
-            super(rd, sf);
+            super(rd, sf, true);
             this.imm16 = imm16;
             this.shift = shift;
             this.keepMask = ~(0xffffL << shift) & (sf ? -1L : 0xffff_ffffL);
@@ -62,9 +63,8 @@ public abstract class MoveWideImmediate extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            long[] r = cpu.r;
-            r[rd] = (r[rd] & keepMask) | bits;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (a & keepMask) | bits;
         }
 
         @Override

@@ -1,15 +1,15 @@
 package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /** ADR and ADRP: a PC-relative address into Rd. */
-public abstract class PcRelAddressing extends Insn {
-    protected final int rd;
+public abstract class PcRelAddressing extends DataProcessingInsn {
     protected final long offset;
 
     private PcRelAddressing(int rd, long offset) {
-        this.rd = rd;
+        super(rd, Cpu.XZR, Cpu.XZR, Cpu.XZR);
         this.offset = offset;
     }
 
@@ -24,8 +24,8 @@ public abstract class PcRelAddressing extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            cpu.r[rd] = cpu.pc + offset;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return cpu.pc + offset;
         }
 
         @Override
@@ -40,8 +40,8 @@ public abstract class PcRelAddressing extends Insn {
         }
 
         @Override
-        public void exec(Cpu cpu) {
-            cpu.r[rd] = (cpu.pc & ~0xfffL) + offset;
+        public long compute(Cpu cpu, long n, long m, long a) {
+            return (cpu.pc & ~0xfffL) + offset;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.armature.arch.aarch64.insn;
 
+import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -9,13 +11,10 @@ import dev.armature.arch.aarch64.Insn;
  * LSL a = (0, 0, a, ~0); LSR a = (a, ~0 >>> a, 0, 0); ASR a = (a, ~0, 0, 0); ROR a = (a, ~0 >>> a, w - a, ~0).
  * For 32-bit operations the same fields are used on {@code int}s.
  */
-public abstract class ShiftedRegister extends Insn {
+public abstract class ShiftedRegister extends DataProcessingInsn {
     /** Shift types, in the encoding's order. */
     public enum Shift { LSL, LSR, ASR, ROR }
 
-    protected final int rd;
-    protected final int rn;
-    protected final int rm;
     private final int sa;
     private final long maskR;
     private final int sl;
@@ -26,9 +25,7 @@ public abstract class ShiftedRegister extends Insn {
     private final int amount;
 
     protected ShiftedRegister(int rd, int rn, int rm, Shift shift, int amount, boolean sf, boolean invert) {
-        this.rd = rd;
-        this.rn = rn;
-        this.rm = rm;
+        super(rd, rn, rm, Cpu.XZR);
         this.shift = shift;
         this.amount = amount;
         this.invert = invert ? -1L : 0;
@@ -53,14 +50,14 @@ public abstract class ShiftedRegister extends Insn {
     }
 
     /** The 64-bit second operand. */
-    protected final long operand64(long[] r) {
-        long v = r[rm];
+    protected final long operand64(long m) {
+        long v = m;
         return (((v >> sa) & maskR) | ((v << sl) & maskL)) ^ invert;
     }
 
     /** The 32-bit second operand. */
-    protected final int operand32(long[] r) {
-        int v = (int) r[rm];
+    protected final int operand32(long m) {
+        int v = (int) m;
         return (((v >> sa) & (int) maskR) | ((v << sl) & (int) maskL)) ^ (int) invert;
     }
 

@@ -11,7 +11,7 @@ public abstract class TestAndBranch extends DirectBranch {
     private final int bit;
 
     private TestAndBranch(int rt, int bit, long offset) {
-        super(offset);
+        super(offset, rt);
         this.rt = rt;
         this.bit = bit;
         this.bitMask = 1L << bit;
@@ -31,8 +31,8 @@ public abstract class TestAndBranch extends DirectBranch {
         }
 
         @Override
-        public boolean taken(Cpu cpu) {
-            return (cpu.r[rt] & bitMask) == 0;
+        public boolean taken(Cpu cpu, long value) {
+            return (value & bitMask) == 0;
         }
 
         @Override
@@ -47,8 +47,8 @@ public abstract class TestAndBranch extends DirectBranch {
         }
 
         @Override
-        public boolean taken(Cpu cpu) {
-            return (cpu.r[rt] & bitMask) != 0;
+        public boolean taken(Cpu cpu, long value) {
+            return (value & bitMask) != 0;
         }
 
         @Override

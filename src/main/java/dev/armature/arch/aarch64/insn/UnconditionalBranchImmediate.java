@@ -16,11 +16,11 @@ public final class UnconditionalBranchImmediate {
 
     static final class B extends DirectBranch {
         B(long offset) {
-            super(offset);
+            super(offset, Cpu.XZR);
         }
 
         @Override
-        public boolean taken(Cpu cpu) {
+        public boolean taken(Cpu cpu, long value) {
             return true;
         }
 

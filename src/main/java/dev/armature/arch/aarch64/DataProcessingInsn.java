@@ -1,0 +1,52 @@
+package dev.armature.arch.aarch64;
+
+/**
+ * An instruction of the data-processing groups (immediate and register, Arm ARM C4.1): a result computed from at
+ * most three general-purpose registers, written to one. Its semantics are {@link #compute}, a function of the
+ * operands' values (which may read and set PSTATE's flags and read the PC in {@code cpu}); {@link #exec} reads
+ * the operands from {@link Cpu#r} and writes the result back. Translated code instead keeps the registers in
+ * JVM locals across a block or a guest loop and calls {@code compute} on them, so the JIT holds guest registers
+ * in host registers rather than loading and storing {@code cpu.r} at every instruction.
+ *
+ * <p>Register numbers are {@link Cpu#r} indices: an unused operand is {@link Cpu#XZR} (reads 0), and an
+ * instruction that only sets flags writes {@link Cpu#SINK}.
+ */
+public abstract class DataProcessingInsn extends Insn {
+    /** Destination: Rd (or SP), or {@link Cpu#SINK}. */
+    protected final int rd;
+    /** First operand, Rn (or SP). */
+    protected final int rn;
+    /** Second operand, Rm. */
+    protected final int rm;
+    /** Third operand: Ra, or Rd for an instruction that keeps part of it (MOVK, BFM). */
+    protected final int ra;
+
+    protected DataProcessingInsn(int rd, int rn, int rm, int ra) {
+        this.rd = rd;
+        this.rn = rn;
+        this.rm = rm;
+        this.ra = ra;
+    }
+
+    /**
+     * The instruction's semantics: its result from the values of {@link #operands()} (n, m, a in that order).
+     * Never throws.
+     */
+    public abstract long compute(Cpu cpu, long n, long m, long a);
+
+    @Override
+    public final void exec(Cpu cpu) {
+        long[] r = cpu.r;
+        r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
+    }
+
+    /** The register {@link #compute}'s result goes to. */
+    public final int destination() {
+        return rd;
+    }
+
+    /** The registers whose values {@link #compute} takes, in order: Rn, Rm, Ra (or Rd). */
+    public final int[] operands() {
+        return new int[] {rn, rm, ra};
+    }
+}
