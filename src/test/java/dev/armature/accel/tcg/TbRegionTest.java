@@ -2,6 +2,7 @@ package dev.armature.accel.tcg;
 
 import dev.armature.accel.interp.Interpreter;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.MemoryObserver;
 import dev.armature.arch.aarch64.SystemCounter;
 import org.junit.jupiter.api.Test;
 
@@ -489,6 +490,56 @@ class TbRegionTest {
         assertEquals(150, cpu.r[1], "the odd passes");
         assertEquals(0, cpu.r[3]);
         assertTrue(l.engine().stats().regionTransitions() > 300, l.engine().report());
+    }
+
+    /**
+     * Code that keeps the guest registers in locals (LocalRegisters) writes them to {@code cpu.r} before a load and
+     * reads them back after it: a memory observer (the embedding API's data hooks) sees every register current
+     * at the load and may change one. One self-looping block, 500 passes of 11 instructions with one load.
+     */
+    @Test
+    void aMemoryObserverSeesAndChangesTheRegistersOfCodeWithRegistersInLocals() {
+        int[] code = {
+                0x100001a2, //    0: adr x2, 34 <data>
+                0x910004c6, //    4: loop: add x6, x6, #0x1
+                0x910004c6, //    8: add x6, x6, #0x1
+                0x910004c6, //    c: add x6, x6, #0x1
+                0x910004e7, //   10: add x7, x7, #0x1
+                0x91000508, //   14: add x8, x8, #0x1
+                0x91000508, //   18: add x8, x8, #0x1
+                0x91000508, //   1c: add x8, x8, #0x1
+                0xf9400043, //   20: ldr x3, [x2]
+                0x91000400, //   24: add x0, x0, #0x1
+                0xf107d01f, //   28: cmp x0, #0x1f4
+                0x54fffec1, //   2c: b.ne 4 <loop>
+                0x14000000, //   30: done: b 30
+                0x00001234, //   34: data: .quad 0x1234
+                0x00000000,
+        };
+        TcgTestMachine m = new TcgTestMachine(code);
+        TcgEngine engine = m.engine(hot(1));
+        TcgExecutor ex = engine.newExecutor();
+        int[] loads = {0};
+        m.cpu.memory.setObserver(new MemoryObserver() {
+            @Override
+            public void before(Cpu cpu, int kind, long va, int size, long value) {
+                long pass = cpu.r[0] + 1;
+                assertEquals(3 * pass, cpu.r[6], "x6 at the load of pass " + pass);
+                assertEquals(3 * pass, cpu.r[8], "x8 at the load of pass " + pass);
+                assertEquals(pass + 1000 * (pass - 1), cpu.r[7], "x7 at the load of pass " + pass);
+                cpu.r[7] += 1000;
+                loads[0]++;
+            }
+
+            @Override
+            public void after(Cpu cpu, int kind, long va, int size, long value) {
+            }
+        });
+        runTo(m, ex, CODE + 0x30);
+        assertEquals(500, loads[0]);
+        assertEquals(0x1234, m.cpu.r[3]);
+        assertEquals(500 + 500 * 1000, m.cpu.r[7], "the observer's changes kept");
+        assertTrue(engine.stats().backEdges() > 400, engine.report());
     }
 
     @Test

@@ -38,6 +38,12 @@ public abstract class AddSubCarry extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n + (m ^ invert) + cpu.cf;
         }
@@ -46,6 +52,12 @@ public abstract class AddSubCarry extends DataProcessingInsn {
     static final class Adc32 extends AddSubCarry {
         Adc32(boolean sub, int rd, int rn, int rm) {
             super(false, sub, false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -60,6 +72,12 @@ public abstract class AddSubCarry extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Alu.addWithCarry64(cpu, n, m ^ invert, cpu.cf);
         }
@@ -68,6 +86,12 @@ public abstract class AddSubCarry extends DataProcessingInsn {
     static final class Adcs32 extends AddSubCarry {
         Adcs32(boolean sub, int rd, int rn, int rm) {
             super(false, sub, true, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

@@ -67,6 +67,12 @@ public abstract class AddSubExtended extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n + operand(m) + carry;
         }
@@ -75,6 +81,12 @@ public abstract class AddSubExtended extends DataProcessingInsn {
     static final class Add32 extends AddSubExtended {
         Add32(boolean sub, int rd, int rn, int rm, int option, int shift) {
             super(false, sub, false, rd, rn, rm, option, shift);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -89,6 +101,12 @@ public abstract class AddSubExtended extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Alu.addWithCarry64(cpu, n, operand(m), carry);
         }
@@ -97,6 +115,12 @@ public abstract class AddSubExtended extends DataProcessingInsn {
     static final class Adds32 extends AddSubExtended {
         Adds32(boolean sub, int rd, int rn, int rm, int option, int shift) {
             super(false, sub, true, rd, rn, rm, option, shift);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

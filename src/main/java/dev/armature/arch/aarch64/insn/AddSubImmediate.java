@@ -46,6 +46,12 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n + operand2 + carry;
         }
@@ -54,6 +60,12 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
     static final class Add32 extends AddSubImmediate {
         Add32(int rd, int rn, boolean sub, long imm) {
             super(false, sub, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -68,6 +80,12 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Alu.addImmediate64(cpu, n, operand2, carry);
         }
@@ -76,6 +94,12 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
     static final class Adds32 extends AddSubImmediate {
         Adds32(int rd, int rn, boolean sub, long imm) {
             super(false, sub, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override

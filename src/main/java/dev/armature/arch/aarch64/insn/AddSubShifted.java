@@ -39,6 +39,12 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n + operand64(m) + carry;
         }
@@ -47,6 +53,12 @@ public abstract class AddSubShifted extends ShiftedRegister {
     static final class Add32 extends AddSubShifted {
         Add32(boolean sub, int rd, int rn, int rm, Shift shift, int amount) {
             super(false, sub, false, rd, rn, rm, shift, amount);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -61,6 +73,12 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Alu.addWithCarry64(cpu, n, operand64(m), carry);
         }
@@ -69,6 +87,12 @@ public abstract class AddSubShifted extends ShiftedRegister {
     static final class Adds32 extends AddSubShifted {
         Adds32(boolean sub, int rd, int rn, int rm, Shift shift, int amount) {
             super(false, sub, true, rd, rn, rm, shift, amount);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

@@ -56,6 +56,12 @@ public abstract class Bitfield extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Long.rotateRight(n, rotate) & mask;
         }
@@ -70,6 +76,12 @@ public abstract class Bitfield extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return (Integer.rotateRight((int) n, rotate) & mask) & 0xffff_ffffL;
         }
@@ -81,6 +93,12 @@ public abstract class Bitfield extends DataProcessingInsn {
         Sbfm64(int rd, int rn, int immr, int imms, long wmask, long tmask) {
             super(Op.SBFM, true, rd, rn, immr, imms, wmask, tmask);
             this.botMask = wmask & tmask;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -102,6 +120,12 @@ public abstract class Bitfield extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             int src = (int) n;
             int top = -((src >>> signBit) & 1);
@@ -115,6 +139,12 @@ public abstract class Bitfield extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, r[ra]);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long dst = a;
             long bot = (dst & ~wmask) | (Long.rotateRight(n, rotate) & wmask);
@@ -125,6 +155,12 @@ public abstract class Bitfield extends DataProcessingInsn {
     static final class Bfm32 extends Bitfield {
         Bfm32(int rd, int rn, int immr, int imms, long wmask, long tmask) {
             super(Op.BFM, false, rd, rn, immr, imms, wmask, tmask);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, r[ra]);
         }
 
         @Override

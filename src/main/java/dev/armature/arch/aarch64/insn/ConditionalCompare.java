@@ -58,6 +58,12 @@ public abstract class ConditionalCompare extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             if (cond.holds(cpu)) {
                 Alu.addWithCarry64(cpu, n, (m | imm) ^ invert, carry);
@@ -71,6 +77,12 @@ public abstract class ConditionalCompare extends DataProcessingInsn {
     static final class Ccmp32 extends ConditionalCompare {
         Ccmp32(boolean compareNegative, boolean immediateForm, int rn, int rm, long imm, int cond, int nzcv) {
             super(false, compareNegative, immediateForm, rn, rm, imm, cond, nzcv);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

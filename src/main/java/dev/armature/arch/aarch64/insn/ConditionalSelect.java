@@ -29,6 +29,12 @@ public final class ConditionalSelect extends DataProcessingInsn {
     }
 
     @Override
+    public void exec(Cpu cpu) {
+        long[] r = cpu.r;
+        r[rd] = compute(cpu, r[rn], r[rm], 0);
+    }
+
+    @Override
     public long compute(Cpu cpu, long n, long m, long a) {
         long v = cond.holds(cpu) ? n : (m ^ invert) + increment;
         return v & mask;

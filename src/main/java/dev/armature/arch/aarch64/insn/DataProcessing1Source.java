@@ -43,6 +43,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Long.reverse(n);
         }
@@ -51,6 +57,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
     static final class Rbit32 extends DataProcessing1Source {
         Rbit32(int rd, int rn) {
             super(Op.RBIT, false, rd, rn);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -69,6 +81,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long v = n & mask;
             return ((v >>> 8) & BYTE_PAIRS) | ((v & BYTE_PAIRS) << 8);
@@ -82,6 +100,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Long.rotateLeft(Long.reverseBytes(n), 32);
         }
@@ -90,6 +114,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
     static final class Rev64 extends DataProcessing1Source {
         Rev64(int rd, int rn) {
             super(Op.REV, true, rd, rn);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -105,6 +135,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Integer.reverseBytes((int) n) & 0xffff_ffffL;
         }
@@ -116,6 +152,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Long.numberOfLeadingZeros(n);
         }
@@ -124,6 +166,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
     static final class Clz32 extends DataProcessing1Source {
         Clz32(int rd, int rn) {
             super(Op.CLZ, false, rd, rn);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -139,6 +187,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long v = n;
             return Long.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
@@ -148,6 +202,12 @@ public abstract class DataProcessing1Source extends DataProcessingInsn {
     static final class Cls32 extends DataProcessing1Source {
         Cls32(int rd, int rn) {
             super(Op.CLS, false, rd, rn);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override

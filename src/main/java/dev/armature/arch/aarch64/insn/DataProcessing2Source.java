@@ -47,6 +47,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long d = m;
             return d == 0 ? 0 : Long.divideUnsigned(n, d);
@@ -61,6 +67,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Udiv32 extends DataProcessing2Source {
         Udiv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -81,6 +93,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long d = m;
             return d == 0 ? 0 : n / d; // Java's MIN_VALUE / -1 == MIN_VALUE, as on Arm
@@ -95,6 +113,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Sdiv32 extends DataProcessing2Source {
         Sdiv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -115,6 +139,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n << m;
         }
@@ -128,6 +158,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Lslv32 extends DataProcessing2Source {
         Lslv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -147,6 +183,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n >>> m;
         }
@@ -160,6 +202,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Lsrv32 extends DataProcessing2Source {
         Lsrv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -179,6 +227,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n >> m;
         }
@@ -192,6 +246,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Asrv32 extends DataProcessing2Source {
         Asrv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -211,6 +271,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Long.rotateRight(n, (int) m);
         }
@@ -224,6 +290,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
     static final class Rorv32 extends DataProcessing2Source {
         Rorv32(int rd, int rn, int rm) {
             super(false, rd, rn, rm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -250,6 +322,12 @@ public abstract class DataProcessing2Source extends DataProcessingInsn {
             this.castagnoli = castagnoli;
             this.sz = sz;
             this.bytes = 1 << sz;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

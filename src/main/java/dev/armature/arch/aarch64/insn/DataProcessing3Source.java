@@ -50,6 +50,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return a + ((n * m) ^ invert) + negate;
         }
@@ -61,6 +67,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return (a + ((n * m) ^ invert) + negate) & 0xffff_ffffL;
         }
@@ -69,6 +81,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
     static final class SignedMulAddLong extends DataProcessing3Source {
         SignedMulAddLong(boolean sub, int rd, int rn, int rm, int ra) {
             super(sub ? "smsubl" : "smaddl", sub, rd, rn, rm, ra);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
         }
 
         @Override
@@ -84,6 +102,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long p = (n & 0xffff_ffffL) * (m & 0xffff_ffffL);
             return a + (p ^ invert) + negate;
@@ -96,6 +120,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return Math.multiplyHigh(n, m);
         }
@@ -104,6 +134,12 @@ public abstract class DataProcessing3Source extends DataProcessingInsn {
     static final class Umulh extends DataProcessing3Source {
         Umulh(int rd, int rn, int rm) {
             super("umulh", false, rd, rn, rm, 0);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

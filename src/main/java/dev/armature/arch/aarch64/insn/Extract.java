@@ -29,6 +29,12 @@ public abstract class Extract extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], r[ra]);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             // Shifting Rn left in two steps makes lsb = 0 shift it out entirely (a single << 64 would not).
             return (m >>> lsb) | ((n << 1) << (63 - lsb));
@@ -38,6 +44,12 @@ public abstract class Extract extends DataProcessingInsn {
     static final class Extr32 extends Extract {
         Extr32(int rd, int rn, int rm, int lsb) {
             super(rd, rn, rm, lsb);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override

@@ -44,6 +44,12 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n & imm; // imm has no bits above the operation size
         }
@@ -52,6 +58,12 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
     static final class Orr extends LogicalImmediate {
         Orr(boolean sf, int rd, int rn, long imm) {
             super(Op.ORR, sf, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -66,6 +78,12 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return (n ^ imm) & mask;
         }
@@ -74,6 +92,12 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
     static final class Ands64 extends LogicalImmediate {
         Ands64(int rd, int rn, long imm) {
             super(Op.ANDS, true, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override
@@ -87,6 +111,12 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
     static final class Ands32 extends LogicalImmediate {
         Ands32(int rd, int rn, long imm) {
             super(Op.ANDS, false, rd, rn, imm);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], 0, 0);
         }
 
         @Override

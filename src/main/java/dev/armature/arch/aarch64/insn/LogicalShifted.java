@@ -50,6 +50,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n & operand64(m);
         }
@@ -58,6 +64,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
     static final class And32 extends LogicalShifted {
         And32(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.AND, false, rd, rn, rm, shift, amount, invert);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -72,6 +84,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n | operand64(m);
         }
@@ -80,6 +98,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
     static final class Orr32 extends LogicalShifted {
         Orr32(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.ORR, false, rd, rn, rm, shift, amount, invert);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -94,6 +118,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return n ^ operand64(m);
         }
@@ -102,6 +132,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
     static final class Eor32 extends LogicalShifted {
         Eor32(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.EOR, false, rd, rn, rm, shift, amount, invert);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -116,6 +152,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             long v = n & operand64(m);
             Alu.logicFlags64(cpu, v);
@@ -126,6 +168,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
     static final class Ands32 extends LogicalShifted {
         Ands32(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.ANDS, false, rd, rn, rm, shift, amount, invert);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, r[rn], r[rm], 0);
         }
 
         @Override
@@ -143,6 +191,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, 0, r[rm], 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return m;
         }
@@ -151,6 +205,12 @@ public abstract class LogicalShifted extends ShiftedRegister {
     static final class Mov32 extends LogicalShifted {
         Mov32(int rd, int rm) {
             super(Op.ORR, false, rd, Cpu.XZR, rm, Shift.LSL, 0, false);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, 0, r[rm], 0);
         }
 
         @Override

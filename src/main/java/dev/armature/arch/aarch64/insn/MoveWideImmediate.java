@@ -37,6 +37,11 @@ public abstract class MoveWideImmediate extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            cpu.r[rd] = compute(cpu, 0, 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return value;
         }
@@ -60,6 +65,12 @@ public abstract class MoveWideImmediate extends DataProcessingInsn {
             this.shift = shift;
             this.keepMask = ~(0xffffL << shift) & (sf ? -1L : 0xffff_ffffL);
             this.bits = (long) imm16 << shift;
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            long[] r = cpu.r;
+            r[rd] = compute(cpu, 0, 0, r[ra]);
         }
 
         @Override

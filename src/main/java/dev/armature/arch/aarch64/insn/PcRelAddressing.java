@@ -24,6 +24,11 @@ public abstract class PcRelAddressing extends DataProcessingInsn {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            cpu.r[rd] = compute(cpu, 0, 0, 0);
+        }
+
+        @Override
         public long compute(Cpu cpu, long n, long m, long a) {
             return cpu.pc + offset;
         }
@@ -37,6 +42,11 @@ public abstract class PcRelAddressing extends DataProcessingInsn {
     static final class Adrp extends PcRelAddressing {
         Adrp(int rd, long offset) {
             super(rd, offset);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            cpu.r[rd] = compute(cpu, 0, 0, 0);
         }
 
         @Override
