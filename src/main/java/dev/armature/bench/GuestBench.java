@@ -45,7 +45,7 @@ public final class GuestBench extends BenchCommand {
     private static final String DEMO = "guest/images/demo.flat";
 
     @Mixin
-    final GuestRunOptions options = new GuestRunOptions(GuestRunOptions.KERNELS);
+    final GuestRunOptions options = new GuestRunOptions(GuestRunOptions.KERNELS, 200, 10);
 
     @Option(names = "--startup-reps", paramLabel = "N",
             description = "start-up runs of the demo guest, 0 for none (default ${DEFAULT-VALUE})")

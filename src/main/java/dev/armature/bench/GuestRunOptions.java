@@ -20,7 +20,7 @@ final class GuestRunOptions {
 
     @Option(names = "--insns", paramLabel = "MILLIONS",
             description = "guest instructions per Armature run, in millions (default ${DEFAULT-VALUE})")
-    double millions = 200;
+    double millions;
 
     @Option(names = "--no-qemu", description = "no qemu-system-aarch64 runs, even when it is installed")
     boolean noQemu;
@@ -29,11 +29,13 @@ final class GuestRunOptions {
     @Option(names = "--qemu-scale", paramLabel = "K",
             description = "QEMU runs K times the iterations, so that its start-up does not dominate its CPU time"
                     + " (default ${DEFAULT-VALUE})")
-    int qemuScale = 10;
+    int qemuScale;
 
-    /** Options whose {@code --kernels} defaults to the given ones. */
-    GuestRunOptions(List<String> kernels) {
+    /** Options with these defaults for {@code --kernels}, {@code --insns} and {@code --qemu-scale}. */
+    GuestRunOptions(List<String> kernels, double millions, int qemuScale) {
         this.kernels = kernels;
+        this.millions = millions;
+        this.qemuScale = qemuScale;
     }
 
     /** The kernels to run: none for {@code --kernels none}. */

@@ -36,8 +36,14 @@ import picocli.CommandLine.Option;
 public final class ShapeBench extends BenchCommand {
     static final List<String> SHAPES = List.of("tight", "computed", "paged");
 
+    /**
+     * By default every engine runs the same 2 G guest instructions (about a second of QEMU's time): issue #7's
+     * ratios compare rates on the same work, and at this size neither QEMU's start-up nor the JVM's warm-up of
+     * the hot loops (tens of milliseconds of C1 and C2 compilations, docs/performance.md) dominates a run.
+     * {@code --insns 200 --qemu-scale 10} gives the former short runs, where Armature's warm-up weighs.
+     */
     @Mixin
-    final GuestRunOptions options = new GuestRunOptions(List.of("crc"));
+    final GuestRunOptions options = new GuestRunOptions(List.of("crc"), 2000, 1);
 
     @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
             description = "shapes of tcg-test.flat: tight, computed, paged (default ${DEFAULT-VALUE})")
