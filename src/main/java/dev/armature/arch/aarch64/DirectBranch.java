@@ -34,9 +34,13 @@ public abstract class DirectBranch extends Insn {
         return offset;
     }
 
-    @Override
-    public final void exec(Cpu cpu) {
-        if (taken(cpu, cpu.r[operand])) {
+    /**
+     * The branch's effect once {@link #taken} is known: {@code nextPc} = the target if taken. Each concrete class
+     * implements {@code exec} as {@code branchIf(cpu, taken(cpu, cpu.r[rt]))} itself, so the interpreter reaches
+     * the condition through its one indirect call rather than a second one from a shared {@code exec}.
+     */
+    protected final void branchIf(Cpu cpu, boolean taken) {
+        if (taken) {
             cpu.nextPc = cpu.pc + offset;
         }
     }

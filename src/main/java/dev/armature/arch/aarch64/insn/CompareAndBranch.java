@@ -30,6 +30,11 @@ public abstract class CompareAndBranch extends DirectBranch {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            branchIf(cpu, taken(cpu, cpu.r[rt]));
+        }
+
+        @Override
         public boolean taken(Cpu cpu, long value) {
             return (value & mask) == 0;
         }
@@ -43,6 +48,11 @@ public abstract class CompareAndBranch extends DirectBranch {
     static final class Cbnz extends CompareAndBranch {
         Cbnz(boolean sf, int rt, long offset) {
             super(sf, rt, offset);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            branchIf(cpu, taken(cpu, cpu.r[rt]));
         }
 
         @Override

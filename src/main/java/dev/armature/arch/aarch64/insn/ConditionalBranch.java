@@ -14,6 +14,11 @@ public final class ConditionalBranch extends DirectBranch {
     }
 
     @Override
+    public void exec(Cpu cpu) {
+        branchIf(cpu, taken(cpu, 0));
+    }
+
+    @Override
     public boolean taken(Cpu cpu, long value) {
         return cond.holds(cpu);
     }

@@ -31,6 +31,11 @@ public abstract class TestAndBranch extends DirectBranch {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            branchIf(cpu, taken(cpu, cpu.r[rt]));
+        }
+
+        @Override
         public boolean taken(Cpu cpu, long value) {
             return (value & bitMask) == 0;
         }
@@ -44,6 +49,11 @@ public abstract class TestAndBranch extends DirectBranch {
     static final class Tbnz extends TestAndBranch {
         Tbnz(int rt, int bit, long offset) {
             super(rt, bit, offset);
+        }
+
+        @Override
+        public void exec(Cpu cpu) {
+            branchIf(cpu, taken(cpu, cpu.r[rt]));
         }
 
         @Override

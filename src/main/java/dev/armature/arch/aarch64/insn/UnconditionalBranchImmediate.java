@@ -20,6 +20,11 @@ public final class UnconditionalBranchImmediate {
         }
 
         @Override
+        public void exec(Cpu cpu) {
+            branchIf(cpu, taken(cpu, 0));
+        }
+
+        @Override
         public boolean taken(Cpu cpu, long value) {
             return true;
         }
