@@ -7,7 +7,8 @@ package dev.armature.arch.aarch64;
  * {@link Cpu#nextPc} to pc + 4 before {@link #exec}; branches write {@code nextPc}.
  *
  * <p>This is the one copy of each instruction's semantics: the interpreter calls {@code exec}, and the
- * translator emits calls to the same code.
+ * translator emits calls to the same code (for {@link DataProcessingInsn}s and {@link DirectBranch}es, to the
+ * {@code compute} and {@code taken} their {@code exec} calls, with the operands from where it keeps them).
  */
 public abstract class Insn {
     /** Executes the instruction. May throw {@link SyncException}. */
