@@ -36,9 +36,13 @@ import dev.armature.memory.HostRam;
  * at block start stays the right one, and the exit request (interrupts, stop, TLB shootdowns, hook changes) is
  * checked once per block, so at the same instructions as in translated code.
  *
- * <p>Each instruction is one virtual {@code exec} call. On cold code that call's indirect branch is most of the
- * loop's cost; testing for the most frequent classes first (so their bodies inline) measured slower, since the
- * tests mispredict as often (docs/performance.md, "The interpreter's dispatch").
+ * <p>Each instruction is one virtual {@code exec} call. On cold code that call's indirect branch, whose target
+ * waits on cache misses (the page cache's entry, then the instruction object), is most of the loop's cost.
+ * Testing for the most frequent classes first (so their bodies inline) measured slower, since the tests
+ * mispredict as often; calling from several sites by position in the block, loading the next entry before the
+ * call, skipping NOPs, calling the access of an SP-based load or store without {@code SpAlignmentChecked}'s
+ * second call, and other layouts of the page cache measured no faster on a Linux boot (docs/performance.md,
+ * "The interpreter's dispatch" and its continuation).
  */
 public final class Interpreter implements CpuExecutor {
     private static final int PAGE_BITS = 12;

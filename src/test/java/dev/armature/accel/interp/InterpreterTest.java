@@ -4,6 +4,7 @@ import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.CpuMemory;
 import dev.armature.arch.aarch64.CpuModel;
 import dev.armature.arch.aarch64.DecodeCache;
+import dev.armature.arch.aarch64.Esr;
 import dev.armature.memory.PhysicalMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,42 @@ class InterpreterTest {
         assertEquals(RAM + 0x8200, cpu.pc);
         assertEquals(CODE + 4, cpu.sys.elrEl1);
         assertEquals(1, cpu.r[0]);
+    }
+
+    /**
+     * Loads and stores based on SP run in the block loop with their SP alignment check (which the loop makes itself
+     * before calling the access): aligned, they run; misaligned with SCTLR_EL1.SA set, the SP alignment fault is
+     * taken before the access and its writeback.
+     */
+    @Test
+    void spBasedAccessesInABlockCheckSpAlignment() {
+        cpu.sys.vbarEl1 = RAM + 0x8000;
+        load(RAM + 0x8200, SELF_LOOP); // current EL with SPx, synchronous
+        cpu.sys.sctlrEl1 |= 1L << 3; // SA
+        long stack = RAM + 0x10000;
+        phys.write(stack + 16, 8, 0x1234);
+        load(CODE, ADD_X0_1, 0xf9400be7, 0xa9bf7bfd, SELF_LOOP); // ldr x7, [sp, #16]; stp x29, x30, [sp, #-16]!
+        cpu.r[Cpu.SP] = stack;
+        interpreter.run(cpu, 4);
+        assertEquals(0x1234, cpu.r[7]);
+        assertEquals(stack - 16, cpu.r[Cpu.SP]);
+        assertEquals(CODE + 12, cpu.pc);
+
+        cpu.pc = CODE;
+        cpu.r[7] = 0;
+        cpu.r[Cpu.SP] = stack + 8;
+        interpreter.run(cpu, 2);
+        assertEquals(RAM + 0x8200, cpu.pc);
+        assertEquals(CODE + 4, cpu.sys.elrEl1);
+        assertEquals(Esr.EC_SP_ALIGN, (int) (cpu.sys.esrEl1 >>> 26));
+        assertEquals(0, cpu.r[7]);
+        assertEquals(2, cpu.r[0]);
+
+        cpu.pc = CODE + 8;
+        cpu.r[Cpu.SP] = stack + 8;
+        interpreter.run(cpu, 1);
+        assertEquals(CODE + 8, cpu.sys.elrEl1);
+        assertEquals(stack + 8, cpu.r[Cpu.SP]); // no writeback
     }
 
     @Test
