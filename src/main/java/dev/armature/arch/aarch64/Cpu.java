@@ -1,5 +1,7 @@
 package dev.armature.arch.aarch64;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * The architectural state of one vCPU and the entry points its instructions use.
  *
@@ -146,8 +148,16 @@ public final class Cpu {
      * Re-evaluates whether an interrupt is deliverable ({@link Exceptions#pendingInterrupt}); called when lines
      * change, whenever PSTATE.DAIF is unmasked (MSR DAIF*, ERET) and when HCR_EL2 changes, so an interrupt is taken
      * at the next instruction boundary.
+     *
+     * <p>The full fence makes the store that preceded the call (the lines, by the interrupt controller's thread;
+     * DAIF or HCR_EL2, by the vCPU's) visible before the other side's state is read. Both sides call this after
+     * their store, so at least one of them sees both stores and requests the exit. Without it the vCPU could read
+     * the line as low while its own unmasking still sat in its store buffer, and the controller's thread read DAIF
+     * as masked: both concluded "not deliverable" and the interrupt waited until the next line change (a lost
+     * wakeup that deadlocked the IPI stress test about once in ten runs).
      */
     public void updateInterrupts() {
+        VarHandle.fullFence();
         if (Exceptions.pendingInterrupt(this) != 0) {
             requestExit(EXIT_INTERRUPT);
         }
