@@ -40,7 +40,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   long remaining = limit - ctx.icount;
  *   try {
  *     M0: body of member 0, but its last instruction if that is a DirectBranch; remaining -= n0;
- *         if (!B0.taken(cpu)) goto M0fall;                    // the branch's own condition
+ *         if (!B0.taken(cpu, xt)) goto M0fall;                // the branch's own condition
  *         [G] if (remaining &lt; n1) { ctx.blockPc = start0; cpu.nextPc = start1; goto out; }
  *         transitions++; goto M1;                              // the target, member 1
  *     M0fall: ctx.blockPc = start0; cpu.nextPc = start0 + 4 * n0; goto out;   // a successor outside
@@ -58,7 +58,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * }
  * </pre>
  * where an instruction that may call out (and so may throw or read the count) is preceded by {@code ctx.icount =
- * limit - remaining; ctx.blockPc = start}. A guard [G] is a TB self-loop's: the exact budget at every transition,
+ * limit - remaining; ctx.blockPc = start}, and the guest registers are locals as in a TB ({@link LocalRegisters}). A guard [G] is a TB self-loop's: the exact budget at every transition,
  * the mapping of a member's page where it is entered from another page than its own and is not on the head's
  * page (then {@code EXIT_UNMAPPED}), and exit requests and validity (the region's flag, cleared when any member is
  * invalidated) after a member with an instruction that {@link TbTranslator#mayCallOut}: that may raise this

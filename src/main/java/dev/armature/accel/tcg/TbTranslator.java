@@ -34,21 +34,25 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * <p>Generated shape, for a block of n instructions starting at {@code start} whose last instruction is a
  * {@link DirectBranch} (other blocks run all their instructions and compare {@code cpu.nextPc} with
  * {@code start}); the count is a local, kept as the instructions still allowed, if few instructions {@link
- * #mayCallOut}, else the context's field ({@link ExecCounters}):
+ * #mayCallOut}, else the context's field ({@link ExecCounters}); in the first case so are the guest registers that
+ * data-processing instructions and branches use ({@link LocalRegisters}: x1, x2, ... below; else all instructions
+ * run on {@code cpu.r}):
  * <pre>
  * int exec(Cpu cpu, TbContext ctx) {
  *   long limit = min(ctx.limit, ctx.icount + RUN_SLICE), backEdges = ctx.backEdges, remaining = limit - ctx.icount;
+ *   long x1 = cpu.r[1], x2 = cpu.r[2], ...;
  *   try {
  *     top:
- *     cpu.pc = start;     cpu.nextPc = start + 4;     I0.exec(cpu);   // pc stores only where needed
- *     cpu.pc = start + 4; cpu.nextPc = start + 8;     I1.exec(cpu);
+ *     x1 = I0.compute(cpu, x1, x2, 0);                // a data-processing instruction on the locals
+ *     cpu.pc = start + 4; cpu.nextPc = start + 8;     // pc stores only where needed
+ *     cpu.r[1] = x1; ...; I1.exec(cpu); x1 = cpu.r[1]; ...   // any other instruction on cpu.r
  *     if (!this.valid) { ...; goto invalidated; }     // only after load/store-class instructions
  *     ...
  *   } catch (SyncException e) {                         // precise: cpu.pc is the faulting instruction
  *     remaining -= (cpu.pc - start) / 4 + 1; (write back); Exceptions.takeSync(cpu, e); return EXIT_EXCEPTION;
  *   }
  *   remaining -= n;
- *   if (Ilast.taken(cpu)) {                             // the branch's own condition
+ *   if (Ilast.taken(cpu, x3)) {                         // the branch's own condition (on its register)
  *     if (target == start &amp;&amp; (no instruction may call out || cpu.exitRequest == 0 &amp;&amp; valid)
  *         &amp;&amp; remaining &gt;= n) {                  // the budget is exact: another pass must fit
  *       backEdges++; goto top;                          // a self-loop stays in one compiled method
@@ -56,8 +60,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     cpu.nextPc = target; goto out;
  *   }
  *   cpu.nextPc = start + 4 * n;
- *   out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.backEdges = backEdges; return EXIT_NORMAL;
- *   // every return writes locals back
+ *   out: cpu.pc = cpu.nextPc; ctx.icount = limit - remaining; ctx.backEdges = backEdges; cpu.r[1] = x1; ...;
+ *   return EXIT_NORMAL;                                 // every return writes locals back
  * }
  * </pre>
  * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
