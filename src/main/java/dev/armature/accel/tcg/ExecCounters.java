@@ -74,33 +74,35 @@ final class ExecCounters {
     /** A TB's start (its running block never changes); unused in a region. */
     private final long tbStart;
     private final boolean inLocals;
-    private LocalRegisters registers;
+    /** The guest registers' locals if the count is a local, else null. */
+    private final LocalRegisters registers;
     /** Branch targets needing a stack map frame, in code order (all have the full locals and an empty stack). */
     final List<Label> targets = new ArrayList<>();
     private Label exitInvalidated;
     private Label exitProbe;
     private Label exitUnmapped;
 
-    private ExecCounters(CodeBuilder c, String loopsField, boolean region, long tbStart, boolean inLocals) {
+    private ExecCounters(CodeBuilder c, String loopsField, boolean region, long tbStart, boolean inLocals,
+            Insn[] insns) {
         this.c = c;
         this.loopsField = loopsField;
         this.region = region;
         this.tbStart = tbStart;
         this.inLocals = inLocals;
+        this.registers = inLocals ? LocalRegisters.of(c, REGISTERS, insns) : null;
     }
 
     /**
-     * A TB's {@code exec}, for the block at {@code start}: its loop statistic is the self-loop back-edges.
-     *
-     * @param countInLocals whether the count is a local ({@link #countInLocals(int[], Insn[])}; not with probes)
+     * A TB's {@code exec}, for the block of these instructions at {@code start}: its loop statistic is the
+     * self-loop back-edges; the count is a local if {@link #countInLocals(int[], Insn[])} and no probe is called.
      */
-    static ExecCounters ofTb(CodeBuilder c, long start, boolean countInLocals) {
-        return new ExecCounters(c, "backEdges", false, start, countInLocals);
+    static ExecCounters ofTb(CodeBuilder c, long start, int[] words, Insn[] insns, boolean probed) {
+        return new ExecCounters(c, "backEdges", false, start, !probed && countInLocals(words, insns), insns);
     }
 
-    /** A region's {@code exec}: its loop statistic is the transitions; {@code countInLocals} as for a TB. */
-    static ExecCounters ofRegion(CodeBuilder c, boolean countInLocals) {
-        return new ExecCounters(c, "regionTransitions", true, 0, countInLocals);
+    /** A region's {@code exec}, of all its members' instructions: its loop statistic is the transitions. */
+    static ExecCounters ofRegion(CodeBuilder c, int[] words, Insn[] insns) {
+        return new ExecCounters(c, "regionTransitions", true, 0, countInLocals(words, insns), insns);
     }
 
     /**
@@ -113,16 +115,9 @@ final class ExecCounters {
     }
 
     /**
-     * Gives code that keeps its count in locals the guest registers its data-processing instructions and branches
-     * use as locals ({@link LocalRegisters}); called before {@link #emitEntry}. Nothing otherwise.
+     * The guest registers that data-processing instructions and branches use, as locals ({@link LocalRegisters})
+     * if the count is a local, else null: all instructions run on {@code cpu.r}.
      */
-    void useLocalRegisters(Insn[] insns) {
-        if (inLocals) {
-            registers = LocalRegisters.of(c, REGISTERS, insns);
-        }
-    }
-
-    /** The guest registers' locals, or null if all instructions run on {@code cpu.r}. */
     LocalRegisters registers() {
         return registers;
     }
@@ -336,7 +331,7 @@ final class ExecCounters {
         for (int i = 0; i < longs; i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }
-        for (int i = 0; registers != null && i < registers.count(); i++) {
+        for (int i = 0; i < (registers == null ? 0 : registers.count()); i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }
         List<StackMapFrameInfo> frames = new ArrayList<>();

@@ -7,8 +7,6 @@ import dev.armature.arch.aarch64.Insn;
 
 import java.lang.classfile.CodeBuilder;
 import java.lang.constant.ClassDesc;
-import java.lang.constant.ConstantDescs;
-import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 
 import static dev.armature.accel.tcg.TbTranslator.CD_CPU;
@@ -53,7 +51,7 @@ final class LocalRegisters {
         }
     }
 
-    /** The locals for a method of these instructions from local {@code firstSlot} on, or null if none is needed. */
+    /** The locals for a method of these instructions from local {@code firstSlot} on (perhaps none). */
     static LocalRegisters of(CodeBuilder c, int firstSlot, Insn[] insns) {
         long used = 0;
         for (Insn insn : insns) {
@@ -72,7 +70,7 @@ final class LocalRegisters {
         for (long rest = used; rest != 0; rest &= rest - 1) {
             registers[k++] = Long.numberOfTrailingZeros(rest);
         }
-        return registers.length == 0 ? null : new LocalRegisters(c, firstSlot, registers);
+        return new LocalRegisters(c, firstSlot, registers);
     }
 
     /** The number of locals (each a {@code long}, two slots). */
@@ -90,8 +88,7 @@ final class LocalRegisters {
      * insn.compute(cpu, xn, xm, xa)}, with XZR read as 0 and writes to XZR or the sink dropped.
      */
     void emitCompute(DataProcessingInsn insn, int dataIndex) {
-        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
-                CD_DATA_PROCESSING, dataIndex));
+        TbTranslator.emitClassData(c, CD_DATA_PROCESSING, dataIndex);
         c.aload(CPU);
         for (int n : insn.operands()) {
             emitValue(n);

@@ -148,8 +148,7 @@ final class RegionTranslator {
             System.arraycopy(t.insns, 0, insns, at, t.insns.length);
             at += t.insns.length;
         }
-        ExecCounters counters = ExecCounters.ofRegion(c, ExecCounters.countInLocals(words, insns));
-        counters.useLocalRegisters(insns);
+        ExecCounters counters = ExecCounters.ofRegion(c, words, insns);
         Label[] body = new Label[k];
         Label[] guard = new Label[k];
         Label[] budgetGuard = new Label[k];

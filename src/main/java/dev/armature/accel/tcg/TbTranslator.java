@@ -126,8 +126,7 @@ final class TbTranslator {
             boolean staticExit, ProbeEmitter.Plan probes) {
         int n = insns.length;
         boolean callsOut = probes != null || mayCallOut(words, insns);
-        ExecCounters counters = ExecCounters.ofTb(c, start, probes == null && ExecCounters.countInLocals(words, insns));
-        counters.useLocalRegisters(insns);
+        ExecCounters counters = ExecCounters.ofTb(c, start, words, insns, probes != null);
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
         Label top = c.newBoundLabel();
@@ -189,8 +188,17 @@ final class TbTranslator {
     }
 
     /**
+     * Pushes the generated class's class data element {@code index} (an instruction) as a constant of {@code type}:
+     * {@code ldc} of a dynamic constant bootstrapped by {@link MethodHandles#classDataAt}.
+     */
+    static void emitClassData(CodeBuilder c, ClassDesc type, int index) {
+        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index));
+    }
+
+    /**
      * Emits the decision of a block's {@link #decidedBranch} (class data {@code dataIndex}, encoding {@code word},
-     * at {@code pc}): {@code if (!taken(cpu)) goto notTaken}, nothing for B. Returns the successors: the target,
+     * at {@code pc}), in code that keeps its count and registers in locals (the only code whose branches are
+     * decided): {@code if (!taken(cpu, xt)) goto notTaken}, nothing for B. Returns the successors: the target,
      * whose code the caller emits next (falling through from here), and for a conditional branch the next
      * instruction, whose code the caller emits at {@code notTaken}. Each successor's code ends with a jump.
      */
@@ -200,14 +208,9 @@ final class TbTranslator {
         if ((word & 0xfc00_0000) == 0x1400_0000) { // B: always taken
             return new long[] {target};
         }
-        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
-                CD_DIRECT_BRANCH, dataIndex));
+        emitClassData(c, CD_DIRECT_BRANCH, dataIndex);
         c.aload(CPU);
-        if (counters.registers() != null) {
-            counters.registers().emitValue(branch.operand());
-        } else {
-            c.aload(CPU).getfield(CD_CPU, "r", CD_long.arrayType()).loadConstant(branch.operand()).laload();
-        }
+        counters.registers().emitValue(branch.operand());
         c.invokevirtual(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
         return new long[] {target, pc + 4};
     }
@@ -259,8 +262,7 @@ final class TbTranslator {
                 if (sync) {
                     registers.emitWriteBack();
                 }
-                c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME,
-                        CD_INSN, dataBase + i));
+                emitClassData(c, CD_INSN, dataBase + i);
                 c.aload(CPU).invokevirtual(CD_INSN, "exec", MTD_INSN_EXEC);
                 if (sync) {
                     registers.emitReload();
