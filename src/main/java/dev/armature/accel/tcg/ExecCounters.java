@@ -19,6 +19,7 @@ import static dev.armature.accel.tcg.TbTranslator.CD_CPU;
 import static dev.armature.accel.tcg.TbTranslator.CD_SYNC;
 import static dev.armature.accel.tcg.TbTranslator.CPU;
 import static dev.armature.accel.tcg.TbTranslator.CTX;
+import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 
 /**
@@ -67,6 +68,7 @@ final class ExecCounters {
 
     private static final ClassDesc CD_MATH = Math.class.describeConstable().orElseThrow();
     private static final MethodTypeDesc MTD_MIN = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MTD_MAX_INT = MethodTypeDesc.of(CD_int, CD_int, CD_int);
 
     private final CodeBuilder c;
     private final String loopsField;
@@ -170,9 +172,10 @@ final class ExecCounters {
                     .loadConstant(RUN_SLICE).ladd().invokestatic(CD_MATH, "min", MTD_MIN).lstore(LIMIT);
             c.aload(CTX).getfield(CD_CONTEXT, loopsField, CD_long).lstore(LOOPS);
             c.lload(LIMIT).aload(CTX).getfield(CD_CONTEXT, "icount", CD_long).lsub().lstore(REMAINING);
+            c.iconst_0().istore(passesSlot());
         }
         if (registers != null) {
-            registers.emitReload();
+            registers.emitEntry();
         }
     }
 
@@ -184,6 +187,49 @@ final class ExecCounters {
             c.aload(CTX).dup().getfield(CD_CONTEXT, "icount", CD_long).loadConstant((long) n).ladd()
                     .putfield(CD_CONTEXT, "icount", CD_long);
         }
+    }
+
+    /** The int local of {@link #emitCountedLoopEntry}, after the guest registers' locals. */
+    private int passesSlot() {
+        return REGISTERS + registers.slots();
+    }
+
+    /**
+     * Starts a counted self-loop (code with its count in locals only): a block of {@code n} data-processing
+     * instructions and a direct branch back to its start, none of which calls out or throws, so nothing outside
+     * the method can look at the count while it loops. Instead of {@code remaining -= n} and a budget check on
+     * every pass, the loop counts the passes the budget allows down in an {@code int} local, {@code passes =
+     * max(1, remaining / n)} (the first pass is always allowed, as on the block's entry; then another only if it
+     * fits), and {@link #emitCountedLoopExit} settles the count once it leaves. The self-loop of crc's inner loop
+     * carried the count and the loop statistic through stack slots on every pass, where C2 had spilled them; a
+     * counted {@code int} loop has one induction variable, and C2 drops its safepoint poll too.
+     */
+    void emitCountedLoopEntry(int n) {
+        c.lload(REMAINING).loadConstant((long) n).ldiv().l2i().iconst_1()
+                .invokestatic(CD_MATH, "max", MTD_MAX_INT).istore(passesSlot());
+    }
+
+    /** The start of each pass of a counted self-loop: {@code passes--}. */
+    void emitCountedPass() {
+        c.iinc(passesSlot(), -1);
+    }
+
+    /** The jump back of a counted self-loop: {@code if (passes > 0) goto top}. */
+    void emitCountedBackEdge(Label top) {
+        c.iload(passesSlot()).ifgt(top);
+    }
+
+    /**
+     * Leaving a counted self-loop of {@code n} instructions, after its branch: {@code k = max(1, remaining / n) -
+     * passes} passes ran ({@code remaining} is still the value on the loop's entry); {@code remaining -= k * n;
+     * loops += k - 1} (the passes after the first came by back-edges).
+     */
+    void emitCountedLoopExit(int n) {
+        int passes = passesSlot();
+        c.lload(REMAINING).loadConstant((long) n).ldiv().l2i().iconst_1().invokestatic(CD_MATH, "max", MTD_MAX_INT)
+                .iload(passes).isub().istore(passes);
+        c.lload(REMAINING).iload(passes).i2l().loadConstant((long) n).lmul().lsub().lstore(REMAINING);
+        c.lload(LOOPS).iload(passes).i2l().ladd().lconst_1().lsub().lstore(LOOPS);
     }
 
     /** {@code loops++}: one more back-edge or region transition. */
@@ -331,8 +377,9 @@ final class ExecCounters {
         for (int i = 0; i < longs; i++) {
             locals.add(SimpleVerificationTypeInfo.LONG);
         }
-        for (int i = 0; i < (registers == null ? 0 : registers.count()); i++) {
-            locals.add(SimpleVerificationTypeInfo.LONG);
+        if (inLocals) {
+            registers.addFrameTypes(locals);
+            locals.add(SimpleVerificationTypeInfo.INTEGER); // the passes of counted self-loops
         }
         List<StackMapFrameInfo> frames = new ArrayList<>();
         for (Label t : targets) {

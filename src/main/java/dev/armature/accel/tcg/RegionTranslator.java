@@ -1,6 +1,7 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.CpuMemory;
+import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
@@ -169,9 +170,21 @@ final class RegionTranslator {
             c.labelBinding(body[j]);
             counters.targets.add(body[j]);
             DirectBranch branch = counters.countInLocals() ? TbTranslator.decidedBranch(t.insns) : null;
+            int n = t.insns.length;
+            boolean counted = branch != null && isCountedSelfLoop(t);
+            Label passTop = c.newLabel();
+            if (counted) {
+                counters.emitCountedLoopEntry(n);
+                counters.registers().emitFlagsIntoLocals();
+                c.labelBinding(passTop);
+                counters.targets.add(passTop);
+                counters.emitCountedPass();
+            }
             TbTranslator.emitBody(c, counters, CD_REGION, t.key.va(), t.insns, t.words, dataBase, null,
                     branch != null);
-            int n = t.insns.length;
+            if (!counted) {
+                counters.emitCount(n);
+            }
             dataBase += n;
             boolean callsOut = TbTranslator.mayCallOut(t.words, t.insns);
             if (branch != null) {
@@ -179,10 +192,18 @@ final class RegionTranslator {
                 long[] next = TbTranslator.emitBranch(c, counters, branch, t.words[n - 1], t.key.va() + 4L * (n - 1),
                         dataBase - 1, notTaken);
                 List<Tb> candidates = RegionSelector.candidates(t, members);
+                counters.registers().endFlagsInLocals();
                 for (int e = 0; e < next.length; e++) {
                     if (e == 1) {
                         c.labelBinding(notTaken);
                         counters.targets.add(notTaken);
+                    }
+                    if (counted && next[e] == t.key.va()) {
+                        counters.emitCountedBackEdge(passTop); // else the budget is spent: leave for this start
+                    }
+                    if (counted) {
+                        counters.emitCountedLoopExit(n);
+                        counters.registers().emitFlagsStore();
                     }
                     int i = -1;
                     for (Tb s : candidates) {
@@ -190,7 +211,7 @@ final class RegionTranslator {
                             i = Arrays.asList(members).indexOf(s);
                         }
                     }
-                    if (i < 0) {
+                    if (i < 0 || counted && i == j) {
                         TbTranslator.emitLeave(c, counters, t.key.va(), next[e], out);
                     } else {
                         emitEdge(c, members, j, i, callsOut, body[i], out, counters);
@@ -237,6 +258,26 @@ final class RegionTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * True if member {@code t} ends in a branch that the generated code decides and that loops to its own start,
+     * and runs on the locals alone: all its other instructions are data processing, which neither calls out nor
+     * throws. Its self-loop is then counted ({@link ExecCounters#emitCountedLoopEntry}): the count is settled when
+     * it leaves, and NZCV are locals inside it ({@link LocalRegisters#emitFlagsIntoLocals}).
+     */
+    static boolean isCountedSelfLoop(Tb t) {
+        long last = t.key.va() + 4L * (t.insns.length - 1);
+        if (!(TbTranslator.decidedBranch(t.insns) instanceof DirectBranch branch)
+                || last + branch.offset() != t.key.va()) {
+            return false;
+        }
+        for (int i = 0; i < t.insns.length - 1; i++) {
+            if (!(t.insns[i] instanceof DataProcessingInsn) || TbTranslator.mayCallOut(t.words[i], t.insns[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

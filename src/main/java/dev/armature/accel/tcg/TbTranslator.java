@@ -80,8 +80,6 @@ final class TbTranslator {
             MethodTypeDesc.of(CD_void, CD_TB_KEY, CD_INSN.arrayType(), CD_int.arrayType(), CD_boolean, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_CPU, CD_CONTEXT);
     private static final MethodTypeDesc MTD_INSN_EXEC = MethodTypeDesc.of(CD_void, CD_CPU);
-    private static final ClassDesc CD_DIRECT_BRANCH = DirectBranch.class.describeConstable().orElseThrow();
-    private static final MethodTypeDesc MTD_TAKEN = MethodTypeDesc.of(CD_boolean, CD_CPU, CD_long);
     static final MethodTypeDesc MTD_TAKE_SYNC = MethodTypeDesc.of(CD_void, CD_CPU, CD_SYNC);
     private static final MethodType MT_INIT =
             MethodType.methodType(void.class, TbKey.class, Insn[].class, int[].class, boolean.class, int.class);
@@ -133,6 +131,7 @@ final class TbTranslator {
         counters.targets.add(top);
         DirectBranch branch = counters.countInLocals() ? decidedBranch(insns) : null;
         emitBody(c, counters, CD_TB, start, insns, words, 0, probes, branch != null);
+        counters.emitCount(n);
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
         if (branch != null) {
@@ -208,10 +207,8 @@ final class TbTranslator {
         if ((word & 0xfc00_0000) == 0x1400_0000) { // B: always taken
             return new long[] {target};
         }
-        emitClassData(c, CD_DIRECT_BRANCH, dataIndex);
-        c.aload(CPU);
-        counters.registers().emitValue(branch.operand());
-        c.invokevirtual(CD_DIRECT_BRANCH, "taken", MTD_TAKEN).ifeq(notTaken);
+        counters.registers().emitTaken(branch, dataIndex);
+        c.ifeq(notTaken);
         return new long[] {target, pc + 4};
     }
 
@@ -229,7 +226,7 @@ final class TbTranslator {
      * {@code cpu.pc}/{@code cpu.nextPc} stores it needs, its probe call if planned, the call of its {@code exec}
      * (the instruction is class data {@code dataBase + i}) and, after a possible store, the validity check that
      * returns {@link Tb#EXIT_INVALIDATED}. Falls through, once the block ran to its end, with the successor in
-     * {@code cpu.nextPc} and the block's instructions added to the count ({@link ExecCounters}); the caller either
+     * {@code cpu.nextPc}; the caller adds the block's instructions to the count ({@link ExecCounters}) and either
      * continues with a block of its own (whose instructions store {@code cpu.pc} where they need it) or returns
      * through {@link ExecCounters#emitExits}, which sets {@code cpu.pc}.
      *
@@ -280,7 +277,6 @@ final class TbTranslator {
                 c.labelBinding(stillValid);
             }
         }
-        counters.emitCount(n);
     }
 
     /**

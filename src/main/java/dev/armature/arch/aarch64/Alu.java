@@ -13,16 +13,12 @@ public final class Alu {
     }
 
     /**
-     * AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV. C is the carry out of bit 63: both
-     * operands' top bits set, or one of them and not the sum's (bit logic: the JIT made branches of unsigned
-     * compares).
+     * AddWithCarry(a, b, carry) on 64 bits: returns the sum and sets PSTATE.NZCV ({@link #carry64},
+     * {@link #overflow64}).
      */
     public static long addWithCarry64(Cpu cpu, long a, long b, int carry) {
         long r = a + b + carry;
-        cpu.nf = r;
-        cpu.zf = r;
-        cpu.cf = (int) (((a & b) | ((a ^ b) & ~r)) >>> 63);
-        cpu.vf = (a ^ r) & (b ^ r);
+        setFlags(cpu, r, carry64(a, b, r), overflow64(a, b, r));
         return r;
     }
 
@@ -32,61 +28,77 @@ public final class Alu {
      */
     public static long addWithCarry32(Cpu cpu, int a, int b, int carry) {
         int r = a + b + carry;
-        cpu.nf = r;
-        cpu.zf = r;
-        cpu.cf = ((a & b) | ((a ^ b) & ~r)) >>> 31;
-        cpu.vf = (a ^ r) & (b ^ r);
+        setFlags(cpu, r, carry32(a, b, r), overflow32(a, b, r));
         return r & 0xffff_ffffL;
     }
 
     /**
-     * AddWithCarry(a, b, carry) on 64 bits for a {@code b} fixed by the instruction (ADDS/SUBS immediate: imm, or
-     * NOT(imm) for SUBS): the same result and NZCV as {@link #addWithCarry64}, with C and V from the top bits of
-     * {@code a} and the sum alone, given the top bit of {@code b}. That holds for any {@code b}: with b's top bit
-     * set the carry out of bit 63 is {@code a63 | NOT r63} and an overflow {@code a63 & NOT r63}; clear, they are
-     * {@code a63 & NOT r63} and {@code NOT a63 & r63}. Translated code calls it with a constant {@code b}, so the
-     * JIT folds the choice and computes each flag in one or two operations (the general form takes about ten).
+     * Sets NZCV in {@link Cpu}'s unpacked form: N and Z from {@code nz} (a 32-bit result sign-extended), C as 0
+     * or 1, V in the sign bit of {@code v}.
      */
-    public static long addImmediate64(Cpu cpu, long a, long b, int carry) {
-        long r = a + b + carry;
-        cpu.nf = r;
-        cpu.zf = r;
-        if (b < 0) {
-            cpu.cf = (int) ((a | ~r) >>> 63);
-            cpu.vf = a & ~r;
-        } else {
-            cpu.cf = (int) ((a & ~r) >>> 63);
-            cpu.vf = ~a & r;
-        }
-        return r;
+    public static void setFlags(Cpu cpu, long nz, int c, long v) {
+        cpu.nf = nz;
+        cpu.zf = nz;
+        cpu.cf = c;
+        cpu.vf = v;
     }
 
-    /** {@link #addImmediate64} on 32 bits: returns the zero-extended sum, flags as {@link #addWithCarry32}. */
-    public static long addImmediate32(Cpu cpu, int a, int b, int carry) {
-        int r = a + b + carry;
-        cpu.nf = r;
-        cpu.zf = r;
-        if (b < 0) {
-            cpu.cf = (a | ~r) >>> 31;
-            cpu.vf = a & ~r;
-        } else {
-            cpu.cf = (a & ~r) >>> 31;
-            cpu.vf = ~a & r;
-        }
-        return r & 0xffff_ffffL;
+    /**
+     * An instruction's {@link FlagSetting#compute}: the result, with NZCV set from the instruction's flag
+     * functions (which the JIT computes once with the result: they share their subexpressions).
+     */
+    public static long computeWithFlags(Cpu cpu, FlagSetting insn, long n, long m, long a) {
+        setFlags(cpu, insn.nz(n, m, a), insn.carry(n, m, a), insn.overflow(n, m, a));
+        return insn.value(n, m, a);
     }
 
-    /** NZCV after a 64-bit logical operation (ANDS, BICS, TST): N and Z from the result, C = V = 0. */
-    public static void logicFlags64(Cpu cpu, long r) {
-        cpu.nf = r;
-        cpu.zf = r;
-        cpu.cf = 0;
-        cpu.vf = 0;
+    /**
+     * The carry out of bit 63 of {@code r = a + b + carry}: both operands' top bits set, or one of them and not
+     * the sum's (bit logic: the JIT made branches of unsigned compares).
+     */
+    public static int carry64(long a, long b, long r) {
+        return (int) (((a & b) | ((a ^ b) & ~r)) >>> 63);
     }
 
-    /** NZCV after a 32-bit logical operation: the W result sign-extended holds N in bit 63 and is zero iff Z. */
-    public static void logicFlags32(Cpu cpu, int r) {
-        logicFlags64(cpu, r);
+    /** The signed overflow of {@code r = a + b + carry}, in the sign bit. */
+    public static long overflow64(long a, long b, long r) {
+        return (a ^ r) & (b ^ r);
+    }
+
+    /** {@link #carry64} on 32 bits. */
+    public static int carry32(int a, int b, int r) {
+        return ((a & b) | ((a ^ b) & ~r)) >>> 31;
+    }
+
+    /** {@link #overflow64} on 32 bits, sign-extended. */
+    public static long overflow32(int a, int b, int r) {
+        return (a ^ r) & (b ^ r);
+    }
+
+    /**
+     * {@link #carry64} for a {@code b} fixed by the instruction (ADDS/SUBS immediate: imm, or NOT(imm) for SUBS),
+     * from the top bits of {@code a} and the sum alone, given the top bit of {@code b}: with it set the carry out
+     * of bit 63 is {@code a63 | NOT r63} (and an overflow {@code a63 & NOT r63}); clear, {@code a63 & NOT r63}
+     * (and {@code NOT a63 & r63}). Translated code calls it with a constant {@code b}, so the JIT folds the choice
+     * and computes each flag in one or two operations (the general form takes about ten).
+     */
+    public static int immediateCarry64(long a, long b, long r) {
+        return (int) ((b < 0 ? a | ~r : a & ~r) >>> 63);
+    }
+
+    /** {@link #overflow64} for a fixed {@code b} ({@link #immediateCarry64}). */
+    public static long immediateOverflow64(long a, long b, long r) {
+        return b < 0 ? a & ~r : ~a & r;
+    }
+
+    /** {@link #immediateCarry64} on 32 bits. */
+    public static int immediateCarry32(int a, int b, int r) {
+        return (b < 0 ? a | ~r : a & ~r) >>> 31;
+    }
+
+    /** {@link #immediateOverflow64} on 32 bits, sign-extended. */
+    public static long immediateOverflow32(int a, int b, int r) {
+        return b < 0 ? a & ~r : ~a & r;
     }
 
     /**

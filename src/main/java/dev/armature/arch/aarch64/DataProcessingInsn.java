@@ -39,6 +39,16 @@ public abstract class DataProcessingInsn extends Insn {
      */
     public abstract long compute(Cpu cpu, long n, long m, long a);
 
+    /**
+     * Whether {@link #compute} reads PSTATE.NZCV from {@code cpu}, and writes it there if it sets flags: the
+     * conditional instructions (CSEL, CSINC, CSINV, CSNEG, CCMP, CCMN) and those with carry (ADC, SBC, ADCS, SBCS).
+     * Translated code that keeps the flags in locals ({@link FlagSetting}) stores them to {@code cpu} before such
+     * an instruction and loads them after it. False for every other instruction, {@link FlagSetting}s included.
+     */
+    public boolean usesCpuFlags() {
+        return false;
+    }
+
     /** The register {@link #compute}'s result goes to. */
     public final int destination() {
         return rd;

@@ -24,6 +24,14 @@ public abstract class DirectBranch extends Insn {
      */
     public abstract boolean taken(Cpu cpu, long value);
 
+    /**
+     * The condition on NZCV that {@link #taken} tests (B.cond), or null if it tests a register or
+     * nothing: translated code that keeps the flags in locals tests it on them.
+     */
+    public Condition condition() {
+        return null;
+    }
+
     /** The register whose value {@link #taken} tests. */
     public final int operand() {
         return operand;

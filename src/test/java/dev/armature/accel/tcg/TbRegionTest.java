@@ -470,6 +470,66 @@ class TbRegionTest {
     }
 
     /**
+     * 100 passes of an outer loop around a self-looping block of data processing (7 passes each): the inner block
+     * is a counted self-loop (RegionTranslator.isCountedSelfLoop) that keeps NZCV in locals. Its CSEL reads the
+     * flags the previous pass's SUBS set, and the ADC after it the carry of its last SUBS; x0 = 100 * 28, x7 = 100.
+     */
+    static final int[] COUNTED_INNER_LOOP = {
+            0xd2800c83, //    0: mov x3, #0x64
+            0xd28000e2, //    4: outer: mov x2, #0x7
+            0x8b020000, //    8: inner: add x0, x0, x2
+            0x9a858005, //    c: csel x5, x0, x5, hi
+            0x93410c06, //   10: sbfx x6, x0, #1, #3
+            0xf1000442, //   14: subs x2, x2, #0x1
+            0x54ffff81, //   18: b.ne 8 <inner>
+            0x9a1f00e7, //   1c: adc x7, x7, xzr
+            0xf1000463, //   20: subs x3, x3, #0x1
+            0x54ffff01, //   24: b.ne 4 <outer>
+            0x14000000, //   28: done: b 28
+    };
+
+    @Test
+    void aCountedSelfLoopMatchesTheInterpreterInLockstep() {
+        TcgTestMachine.Lockstep l = TcgTestMachine.lockstep(COUNTED_INNER_LOOP, m -> { }, CODE + 0x28, regions(3),
+                100_000);
+        Cpu cpu = l.subject().cpu;
+        assertEquals(2800, cpu.r[0]);
+        assertEquals(100, cpu.r[7], "the carry out of each inner loop's last SUBS");
+        Tb inner = l.engine().cache().get(CODE + 8, CODE + 8, cpu.el);
+        assertNotNull(inner.region, l.engine().report());
+        assertTrue(RegionTranslator.isCountedSelfLoop(inner), "the inner block is a counted self-loop");
+    }
+
+    /**
+     * Budgets of 1 to 13 instructions stop a counted self-loop at the exact instruction, with the count, the
+     * registers and the flags of the interpreter after as many instructions: the loop settles its count when it
+     * leaves (ExecCounters.emitCountedLoopExit) and stores its flags on every way out.
+     */
+    @Test
+    void exactBudgetsStopACountedSelfLoopAtTheExactInstruction() {
+        TcgTestMachine m = new TcgTestMachine(COUNTED_INNER_LOOP);
+        TcgTestMachine ref = new TcgTestMachine(COUNTED_INNER_LOOP);
+        TcgEngine engine = m.engine(regions(2));
+        TcgExecutor ex = engine.newExecutor();
+        Interpreter interp = new Interpreter(ref.decodeCache);
+        long n = 0;
+        for (int i = 0; m.cpu.pc != CODE + 0x28; i++) {
+            long budget = 1 + i % 13;
+            ex.run(m.cpu, budget);
+            interp.run(ref.cpu, budget);
+            n += budget;
+            assertEquals(n, ex.instructions());
+            assertEquals(ref.cpu.pc, m.cpu.pc, "after " + n);
+            assertEquals(ref.cpu.nzcv(), m.cpu.nzcv(), "after " + n);
+            for (int r = 0; r < 8; r++) {
+                assertEquals(ref.cpu.r[r], m.cpu.r[r], "x" + r + " after " + n);
+            }
+        }
+        assertEquals(2800, m.cpu.r[0]);
+        assertTrue(engine.stats().regionEntries() > 100, engine.report());
+    }
+
+    /**
      * A region whose members end in TBZ and CBNZ, branches the generated code decides itself (DirectBranch): both
      * ways of the TBZ stay inside, the CBNZ's fall-through leaves; compared with the interpreter at every dispatch.
      */

@@ -27,6 +27,11 @@ public abstract class AddSubCarry extends DataProcessingInsn {
     }
 
     @Override
+    public boolean usesCpuFlags() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         return (invert != 0 ? "sbc" : "adc") + (setFlags ? "s " : " ") + Reg.name(rd, sf) + ", " + Reg.name(rn, sf)
                 + ", " + Reg.name(rm, sf);

@@ -3,6 +3,7 @@ package dev.armature.arch.aarch64.insn;
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.DataProcessingInsn;
+import dev.armature.arch.aarch64.FlagSetting;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -95,7 +96,7 @@ public abstract class AddSubExtended extends DataProcessingInsn {
         }
     }
 
-    static final class Adds64 extends AddSubExtended {
+    static final class Adds64 extends AddSubExtended implements FlagSetting {
         Adds64(boolean sub, int rd, int rn, int rm, int option, int shift) {
             super(true, sub, true, rd, rn, rm, option, shift);
         }
@@ -108,11 +109,31 @@ public abstract class AddSubExtended extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addWithCarry64(cpu, n, operand(m), carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return n + operand(m) + carry;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return value(n, m, a);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.carry64(n, operand(m), value(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.overflow64(n, operand(m), value(n, m, a));
         }
     }
 
-    static final class Adds32 extends AddSubExtended {
+    static final class Adds32 extends AddSubExtended implements FlagSetting {
         Adds32(boolean sub, int rd, int rn, int rm, int option, int shift) {
             super(false, sub, true, rd, rn, rm, option, shift);
         }
@@ -125,7 +146,27 @@ public abstract class AddSubExtended extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addWithCarry32(cpu, (int) n, (int) operand(m), carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return nz(n, m, a) & 0xffff_ffffL;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return (int) n + (int) operand(m) + carry;
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.carry32((int) n, (int) operand(m), (int) nz(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.overflow32((int) n, (int) operand(m), (int) nz(n, m, a));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.armature.arch.aarch64.insn;
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
 import dev.armature.arch.aarch64.DataProcessingInsn;
+import dev.armature.arch.aarch64.FlagSetting;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -74,7 +75,7 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
         }
     }
 
-    static final class Adds64 extends AddSubImmediate {
+    static final class Adds64 extends AddSubImmediate implements FlagSetting {
         Adds64(int rd, int rn, boolean sub, long imm) {
             super(true, sub, rd, rn, imm);
         }
@@ -87,11 +88,31 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addImmediate64(cpu, n, operand2, carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return n + operand2 + carry;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return value(n, m, a);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.immediateCarry64(n, operand2, value(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.immediateOverflow64(n, operand2, value(n, m, a));
         }
     }
 
-    static final class Adds32 extends AddSubImmediate {
+    static final class Adds32 extends AddSubImmediate implements FlagSetting {
         Adds32(int rd, int rn, boolean sub, long imm) {
             super(false, sub, rd, rn, imm);
         }
@@ -104,7 +125,27 @@ public abstract class AddSubImmediate extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addImmediate32(cpu, (int) n, (int) operand2, carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return nz(n, m, a) & 0xffff_ffffL;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return (int) n + (int) operand2 + carry;
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.immediateCarry32((int) n, (int) operand2, (int) nz(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.immediateOverflow32((int) n, (int) operand2, (int) nz(n, m, a));
         }
     }
 }

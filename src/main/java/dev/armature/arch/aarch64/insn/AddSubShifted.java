@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.FlagSetting;
 import dev.armature.arch.aarch64.Insn;
 
 /** ADD, ADDS, SUB, SUBS (shifted register): AddWithCarry(Rn, shifted Rm or its inverse, sub ? 1 : 0). */
@@ -67,7 +68,7 @@ public abstract class AddSubShifted extends ShiftedRegister {
         }
     }
 
-    static final class Adds64 extends AddSubShifted {
+    static final class Adds64 extends AddSubShifted implements FlagSetting {
         Adds64(boolean sub, int rd, int rn, int rm, Shift shift, int amount) {
             super(true, sub, true, rd, rn, rm, shift, amount);
         }
@@ -80,11 +81,31 @@ public abstract class AddSubShifted extends ShiftedRegister {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addWithCarry64(cpu, n, operand64(m), carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return n + operand64(m) + carry;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return value(n, m, a);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.carry64(n, operand64(m), value(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.overflow64(n, operand64(m), value(n, m, a));
         }
     }
 
-    static final class Adds32 extends AddSubShifted {
+    static final class Adds32 extends AddSubShifted implements FlagSetting {
         Adds32(boolean sub, int rd, int rn, int rm, Shift shift, int amount) {
             super(false, sub, true, rd, rn, rm, shift, amount);
         }
@@ -97,7 +118,27 @@ public abstract class AddSubShifted extends ShiftedRegister {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            return Alu.addWithCarry32(cpu, (int) n, operand32(m), carry);
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return nz(n, m, a) & 0xffff_ffffL;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return (int) n + operand32(m) + carry;
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return Alu.carry32((int) n, operand32(m), (int) nz(n, m, a));
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return Alu.overflow32((int) n, operand32(m), (int) nz(n, m, a));
         }
     }
 }

@@ -6,7 +6,8 @@ import dev.armature.arch.aarch64.Insn;
 
 /**
  * SBFM, BFM, UBFM (and so LSL/LSR/ASR immediate, SBFX/UBFX, SBFIZ/UBFIZ, BFI/BFXIL, SXT*, UXT*), following
- * the Arm ARM's pseudocode with wmask/tmask from DecodeBitMasks precomputed at decode time.
+ * the Arm ARM's pseudocode with wmask/tmask from DecodeBitMasks precomputed at decode time (SBFM as the two
+ * shifts that pseudocode amounts to, {@link #sbfmRightShift}).
  */
 public abstract class Bitfield extends DataProcessingInsn {
     /** The operations, in opc order. */
@@ -14,8 +15,6 @@ public abstract class Bitfield extends DataProcessingInsn {
 
     /** Rotate amount R (immr). */
     protected final int rotate;
-    /** Source bit whose value fills the extension bits (S = imms), for SBFM. */
-    protected final int signBit;
     protected final long wmask;
     protected final long tmask;
     private final Op op;
@@ -27,7 +26,6 @@ public abstract class Bitfield extends DataProcessingInsn {
         this.op = op;
         this.sf = sf;
         this.rotate = immr;
-        this.signBit = imms;
         this.imms = imms;
         this.wmask = wmask;
         this.tmask = tmask;
@@ -87,12 +85,25 @@ public abstract class Bitfield extends DataProcessingInsn {
         }
     }
 
+    /**
+     * SBFM as two shifts: the left one puts source bit S (the field's top bit, imms) at the top, the arithmetic
+     * right one moves the field to where the pseudocode's {@code ROR(src, R) AND wmask} puts it, filling above
+     * with the sign (Replicate(src<S>)) and below with zeros: to bit 0 if S >= R (ASR, SBFX, SXT*), else to bit
+     * datasize - R (SBFIZ), the right shift then being R - S - 1. Two dependent operations instead of the
+     * pseudocode's four, which lay on the critical path of loops such as a bitwise CRC.
+     */
+    static int sbfmRightShift(int datasize, int immr, int imms) {
+        return imms >= immr ? datasize - 1 - imms + immr : immr - imms - 1;
+    }
+
     static final class Sbfm64 extends Bitfield {
-        private final long botMask;
+        private final int left;
+        private final int right;
 
         Sbfm64(int rd, int rn, int immr, int imms, long wmask, long tmask) {
             super(Op.SBFM, true, rd, rn, immr, imms, wmask, tmask);
-            this.botMask = wmask & tmask;
+            this.left = 63 - imms;
+            this.right = sbfmRightShift(64, immr, imms);
         }
 
         @Override
@@ -103,20 +114,18 @@ public abstract class Bitfield extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            long src = n;
-            long top = -((src >>> signBit) & 1);
-            return (top & ~tmask) | (Long.rotateRight(src, rotate) & botMask);
+            return (n << left) >> right;
         }
     }
 
     static final class Sbfm32 extends Bitfield {
-        private final int botMask;
-        private final int topMask;
+        private final int left;
+        private final int right;
 
         Sbfm32(int rd, int rn, int immr, int imms, long wmask, long tmask) {
             super(Op.SBFM, false, rd, rn, immr, imms, wmask, tmask);
-            this.botMask = (int) (wmask & tmask);
-            this.topMask = ~(int) tmask;
+            this.left = 31 - imms;
+            this.right = sbfmRightShift(32, immr, imms);
         }
 
         @Override
@@ -127,9 +136,7 @@ public abstract class Bitfield extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            int src = (int) n;
-            int top = -((src >>> signBit) & 1);
-            return ((top & topMask) | (Integer.rotateRight(src, rotate) & botMask)) & 0xffff_ffffL;
+            return (((int) n << left) >> right) & 0xffff_ffffL;
         }
     }
 

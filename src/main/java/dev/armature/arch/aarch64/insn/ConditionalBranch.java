@@ -24,6 +24,11 @@ public final class ConditionalBranch extends DirectBranch {
     }
 
     @Override
+    public Condition condition() {
+        return cond;
+    }
+
+    @Override
     public String toString() {
         return "b." + cond.mnemonic() + " . + " + offset;
     }

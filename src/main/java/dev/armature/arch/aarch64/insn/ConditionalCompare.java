@@ -46,6 +46,11 @@ public abstract class ConditionalCompare extends DataProcessingInsn {
     }
 
     @Override
+    public boolean usesCpuFlags() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         String op2 = immediateForm ? "#" + imm : Reg.name(rm, sf);
         return (carry == 0 ? "ccmn " : "ccmp ") + Reg.name(rn, sf) + ", " + op2 + ", #" + (elseFlags >>> 28)

@@ -41,6 +41,11 @@ public final class ConditionalSelect extends DataProcessingInsn {
     }
 
     @Override
+    public boolean usesCpuFlags() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         boolean sf = mask == -1L;
         return NAMES[op] + " " + Reg.name(rd, sf) + ", " + Reg.name(rn, sf) + ", " + Reg.name(rm, sf) + ", "

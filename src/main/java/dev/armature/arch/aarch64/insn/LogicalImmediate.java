@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.FlagSetting;
 import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.Insn;
 
@@ -89,7 +90,7 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
         }
     }
 
-    static final class Ands64 extends LogicalImmediate {
+    static final class Ands64 extends LogicalImmediate implements FlagSetting {
         Ands64(int rd, int rn, long imm) {
             super(Op.ANDS, true, rd, rn, imm);
         }
@@ -102,13 +103,31 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            long v = n & imm;
-            Alu.logicFlags64(cpu, v);
-            return v;
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return n & imm;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return value(n, m, a);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return 0;
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return 0;
         }
     }
 
-    static final class Ands32 extends LogicalImmediate {
+    static final class Ands32 extends LogicalImmediate implements FlagSetting {
         Ands32(int rd, int rn, long imm) {
             super(Op.ANDS, false, rd, rn, imm);
         }
@@ -121,9 +140,27 @@ public abstract class LogicalImmediate extends DataProcessingInsn {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            int v = (int) n & (int) imm;
-            Alu.logicFlags32(cpu, v);
-            return v & 0xffff_ffffL;
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return nz(n, m, a) & 0xffff_ffffL;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return (int) n & (int) imm;
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return 0;
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return 0;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.armature.arch.aarch64.insn;
 
 import dev.armature.arch.aarch64.Alu;
 import dev.armature.arch.aarch64.Cpu;
+import dev.armature.arch.aarch64.FlagSetting;
 import dev.armature.arch.aarch64.Insn;
 
 /**
@@ -146,7 +147,7 @@ public abstract class LogicalShifted extends ShiftedRegister {
         }
     }
 
-    static final class Ands64 extends LogicalShifted {
+    static final class Ands64 extends LogicalShifted implements FlagSetting {
         Ands64(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.ANDS, true, rd, rn, rm, shift, amount, invert);
         }
@@ -159,13 +160,31 @@ public abstract class LogicalShifted extends ShiftedRegister {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            long v = n & operand64(m);
-            Alu.logicFlags64(cpu, v);
-            return v;
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return n & operand64(m);
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return value(n, m, a);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return 0;
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return 0;
         }
     }
 
-    static final class Ands32 extends LogicalShifted {
+    static final class Ands32 extends LogicalShifted implements FlagSetting {
         Ands32(int rd, int rn, int rm, Shift shift, int amount, boolean invert) {
             super(Op.ANDS, false, rd, rn, rm, shift, amount, invert);
         }
@@ -178,9 +197,27 @@ public abstract class LogicalShifted extends ShiftedRegister {
 
         @Override
         public long compute(Cpu cpu, long n, long m, long a) {
-            int v = (int) n & operand32(m);
-            Alu.logicFlags32(cpu, v);
-            return v & 0xffff_ffffL;
+            return Alu.computeWithFlags(cpu, this, n, m, a);
+        }
+
+        @Override
+        public long value(long n, long m, long a) {
+            return nz(n, m, a) & 0xffff_ffffL;
+        }
+
+        @Override
+        public long nz(long n, long m, long a) {
+            return (int) n & operand32(m);
+        }
+
+        @Override
+        public int carry(long n, long m, long a) {
+            return 0;
+        }
+
+        @Override
+        public long overflow(long n, long m, long a) {
+            return 0;
         }
     }
 

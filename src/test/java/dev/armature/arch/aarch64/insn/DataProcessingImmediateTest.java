@@ -99,6 +99,43 @@ class DataProcessingImmediateTest {
         assertEquals(0xf000_0000L, run(0x53040c20)); // ubfiz w0, w1, #28, #4
     }
 
+    /**
+     * Every SBFM encoding (both sizes, all immr and imms), on values with either sign in every field position,
+     * against the Arm ARM's pseudocode: DecodeBitMasks' wmask and tmask, then (Replicate(src<S>) AND NOT tmask) OR
+     * (ROR(src, R) AND wmask AND tmask). Bitfield computes SBFM as two shifts instead.
+     */
+    @Test
+    void sbfmMatchesTheArmArmPseudocodeForEveryEncoding() {
+        long[] values = {0, -1, 1, Long.MIN_VALUE, 0x5555_5555_5555_5555L, 0xaaaa_aaaa_aaaa_aaaaL,
+            0x0123_4567_89ab_cdefL, 0xfedc_ba98_7654_3210L, 0x8000_0000L, 0x7fff_ffffL};
+        for (int sf = 0; sf <= 1; sf++) {
+            int bits = sf == 1 ? 64 : 32;
+            for (int immr = 0; immr < bits; immr++) {
+                for (int imms = 0; imms < bits; imms++) {
+                    int word = (sf == 1 ? 0x93400000 : 0x13000000) | immr << 16 | imms << 10 | 1 << 5;
+                    for (long v : values) {
+                        t.x(1, v);
+                        String what = String.format("sbfm %s, immr %d, imms %d, of %x", sf == 1 ? "x" : "w", immr,
+                                imms, v);
+                        assertEquals(armArmSbfm(v, immr, imms, bits), run(word), what);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long armArmSbfm(long src, int r, int s, int bits) {
+        long ones = bits == 64 ? -1L : 0xffff_ffffL;
+        long welem = s == 63 ? -1L : (1L << (s + 1)) - 1;
+        int d = (s - r) & (bits - 1);
+        long tmask = d == 63 ? -1L : (1L << (d + 1)) - 1;
+        long x = src & ones;
+        long wmask = (welem >>> r | welem << (bits - r)) & ones;
+        long ror = (x >>> r | x << (bits - r)) & ones;
+        long top = (x >>> s & 1) == 1 ? ones : 0;
+        return (top & ~tmask | ror & wmask & tmask) & ones;
+    }
+
     @Test
     void bitfieldReservedEncodingsAreUndefined() {
         t.run(0xd3083c20); // ubfm x0 with N = 0
