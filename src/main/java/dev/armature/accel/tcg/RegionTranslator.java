@@ -1,7 +1,6 @@
 package dev.armature.accel.tcg;
 
 import dev.armature.arch.aarch64.CpuMemory;
-import dev.armature.arch.aarch64.DataProcessingInsn;
 import dev.armature.arch.aarch64.DirectBranch;
 import dev.armature.arch.aarch64.Insn;
 
@@ -171,7 +170,7 @@ final class RegionTranslator {
             counters.targets.add(body[j]);
             DirectBranch branch = counters.countInLocals() ? TbTranslator.decidedBranch(t.insns) : null;
             int n = t.insns.length;
-            boolean counted = branch != null && isCountedSelfLoop(t);
+            boolean counted = branch != null && TbTranslator.isCountedSelfLoop(t.key.va(), t.insns, t.words);
             Label passTop = c.newLabel();
             if (counted) {
                 counters.emitCountedLoopEntry(n);
@@ -258,26 +257,6 @@ final class RegionTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(tryStart, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
-    }
-
-    /**
-     * True if member {@code t} ends in a branch that the generated code decides and that loops to its own start,
-     * and runs on the locals alone: all its other instructions are data processing, which neither calls out nor
-     * throws. Its self-loop is then counted ({@link ExecCounters#emitCountedLoopEntry}): the count is settled when
-     * it leaves, and NZCV are locals inside it ({@link LocalRegisters#emitFlagsIntoLocals}).
-     */
-    static boolean isCountedSelfLoop(Tb t) {
-        long last = t.key.va() + 4L * (t.insns.length - 1);
-        if (!(TbTranslator.decidedBranch(t.insns) instanceof DirectBranch branch)
-                || last + branch.offset() != t.key.va()) {
-            return false;
-        }
-        for (int i = 0; i < t.insns.length - 1; i++) {
-            if (!(t.insns[i] instanceof DataProcessingInsn) || TbTranslator.mayCallOut(t.words[i], t.insns[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

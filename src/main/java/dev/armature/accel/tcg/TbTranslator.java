@@ -127,22 +127,39 @@ final class TbTranslator {
         ExecCounters counters = ExecCounters.ofTb(c, start, words, insns, probes != null);
         c.nop(); // keeps the loop head's frame off offset 0, which the implicit initial frame occupies
         counters.emitEntry();
+        DirectBranch branch = counters.countInLocals() ? decidedBranch(insns) : null;
+        boolean counted = branch != null && isCountedSelfLoop(start, insns, words);
+        if (counted) {
+            counters.emitCountedLoopEntry(n);
+            counters.registers().emitFlagsIntoLocals();
+        }
         Label top = c.newBoundLabel();
         counters.targets.add(top);
-        DirectBranch branch = counters.countInLocals() ? decidedBranch(insns) : null;
+        if (counted) {
+            counters.emitCountedPass();
+        }
         emitBody(c, counters, CD_TB, start, insns, words, 0, probes, branch != null);
-        counters.emitCount(n);
+        if (!counted) {
+            counters.emitCount(n);
+        }
         Label tryEnd = c.newBoundLabel();
         Label out = c.newLabel();
         if (branch != null) {
             Label notTaken = c.newLabel();
             long[] next = emitBranch(c, counters, branch, words[n - 1], start + 4L * (n - 1), n - 1, notTaken);
+            counters.registers().endFlagsInLocals();
             for (int k = 0; k < next.length; k++) {
                 if (k == 1) {
                     c.labelBinding(notTaken);
                     counters.targets.add(notTaken);
                 }
-                if (next[k] == start) {
+                if (counted) {
+                    if (next[k] == start) {
+                        counters.emitCountedBackEdge(top); // else no pass is left: leave for this start
+                    }
+                    counters.emitCountedLoopExit(n);
+                    counters.registers().emitFlagsStore();
+                } else if (next[k] == start) {
                     Label leave = c.newLabel();
                     emitSelfLoop(c, counters, callsOut, n, top, leave);
                     c.labelBinding(leave);
@@ -160,6 +177,26 @@ final class TbTranslator {
         counters.emitTakeSync(handler);
         c.exceptionCatch(top, tryEnd, handler, CD_SYNC);
         counters.emitFrames(self, handler);
+    }
+
+    /**
+     * True if the block of these instructions at {@code start} ends in a {@link #decidedBranch} that loops to
+     * {@code start}, and runs on the locals alone: all its other instructions are data processing, which neither
+     * calls out nor throws. Its self-loop (a TB's, or a region member's) is then counted ({@link
+     * ExecCounters#emitCountedLoopEntry}): the count is settled when it leaves, and NZCV are locals inside it
+     * ({@link LocalRegisters#emitFlagsIntoLocals}).
+     */
+    static boolean isCountedSelfLoop(long start, Insn[] insns, int[] words) {
+        long last = start + 4L * (insns.length - 1);
+        if (!(decidedBranch(insns) instanceof DirectBranch branch) || last + branch.offset() != start) {
+            return false;
+        }
+        for (int i = 0; i < insns.length - 1; i++) {
+            if (!(insns[i] instanceof DataProcessingInsn) || mayCallOut(words[i], insns[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -471,7 +471,7 @@ class TbRegionTest {
 
     /**
      * 100 passes of an outer loop around a self-looping block of data processing (7 passes each): the inner block
-     * is a counted self-loop (RegionTranslator.isCountedSelfLoop) that keeps NZCV in locals. Its CSEL reads the
+     * is a counted self-loop (TbTranslator.isCountedSelfLoop) that keeps NZCV in locals. Its CSEL reads the
      * flags the previous pass's SUBS set, and the ADC after it the carry of its last SUBS; x0 = 100 * 28, x7 = 100.
      */
     static final int[] COUNTED_INNER_LOOP = {
@@ -497,24 +497,37 @@ class TbRegionTest {
         assertEquals(100, cpu.r[7], "the carry out of each inner loop's last SUBS");
         Tb inner = l.engine().cache().get(CODE + 8, CODE + 8, cpu.el);
         assertNotNull(inner.region, l.engine().report());
-        assertTrue(RegionTranslator.isCountedSelfLoop(inner), "the inner block is a counted self-loop");
+        assertTrue(TbTranslator.isCountedSelfLoop(inner.key.va(), inner.insns, inner.words), "a counted self-loop");
     }
 
     /**
-     * Budgets of 1 to 13 instructions stop a counted self-loop at the exact instruction, with the count, the
+     * Budgets of 1 to 29 instructions stop a counted self-loop at the exact instruction, with the count, the
      * registers and the flags of the interpreter after as many instructions: the loop settles its count when it
      * leaves (ExecCounters.emitCountedLoopExit) and stores its flags on every way out.
      */
     @Test
     void exactBudgetsStopACountedSelfLoopAtTheExactInstruction() {
+        TcgEngine engine = runCountedInnerLoopInBudgets(regions(2));
+        assertTrue(engine.stats().regionEntries() > 100, engine.report());
+    }
+
+    /** The same with no regions: budgets stop the inner TB's own counted self-loop at the exact instruction. */
+    @Test
+    void exactBudgetsStopACountedSelfLoopOfATbAtTheExactInstruction() {
+        TcgEngine engine = runCountedInnerLoopInBudgets(regions(0));
+        assertEquals(0, engine.stats().regionEntries(), engine.report());
+        assertTrue(engine.stats().backEdges() > 100, engine.report());
+    }
+
+    private static TcgEngine runCountedInnerLoopInBudgets(TcgConfig config) {
         TcgTestMachine m = new TcgTestMachine(COUNTED_INNER_LOOP);
         TcgTestMachine ref = new TcgTestMachine(COUNTED_INNER_LOOP);
-        TcgEngine engine = m.engine(regions(2));
+        TcgEngine engine = m.engine(config);
         TcgExecutor ex = engine.newExecutor();
         Interpreter interp = new Interpreter(ref.decodeCache);
         long n = 0;
-        for (int i = 0; m.cpu.pc != CODE + 0x28; i++) {
-            long budget = 1 + i % 13;
+        for (int i = 0; m.cpu.pc != CODE + 0x28 && i < 10_000; i++) {
+            long budget = 1 + i % 29;
             ex.run(m.cpu, budget);
             interp.run(ref.cpu, budget);
             n += budget;
@@ -526,7 +539,7 @@ class TbRegionTest {
             }
         }
         assertEquals(2800, m.cpu.r[0]);
-        assertTrue(engine.stats().regionEntries() > 100, engine.report());
+        return engine;
     }
 
     /**
