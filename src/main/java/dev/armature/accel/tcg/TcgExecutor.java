@@ -332,57 +332,75 @@ public final class TcgExecutor implements CpuExecutor {
         long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
         long[] cold = this.cold;
         int c = ((int) (pc >>> 2) & ((1 << HEAT_BITS) - 1)) * COLD_STRIDE;
-        long pa;
-        Tb tb;
         if (cold[c + COLD_PC] == pc && cold[c + COLD_PAGE] == (pagePa | flags) && cold[c + COLD_SINCE] == inserts) {
+            // Known cold (the common case of cold code): kept small, so that it inlines into the dispatcher.
             local.jumpCacheMisses++;
-            pa = pagePa | (pc & ~PAGE_MASK);
-            tb = null;
-        } else {
-            int j = (int) (pc >>> 2) & (jumpCache.length - 1);
-            tb = jumpCache[j];
-            if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (pagePa | flags) && tb != null && tb.valid) {
-                local.jumpCacheHits++;
-                return tb;
-            }
-            local.jumpCacheMisses++;
-            try {
-                pa = cpu.memory.translateFetch(pc);
-            } catch (SyncException e) {
-                return null; // the interpreter takes the instruction abort
-            }
-            local.globalLookups++;
-            tb = cache.get(pa, pc, flags);
+            return stillCold(c) ? null : hot(cpu, c, pc, pagePa | (pc & ~PAGE_MASK), flags);
         }
+        return lookupUnknown(cpu, c, pc, pagePa, flags, inserts);
+    }
+
+    /** The rest of {@link #lookup} for a start not known cold: jump cache, then global cache, then heat. */
+    private Tb lookupUnknown(Cpu cpu, int c, long pc, long pagePa, int flags, long inserts) {
+        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
+        Tb tb = jumpCache[j];
+        if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (pagePa | flags) && tb != null && tb.valid) {
+            local.jumpCacheHits++;
+            return tb;
+        }
+        local.jumpCacheMisses++;
+        long pa;
+        try {
+            pa = cpu.memory.translateFetch(pc);
+        } catch (SyncException e) {
+            return null; // the interpreter takes the instruction abort
+        }
+        local.globalLookups++;
+        tb = cache.get(pa, pc, flags);
         if (tb != null) {
             local.globalHits++;
-        } else {
-            long heat = ++cold[c + HEAT];
-            if (heat == 1) {
-                cold[c + HEAT_START] = ctx.icount;
-            }
-            boolean loopHot = heat >= LOOP_HOT && ranInLoop(cold[c + HEAT_START], heat);
-            if (heat < hot && !loopHot) {
-                cold[c + COLD_PC] = pc;
-                cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
-                cold[c + COLD_SINCE] = inserts;
-                return null;
-            }
-            cold[c + HEAT] = 0;
-            cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
-            if (heat < hot) {
-                local.loopHotStarts++;
-            }
-            tb = engine.hot(pc, pa, flags, cpu.memory);
-            if (tb == null) {
-                return null;
-            }
+            remember(j, pc, pa, flags, tb);
+            return tb;
         }
-        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
+        if (!stillCold(c)) {
+            return hot(cpu, c, pc, pa, flags);
+        }
+        long[] cold = this.cold;
+        cold[c + COLD_PC] = pc;
+        cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
+        cold[c + COLD_SINCE] = inserts;
+        return null;
+    }
+
+    /** Counts an execution of the cold block start at cold-table index {@code c}; whether it stays cold. */
+    private boolean stillCold(int c) {
+        long[] cold = this.cold;
+        long heat = ++cold[c + HEAT];
+        if (heat == 1) {
+            cold[c + HEAT_START] = ctx.icount;
+        }
+        return heat < hot && (heat < LOOP_HOT || !ranInLoop(cold[c + HEAT_START], heat));
+    }
+
+    /** The cold block start at index {@code c} got hot: translates it (or has it translated), its heat reset. */
+    private Tb hot(Cpu cpu, int c, long pc, long pa, int flags) {
+        long[] cold = this.cold;
+        if (cold[c + HEAT] < hot) {
+            local.loopHotStarts++;
+        }
+        cold[c + HEAT] = 0;
+        cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
+        Tb tb = engine.hot(pc, pa, flags, cpu.memory);
+        if (tb != null) {
+            remember((int) (pc >>> 2) & (jumpCache.length - 1), pc, pa, flags, tb);
+        }
+        return tb;
+    }
+
+    private void remember(int j, long pc, long pa, int flags, Tb tb) {
         jumpCache[j] = tb;
         jumpKeys[2 * j] = pc;
         jumpKeys[2 * j + 1] = (pa & PAGE_MASK) | flags;
-        return tb;
     }
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
