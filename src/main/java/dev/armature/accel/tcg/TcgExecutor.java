@@ -204,11 +204,13 @@ public final class TcgExecutor implements CpuExecutor {
         if (tb == null) {
             tb = lookup(cpu);
             if (tb == null) {
-                interpretBlock(cpu);
-                return null;
-            }
-            // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
-            if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
+                tb = interpretCold(cpu);
+                if (tb == null) {
+                    return null;
+                }
+                // Entered after interpreted code: no exit of prev or from to link or record.
+            } else if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
+                // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
                 cache.link(prev, pc, tb);
             } else {
                 recordExitTarget(from, pc, tb);
@@ -223,6 +225,24 @@ public final class TcgExecutor implements CpuExecutor {
             return enter(cpu, r);
         }
         return execute(cpu, tb);
+    }
+
+    /**
+     * Interprets blocks as long as the next block start has no TB either, checking exit requests and the budget
+     * before each as {@link #run} does, but without going back to it: cold code's block starts are most of a boot's
+     * dispatches. Returns the TB found at the next start, or null when the run loop must take over.
+     */
+    private Tb interpretCold(Cpu cpu) {
+        while (true) {
+            interpretBlock(cpu);
+            if (cpu.exitRequest != 0 || ctx.icount >= ctx.limit) {
+                return null;
+            }
+            Tb tb = lookup(cpu);
+            if (tb != null) {
+                return tb;
+            }
+        }
     }
 
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
