@@ -204,13 +204,11 @@ public final class TcgExecutor implements CpuExecutor {
         if (tb == null) {
             tb = lookup(cpu);
             if (tb == null) {
-                tb = interpretCold(cpu);
-                if (tb == null) {
-                    return null;
-                }
-                // Entered after interpreted code: no exit of prev or from to link or record.
-            } else if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
-                // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
+                interpretBlock(cpu);
+                return null;
+            }
+            // Only same-page links: the page's mapping was valid when prev was entered, so it still holds here.
+            if (prev != null && ((prev.key.va() ^ pc) & PAGE_MASK) == 0) {
                 cache.link(prev, pc, tb);
             } else {
                 recordExitTarget(from, pc, tb);
@@ -225,24 +223,6 @@ public final class TcgExecutor implements CpuExecutor {
             return enter(cpu, r);
         }
         return execute(cpu, tb);
-    }
-
-    /**
-     * Interprets blocks as long as the next block start has no TB either, checking exit requests and the budget
-     * before each as {@link #run} does, but without going back to it: cold code's block starts are most of a boot's
-     * dispatches. Returns the TB found at the next start, or null when the run loop must take over.
-     */
-    private Tb interpretCold(Cpu cpu) {
-        while (true) {
-            interpretBlock(cpu);
-            if (cpu.exitRequest != 0 || ctx.icount >= ctx.limit) {
-                return null;
-            }
-            Tb tb = lookup(cpu);
-            if (tb != null) {
-                return tb;
-            }
-        }
     }
 
     /** Runs {@code tb}; returns it if its exit may be chained, else null (and counts why not). */
@@ -352,75 +332,57 @@ public final class TcgExecutor implements CpuExecutor {
         long inserts = cache.inserts(); // before the lookup: see TbCache.inserts
         long[] cold = this.cold;
         int c = ((int) (pc >>> 2) & ((1 << HEAT_BITS) - 1)) * COLD_STRIDE;
-        if (cold[c + COLD_PC] == pc && cold[c + COLD_PAGE] == (pagePa | flags) && cold[c + COLD_SINCE] == inserts) {
-            // Known cold (the common case of cold code): kept small, so that it inlines into the dispatcher.
-            local.jumpCacheMisses++;
-            return stillCold(c) ? null : hot(cpu, c, pc, pagePa | (pc & ~PAGE_MASK), flags);
-        }
-        return lookupUnknown(cpu, c, pc, pagePa, flags, inserts);
-    }
-
-    /** The rest of {@link #lookup} for a start not known cold: jump cache, then global cache, then heat. */
-    private Tb lookupUnknown(Cpu cpu, int c, long pc, long pagePa, int flags, long inserts) {
-        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
-        Tb tb = jumpCache[j];
-        if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (pagePa | flags) && tb != null && tb.valid) {
-            local.jumpCacheHits++;
-            return tb;
-        }
-        local.jumpCacheMisses++;
         long pa;
-        try {
-            pa = cpu.memory.translateFetch(pc);
-        } catch (SyncException e) {
-            return null; // the interpreter takes the instruction abort
+        Tb tb;
+        if (cold[c + COLD_PC] == pc && cold[c + COLD_PAGE] == (pagePa | flags) && cold[c + COLD_SINCE] == inserts) {
+            local.jumpCacheMisses++;
+            pa = pagePa | (pc & ~PAGE_MASK);
+            tb = null;
+        } else {
+            int j = (int) (pc >>> 2) & (jumpCache.length - 1);
+            tb = jumpCache[j];
+            if (jumpKeys[2 * j] == pc && jumpKeys[2 * j + 1] == (pagePa | flags) && tb != null && tb.valid) {
+                local.jumpCacheHits++;
+                return tb;
+            }
+            local.jumpCacheMisses++;
+            try {
+                pa = cpu.memory.translateFetch(pc);
+            } catch (SyncException e) {
+                return null; // the interpreter takes the instruction abort
+            }
+            local.globalLookups++;
+            tb = cache.get(pa, pc, flags);
         }
-        local.globalLookups++;
-        tb = cache.get(pa, pc, flags);
         if (tb != null) {
             local.globalHits++;
-            remember(j, pc, pa, flags, tb);
-            return tb;
+        } else {
+            long heat = ++cold[c + HEAT];
+            if (heat == 1) {
+                cold[c + HEAT_START] = ctx.icount;
+            }
+            boolean loopHot = heat >= LOOP_HOT && ranInLoop(cold[c + HEAT_START], heat);
+            if (heat < hot && !loopHot) {
+                cold[c + COLD_PC] = pc;
+                cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
+                cold[c + COLD_SINCE] = inserts;
+                return null;
+            }
+            cold[c + HEAT] = 0;
+            cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
+            if (heat < hot) {
+                local.loopHotStarts++;
+            }
+            tb = engine.hot(pc, pa, flags, cpu.memory);
+            if (tb == null) {
+                return null;
+            }
         }
-        if (!stillCold(c)) {
-            return hot(cpu, c, pc, pa, flags);
-        }
-        long[] cold = this.cold;
-        cold[c + COLD_PC] = pc;
-        cold[c + COLD_PAGE] = (pa & PAGE_MASK) | flags;
-        cold[c + COLD_SINCE] = inserts;
-        return null;
-    }
-
-    /** Counts an execution of the cold block start at cold-table index {@code c}; whether it stays cold. */
-    private boolean stillCold(int c) {
-        long[] cold = this.cold;
-        long heat = ++cold[c + HEAT];
-        if (heat == 1) {
-            cold[c + HEAT_START] = ctx.icount;
-        }
-        return heat < hot && (heat < LOOP_HOT || !ranInLoop(cold[c + HEAT_START], heat));
-    }
-
-    /** The cold block start at index {@code c} got hot: translates it (or has it translated), its heat reset. */
-    private Tb hot(Cpu cpu, int c, long pc, long pa, int flags) {
-        long[] cold = this.cold;
-        if (cold[c + HEAT] < hot) {
-            local.loopHotStarts++;
-        }
-        cold[c + HEAT] = 0;
-        cold[c + COLD_PC] = -1L; // look it up again next time: it may be translated by then
-        Tb tb = engine.hot(pc, pa, flags, cpu.memory);
-        if (tb != null) {
-            remember((int) (pc >>> 2) & (jumpCache.length - 1), pc, pa, flags, tb);
-        }
-        return tb;
-    }
-
-    private void remember(int j, long pc, long pa, int flags, Tb tb) {
+        int j = (int) (pc >>> 2) & (jumpCache.length - 1);
         jumpCache[j] = tb;
         jumpKeys[2 * j] = pc;
         jumpKeys[2 * j + 1] = (pa & PAGE_MASK) | flags;
+        return tb;
     }
 
     /** Interprets up to one block's worth of instructions (same end rules as a TB). */
