@@ -171,11 +171,11 @@ final class RegionTranslator {
             DirectBranch branch = counters.countInLocals() ? TbTranslator.decidedBranch(t.insns) : null;
             int n = t.insns.length;
             boolean counted = branch != null && TbTranslator.isCountedSelfLoop(t.key.va(), t.insns, t.words);
-            Label passTop = c.newLabel();
+            Label passTop = null;
             if (counted) {
                 counters.emitCountedLoopEntry(n);
                 counters.registers().emitFlagsIntoLocals();
-                c.labelBinding(passTop);
+                passTop = c.newBoundLabel();
                 counters.targets.add(passTop);
                 counters.emitCountedPass();
             }

@@ -56,7 +56,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *     if (target == start &amp;&amp; (no instruction may call out || cpu.exitRequest == 0 &amp;&amp; valid)
  *         &amp;&amp; remaining &gt;= n) {                  // the budget is exact: another pass must fit
  *       backEdges++; goto top;                          // a self-loop stays in one compiled method
- *     }
+ *     }                                               // (counted if it is data processing alone, below)
  *     cpu.nextPc = target; goto out;
  *   }
  *   cpu.nextPc = start + 4 * n;
@@ -64,6 +64,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *   return EXIT_NORMAL;                                 // every return writes locals back
  * }
  * </pre>
+ * A self-loop of data processing alone ({@link #isCountedSelfLoop}) counts its passes instead, as the budget allows
+ * them on entry, and keeps NZCV in locals ({@link ExecCounters#emitCountedLoopEntry}).
  * The instructions are the hidden class's class data, loaded with {@code ldc} of a dynamic constant bootstrapped
  * by {@link MethodHandles#classDataAt}, which the JIT treats as a constant. Classes are not strongly linked to
  * their loader, so an invalidated or flushed TB's class is unloaded once unreachable.

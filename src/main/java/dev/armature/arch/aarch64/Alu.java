@@ -44,7 +44,7 @@ public final class Alu {
     }
 
     /**
-     * An instruction's {@link FlagSetting#compute}: the result, with NZCV set from the instruction's flag
+     * A {@link FlagSetting} instruction's {@code compute}: the result, with NZCV set from the instruction's flag
      * functions (which the JIT computes once with the result: they share their subexpressions).
      */
     public static long computeWithFlags(Cpu cpu, FlagSetting insn, long n, long m, long a) {
