@@ -75,6 +75,7 @@ final class LockstepRun {
                 }
             }
         }
+        subject.logAcceleratorReport();
         if (d.isPresent()) {
             err.println("armature: lockstep: translator and interpreter differ, " + d.get());
             err.println("armature: lockstep: divergence after " + d.get().instructionsBefore() + " instructions of "

@@ -671,6 +671,14 @@ public final class Machine implements PowerController {
                     + "vCPU CPU time %.3f s (%.1f MIPS), %d reset(s), exit status %d", vcpus.size(), insns, s,
                     insns / s / 1e6, cpuNanos / 1e9, insns * 1e3 / Math.max(cpuNanos, 1), resets, exitStatus));
         }
+        logAcceleratorReport();
+    }
+
+    /**
+     * {@code -d summary} or {@code -d jit-stats}: logs the accelerator's statistics (the monitor's {@code info
+     * jit}) at the end of a run, threaded or {@code -lockstep}.
+     */
+    void logAcceleratorReport() {
         if (log.on(DebugLog.Item.SUMMARY) || log.on(DebugLog.Item.JIT_STATS)) {
             String report = vm.acceleratorReport();
             if (!report.isEmpty()) {

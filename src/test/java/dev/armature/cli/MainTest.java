@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,6 +258,22 @@ class MainTest {
         assertEquals(java.util.Map.of("type", "virt", "dumpdtb", "a,b.dtb"),
                 QemuOpts.parse("-machine", "virt,dumpdtb=a,,b.dtb", "type"));
         assertThrows(CliError.class, () -> QemuOpts.parse("-machine", "virt,gic-version=2,gic-version=3", "type"));
+    }
+
+    /** {@code -d jit-stats} reports the translator's statistics after a {@code -lockstep} run too. */
+    @Test
+    void lockstepRunsReportJitStatistics(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("off.bin");
+        ByteBuffer code = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        code.putInt(0x52800100).putInt(0x72b08000); // mov w0, #0x84000008 (PSCI SYSTEM_OFF)
+        code.putInt(0xd4000002).putInt(0x14000000); // hvc #0; b .
+        Files.write(k, code.array());
+        Path log = dir.resolve("jit.log");
+        assertEquals(0, run("-display", "none", "-lockstep", "-d", "jit-stats", "-D", log.toString(), "-kernel",
+                k.toString()), err());
+        assertTrue(err().contains("armature: lockstep: no divergence"), err());
+        assertTrue(Files.readAllLines(log).stream().anyMatch(l -> l.startsWith("TB flush count")),
+                Files.readString(log));
     }
 
     private void assertRefused(int status, String message, String... args) {
