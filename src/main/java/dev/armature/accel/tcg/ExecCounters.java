@@ -202,11 +202,18 @@ final class ExecCounters {
      * max(1, remaining / n)} (the first pass is always allowed, as on the block's entry; then another only if it
      * fits), and {@link #emitCountedLoopExit} settles the count once it leaves. The self-loop of crc's inner loop
      * carried the count and the loop statistic through stack slots on every pass, where C2 had spilled them; a
-     * counted {@code int} loop has one induction variable, and C2 drops its safepoint poll too.
+     * counted {@code int} loop has one induction variable, and C2 drops its safepoint poll too. NZCV are locals
+     * from here on ({@link LocalRegisters#emitFlagsIntoLocals}).
      */
     void emitCountedLoopEntry(int n) {
-        c.lload(REMAINING).loadConstant((long) n).ldiv().l2i().iconst_1()
-                .invokestatic(CD_MATH, "max", MTD_MAX_INT).istore(passesSlot());
+        emitPassBound(n);
+        c.istore(passesSlot());
+        registers.emitFlagsIntoLocals();
+    }
+
+    /** Pushes {@code max(1, remaining / n)}: the passes of {@code n} instructions the budget allows. */
+    private void emitPassBound(int n) {
+        c.lload(REMAINING).loadConstant((long) n).ldiv().l2i().iconst_1().invokestatic(CD_MATH, "max", MTD_MAX_INT);
     }
 
     /** The start of each pass of a counted self-loop: {@code passes--}. */
@@ -222,14 +229,15 @@ final class ExecCounters {
     /**
      * Leaving a counted self-loop of {@code n} instructions, after its branch: {@code k = max(1, remaining / n) -
      * passes} passes ran ({@code remaining} is still the value on the loop's entry); {@code remaining -= k * n;
-     * loops += k - 1} (the passes after the first came by back-edges).
+     * loops += k - 1} (the passes after the first came by back-edges); NZCV are stored to the vCPU.
      */
     void emitCountedLoopExit(int n) {
         int passes = passesSlot();
-        c.lload(REMAINING).loadConstant((long) n).ldiv().l2i().iconst_1().invokestatic(CD_MATH, "max", MTD_MAX_INT)
-                .iload(passes).isub().istore(passes);
+        emitPassBound(n);
+        c.iload(passes).isub().istore(passes);
         c.lload(REMAINING).iload(passes).i2l().loadConstant((long) n).lmul().lsub().lstore(REMAINING);
         c.lload(LOOPS).iload(passes).i2l().ladd().lconst_1().lsub().lstore(LOOPS);
+        registers.emitFlagsStore();
     }
 
     /** {@code loops++}: one more back-edge or region transition. */

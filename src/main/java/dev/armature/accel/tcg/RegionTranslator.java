@@ -174,7 +174,6 @@ final class RegionTranslator {
             Label passTop = null;
             if (counted) {
                 counters.emitCountedLoopEntry(n);
-                counters.registers().emitFlagsIntoLocals();
                 passTop = c.newBoundLabel();
                 counters.targets.add(passTop);
                 counters.emitCountedPass();
@@ -202,7 +201,6 @@ final class RegionTranslator {
                     }
                     if (counted) {
                         counters.emitCountedLoopExit(n);
-                        counters.registers().emitFlagsStore();
                     }
                     int i = -1;
                     for (Tb s : candidates) {

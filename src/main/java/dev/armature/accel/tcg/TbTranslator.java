@@ -133,7 +133,6 @@ final class TbTranslator {
         boolean counted = branch != null && isCountedSelfLoop(start, insns, words);
         if (counted) {
             counters.emitCountedLoopEntry(n);
-            counters.registers().emitFlagsIntoLocals();
         }
         Label top = c.newBoundLabel();
         counters.targets.add(top);
@@ -160,7 +159,6 @@ final class TbTranslator {
                         counters.emitCountedBackEdge(top); // else no pass is left: leave for this start
                     }
                     counters.emitCountedLoopExit(n);
-                    counters.registers().emitFlagsStore();
                 } else if (next[k] == start) {
                     Label leave = c.newLabel();
                     emitSelfLoop(c, counters, callsOut, n, top, leave);
